@@ -1,0 +1,114 @@
+# The one front door. `make help` lists every target.
+#
+# Everything runs from a project-local virtual environment (.venv) that the first target
+# creates from pyproject.toml, pinned by requirements/dev.lock. Checkov lives in its own
+# environment (.venv-checkov) because its pins clash with current pytest.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON      ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV     := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_VERSION := 3.3.30
+SPARK_SUBMIT := $(VENV)/bin/spark-submit
+
+# Inputs of the parameterised targets (override on the command line).
+RAW       ?= build/lake/raw/playlist_snapshots
+CURATED   ?= build/lake/curated
+OUT       ?= build/lake/raw/playlist_snapshots
+PLAYLISTS ?=
+DEMO_DIR  ?= build/demo
+PYTEST_ARGS ?=
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements/dev.lock
+	@test -x "$(PYTHON)" || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24" 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet -c requirements/dev.lock -e ".[lambda,glue,dev]" 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
+	@touch $(STAMP)
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv with the pinned dependencies
+
+$(CHECKOV): 
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)" 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
+
+.PHONY: test
+test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff lint + format check, sqlfluff on both SQL dialects
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint athena_sql snowflake_sql
+
+.PHONY: fmt
+fmt: $(STAMP) ## Format the Python code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: demo
+demo: $(STAMP) ## Whole pipeline offline: fake Spotify API -> extractor -> Glue job -> DuckDB -> HTML report
+	$(PY) -m tools.demo --dir $(DEMO_DIR)
+
+.PHONY: demo-live
+demo-live: $(STAMP) ## Same local pipeline against the real Spotify API (needs SPOTIFY_* and PLAYLISTS="id ...")
+	$(PY) -m tools.demo --dir $(DEMO_DIR)-live --live $(PLAYLISTS)
+
+.PHONY: extract-local
+extract-local: $(STAMP) ## Extract PLAYLISTS="id ..." into OUT=<dir or s3://bucket/prefix>
+	$(PY) -m extract_lambda --out $(OUT) $(PLAYLISTS)
+
+.PHONY: spotify-auth
+spotify-auth: $(STAMP) ## One-time authorization-code flow: prints or stores the refresh token
+	$(PY) -m extract_lambda.auth_setup
+
+.PHONY: package-glue
+package-glue: $(STAMP) ## Build dist/glue_jobs.zip (--extra-py-files) beside the job script
+	$(PY) -m tools.package_glue
+
+.PHONY: glue-local
+glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir>
+	$(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
+		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
+		--raw_path $(RAW) --curated_path $(CURATED)
+
+.PHONY: glue-container
+glue-container: package-glue ## Run the same script in public.ecr.aws/glue/aws-glue-libs:5 (needs Docker)
+	$(PY) -m tools.glue_container --raw $(RAW) --curated $(CURATED)
+
+.PHONY: query
+query: $(STAMP) ## Run the Athena analytics locally on DuckDB: CURATED=<dir>
+	$(PY) -m tools.query --curated $(CURATED)
+
+.PHONY: package-lambda
+package-lambda: $(STAMP) ## Build dist/extract_lambda.zip (spotipy and its dependencies inside)
+	$(PY) -m tools.package_lambda
+
+.PHONY: tf-check
+tf-check: $(STAMP) $(CHECKOV) ## Parse and cross-check terraform/ with the code; run checkov
+	$(PY) -m tools.tf_check --checkov $(CHECKOV)
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API (results in docs/)
+	$(PY) -m tools.bench
+
+.PHONY: clean
+clean: ## Remove build outputs (keeps the virtual environments)
+	rm -rf build dist spark-warehouse metastore_db derby.log .pytest_cache .ruff_cache .hypothesis
+
+.PHONY: distclean
+distclean: clean ## Also remove the virtual environments
+	rm -rf $(VENV) $(CHECKOV_VENV)
