@@ -1,0 +1,38 @@
+-- bridge_track_artist_current: the artists of every track as its latest observation lists them,
+-- in order (artist_position 1 = primary). A credit dropped in a later snapshot is not kept.
+create or replace view bridge_track_artist_current as
+
+with
+
+observations as (
+
+    select
+        track_id,
+        artist_id,
+        artist_position,
+        extracted_at,
+        source_file,
+        cast(snapshot_date as date) as snapshot_date,
+        dense_rank() over (
+            partition by track_id
+            order by cast(snapshot_date as date) desc, extracted_at desc
+        ) as observation_rank
+    from bridge_track_artist
+
+),
+
+final as (
+
+    select
+        track_id,
+        artist_id,
+        artist_position,
+        extracted_at,
+        source_file,
+        snapshot_date
+    from observations
+    where observation_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,55 @@
+-- monthly_playlist_additions: entries added to each playlist per calendar month of added_at
+-- (UTC). An entry is counted once however many snapshots saw it (it is identified by its item
+-- and its added_at), including entries removed since. Entries Spotify sends without added_at
+-- form the null month. Null payloads never reach the fact table and are not counted.
+create or replace view monthly_playlist_additions as
+
+with
+
+playlist_items as (
+
+    select
+        playlist_id,
+        item_uri,
+        added_at
+    from fact_playlist_item
+
+),
+
+playlists as (
+
+    select
+        playlist_id,
+        playlist_name
+    from dim_playlist_current
+
+),
+
+additions as (
+
+    select distinct
+        playlist_id,
+        item_uri,
+        added_at
+    from playlist_items
+
+),
+
+final as (
+
+    select
+        additions.playlist_id,
+        playlists.playlist_name,
+        cast(date_trunc('month', additions.added_at) as date) as added_month_date,
+        count(*) as added_item_count
+    from additions
+    left join playlists
+        on additions.playlist_id = playlists.playlist_id
+    group by
+        additions.playlist_id,
+        playlists.playlist_name,
+        cast(date_trunc('month', additions.added_at) as date)
+
+)
+
+select * from final
