@@ -34,7 +34,9 @@ $(STAMP): pyproject.toml requirements/dev.lock
 	@test -x "$(PYTHON)" || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24" 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -m pip install --quiet -c requirements/dev.lock -e ".[lambda,glue,dev]" 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
+	@# Only the dependencies are installed: the project's packages run from the work tree.
+	$(PY) -c 'import tomllib; x = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]; print("\n".join(r for k in ("lambda", "glue", "dev") for r in x[k]))' > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -c requirements/dev.lock -r $(VENV)/requirements.txt 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
 	@touch $(STAMP)
 
 .PHONY: venv
