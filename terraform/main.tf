@@ -1,0 +1,119 @@
+# The AWS side of the Spotify playlist lakehouse: storage, the weekly extract Lambda,
+# the Glue star-schema job with its crawlers, Athena, and monitoring. Snowflake is a
+# separate, optional root (terraform/snowflake/) so that this one never needs
+# Snowflake credentials; see docs/deploy.md.
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+  repo_root   = "${path.module}/.."
+
+  # Names fixed by docs/data-contract.md (sections 1 and 6); tools/tf_check compares
+  # them with the contract, the code and the SQL.
+  raw_prefix     = "playlist_snapshots"
+  curated_prefix = "curated"
+  curated_tables = [
+    "fact_playlist_item",
+    "dim_track",
+    "dim_album",
+    "dim_artist",
+    "dim_playlist",
+    "bridge_track_artist",
+    "bridge_album_artist",
+  ]
+
+  # Build outputs of `make package-lambda package-glue`; plan fails if they are missing.
+  lambda_package_path = "${local.repo_root}/dist/extract_lambda.zip"
+  glue_library_path   = "${local.repo_root}/dist/glue_jobs.zip"
+  glue_script_path    = "${local.repo_root}/glue_jobs/star_schema_job.py"
+  athena_sql_dir      = "${local.repo_root}/athena_sql"
+}
+
+module "storage" {
+  source = "./modules/storage"
+
+  name_prefix                            = local.name_prefix
+  raw_prefix                             = local.raw_prefix
+  curated_prefix                         = local.curated_prefix
+  raw_transition_days                    = var.raw_transition_days
+  raw_transition_storage_class           = var.raw_transition_storage_class
+  raw_noncurrent_version_expiration_days = var.raw_noncurrent_version_expiration_days
+  athena_results_expiration_days         = var.athena_results_expiration_days
+  glue_temp_expiration_days              = 7
+  access_log_expiration_days             = var.access_log_expiration_days
+  force_destroy                          = var.force_destroy
+}
+
+module "extract" {
+  source = "./modules/extract"
+
+  name_prefix                 = local.name_prefix
+  kms_key_arn                 = module.storage.kms_key_arn
+  raw_bucket_name             = module.storage.raw_bucket_name
+  raw_bucket_arn              = module.storage.raw_bucket_arn
+  raw_prefix                  = local.raw_prefix
+  package_path                = local.lambda_package_path
+  playlist_ids                = var.playlist_ids
+  spotify_market              = var.spotify_market
+  spotify_api_url             = var.spotify_api_url
+  spotify_auth_url            = var.spotify_auth_url
+  max_concurrency             = var.extract_max_concurrency
+  timeout_seconds             = var.extract_timeout_seconds
+  memory_mb                   = var.extract_memory_mb
+  reserved_concurrency        = var.extract_reserved_concurrency
+  maximum_retry_attempts      = var.extract_maximum_retry_attempts
+  schedule_expression         = var.extract_schedule_expression
+  schedule_timezone           = var.schedule_timezone
+  log_retention_days          = var.log_retention_days
+  secret_recovery_window_days = var.secret_recovery_window_days
+}
+
+module "glue" {
+  source = "./modules/glue"
+
+  name_prefix           = local.name_prefix
+  kms_key_arn           = module.storage.kms_key_arn
+  raw_bucket_name       = module.storage.raw_bucket_name
+  raw_bucket_arn        = module.storage.raw_bucket_arn
+  raw_prefix            = local.raw_prefix
+  curated_bucket_name   = module.storage.curated_bucket_name
+  curated_bucket_arn    = module.storage.curated_bucket_arn
+  curated_prefix        = local.curated_prefix
+  assets_bucket_name    = module.storage.glue_assets_bucket_name
+  assets_bucket_arn     = module.storage.glue_assets_bucket_arn
+  script_path           = local.glue_script_path
+  library_path          = local.glue_library_path
+  tables                = local.curated_tables
+  worker_type           = var.glue_worker_type
+  number_of_workers     = var.glue_number_of_workers
+  execution_class       = var.glue_execution_class
+  timeout_minutes       = var.glue_timeout_minutes
+  max_retries           = var.glue_max_retries
+  schedule_expression   = var.glue_schedule_expression
+  schedule_timezone     = var.schedule_timezone
+  log_retention_days    = var.log_retention_days
+  dead_letter_queue_arn = module.extract.dead_letter_queue_arn
+}
+
+module "athena" {
+  source = "./modules/athena"
+
+  name_prefix                    = local.name_prefix
+  kms_key_arn                    = module.storage.kms_key_arn
+  results_bucket_name            = module.storage.athena_results_bucket_name
+  database_name                  = module.glue.database_name
+  sql_dir                        = local.athena_sql_dir
+  bytes_scanned_cutoff_per_query = var.athena_bytes_scanned_cutoff_per_query
+  force_destroy                  = var.force_destroy
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name_prefix            = local.name_prefix
+  kms_key_arn            = module.storage.kms_key_arn
+  alarm_email_addresses  = var.alarm_email_addresses
+  lambda_function_name   = module.extract.function_name
+  dead_letter_queue_name = module.extract.dead_letter_queue_name
+  glue_job_name          = module.glue.job_name
+  crawler_names          = values(module.glue.crawler_names)
+}

@@ -1,0 +1,135 @@
+# Least privilege: the function may write under the raw prefix (and nowhere else), read
+# its one secret, write its own log group and traces, and send to its dead-letter queue.
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  name               = "${local.function_name}-lambda"
+  description        = "Execution role of the extract Lambda"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "WriteRawSnapshots"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.raw_bucket_arn}/${var.raw_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ReadSpotifyCredentials"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this.arn]
+  }
+
+  # The key is usable only through the services the function talks to: S3 (SSE-KMS
+  # puts), Secrets Manager (the secret), SQS (dead letters) and Lambda (environment).
+  statement {
+    sid       = "UseLakeKeyThroughItsServices"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values = [
+        "s3.${local.region}.amazonaws.com",
+        "secretsmanager.${local.region}.amazonaws.com",
+        "sqs.${local.region}.amazonaws.com",
+        "lambda.${local.region}.amazonaws.com",
+      ]
+    }
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    sid       = "SendDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
+  }
+
+  # X-Ray's write actions support no resource-level permissions.
+  statement {
+    sid       = "WriteTraces"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  name   = "extract"
+  role   = aws_iam_role.lambda.id
+  policy = data.aws_iam_policy_document.lambda.json
+}
+
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${local.function_name}-scheduler"
+  description        = "Lets EventBridge Scheduler invoke the extract Lambda"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeExtract"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.this.arn, "${aws_lambda_function.this.arn}:*"]
+  }
+
+  statement {
+    sid       = "SendUndeliveredEvents"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughItsServices"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values = [
+        "sqs.${local.region}.amazonaws.com",
+        "scheduler.${local.region}.amazonaws.com",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "invoke-extract"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

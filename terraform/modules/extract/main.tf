@@ -1,0 +1,92 @@
+# The extract Lambda: once a week EventBridge Scheduler invokes it asynchronously; it
+# reads the Spotify credentials from Secrets Manager and writes one gzip JSON document
+# per playlist under s3://<raw>/playlist_snapshots/ (data contract section 1).
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  function_name = "${var.name_prefix}-extract"
+  account_id    = data.aws_caller_identity.current.account_id
+  region        = data.aws_region.current.region
+  partition     = data.aws_partition.current.partition
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${local.function_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_117:The function only calls public endpoints (Spotify, S3, Secrets Manager); a VPC would need a NAT gateway (about 32 USD a month) to reach Spotify and would add no protection.
+  #checkov:skip=CKV_AWS_272:The zip is built from this repository by `make package-lambda` and deployed by Terraform; there is no AWS Signer profile in the release process to sign it with.
+  function_name = local.function_name
+  description   = "Weekly Spotify playlist snapshots into the raw bucket"
+  role          = aws_iam_role.lambda.arn
+
+  # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
+  handler = "extract_lambda.handler.lambda_handler"
+  runtime = "python3.11"
+
+  filename = var.package_path
+  # A new zip (new code or new dependencies) changes the hash, and only then does
+  # Terraform upload and publish the function again.
+  source_code_hash = filebase64sha256(var.package_path)
+
+  timeout                        = var.timeout_seconds
+  memory_size                    = var.memory_mb
+  reserved_concurrent_executions = var.reserved_concurrency
+  kms_key_arn                    = var.kms_key_arn
+
+  environment {
+    variables = {
+      RAW_BUCKET        = var.raw_bucket_name
+      RAW_PREFIX        = var.raw_prefix
+      RAW_KMS_KEY_ID    = var.kms_key_arn
+      SPOTIFY_SECRET_ID = aws_secretsmanager_secret.this.arn
+      PLAYLIST_IDS      = join(",", var.playlist_ids)
+      SPOTIFY_MARKET    = var.spotify_market
+      SPOTIFY_API_URL   = var.spotify_api_url
+      SPOTIFY_AUTH_URL  = var.spotify_auth_url
+      MAX_CONCURRENCY   = tostring(var.max_concurrency)
+    }
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  # Asynchronous invocations that still fail after the retries land here (the
+  # monitoring module alarms on it) instead of disappearing.
+  dead_letter_config {
+    target_arn = aws_sqs_queue.this.arn
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  depends_on = [aws_iam_role_policy.lambda]
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name = aws_lambda_function.this.function_name
+  # A retry re-extracts every playlist; that is safe because the Glue job keeps the
+  # latest extraction per playlist and day ("latest wins", data contract section 3).
+  maximum_retry_attempts       = var.maximum_retry_attempts
+  maximum_event_age_in_seconds = 3600
+}
+
+# Retained for 14 days (the SQS maximum): long enough to notice the alarm, read the
+# failed event and re-drive it by hand.
+resource "aws_sqs_queue" "this" {
+  name                              = "${local.function_name}-dlq"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = var.kms_key_arn
+  kms_data_key_reuse_period_seconds = 3600
+}

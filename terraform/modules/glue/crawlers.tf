@@ -1,0 +1,40 @@
+# One crawler per curated table prefix, so each table's name is its folder's name and
+# nothing under the bookkeeping prefixes (_runs, _quarantine, _staging) becomes a table.
+
+resource "aws_glue_crawler" "this" {
+  for_each = toset(var.tables)
+
+  name                   = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  description            = "Adds new snapshot_date partitions of ${each.key} to the catalog"
+  database_name          = aws_glue_catalog_database.this.name
+  role                   = aws_iam_role.crawler.arn
+  security_configuration = aws_glue_security_configuration.this.name
+
+  s3_target {
+    path = "${local.curated_path}${each.key}/"
+  }
+
+  # New columns are merged into the table and new partitions inherit its schema; the
+  # crawler never drops a table or a column on its own (LOG only).
+  schema_change_policy {
+    update_behavior = "UPDATE_IN_DATABASE"
+    delete_behavior = "LOG"
+  }
+
+  recrawl_policy {
+    recrawl_behavior = "CRAWL_EVERYTHING"
+  }
+
+  configuration = jsonencode({
+    Version = 1.0
+    Grouping = {
+      TableGroupingPolicy = "CombineCompatibleSchemas"
+    }
+    CrawlerOutput = {
+      Partitions = { AddOrUpdateBehavior = "InheritFromTable" }
+      Tables     = { AddOrUpdateBehavior = "MergeNewColumns" }
+    }
+  })
+
+  depends_on = [aws_iam_role_policy.crawler]
+}

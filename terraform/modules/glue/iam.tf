@@ -1,0 +1,224 @@
+# Two roles: the job reads raw and writes curated; the crawlers read curated and write
+# the catalog. Neither can do the other's work.
+
+data "aws_iam_policy_document" "glue_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["glue.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "job" {
+  name               = "${local.job_name}-job"
+  description        = "Execution role of the star-schema Glue job"
+  assume_role_policy = data.aws_iam_policy_document.glue_trust.json
+}
+
+data "aws_iam_policy_document" "job" {
+  statement {
+    sid       = "ListLakeBuckets"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [var.raw_bucket_arn, var.curated_bucket_arn, var.assets_bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadRawSnapshots"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.raw_bucket_arn}/${var.raw_prefix}/*"]
+  }
+
+  # Spark replaces the partitions it rewrites, so the job deletes as well as writes,
+  # but only under the curated root.
+  statement {
+    sid       = "WriteCuratedTables"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.curated_bucket_arn}/${var.curated_prefix}/*"]
+  }
+
+  statement {
+    sid       = "ReadJobScriptAndLibrary"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.assets_bucket_arn}/glue/*"]
+  }
+
+  statement {
+    sid       = "UseTempDir"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.assets_bucket_arn}/tmp/*"]
+  }
+
+  # SSE-KMS reads and writes, plus the client-side encrypted bookmarks, which Glue
+  # encrypts with the role's own credentials.
+  statement {
+    sid       = "UseLakeKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  # AssociateKmsKey: with an encrypting security configuration Glue creates or
+  # associates its log groups with the key on the role's behalf.
+  statement {
+    sid = "WriteJobLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
+  }
+
+  # PutMetricData supports no resource-level permissions; the namespace condition
+  # limits it to Glue's metrics.
+  statement {
+    sid       = "PublishJobMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = ["Glue"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "job" {
+  name   = "star-schema-job"
+  role   = aws_iam_role.job.id
+  policy = data.aws_iam_policy_document.job.json
+}
+
+resource "aws_iam_role" "crawler" {
+  name               = "${var.name_prefix}-crawler"
+  description        = "Role of the curated-table crawlers"
+  assume_role_policy = data.aws_iam_policy_document.glue_trust.json
+}
+
+data "aws_iam_policy_document" "crawler" {
+  statement {
+    sid       = "ListCuratedBucket"
+    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    resources = [var.curated_bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadCuratedTables"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.curated_bucket_arn}/${var.curated_prefix}/*"]
+  }
+
+  statement {
+    sid       = "DecryptCuratedObjects"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+
+  statement {
+    sid = "MaintainCatalogTables"
+    actions = [
+      "glue:GetDatabase",
+      "glue:GetTable",
+      "glue:GetTables",
+      "glue:CreateTable",
+      "glue:UpdateTable",
+      "glue:GetPartition",
+      "glue:GetPartitions",
+      "glue:BatchGetPartition",
+      "glue:CreatePartition",
+      "glue:BatchCreatePartition",
+      "glue:UpdatePartition",
+      "glue:BatchUpdatePartition",
+    ]
+    resources = [
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
+      aws_glue_catalog_database.this.arn,
+      "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid = "WriteCrawlerLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "crawler" {
+  name   = "curated-crawlers"
+  role   = aws_iam_role.crawler.id
+  policy = data.aws_iam_policy_document.crawler.json
+}
+
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.name_prefix}-glue-scheduler"
+  description        = "Lets EventBridge Scheduler start the Glue workflow"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "StartWorkflow"
+    actions   = ["glue:StartWorkflowRun"]
+    resources = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:workflow/${aws_glue_workflow.this.name}"]
+  }
+
+  statement {
+    sid       = "SendUndeliveredStarts"
+    actions   = ["sqs:SendMessage"]
+    resources = [var.dead_letter_queue_arn]
+  }
+
+  statement {
+    sid       = "UseLakeKeyThroughItsServices"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values = [
+        "sqs.${local.region}.amazonaws.com",
+        "scheduler.${local.region}.amazonaws.com",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "start-glue-workflow"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

@@ -1,0 +1,126 @@
+# The star-schema job, its catalog database and its encryption settings. The job reads
+# s3://<raw>/playlist_snapshots/ with a job bookmark (only files it has not processed)
+# and writes s3://<curated>/curated/<table>/snapshot_date=.../ (data contract section 1).
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+
+  job_name = "${var.name_prefix}-star-schema"
+  # Glue and Athena database names allow lower-case letters, digits and underscores.
+  database_name = replace(var.name_prefix, "-", "_")
+  # Glue 5.0 writes driver and executor logs to <prefix>/error and <prefix>/output.
+  log_group_prefix = "/aws-glue/jobs/${var.name_prefix}"
+
+  raw_path     = "s3://${var.raw_bucket_name}/${var.raw_prefix}/"
+  curated_path = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
+}
+
+resource "aws_glue_catalog_database" "this" {
+  name        = local.database_name
+  description = "Spotify playlist star schema (curated Parquet), kept current by the crawlers"
+}
+
+resource "aws_glue_security_configuration" "this" {
+  name = "${var.name_prefix}-lake"
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+
+    s3_encryption {
+      s3_encryption_mode = "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
+# source_hash (not etag): the assets bucket encrypts with SSE-KMS, and the ETag of a
+# KMS-encrypted object is not the MD5 of its content, so an etag argument would show a
+# change on every plan. source_hash is compared with the local file only.
+resource "aws_s3_object" "script" {
+  bucket      = var.assets_bucket_name
+  key         = "glue/scripts/star_schema_job.py"
+  source      = var.script_path
+  source_hash = filemd5(var.script_path)
+  kms_key_id  = var.kms_key_arn
+}
+
+resource "aws_s3_object" "library" {
+  bucket      = var.assets_bucket_name
+  key         = "glue/libs/glue_jobs.zip"
+  source      = var.library_path
+  source_hash = filemd5(var.library_path)
+  kms_key_id  = var.kms_key_arn
+}
+
+resource "aws_cloudwatch_log_group" "job_error" {
+  name              = "${local.log_group_prefix}/error"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_cloudwatch_log_group" "job_output" {
+  name              = "${local.log_group_prefix}/output"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_glue_job" "this" {
+  name              = local.job_name
+  description       = "Raw playlist snapshots -> star schema Parquet (glue_jobs/star_schema_job.py)"
+  role_arn          = aws_iam_role.job.arn
+  glue_version      = "5.0"
+  worker_type       = var.worker_type
+  number_of_workers = var.number_of_workers
+  execution_class   = var.execution_class
+  timeout           = var.timeout_minutes
+  max_retries       = var.max_retries
+
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "glueetl"
+    script_location = "s3://${var.assets_bucket_name}/${aws_s3_object.script.key}"
+    python_version  = "3"
+  }
+
+  # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
+  default_arguments = {
+    "--raw_path"                     = local.raw_path
+    "--curated_path"                 = local.curated_path
+    "--job-bookmark-option"          = "job-bookmark-enable"
+    "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
+    "--job-language"                 = "python"
+    "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
+    "--enable-metrics"               = "true"
+    "--enable-observability-metrics" = "true"
+    "--custom-logGroup-prefix"       = local.log_group_prefix
+  }
+
+  # One run at a time: two runs would read the same bookmark and write the same
+  # partitions.
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  depends_on = [
+    aws_iam_role_policy.job,
+    aws_cloudwatch_log_group.job_error,
+    aws_cloudwatch_log_group.job_output,
+  ]
+}

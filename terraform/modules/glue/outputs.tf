@@ -1,0 +1,34 @@
+output "database_name" {
+  description = "Glue Data Catalog database holding the curated tables (the Athena database)."
+  value       = aws_glue_catalog_database.this.name
+}
+
+output "job_name" {
+  description = "Name of the star-schema Glue job."
+  value       = aws_glue_job.this.name
+}
+
+output "workflow_name" {
+  description = "Glue workflow to start for a manual run (`aws glue start-workflow-run --name`), so the crawlers follow the job."
+  value       = aws_glue_workflow.this.name
+}
+
+output "crawler_names" {
+  description = "Crawler name per curated table."
+  value       = { for table, crawler in aws_glue_crawler.this : table => crawler.name }
+}
+
+output "schedule_name" {
+  description = "EventBridge Scheduler schedule that starts the workflow."
+  value       = aws_scheduler_schedule.this.name
+}
+
+output "script_s3_uri" {
+  description = "S3 location of the uploaded job script."
+  value       = "s3://${var.assets_bucket_name}/${aws_s3_object.script.key}"
+}
+
+output "library_s3_uri" {
+  description = "S3 location of the uploaded glue_jobs library zip (--extra-py-files)."
+  value       = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
+}

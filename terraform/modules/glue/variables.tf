@@ -1,0 +1,109 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of resource names (project-environment)."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake's KMS key, used by the security configuration for S3 output, logs and bookmarks."
+}
+
+variable "raw_bucket_name" {
+  type        = string
+  description = "Bucket holding the raw snapshots the job reads."
+}
+
+variable "raw_bucket_arn" {
+  type        = string
+  description = "ARN of the raw bucket."
+}
+
+variable "raw_prefix" {
+  type        = string
+  description = "Key prefix of the raw snapshots (data contract: playlist_snapshots)."
+}
+
+variable "curated_bucket_name" {
+  type        = string
+  description = "Bucket the job writes the star schema to and the crawlers read."
+}
+
+variable "curated_bucket_arn" {
+  type        = string
+  description = "ARN of the curated bucket."
+}
+
+variable "curated_prefix" {
+  type        = string
+  description = "Key prefix of the curated root (data contract: curated)."
+}
+
+variable "assets_bucket_name" {
+  type        = string
+  description = "Bucket receiving the job script, the library zip and Glue's temporary files."
+}
+
+variable "assets_bucket_arn" {
+  type        = string
+  description = "ARN of the assets bucket."
+}
+
+variable "script_path" {
+  type        = string
+  description = "Local path of the job's entry point (glue_jobs/star_schema_job.py), uploaded to the assets bucket."
+}
+
+variable "library_path" {
+  type        = string
+  description = "Local path of the glue_jobs package zip built by `make package-glue` (dist/glue_jobs.zip), passed as --extra-py-files."
+}
+
+variable "tables" {
+  type        = list(string)
+  description = "Curated tables (data contract section 6): one crawler per table prefix."
+}
+
+variable "worker_type" {
+  type        = string
+  description = "Glue worker type of the job (G.1X is the smallest Spark worker)."
+}
+
+variable "number_of_workers" {
+  type        = number
+  description = "Number of Glue workers of the job (2 is the minimum)."
+}
+
+variable "execution_class" {
+  type        = string
+  description = "FLEX (spare capacity, cheaper, may start later) or STANDARD."
+}
+
+variable "timeout_minutes" {
+  type        = number
+  description = "Job run timeout in minutes."
+}
+
+variable "max_retries" {
+  type        = number
+  description = "Retries of a failed job run. A retry is safe: the bookmark only advances when a run commits."
+}
+
+variable "schedule_expression" {
+  type        = string
+  description = "EventBridge Scheduler expression that starts the Glue workflow (job, then crawlers)."
+}
+
+variable "schedule_timezone" {
+  type        = string
+  description = "IANA time zone the workflow schedule is evaluated in."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the job's CloudWatch log groups, in days."
+}
+
+variable "dead_letter_queue_arn" {
+  type        = string
+  description = "SQS queue receiving workflow starts that EventBridge Scheduler could not deliver (the pipeline's dead-letter queue)."
+}

@@ -1,0 +1,34 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of resource names (project-environment)."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake's KMS key; the alarm topic is encrypted with it."
+}
+
+variable "alarm_email_addresses" {
+  type        = list(string)
+  description = "Addresses subscribed to the alarm topic (each must confirm the subscription e-mail)."
+}
+
+variable "lambda_function_name" {
+  type        = string
+  description = "Extract Lambda whose errors raise an alarm."
+}
+
+variable "dead_letter_queue_name" {
+  type        = string
+  description = "Dead-letter queue whose messages raise an alarm."
+}
+
+variable "glue_job_name" {
+  type        = string
+  description = "Glue job whose failed, timed-out or stopped runs are reported."
+}
+
+variable "crawler_names" {
+  type        = list(string)
+  description = "Glue crawlers whose failures are reported."
+}

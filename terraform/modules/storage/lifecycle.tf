@@ -1,0 +1,141 @@
+# Every bucket aborts failed multipart uploads: their parts are billed like objects but
+# are invisible in listings, so without the rule they would cost money forever.
+
+resource "aws_s3_bucket_lifecycle_configuration" "raw" {
+  bucket = aws_s3_bucket.raw.id
+
+  # Transitions skip objects under 128 KB (S3's default minimum since 2024): small
+  # snapshots would cost more in a cheaper class, which bills at least 128 KB each.
+  rule {
+    id     = "age-raw-snapshots"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.raw_prefix}/"
+    }
+
+    transition {
+      days          = var.raw_transition_days
+      storage_class = var.raw_transition_storage_class
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.raw_noncurrent_version_expiration_days
+    }
+  }
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.raw]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "curated" {
+  bucket = aws_s3_bucket.curated.id
+
+  # A run that dies between staging and publishing leaves its staging directory behind;
+  # the next run does not reuse it, so it is garbage after a week.
+  rule {
+    id     = "expire-abandoned-staging"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.curated_prefix}/_staging/"
+    }
+
+    expiration {
+      days = 7
+    }
+  }
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "athena_results" {
+  bucket = aws_s3_bucket.athena_results.id
+
+  rule {
+    id     = "expire-query-results"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.athena_results_expiration_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "glue_assets" {
+  bucket = aws_s3_bucket.glue_assets.id
+
+  rule {
+    id     = "expire-glue-temporary-files"
+    status = "Enabled"
+
+    filter {
+      prefix = "tmp/"
+    }
+
+    expiration {
+      days = var.glue_temp_expiration_days
+    }
+  }
+
+  rule {
+    id     = "expire-old-asset-versions"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.glue_assets]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.access_log_expiration_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}

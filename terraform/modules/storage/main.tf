@@ -1,0 +1,135 @@
+# The lake's buckets. Each bucket is declared on its own (not with for_each) so that
+# every companion resource names its bucket directly: readers and checkov can follow
+# aws_s3_bucket.raw -> aws_s3_bucket_public_access_block.raw without evaluating maps.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+
+  # Account id and region make the names globally unique without a random suffix, so a
+  # redeploy after `terraform destroy` gets the same names (and the docs can name them).
+  bucket_suffix = "${local.account_id}-${local.region}"
+}
+
+resource "aws_s3_bucket" "raw" {
+  #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage and transfer cost for a hobby-scale lake; versioning plus the lifecycle rules protect the raw snapshots, and replication can be added per environment.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes raw-object events: the Glue job finds new snapshots through its job bookmark on a schedule.
+  bucket        = "${var.name_prefix}-raw-${local.bucket_suffix}"
+  force_destroy = var.force_destroy
+}
+
+resource "aws_s3_bucket" "curated" {
+  #checkov:skip=CKV_AWS_144:Curated tables are derived from the raw bucket and can be rebuilt by re-running the Glue job; replication would only add cost.
+  #checkov:skip=CKV_AWS_21:Curated tables are derived data rewritten per partition by the Glue job; versions would keep every superseded Parquet file. The raw bucket is versioned and is the source of truth.
+  #checkov:skip=CKV2_AWS_62:The only event consumer (Snowpipe) is optional and lives in the Snowflake stack, which owns this bucket's single aws_s3_bucket_notification.
+  bucket        = "${var.name_prefix}-curated-${local.bucket_suffix}"
+  force_destroy = var.force_destroy
+}
+
+resource "aws_s3_bucket" "athena_results" {
+  #checkov:skip=CKV_AWS_144:Query results are disposable and expire after a few days; replicating them has no value.
+  #checkov:skip=CKV_AWS_21:Query results are write-once and expire after a few days; versioning would only delay their deletion.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes query-result events.
+  bucket        = "${var.name_prefix}-athena-results-${local.bucket_suffix}"
+  force_destroy = var.force_destroy
+}
+
+resource "aws_s3_bucket" "glue_assets" {
+  #checkov:skip=CKV_AWS_144:The assets (job script, library zip) are build outputs of this repository and are re-uploaded by terraform apply; replication would only add cost.
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events of the job script or library uploads.
+  bucket        = "${var.name_prefix}-glue-assets-${local.bucket_suffix}"
+  force_destroy = var.force_destroy
+}
+
+# Bucket owner enforced: ACLs are disabled and every object belongs to this account,
+# so access is governed by IAM and bucket policies alone.
+resource "aws_s3_bucket_ownership_controls" "raw" {
+  bucket = aws_s3_bucket.raw.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "curated" {
+  bucket = aws_s3_bucket.curated.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "athena_results" {
+  bucket = aws_s3_bucket.athena_results.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "glue_assets" {
+  bucket = aws_s3_bucket.glue_assets.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "raw" {
+  bucket                  = aws_s3_bucket.raw.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_public_access_block" "curated" {
+  bucket                  = aws_s3_bucket.curated.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_public_access_block" "athena_results" {
+  bucket                  = aws_s3_bucket.athena_results.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_public_access_block" "glue_assets" {
+  bucket                  = aws_s3_bucket.glue_assets.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+# Raw snapshots are the only data that cannot be re-created (Spotify does not serve
+# past versions of a playlist), so the raw bucket keeps versions of overwritten or
+# deleted objects. The assets bucket is versioned too: rolling back a bad job script
+# is then a copy, not a rebuild.
+resource "aws_s3_bucket_versioning" "raw" {
+  bucket = aws_s3_bucket.raw.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "glue_assets" {
+  bucket = aws_s3_bucket.glue_assets.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}

@@ -1,0 +1,49 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every bucket name (project-environment); the account id and region are appended so names are globally unique."
+}
+
+variable "raw_prefix" {
+  type        = string
+  description = "Key prefix of the raw snapshots in the raw bucket (data contract: playlist_snapshots)."
+}
+
+variable "curated_prefix" {
+  type        = string
+  description = "Key prefix of the curated root in the curated bucket (data contract: curated)."
+}
+
+variable "raw_transition_days" {
+  type        = number
+  description = "Age in days after which raw snapshots move to raw_transition_storage_class."
+}
+
+variable "raw_transition_storage_class" {
+  type        = string
+  description = "Cheaper storage class for aged raw snapshots."
+}
+
+variable "raw_noncurrent_version_expiration_days" {
+  type        = number
+  description = "Days after which a non-current version of a raw object (an overwritten or deleted snapshot) is removed."
+}
+
+variable "athena_results_expiration_days" {
+  type        = number
+  description = "Days after which Athena query results are deleted."
+}
+
+variable "glue_temp_expiration_days" {
+  type        = number
+  description = "Days after which Glue's temporary files under tmp/ in the assets bucket are deleted."
+}
+
+variable "access_log_expiration_days" {
+  type        = number
+  description = "Days after which S3 server access logs are deleted."
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete non-empty buckets. Keep false outside throw-away environments."
+}

@@ -1,0 +1,74 @@
+output "raw_bucket_name" {
+  description = "Bucket of the raw playlist snapshots."
+  value       = module.storage.raw_bucket_name
+}
+
+output "curated_bucket_name" {
+  description = "Bucket of the curated star schema (input of terraform/snowflake)."
+  value       = module.storage.curated_bucket_name
+}
+
+output "curated_bucket_arn" {
+  description = "ARN of the curated bucket (input of terraform/snowflake)."
+  value       = module.storage.curated_bucket_arn
+}
+
+output "athena_results_bucket_name" {
+  description = "Bucket of the Athena query results."
+  value       = module.storage.athena_results_bucket_name
+}
+
+output "glue_assets_bucket_name" {
+  description = "Bucket of the Glue job script and library."
+  value       = module.storage.glue_assets_bucket_name
+}
+
+output "kms_key_arn" {
+  description = "ARN of the lake's KMS key (input of terraform/snowflake)."
+  value       = module.storage.kms_key_arn
+}
+
+output "extract_function_name" {
+  description = "Name of the extract Lambda, for a first run with `aws lambda invoke`."
+  value       = module.extract.function_name
+}
+
+output "spotify_secret_name" {
+  description = "Secret whose value you set once with `aws secretsmanager put-secret-value` (never through Terraform)."
+  value       = module.extract.secret_name
+}
+
+output "dead_letter_queue_name" {
+  description = "Queue holding scheduled invocations that failed for good."
+  value       = module.extract.dead_letter_queue_name
+}
+
+output "glue_database_name" {
+  description = "Glue/Athena database of the curated tables."
+  value       = module.glue.database_name
+}
+
+output "glue_job_name" {
+  description = "Name of the star-schema Glue job."
+  value       = module.glue.job_name
+}
+
+output "glue_workflow_name" {
+  description = "Glue workflow to start by hand (`aws glue start-workflow-run --name`), so the crawlers follow the job."
+  value       = module.glue.workflow_name
+}
+
+output "athena_workgroup_name" {
+  description = "Athena workgroup of the analytics queries."
+  value       = module.athena.workgroup_name
+}
+
+output "athena_named_query_ids" {
+  description = "Named query id per athena_sql/ file."
+  value       = module.athena.named_query_ids
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the pipeline alarms."
+  value       = module.monitoring.alarm_topic_arn
+}

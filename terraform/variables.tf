@@ -1,0 +1,305 @@
+# ---------------------------------------------------------------------------------
+# Deployment
+# ---------------------------------------------------------------------------------
+
+variable "aws_region" {
+  type        = string
+  description = "AWS region of the whole deployment."
+}
+
+variable "project" {
+  type        = string
+  description = "Project name: the first part of every resource name."
+  default     = "spotify-lakehouse"
+
+  # Bucket names are <project>-<environment>-<purpose>-<account id>-<region> and S3
+  # allows 63 lower-case characters.
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,19}$", var.project))
+    error_message = "project must be 2-20 characters of lower-case letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name (dev, prod, ...): the second part of every resource name."
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{0,7}$", var.environment))
+    error_message = "environment must be 1-8 lower-case letters or digits, starting with a letter."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Extra tags on every resource (Project, Environment and ManagedBy are always set)."
+  default     = {}
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Let terraform destroy delete non-empty buckets and the Athena workgroup. Keep false for anything you want to keep."
+  default     = false
+}
+
+# ---------------------------------------------------------------------------------
+# Extraction (the Lambda)
+# ---------------------------------------------------------------------------------
+
+variable "playlist_ids" {
+  type        = list(string)
+  description = "Spotify playlist ids to snapshot on every scheduled run (PLAYLIST_IDS)."
+
+  validation {
+    condition     = alltrue([for id in var.playlist_ids : can(regex("^[0-9A-Za-z]{22}$", id))])
+    error_message = "Each playlist id must be a 22-character base-62 Spotify id (the part after /playlist/ in its URL)."
+  }
+}
+
+variable "spotify_market" {
+  type        = string
+  description = "ISO 3166-1 alpha-2 market for track relinking (SPOTIFY_MARKET)."
+  default     = "US"
+
+  validation {
+    condition     = can(regex("^[A-Z]{2}$", var.spotify_market))
+    error_message = "spotify_market must be a two-letter upper-case country code."
+  }
+}
+
+variable "spotify_api_url" {
+  type        = string
+  description = "Base URL of the Spotify Web API (SPOTIFY_API_URL)."
+  default     = "https://api.spotify.com/v1"
+}
+
+variable "spotify_auth_url" {
+  type        = string
+  description = "Spotify token endpoint (SPOTIFY_AUTH_URL)."
+  default     = "https://accounts.spotify.com/api/token"
+}
+
+variable "extract_max_concurrency" {
+  type        = number
+  description = "Playlists fetched in parallel within one invocation (MAX_CONCURRENCY)."
+  default     = 4
+}
+
+variable "extract_timeout_seconds" {
+  type        = number
+  description = "Timeout of one extraction, in seconds."
+  default     = 600
+
+  validation {
+    condition     = var.extract_timeout_seconds >= 1 && var.extract_timeout_seconds <= 900
+    error_message = "Lambda timeouts range from 1 to 900 seconds."
+  }
+}
+
+variable "extract_memory_mb" {
+  type        = number
+  description = "Memory of the extract Lambda in MB."
+  default     = 512
+
+  validation {
+    condition     = var.extract_memory_mb >= 128 && var.extract_memory_mb <= 10240
+    error_message = "Lambda memory ranges from 128 to 10240 MB."
+  }
+}
+
+variable "extract_reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions of the extract Lambda; 1 keeps a retry from overlapping a running extraction."
+  default     = 1
+
+  # 0 would throttle every invocation, i.e. disable the pipeline.
+  validation {
+    condition     = var.extract_reserved_concurrency >= 1
+    error_message = "extract_reserved_concurrency must be at least 1."
+  }
+}
+
+variable "extract_maximum_retry_attempts" {
+  type        = number
+  description = "Retries of a failed scheduled invocation before it goes to the dead-letter queue."
+  default     = 2
+
+  validation {
+    condition     = var.extract_maximum_retry_attempts >= 0 && var.extract_maximum_retry_attempts <= 2
+    error_message = "Lambda allows 0 to 2 retries of an asynchronous invocation."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  type        = number
+  description = "Days a deleted Spotify secret stays recoverable; 0 deletes it at once (throw-away environments)."
+  default     = 7
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "Secrets Manager accepts 0 or 7 to 30 days."
+  }
+}
+
+# ---------------------------------------------------------------------------------
+# Schedules
+# ---------------------------------------------------------------------------------
+
+variable "schedule_timezone" {
+  type        = string
+  description = "IANA time zone both schedules are evaluated in (e.g. Europe/Berlin)."
+  default     = "UTC"
+}
+
+variable "extract_schedule_expression" {
+  type        = string
+  description = "When the extract Lambda runs (EventBridge Scheduler syntax). Default: Mondays 06:00."
+  default     = "cron(0 6 ? * MON *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.extract_schedule_expression))
+    error_message = "Use an EventBridge Scheduler expression: cron(...), rate(...) or at(...)."
+  }
+}
+
+variable "glue_schedule_expression" {
+  type        = string
+  description = "When the Glue workflow (job, then crawlers) runs. Leave a margin after the extraction; default: Mondays 09:00."
+  default     = "cron(0 9 ? * MON *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.glue_schedule_expression))
+    error_message = "Use an EventBridge Scheduler expression: cron(...), rate(...) or at(...)."
+  }
+}
+
+# ---------------------------------------------------------------------------------
+# Glue
+# ---------------------------------------------------------------------------------
+
+variable "glue_worker_type" {
+  type        = string
+  description = "Worker type of the star-schema job."
+  default     = "G.1X"
+}
+
+variable "glue_number_of_workers" {
+  type        = number
+  description = "Number of workers of the star-schema job."
+  default     = 2
+
+  validation {
+    condition     = var.glue_number_of_workers >= 2
+    error_message = "A Glue Spark job needs at least 2 workers."
+  }
+}
+
+variable "glue_execution_class" {
+  type        = string
+  description = "FLEX (spare capacity at a lower price, may start later) or STANDARD."
+  default     = "FLEX"
+
+  validation {
+    condition     = contains(["FLEX", "STANDARD"], var.glue_execution_class)
+    error_message = "glue_execution_class must be FLEX or STANDARD."
+  }
+
+  validation {
+    condition     = var.glue_execution_class == "STANDARD" || contains(["G.1X", "G.2X"], var.glue_worker_type)
+    error_message = "FLEX execution is only available for the G.1X and G.2X worker types."
+  }
+}
+
+variable "glue_timeout_minutes" {
+  type        = number
+  description = "Timeout of one job run, in minutes."
+  default     = 60
+}
+
+variable "glue_max_retries" {
+  type        = number
+  description = "Retries of a failed job run; FLEX runs can be interrupted when AWS reclaims capacity, so one retry is the default."
+  default     = 1
+}
+
+# ---------------------------------------------------------------------------------
+# Storage
+# ---------------------------------------------------------------------------------
+
+variable "raw_transition_days" {
+  type        = number
+  description = "Age in days after which raw snapshots move to raw_transition_storage_class."
+  default     = 30
+}
+
+variable "raw_transition_storage_class" {
+  type        = string
+  description = "Storage class of aged raw snapshots. Only classes the Glue job can read without a restore are allowed."
+  default     = "STANDARD_IA"
+
+  validation {
+    condition     = contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"], var.raw_transition_storage_class)
+    error_message = "Use STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING or GLACIER_IR: the archive classes need a restore before Glue can reprocess the snapshots."
+  }
+
+  validation {
+    condition     = !contains(["STANDARD_IA", "ONEZONE_IA"], var.raw_transition_storage_class) || var.raw_transition_days >= 30
+    error_message = "S3 transitions objects to STANDARD_IA or ONEZONE_IA no earlier than 30 days after creation."
+  }
+}
+
+variable "raw_noncurrent_version_expiration_days" {
+  type        = number
+  description = "Days after which an overwritten or deleted raw snapshot version is removed."
+  default     = 90
+}
+
+variable "athena_results_expiration_days" {
+  type        = number
+  description = "Days after which Athena query results are deleted."
+  default     = 7
+}
+
+variable "access_log_expiration_days" {
+  type        = number
+  description = "Days after which S3 server access logs are deleted."
+  default     = 90
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the CloudWatch log groups (Lambda, Glue job), in days."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch Logs accepts only 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days."
+  }
+}
+
+# ---------------------------------------------------------------------------------
+# Athena and monitoring
+# ---------------------------------------------------------------------------------
+
+variable "athena_bytes_scanned_cutoff_per_query" {
+  type        = number
+  description = "Athena cancels a query once it has scanned this many bytes. Default 1 GiB: about 0.005 USD per query at 5 USD/TB."
+  default     = 1073741824
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff_per_query >= 10485760
+    error_message = "Athena's minimum per-query cutoff is 10 MB (10485760 bytes)."
+  }
+}
+
+variable "alarm_email_addresses" {
+  type        = list(string)
+  description = "E-mail addresses notified of pipeline failures (each confirms a subscription e-mail once)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "Each alarm address must look like name@example.com."
+  }
+}
