@@ -6,7 +6,7 @@ create or replace view top_artists_by_popularity as
 
 with
 
-artist_metrics as (
+metrics as (
 
     select
         artist_id,
@@ -36,7 +36,7 @@ ranked as (
         row_number() over (
             order by avg_popularity desc nulls last, artist_name asc, artist_id asc
         ) as display_order
-    from artist_metrics
+    from metrics
 
 ),
 
