@@ -1,0 +1,129 @@
+"""The scheduled Lambda: ``extract_lambda.handler.lambda_handler`` (runtime python3.11).
+
+Environment (docs/data-contract.md section 6): RAW_BUCKET, RAW_PREFIX (default
+``playlist_snapshots``), RAW_KMS_KEY_ID, SPOTIFY_SECRET_ID, PLAYLIST_IDS, SPOTIFY_MARKET,
+SPOTIFY_API_URL, SPOTIFY_AUTH_URL, MAX_CONCURRENCY (and the optional SPOTIFY_API_SHAPE).
+The event may override the playlists: ``{"playlist_ids": ["..."]}``.
+
+The secret is read from Secrets Manager once per container (module-level cache) and dropped
+when Spotify refuses it, so a rotated refresh token is picked up by the next invocation.
+The handler returns the run summary, and raises :class:`ExtractionFailed` when no playlist
+succeeded so that the asynchronous invocation counts as failed and the failure destination
+receives it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from extract_lambda.config import ConfigError, Credentials, ExtractConfig, split_playlist_ids
+from extract_lambda.extract import extract_playlists
+from extract_lambda.logsafe import protect_logs
+from extract_lambda.retry import Deadline
+from extract_lambda.storage import S3Sink
+
+log = logging.getLogger("extract_lambda")
+log.setLevel(logging.INFO)
+
+DEFAULT_RAW_PREFIX = "playlist_snapshots"
+# Kept free at the end of the invocation for the last write and the summary; at least one
+# request timeout, so an in-flight request cannot run past the Lambda's end.
+RESERVE_S = 15.0
+
+_secret_cache: dict[str, Credentials] = {}
+_secret_lock = threading.Lock()
+_clients: dict[str, Any] = {}
+
+
+class ExtractionFailed(RuntimeError):
+    """No playlist was extracted; the message lists the reasons (never a secret)."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        reasons = sorted({f["reason"] for f in summary["playlists_failed"]})
+        stopped = summary.get("stopped")
+        detail = f"; stopped: {stopped['message']}" if stopped else ""
+        super().__init__(
+            f"no playlist extracted ({len(summary['playlists_failed'])} failed: "
+            f"{', '.join(reasons) or 'none requested'}){detail}"
+        )
+        self.summary = summary
+
+
+def _client(service: str) -> Any:
+    # Created lazily and reused by later invocations of the same container.
+    if service not in _clients:
+        import boto3
+
+        _clients[service] = boto3.client(service)
+    return _clients[service]
+
+
+def load_credentials(secret_id: str, client: Any = None) -> Credentials:
+    """The app credentials from the secret, read once per container."""
+    with _secret_lock:
+        if secret_id not in _secret_cache:
+            response = (client or _client("secretsmanager")).get_secret_value(SecretId=secret_id)
+            text = response.get("SecretString")
+            if text is None:
+                raise ConfigError(
+                    f"secret {secret_id} has no SecretString (binary secrets are not supported)"
+                )
+            _secret_cache[secret_id] = Credentials.from_secret_string(
+                text, secret_id=f"secret {secret_id}"
+            )
+        return _secret_cache[secret_id]
+
+
+def forget_credentials(secret_id: str | None = None) -> None:
+    """Drop the cached secret (all of them without an id)."""
+    with _secret_lock:
+        if secret_id is None:
+            _secret_cache.clear()
+        else:
+            _secret_cache.pop(secret_id, None)
+
+
+def playlist_ids_for(event: Any, environ: Mapping[str, str]) -> list[str]:
+    """The event's ``playlist_ids`` when given, else PLAYLIST_IDS."""
+    if isinstance(event, Mapping) and event.get("playlist_ids") is not None:
+        ids = event["playlist_ids"]
+        if isinstance(ids, str):
+            ids = split_playlist_ids(ids)
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ConfigError("event playlist_ids must be a list of playlist id strings")
+        return ids
+    ids = split_playlist_ids(environ.get("PLAYLIST_IDS"))
+    if not ids:
+        raise ConfigError('no playlists: set PLAYLIST_IDS or pass {"playlist_ids": [...]}')
+    return ids
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+    environ = os.environ
+    protect_logs()
+    secret_id = environ.get("SPOTIFY_SECRET_ID", "").strip()
+    bucket = environ.get("RAW_BUCKET", "").strip()
+    if not secret_id or not bucket:
+        raise ConfigError("SPOTIFY_SECRET_ID and RAW_BUCKET must be set")
+    playlist_ids = playlist_ids_for(event, environ)
+    credentials = load_credentials(secret_id)
+    config = ExtractConfig.from_env(environ, credentials=credentials)
+    sink = S3Sink(
+        bucket,
+        environ.get("RAW_PREFIX", "").strip() or DEFAULT_RAW_PREFIX,
+        kms_key_id=environ.get("RAW_KMS_KEY_ID", "").strip() or None,
+        client=_client("s3"),
+    )
+    deadline = Deadline.from_lambda_context(context, reserve_s=RESERVE_S)
+    summary = extract_playlists(config, playlist_ids, sink, deadline=deadline)
+    if (summary.get("stopped") or {}).get("reason") == "auth_failed":
+        forget_credentials(secret_id)  # perhaps rotated: read it again next time
+    log.info("summary %s", json.dumps(summary, ensure_ascii=False))
+    if not summary["playlists_ok"]:
+        raise ExtractionFailed(summary)
+    return summary

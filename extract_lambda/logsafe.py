@@ -1,0 +1,96 @@
+"""Keep secrets out of logs: quiet the libraries that log them, redact whatever gets through.
+
+spotipy logs, at DEBUG, every request's headers (``Authorization: Bearer <token>``) and every
+token request's headers and body (``Basic <client id:secret>``, the refresh token). Two
+layers stop that from reaching a log: the ``spotipy`` logger is raised to CRITICAL (we log
+every failure ourselves, once, in words), and a redacting filter on the root handlers
+replaces known secret values and token-shaped strings in every record.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections.abc import Iterable
+
+MASK = "***"
+
+# Token-shaped substrings that must never be logged even when the value is unknown
+# (access tokens are minted at run time).
+_PATTERNS = (
+    re.compile(r"(Bearer\s+)[^\s'\",}]+", re.IGNORECASE),
+    re.compile(r"(Basic\s+)[A-Za-z0-9+/=]+", re.IGNORECASE),
+    re.compile(
+        r"""(['"]?(?:access_token|refresh_token|client_secret)['"]?\s*[:=]\s*['"]?)"""
+        r"""[^'"\s,&}]+""",
+        re.IGNORECASE,
+    ),
+    re.compile(r"([?&]code=)[^&\s'\"]+"),  # an authorization code in a callback URL
+)
+
+
+class Redactor:
+    """Replaces known secret values (and their Basic-auth encodings) and token-shaped text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._values: set[str] = set()
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        values = [s for s in secrets if s and len(s) >= 4]
+        self._values.update(values)
+        # The Basic header of every id:secret pair we know.
+        for first in values:
+            for second in values:
+                pair = f"{first}:{second}".encode()
+                self._values.add(base64.b64encode(pair).decode())
+
+    def __call__(self, text: str) -> str:
+        for value in sorted(self._values, key=len, reverse=True):
+            if value in text:
+                text = text.replace(value, MASK)
+        for pattern in _PATTERNS:
+            text = pattern.sub(lambda m: m.group(1) + MASK, text)
+        return text
+
+
+class RedactingFilter(logging.Filter):
+    """A handler filter: formats the record once and stores the redacted message."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__("extract_lambda.redact")
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not break logging
+            message = str(record.msg)
+        record.msg = self.redactor(message)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Render the traceback now, redacted, so handlers do not render it raw.
+            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+_REDACTOR = Redactor()
+
+
+def protect_logs(secrets: Iterable[str] = ()) -> Redactor:
+    """Quiet spotipy and install the redacting filter on every root handler (idempotent)."""
+    _REDACTOR.add(secrets)
+    logging.getLogger("spotipy").setLevel(logging.CRITICAL)
+    # urllib3 logs URLs only, but its DEBUG lines are per request noise.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter(_REDACTOR))
+    return _REDACTOR
+
+
+def redact(text: str) -> str:
+    """Redact a string (exception messages going into summaries) with the known secrets."""
+    return _REDACTOR(text)

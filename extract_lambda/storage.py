@@ -1,0 +1,184 @@
+"""Landing raw snapshots: the key layout, the encoding, and the S3 and local-directory sinks.
+
+Layout and encoding are docs/data-contract.md sections 1-2: one gzip object per playlist
+snapshot holding the document on one line, under
+``<prefix>/snapshot_date=YYYY-MM-DD/playlist_id=<id>/<id>_<YYYYMMDDTHHMMSSffffffZ>.json.gz``.
+
+Every write is all-or-nothing and never replaces an existing object: S3 gets one
+``PutObject`` with ``If-None-Match: *`` (S3 conditional writes), a directory gets a temporary
+file hard-linked into place (``link`` fails if the name exists). Re-running an extraction
+therefore always adds a new immutable snapshot.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_=./-]+$")
+
+
+class SnapshotExists(FileExistsError):
+    """The snapshot object is already there (same playlist, same microsecond): not replaced."""
+
+
+class Sink(Protocol):
+    """Where snapshots land. ``prefix`` is prepended to every key ("" for a directory)."""
+
+    prefix: str
+
+    def write(self, key: str, body: bytes) -> str:
+        """Store `body` under `key` in one step; return its location; never overwrite."""
+        ...
+
+    def describe(self) -> str: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("the clock must return a timezone-aware datetime")
+    return moment.astimezone(UTC)
+
+
+def iso_timestamp(moment: datetime) -> str:
+    """``2026-11-16T06:00:03.123456Z``: the document's ``extracted_at``."""
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def snapshot_key(prefix: str, playlist_id: str, extracted_at: datetime) -> str:
+    """The raw object key of one snapshot (no spaces, no colons)."""
+    moment = as_utc(extracted_at)
+    name = f"{playlist_id}_{moment.strftime('%Y%m%dT%H%M%S%fZ')}.json.gz"
+    parts = [
+        prefix.strip("/"),
+        f"snapshot_date={moment.date().isoformat()}",
+        f"playlist_id={playlist_id}",
+        name,
+    ]
+    key = "/".join(part for part in parts if part)
+    if not _SAFE_KEY.match(key) or "//" in key or ".." in key.split("/"):
+        raise ValueError(f"unsafe object key {key!r}: keys use only [A-Za-z0-9_=./-]")
+    return key
+
+
+def encode_document(document: dict[str, Any]) -> bytes:
+    """gzip of the document as one UTF-8 JSON line ending in a newline.
+
+    ``mtime=0`` makes the bytes a function of the document alone; ``allow_nan=False`` keeps
+    them strict JSON.
+    """
+    line = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return gzip.compress((line + "\n").encode("utf-8"), compresslevel=6, mtime=0)
+
+
+class LocalDirectorySink:
+    """The same layout under a local directory (``make extract-local``, the demo)."""
+
+    prefix = ""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def write(self, key: str, body: bytes) -> str:
+        target = self.root / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written under a hidden temporary name, then linked into place: readers never see a
+        # partial file, and link() refuses to replace an existing snapshot.
+        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            with open(temporary, "xb") as handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temporary, target)
+            except FileExistsError:
+                raise SnapshotExists(f"{target} already exists; it was not replaced") from None
+        finally:
+            temporary.unlink(missing_ok=True)
+        return str(target)
+
+
+class S3Sink:
+    """One ``PutObject`` per snapshot, server-side encrypted, refused if the key exists.
+
+    Encryption is SSE-KMS with `kms_key_id` when given (RAW_KMS_KEY_ID), else SSE-S3
+    (AES256).
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "playlist_snapshots",
+        *,
+        kms_key_id: str | None = None,
+        client: Any = None,
+    ) -> None:
+        if not bucket:
+            raise ValueError("an S3 bucket name is required")
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.kms_key_id = kms_key_id or None
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3  # the Lambda runtime provides it; local directory runs do not need it
+
+            self._client = boto3.client("s3")
+        return self._client
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+
+    def write(self, key: str, body: bytes) -> str:
+        from botocore.exceptions import ClientError
+
+        arguments: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "Body": body,
+            # The object is a .gz file, not JSON served with Content-Encoding: tools that
+            # honour Content-Encoding would otherwise decompress it behind the reader's back.
+            "ContentType": "application/gzip",
+            "IfNoneMatch": "*",
+        }
+        if self.kms_key_id:
+            arguments["ServerSideEncryption"] = "aws:kms"
+            arguments["SSEKMSKeyId"] = self.kms_key_id
+        else:
+            arguments["ServerSideEncryption"] = "AES256"
+        try:
+            self.client.put_object(**arguments)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise SnapshotExists(
+                    f"s3://{self.bucket}/{key} already exists; not replaced"
+                ) from None
+            raise
+        return f"s3://{self.bucket}/{key}"
+
+
+def sink_from_uri(out: str, *, kms_key_id: str | None = None, s3_client: Any = None) -> Sink:
+    """``s3://bucket/prefix`` gives an :class:`S3Sink`; anything else is a local directory."""
+    if out.startswith("s3://"):
+        bucket, _, prefix = out[len("s3://") :].partition("/")
+        return S3Sink(bucket, prefix, kms_key_id=kms_key_id, client=s3_client)
+    if "://" in out:
+        raise ValueError(f"--out must be a directory or s3://bucket/prefix, not {out!r}")
+    return LocalDirectorySink(out)
