@@ -1,0 +1,339 @@
+"""DuckDB baseline: read the same landed gzip JSON with SQL and write the same seven tables.
+
+One ``read_json`` over every raw file with explicit column types (no sampling, no schema
+inference; keys that are not named are skipped by the parser), ``unnest`` of the entries
+of either container, "latest wins" per playlist and ``snapshot_date`` with a window,
+dimensions deduplicated per ``snapshot_date`` with ``arg_max``-style windows, and
+``COPY ... (FORMAT parquet, PARTITION_BY snapshot_date)`` per table.
+
+This is the yardstick for "how fast could one machine do this": a vectorised C++
+engine with a streaming JSON parser. It validates nothing beyond what the SQL does (no
+quarantine, no run summary). Threads are left at DuckDB's default (one per core, 2 here).
+
+Run as ``python -m tools.bench.baseline_duckdb --raw R --out O --result result.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ARTIST = "STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR)"
+ALBUM = (
+    f"STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR, album_type VARCHAR, release_date VARCHAR,"
+    f" release_date_precision VARCHAR, total_tracks INTEGER, artists {ARTIST}[])"
+)
+PAYLOAD = (
+    f"STRUCT(type VARCHAR, id VARCHAR, name VARCHAR, uri VARCHAR, duration_ms BIGINT,"
+    f" explicit BOOLEAN, disc_number INTEGER, track_number INTEGER, popularity INTEGER,"
+    f" is_local BOOLEAN, external_ids STRUCT(isrc VARCHAR), linked_from STRUCT(id VARCHAR),"
+    f" album {ALBUM}, artists {ARTIST}[])"
+)
+ENTRY = (
+    f"STRUCT(added_at VARCHAR, added_by STRUCT(id VARCHAR), is_local BOOLEAN,"
+    f" item {PAYLOAD}, track {PAYLOAD})"
+)
+CONTAINER = f"STRUCT(total INTEGER, items {ENTRY}[])"
+PLAYLIST = (
+    f"STRUCT(id VARCHAR, name VARCHAR, description VARCHAR, public BOOLEAN,"
+    f" collaborative BOOLEAN, snapshot_id VARCHAR,"
+    f" owner STRUCT(id VARCHAR, display_name VARCHAR), followers STRUCT(total BIGINT),"
+    f" items {CONTAINER}, tracks {CONTAINER})"
+)
+COLUMNS = {
+    "contract_version": "INTEGER",
+    "playlist_id": "VARCHAR",
+    "extracted_at": "VARCHAR",
+    "snapshot_date": "VARCHAR",
+    "api_shape": "VARCHAR",
+    "playlist": PLAYLIST,
+}
+
+TABLES = (
+    "fact_playlist_item",
+    "dim_track",
+    "dim_album",
+    "dim_artist",
+    "dim_playlist",
+    "bridge_track_artist",
+    "bridge_album_artist",
+)
+
+
+def _columns_literal() -> str:
+    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in COLUMNS.items()) + "}"
+
+
+def _statements(raw: Path) -> list[str]:
+    glob = str(raw / "snapshot_date=*" / "playlist_id=*" / "*.json*")
+    lineage = "extracted_at, source_file"
+    return [
+        # The documents that count: complete, contract version 1, latest of their day.
+        f"""
+        create temp table docs as
+        with raw as (
+            select
+                playlist_id,
+                strptime(extracted_at, '%Y-%m-%dT%H:%M:%S.%fZ') as extracted_at,
+                cast(snapshot_date as date) as snapshot_date,
+                api_shape,
+                playlist,
+                filename as source_file,
+                coalesce(
+                    case when api_shape = 'items' then playlist.items end,
+                    playlist.tracks,
+                    playlist.items
+                ) as container
+            from read_json(
+                '{glob}',
+                columns = {_columns_literal()},
+                format = 'newline_delimited',
+                compression = 'gzip',
+                maximum_object_size = 536870912,
+                filename = true
+            )
+            where contract_version = 1
+        )
+        select *
+        from raw
+        where len(container.items) = container.total
+        qualify row_number() over (
+            partition by playlist_id, snapshot_date order by extracted_at desc
+        ) = 1
+        """,
+        f"""
+        create temp table entries as
+        select
+            d.playlist_id,
+            d.playlist.snapshot_id as snapshot_id,
+            cast(e.position as integer) as position,
+            coalesce(e.entry.item, e.entry.track) as payload,
+            e.entry.added_at as added_at,
+            nullif(e.entry.added_by.id, '') as added_by_id,
+            coalesce(e.entry.is_local, false)
+                or coalesce(coalesce(e.entry.item, e.entry.track).is_local, false) as is_local,
+            d.{lineage.replace(", ", ", d.")},
+            d.snapshot_date
+        from docs as d,
+            lateral (
+                select unnest(d.container.items) as entry,
+                    generate_subscripts(d.container.items, 1) as position
+            ) as e
+        """,
+        """
+        create temp table facts as
+        select
+            playlist_id,
+            snapshot_id,
+            position,
+            coalesce(payload.type, 'track') as item_type,
+            case when payload.type = 'track' and not is_local then payload.id end as track_id,
+            case when payload.type = 'episode' then payload.id end as episode_id,
+            case when payload.type = 'track' and not is_local then payload.album.id end
+                as album_id,
+            payload.uri as item_uri,
+            payload.name as item_name,
+            cast(try_strptime(added_at, '%Y-%m-%dT%H:%M:%SZ') as timestamp) as added_at,
+            added_by_id,
+            case when payload.type = 'track' and not is_local then payload.popularity end
+                as popularity,
+            payload.duration_ms as duration_ms,
+            is_local,
+            extracted_at,
+            source_file,
+            snapshot_date,
+            payload
+        from entries
+        where payload is not null
+            and not (coalesce(payload.type, 'track') = 'track' and not is_local
+                     and payload.id is null)
+        """,
+        """
+        create temp table out_fact_playlist_item as
+        select * exclude (payload) from facts
+        """,
+        f"""
+        create temp table tracks as
+        select payload, {lineage}, snapshot_date from facts where track_id is not null
+        """,
+        f"""
+        create temp table out_dim_track as
+        select
+            payload.id as track_id,
+            payload.name as track_name,
+            payload.uri as track_uri,
+            payload.album.id as album_id,
+            payload.duration_ms as duration_ms,
+            payload.explicit as explicit,
+            payload.disc_number as disc_number,
+            payload.track_number as track_number,
+            payload.external_ids.isrc as isrc,
+            payload.popularity as popularity,
+            payload.linked_from.id as linked_from_track_id,
+            {lineage},
+            snapshot_date
+        from tracks
+        qualify row_number() over (
+            partition by payload.id, snapshot_date order by extracted_at desc
+        ) = 1
+        """,
+        f"""
+        create temp table out_dim_album as
+        with albums as (
+            select payload.album as a, {lineage}, snapshot_date
+            from tracks
+            where payload.album.id is not null
+            qualify row_number() over (
+                partition by payload.album.id, snapshot_date order by extracted_at desc
+            ) = 1
+        ),
+        dated as (
+            select *,
+                case a.release_date_precision
+                    when 'year' then try_strptime(a.release_date, '%Y')
+                    when 'month' then try_strptime(a.release_date, '%Y-%m')
+                    when 'day' then try_strptime(a.release_date, '%Y-%m-%d')
+                end as released
+            from albums
+        )
+        select
+            a.id as album_id,
+            a.name as album_name,
+            a.uri as album_uri,
+            a.album_type as album_type,
+            cast(released as date) as release_date,
+            a.release_date_precision as release_date_precision,
+            a.release_date as release_date_raw,
+            cast(year(released) as integer) as release_year,
+            a.total_tracks as total_tracks,
+            {lineage},
+            snapshot_date
+        from dated
+        """,
+        f"""
+        create temp table out_bridge_track_artist as
+        select
+            payload.id as track_id,
+            x.artist.id as artist_id,
+            cast(x.artist_position as integer) as artist_position,
+            {lineage},
+            snapshot_date
+        from tracks,
+            lateral (
+                select unnest(payload.artists) as artist,
+                    generate_subscripts(payload.artists, 1) as artist_position
+            ) as x
+        where x.artist.id is not null
+        qualify row_number() over (
+            partition by payload.id, x.artist_position, snapshot_date order by extracted_at desc
+        ) = 1
+        """,
+        f"""
+        create temp table out_bridge_album_artist as
+        select
+            payload.album.id as album_id,
+            x.artist.id as artist_id,
+            cast(x.artist_position as integer) as artist_position,
+            {lineage},
+            snapshot_date
+        from tracks,
+            lateral (
+                select unnest(payload.album.artists) as artist,
+                    generate_subscripts(payload.album.artists, 1) as artist_position
+            ) as x
+        where payload.album.id is not null and x.artist.id is not null
+        qualify row_number() over (
+            partition by payload.album.id, x.artist_position, snapshot_date
+            order by extracted_at desc
+        ) = 1
+        """,
+        f"""
+        create temp table out_dim_artist as
+        with every_artist as (
+            select unnest(payload.artists) as artist, {lineage}, snapshot_date from tracks
+            union all
+            select unnest(payload.album.artists) as artist, {lineage}, snapshot_date
+            from tracks
+        )
+        select
+            artist.id as artist_id,
+            artist.name as artist_name,
+            artist.uri as artist_uri,
+            {lineage},
+            snapshot_date
+        from every_artist
+        where artist.id is not null
+        qualify row_number() over (
+            partition by artist.id, snapshot_date order by extracted_at desc
+        ) = 1
+        """,
+        f"""
+        create temp table out_dim_playlist as
+        select
+            playlist_id,
+            playlist.name as playlist_name,
+            playlist.description as description,
+            playlist.owner.id as owner_id,
+            playlist.owner.display_name as owner_display_name,
+            playlist.public as is_public,
+            playlist.collaborative as is_collaborative,
+            playlist.snapshot_id as snapshot_id,
+            playlist.followers.total as followers_total,
+            container.total as total_items,
+            api_shape,
+            {lineage},
+            snapshot_date
+        from docs
+        """,
+    ]
+
+
+def run(raw: Path, out: Path, *, memory_limit: str | None = None) -> dict:
+    """Transform every raw file under `raw` into the seven tables under `out`."""
+    con = duckdb.connect()
+    con.execute("set preserve_insertion_order = false")
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+    for statement in _statements(raw):
+        con.execute(statement)
+    entries_read = con.execute(
+        "select coalesce(sum(len(container.items)), 0) from docs"
+    ).fetchone()[0]
+    written = {}
+    for table in TABLES:
+        target = out / table
+        target.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"copy out_{table} to '{target}' "
+            "(format parquet, compression snappy, partition_by (snapshot_date), "
+            "overwrite_or_ignore true)"
+        )
+        written[table] = con.execute(f"select count(*) from out_{table}").fetchone()[0]
+    files_read = con.execute(
+        f"select count(*) from glob('{raw}/snapshot_date=*/playlist_id=*/*.json*')"
+    ).fetchone()[0]
+    con.close()
+    return {"files_read": files_read, "entries_read_latest": entries_read, "rows_written": written}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--memory-limit")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    summary = run(args.raw, args.out, memory_limit=args.memory_limit)
+    summary["seconds_inside"] = round(time.perf_counter() - started, 3)
+    args.result.write_text(json.dumps(summary, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Run a command and measure it from outside: wall time, peak RSS and CPU of its process tree.
+
+Every engine runs in its own fresh ``python`` process so that nothing warm is shared and
+the memory of *everything* it starts is counted: for Spark that is the Python driver, the
+JVM that PySpark launches and any Python workers. The tree is sampled with psutil every
+``interval`` seconds; the peak is the largest sum of resident set sizes seen in one
+sample. Summed RSS counts pages shared between processes (libraries) more than once, so
+it slightly overstates the true footprint; it is what a container's memory limit would
+roughly see, and it is the same rule for every engine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one measured command cost."""
+
+    wall_s: float
+    peak_rss_bytes: int
+    cpu_s: float
+    returncode: int
+    samples: int
+
+
+def _tree(root: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def run_measured(
+    command: list[str],
+    *,
+    log: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    interval: float = 0.1,
+    timeout: float | None = None,
+) -> Measurement:
+    """Run `command` to completion, its output to `log`; sample its tree until it exits."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    peak = 0
+    samples = 0
+    # Last CPU time seen per process: a process that exits between two samples keeps
+    # what it had used at the previous one (at most `interval` of CPU is missed).
+    cpu_seen: dict[tuple[int, float], float] = {}
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+        root = psutil.Process(process.pid)
+        while True:
+            rss = 0
+            for member in _tree(root):
+                try:
+                    with member.oneshot():
+                        rss += member.memory_info().rss
+                        times = member.cpu_times()
+                        cpu_seen[(member.pid, member.create_time())] = times.user + times.system
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+            samples += 1
+            peak = max(peak, rss)
+            try:
+                returncode = process.wait(timeout=interval)
+                break
+            except subprocess.TimeoutExpired:
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    process.kill()
+                    returncode = process.wait()
+                    break
+        wall = time.perf_counter() - started
+    return Measurement(
+        wall_s=round(wall, 3),
+        peak_rss_bytes=peak,
+        cpu_s=round(sum(cpu_seen.values()), 2),
+        returncode=returncode,
+        samples=samples,
+    )
+
+
+def python_command(module: str, *args: str) -> list[str]:
+    """`python -m module args...` with the interpreter running this code (the venv's)."""
+    import sys
+
+    return [sys.executable, "-m", module, *args]
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a measured child: ours, with no bytecode writing, plus `extra`."""
+    env = dict(os.environ)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra or {})
+    return env
