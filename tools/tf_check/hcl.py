@@ -1,0 +1,526 @@
+"""Terraform configuration as python-hcl2 8.x reads it, and a small evaluator over it.
+
+python-hcl2 8.x (``SerializationOptions`` defaults) represents a configuration as:
+
+- blocks as dicts with ``"__is_block__": True``; a block's labels are nested dict keys that
+  keep their quotes (``resource -> '"aws_s3_bucket"' -> '"raw"' -> body``);
+- a quoted string (literal or template) as the text *with* its quotes: ``'"us-east-1"'``,
+  ``'"s3://${var.bucket}/"'``;
+- any other expression as ``'${...}'``: ``'${var.x}'``, ``'${toset(var.tables)}'``;
+- numbers and booleans as Python values, object and tuple literals as dicts and lists;
+- comments under ``__comments__`` (not used here: skip comments are read from the text).
+
+``Tree`` groups the parsed files by directory (one Terraform module per directory). The
+evaluator (:func:`evaluate`) follows ``var.``, ``local.``, ``module.``, ``each.`` and
+resource references as far as the configuration alone allows; what it cannot know (an
+attribute computed by AWS, a variable without a default) becomes an :class:`Unknown`,
+rendered as ``<...>`` inside strings, so callers can still compare the known parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2.api import SerializationOptions
+
+OPTIONS = SerializationOptions(with_comments=False, preserve_heredocs=False)
+
+META_KEYS = {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
+LABELLED_BLOCKS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "provider": 1}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: which check, where (file:line or address), and what is wrong."""
+
+    check: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.where}: {self.message}"
+
+
+@dataclass
+class Block:
+    """A top-level block of a .tf file."""
+
+    kind: str
+    labels: tuple[str, ...]
+    body: dict[str, Any]
+    path: Path
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @property
+    def address(self) -> str:
+        if self.kind == "resource":
+            return ".".join(self.labels)
+        return ".".join((self.kind, *self.labels))
+
+
+@dataclass
+class Module:
+    """The .tf files of one directory."""
+
+    path: Path
+    texts: dict[Path, str] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind == kind]
+
+    @property
+    def variables(self) -> dict[str, Block]:
+        return {b.labels[0]: b for b in self.of_kind("variable")}
+
+    @property
+    def outputs(self) -> dict[str, Block]:
+        return {b.labels[0]: b for b in self.of_kind("output")}
+
+    @property
+    def locals(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for block in self.of_kind("locals"):
+            merged.update(attributes(block.body))
+        return merged
+
+    @property
+    def resources(self) -> dict[tuple[str, str], Block]:
+        return {(b.labels[0], b.labels[1]): b for b in self.of_kind("resource")}
+
+    @property
+    def data_sources(self) -> dict[tuple[str, str], Block]:
+        return {(b.labels[0], b.labels[1]): b for b in self.of_kind("data")}
+
+    @property
+    def module_calls(self) -> dict[str, Block]:
+        return {b.labels[0]: b for b in self.of_kind("module")}
+
+    def resources_of_type(self, resource_type: str) -> list[Block]:
+        return [b for b in self.of_kind("resource") if b.labels[0] == resource_type]
+
+
+@dataclass
+class Tree:
+    """Every module under one directory, and how they call each other."""
+
+    base: Path
+    modules: dict[Path, Module]
+    problems: list[Problem]
+
+    def called_dirs(self) -> set[Path]:
+        called = set()
+        for module in self.modules.values():
+            for call in module.module_calls.values():
+                target = module_source_dir(module, call)
+                if target is not None:
+                    called.add(target)
+        return called
+
+    @property
+    def roots(self) -> list[Module]:
+        """Modules no other module calls: the directories `terraform apply` runs in."""
+        called = self.called_dirs()
+        return [m for path, m in sorted(self.modules.items()) if path not in called]
+
+    def callers(self, module: Module) -> list[tuple[Module, Block]]:
+        found = []
+        for parent in self.modules.values():
+            for call in parent.module_calls.values():
+                if module_source_dir(parent, call) == module.path:
+                    found.append((parent, call))
+        return found
+
+    def all_blocks(self, kind: str) -> Iterator[tuple[Module, Block]]:
+        for module in self.modules.values():
+            for block in module.of_kind(kind):
+                yield module, block
+
+    def all_resources(self, resource_type: str) -> list[tuple[Module, Block]]:
+        return [(m, b) for m, b in self.all_blocks("resource") if b.labels[0] == resource_type]
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------
+
+
+def unquote_label(label: str) -> str:
+    return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
+
+
+def attributes(body: dict[str, Any]) -> dict[str, Any]:
+    """The attributes of a block body (no nested blocks, no metadata)."""
+    return {
+        unquote_label(k): v
+        for k, v in body.items()
+        if k not in META_KEYS and not is_block_list(v)
+    }
+
+
+def is_block_list(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and v.get("__is_block__") for v in value)
+    )
+
+
+def nested_blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """Nested blocks ``name { ... }`` of a body, in order (empty when there are none)."""
+    value = body.get(name)
+    return list(value) if is_block_list(value) else []
+
+
+def dynamic_blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The bodies of ``dynamic "name" { ... }`` blocks."""
+    found = []
+    for dyn in nested_blocks(body, "dynamic"):
+        for label, inner in dyn.items():
+            if label not in META_KEYS and unquote_label(label) == name:
+                found.append(inner)
+    return found
+
+
+def _split_labels(kind: str, entry: dict[str, Any], depth: int) -> Iterator[tuple[tuple[str, ...], dict]]:
+    if depth == 0:
+        yield (), entry
+        return
+    for label, inner in entry.items():
+        if label in META_KEYS:
+            continue
+        for rest, body in _split_labels(kind, inner, depth - 1):
+            yield (unquote_label(label), *rest), body
+
+
+def _block_line(text: str, kind: str, labels: tuple[str, ...]) -> int:
+    pattern = r"^\s*" + re.escape(kind) + "".join(r'\s+"' + re.escape(label) + '"' for label in labels) + r"\s*\{"
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def parse_text(text: str) -> dict[str, Any]:
+    return hcl2.loads(text, serialization_options=OPTIONS)
+
+
+def load_module(directory: Path, problems: list[Problem]) -> Module:
+    module = Module(path=directory)
+    for path in sorted(directory.glob("*.tf")):
+        text = path.read_text(encoding="utf-8")
+        module.texts[path] = text
+        try:
+            parsed = parse_text(text)
+        except Exception as exc:  # python-hcl2 raises lark errors of several types
+            problems.append(Problem("parse", str(path), f"not valid HCL: {exc}".splitlines()[0]))
+            continue
+        for kind, entries in parsed.items():
+            if kind in META_KEYS:
+                continue
+            depth = LABELLED_BLOCKS.get(kind, 0)
+            for entry in entries:
+                for labels, body in _split_labels(kind, entry, depth):
+                    line = _block_line(text, kind, labels)
+                    module.blocks.append(Block(kind, labels, body, path, line))
+    return module
+
+
+def load_tree(base: Path) -> Tree:
+    """Parse every .tf file under ``base`` (skipping .terraform), one module per directory."""
+    problems: list[Problem] = []
+    directories = sorted(
+        {p.parent for p in base.rglob("*.tf") if ".terraform" not in p.parts}
+    )
+    modules = {d: load_module(d, problems) for d in directories}
+    return Tree(base=base, modules=modules, problems=problems)
+
+
+def module_source_dir(module: Module, call: Block) -> Path | None:
+    source = literal_string(call.body.get("source"))
+    if source is None or not source.startswith(("./", "../")):
+        return None
+    return (module.path / source).resolve()
+
+
+# ---------------------------------------------------------------------------------------
+# Expressions
+# ---------------------------------------------------------------------------------------
+
+
+def _scan_string(text: str, start: int) -> tuple[int, list[str]]:
+    """Scan the string literal opening at ``start``; return its end and its interpolations."""
+    i = start + 1
+    inner: list[str] = []
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == '"':
+            return i + 1, inner
+        if text.startswith(("$${", "%%{"), i):
+            i += 3
+            continue
+        if text.startswith(("${", "%{"), i):
+            end = _matching_brace(text, i + 1)
+            inner.append(text[i + 2 : end])
+            i = end + 1
+            continue
+        i += 1
+    return len(text), inner
+
+
+def _matching_brace(text: str, open_index: int) -> int:
+    depth = 0
+    i = open_index
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i, _ = _scan_string(text, i)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text) - 1
+
+
+def code_of(expression: str) -> str:
+    """The expression with string literals blanked out, their interpolations kept."""
+    out: list[str] = []
+    i = 0
+    while i < len(expression):
+        if expression[i] == '"':
+            end, inner = _scan_string(expression, i)
+            out.append(" " + " ".join(code_of(e) for e in inner) + " ")
+            i = end
+        else:
+            out.append(expression[i])
+            i += 1
+    return "".join(out)
+
+
+def expressions_in(value: Any) -> Iterator[str]:
+    """Every expression (as code, literals blanked) inside an attribute value."""
+    if isinstance(value, str):
+        if value.startswith('"'):
+            yield code_of(value)
+        elif value.startswith("${") and value.endswith("}"):
+            yield code_of(value[2:-1])
+    elif isinstance(value, list):
+        for item in value:
+            yield from expressions_in(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key in META_KEYS:
+                continue
+            if key.startswith("${"):
+                yield from expressions_in(key)
+            yield from expressions_in(item)
+
+
+def literal_string(value: Any) -> str | None:
+    """The text of a quoted string without interpolation, else None."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        inner = value[1:-1]
+        if "${" in inner.replace("$${", "") or "%{" in inner.replace("%%{", ""):
+            return None
+        return _unescape(inner)
+    return None
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace('\\"', '"')
+        .replace("\\n", "\n")
+        .replace("\\t", "\t")
+        .replace("\\\\", "\\")
+        .replace("$${", "${")
+        .replace("%%{", "%{")
+    )
+
+
+def expression_text(value: Any) -> str | None:
+    """The inside of a ``${...}`` value, else None."""
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+        return value[2:-1].strip()
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value Terraform only knows at plan or apply time."""
+
+    expression: str
+
+    def __str__(self) -> str:
+        return f"<{self.expression}>"
+
+
+_FUNCTIONS = {
+    "upper": lambda v: v.upper() if isinstance(v, str) else Unknown("upper"),
+    "lower": lambda v: v.lower() if isinstance(v, str) else Unknown("lower"),
+    "toset": lambda v: v if isinstance(v, list) else Unknown("toset"),
+    "tolist": lambda v: v if isinstance(v, list) else Unknown("tolist"),
+    "tostring": lambda v: str(v) if isinstance(v, (str, int, float)) else Unknown("tostring"),
+}
+
+_REFERENCE = re.compile(r"^[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?)*$")
+
+
+@dataclass
+class Scope:
+    """Where an expression is evaluated: its module, the tree, and each.key/each.value."""
+
+    tree: Tree
+    module: Module
+    each: dict[str, Any] = field(default_factory=dict)
+    depth: int = 0
+
+
+def evaluate(value: Any, scope: Scope) -> Any:
+    """Evaluate an attribute value as far as the configuration alone determines it."""
+    if scope.depth > 40:
+        return Unknown("recursion")
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, list):
+        return [evaluate(v, scope) for v in value]
+    if isinstance(value, dict):
+        return {
+            unquote_label(k): evaluate(v, scope) for k, v in value.items() if k not in META_KEYS
+        }
+    if isinstance(value, str):
+        if value.startswith('"'):
+            return _evaluate_template(value, scope)
+        inner = expression_text(value)
+        if inner is not None:
+            return evaluate_expression(inner, scope)
+    return Unknown(str(value))
+
+
+def _evaluate_template(value: str, scope: Scope) -> Any:
+    text = value[1:-1]
+    parts: list[str] = []
+    i = 0
+    literal = []
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            literal.append(text[i + 1 : i + 3])
+            i += 3
+            continue
+        if text[i] == "\\" and i + 1 < len(text):
+            literal.append(text[i : i + 2])
+            i += 2
+            continue
+        if text.startswith("${", i):
+            end = _matching_brace(text, i + 1)
+            parts.append(_unescape("".join(literal)))
+            literal = []
+            result = evaluate_expression(text[i + 2 : end].strip(), scope)
+            parts.append(str(result) if not isinstance(result, str) else result)
+            i = end + 1
+            continue
+        literal.append(text[i])
+        i += 1
+    parts.append(_unescape("".join(literal)))
+    return "".join(parts)
+
+
+def evaluate_expression(expression: str, scope: Scope) -> Any:
+    expr = expression.strip()
+    nested = Scope(scope.tree, scope.module, scope.each, scope.depth + 1)
+    if expr.startswith('"') and _scan_string(expr, 0)[0] == len(expr):
+        return _evaluate_template(expr, nested)
+    if re.fullmatch(r"-?\d+(\.\d+)?", expr):
+        return float(expr) if "." in expr else int(expr)
+    if expr in ("true", "false"):
+        return expr == "true"
+    call = re.fullmatch(r"(\w+)\((.*)\)", expr, re.DOTALL)
+    if call and call.group(1) in _FUNCTIONS and _balanced(call.group(2)):
+        return _FUNCTIONS[call.group(1)](evaluate_expression(call.group(2), nested))
+    if not _REFERENCE.match(expr):
+        return Unknown(expr)
+    parts = [p for p in re.split(r"\.(?![^\[]*\])", expr)]
+    head = parts[0]
+    if head == "each" and len(parts) >= 2 and parts[1] in scope.each:
+        return _walk(scope.each[parts[1]], parts[2:], expr)
+    if head == "local" and len(parts) >= 2:
+        locals_ = scope.module.locals
+        if parts[1] in locals_:
+            return _walk(evaluate(locals_[parts[1]], nested), parts[2:], expr)
+        return Unknown(expr)
+    if head == "var" and len(parts) >= 2:
+        return _walk(_variable_value(parts[1], nested), parts[2:], expr)
+    if head == "module" and len(parts) >= 3:
+        call_block = scope.module.module_calls.get(parts[1])
+        child_dir = module_source_dir(scope.module, call_block) if call_block else None
+        child = scope.tree.modules.get(child_dir) if child_dir else None
+        output = child.outputs.get(parts[2]) if child else None
+        if output is None:
+            return Unknown(expr)
+        child_scope = Scope(scope.tree, child, {}, scope.depth + 1)
+        return _walk(evaluate(output.body.get("value"), child_scope), parts[3:], expr)
+    if len(parts) >= 3 and "[" not in parts[1]:
+        block = scope.module.resources.get((parts[0], parts[1]))
+        if block is not None and parts[2] in attributes(block.body):
+            return _walk(evaluate(block.body[parts[2]], nested), parts[3:], expr)
+    return Unknown(expr)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in code_of(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _walk(value: Any, rest: list[str], expr: str) -> Any:
+    for part in rest:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return value if isinstance(value, Unknown) else Unknown(expr)
+    return value
+
+
+def _variable_value(name: str, scope: Scope) -> Any:
+    """A module variable's value: what its (single) caller passes, else its default."""
+    callers = scope.tree.callers(scope.module)
+    for parent, call in callers:
+        if name in attributes(call.body):
+            return evaluate(call.body[name], Scope(scope.tree, parent, {}, scope.depth + 1))
+    declared = scope.module.variables.get(name)
+    if declared is not None and "default" in declared.body:
+        return evaluate(declared.body["default"], scope)
+    return Unknown(f"var.{name}")
+
+
+def for_each_keys(block: Block, scope: Scope) -> list[str] | None:
+    """The keys a ``for_each`` of a set or list of strings expands to, if known."""
+    if "for_each" not in block.body:
+        return None
+    value = evaluate(block.body["for_each"], scope)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    if isinstance(value, dict):
+        return list(value)
+    return None
