@@ -218,13 +218,16 @@ def plan_layout(
     """Split `items` into playlists x days of `items_per_playlist` entries.
 
     From 1M entries up, the playlist count stays at 1,000 and the size grows in days (a
-    fixed portfolio snapshotted daily for longer), so 1M = 10 days and 10M = 100 days;
-    smaller sizes keep at least 2 days so that an incremental run has something to add.
-    The catalogue is sized like the distinct tracks 1,000 playlists really hold.
+    fixed portfolio snapshotted daily for longer), so 1M = 10 days and 10M = 100 days.
+    Smaller sizes have 2 to 10 days (an incremental run needs at least two) and fewer
+    playlists. The catalogue is sized like the distinct tracks such playlists hold.
     """
     snapshots = max(2, round(items / items_per_playlist))
     if playlists is None:
-        playlists = max(1, min(1000, snapshots // 10))
+        if snapshots >= 10_000:
+            playlists = 1000
+        else:
+            playlists = max(1, snapshots // max(2, min(10, snapshots // 50)))
     days = max(2, round(snapshots / playlists))
     n_tracks = max(500, min(120_000, playlists * items_per_playlist // 2))
     return Layout(
@@ -558,6 +561,7 @@ def _document(
             "market": "US",
             "limit": limit,
             "fields": filters["page"][container],
+            "playlist_fields": filters["playlist"],
             "pages": max(1, -(-len(entries) // limit)),
             "auth_mode": "client_credentials" if legacy else "refresh_token",
         },
@@ -585,6 +589,7 @@ def _generate_playlists(args: tuple[Layout, str, int, int]) -> dict:
     raw = Path(raw_root)
     catalogue = Catalogue(layout)
     counts = {"files": 0, "entries": 0, "superseded_files": 0, "gzip_bytes": 0, "json_bytes": 0}
+    by_day: dict[str, dict[str, int]] = {}
     n = layout.items_per_playlist
     span = max(n * 3, layout.n_tracks // 20)
     for p in range(worker, layout.playlists, workers):
@@ -649,6 +654,7 @@ def _generate_playlists(args: tuple[Layout, str, int, int]) -> dict:
                 counts["files"] += 1
                 counts["superseded_files"] += 1
                 counts["entries"] += len(previous[0])
+                _count_day(by_day, day, len(previous[0]))
             text, stamp = _document(
                 catalogue.filters, meta, snapshot_id, as_json(entries), extracted, legacy
             )
@@ -656,7 +662,14 @@ def _generate_playlists(args: tuple[Layout, str, int, int]) -> dict:
             counts["json_bytes"] += len(text)
             counts["files"] += 1
             counts["entries"] += len(entries)
-    return counts
+            _count_day(by_day, day, len(entries))
+    return {**counts, "by_day": by_day}
+
+
+def _count_day(by_day: dict[str, dict[str, int]], day: dt.date, entries: int) -> None:
+    tally = by_day.setdefault(day.isoformat(), {"files": 0, "entries": 0})
+    tally["files"] += 1
+    tally["entries"] += entries
 
 
 def generate(layout: Layout, out: Path, *, workers: int | None = None, force: bool = False) -> dict:
@@ -687,11 +700,18 @@ def generate(layout: Layout, out: Path, *, workers: int | None = None, force: bo
         # fork: the workers share the parent's imports; each builds its own catalogue.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_generate_playlists, jobs)
-    totals = {k: sum(part[k] for part in parts) for k in parts[0]}
+    totals = {k: sum(part[k] for part in parts) for k in parts[0] if k != "by_day"}
+    by_day: dict[str, dict[str, int]] = {}
+    for part in parts:
+        for day, tally in part["by_day"].items():
+            merged = by_day.setdefault(day, {"files": 0, "entries": 0})
+            merged["files"] += tally["files"]
+            merged["entries"] += tally["entries"]
     manifest = {
         "layout": wanted,
         "raw": str(raw),
         "days": [layout.day(d).isoformat() for d in range(layout.days)],
+        "by_day": dict(sorted(by_day.items())),
         **totals,
         "seconds": round(time.perf_counter() - started, 2),
         "reused": False,

@@ -1,0 +1,95 @@
+"""`make bench`: the Glue job against pandas and DuckDB, and the extractor against the fake API.
+
+    python -m tools.bench                       # 1M comparison, 10M memory run, extractor
+    python -m tools.bench --items 100000 --sizes 100000 --skip-extract   # a quick look
+    python -m tools.bench --sizes 1000000       # without the long 10M run
+
+Prints a table (items/s, wall time, peak RSS of the process tree, time ratios) and the
+targets met or missed, and writes everything to ``<out>/results.json``. See
+docs/benchmarks.md for the recorded results and what they mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tools.bench.runner import Options, run
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    return tuple(int(part.replace("_", "")) for part in text.split(",") if part.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = Options()
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--items",
+        type=lambda t: int(t.replace("_", "")),
+        default=defaults.items,
+        help="entries of the comparison data set (every engine runs on it)",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=defaults.sizes,
+        help="data set sizes for the Glue job's memory-flatness runs (comma-separated)",
+    )
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--out", type=Path, default=defaults.out)
+    parser.add_argument("--skip-extract", action="store_true", help="no extractor benchmarks")
+    parser.add_argument("--skip-baselines", action="store_true", help="no pandas or DuckDB")
+    parser.add_argument(
+        "--engines",
+        type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip()),
+        default=defaults.engines,
+        help="subset of glue,pandas,duckdb",
+    )
+    parser.add_argument("--driver-memory", default=defaults.driver_memory)
+    parser.add_argument("--extract-items", type=int, default=defaults.extract_items)
+    parser.add_argument(
+        "--latency", type=float, default=defaults.latency_s, help="seconds per fake request"
+    )
+    parser.add_argument("--storm-retry-after", type=int, default=defaults.storm_retry_after_s)
+    parser.add_argument("--storm-deadline", type=float, default=defaults.storm_deadline_s)
+    parser.add_argument("--no-event-log", action="store_true", help="no Spark event logs")
+    parser.add_argument("--keep-outputs", action="store_true", help="keep the written tables")
+    parser.add_argument("--timeout", type=float, help="kill any single run after this many s")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = Options(
+        items=args.items,
+        sizes=args.sizes,
+        seed=args.seed,
+        out=args.out,
+        skip_extract=args.skip_extract,
+        skip_baselines=args.skip_baselines,
+        engines=args.engines,
+        driver_memory=args.driver_memory,
+        extract_items=args.extract_items,
+        latency_s=args.latency,
+        storm_retry_after_s=args.storm_retry_after,
+        storm_deadline_s=args.storm_deadline,
+        event_log=not args.no_event_log,
+        keep_outputs=args.keep_outputs,
+        timeout_s=args.timeout,
+    )
+    results = run(options, log=lambda line: print(line, flush=True))
+    failed = [row["name"] for row in results["rows"] if not row["ok"]]
+    if failed:
+        print(f"runs that failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
