@@ -163,7 +163,7 @@ def attributes(body: dict[str, Any]) -> dict[str, Any]:
     return {
         unquote_label(k): v
         for k, v in body.items()
-        if k not in META_KEYS and not is_block_list(v)
+        if k not in META_KEYS and k != "dynamic" and not is_block_list(v)
     }
 
 
@@ -184,7 +184,10 @@ def nested_blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
 def dynamic_blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     """The bodies of ``dynamic "name" { ... }`` blocks."""
     found = []
-    for dyn in nested_blocks(body, "dynamic"):
+    entries = body.get("dynamic")
+    for dyn in entries if isinstance(entries, list) else []:
+        if not isinstance(dyn, dict):
+            continue
         for label, inner in dyn.items():
             if label not in META_KEYS and unquote_label(label) == name:
                 found.append(inner)
@@ -203,7 +206,7 @@ def _split_labels(kind: str, entry: dict[str, Any], depth: int) -> Iterator[tupl
 
 
 def _block_line(text: str, kind: str, labels: tuple[str, ...]) -> int:
-    pattern = r"^\s*" + re.escape(kind) + "".join(r'\s+"' + re.escape(label) + '"' for label in labels) + r"\s*\{"
+    pattern = r"^[ \t]*" + re.escape(kind) + "".join(r'\s+"' + re.escape(label) + '"' for label in labels) + r"\s*\{"
     match = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -373,15 +376,24 @@ class Unknown:
         return f"<{self.expression}>"
 
 
+def _concat(*lists: Any) -> Any:
+    if all(isinstance(v, list) for v in lists):
+        return [item for v in lists for item in v]
+    return Unknown("concat")
+
+
 _FUNCTIONS = {
     "upper": lambda v: v.upper() if isinstance(v, str) else Unknown("upper"),
     "lower": lambda v: v.lower() if isinstance(v, str) else Unknown("lower"),
     "toset": lambda v: v if isinstance(v, list) else Unknown("toset"),
     "tolist": lambda v: v if isinstance(v, list) else Unknown("tolist"),
-    "tostring": lambda v: str(v) if isinstance(v, (str, int, float)) else Unknown("tostring"),
+    "tostring": lambda v: str(v) if isinstance(v, str | int | float) else Unknown("tostring"),
+    "keys": lambda v: list(v) if isinstance(v, dict) else Unknown("keys"),
+    "concat": _concat,
 }
 
-_REFERENCE = re.compile(r"^[A-Za-z_][\w-]*(?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])?)*$")
+_NAME = r"[A-Za-z_][\w-]*"
+_REFERENCE = re.compile(rf"^{_NAME}(?:\[[^\]]*\])*(?:\.{_NAME}(?:\[[^\]]*\])*)*$")
 
 
 @dataclass
@@ -392,6 +404,14 @@ class Scope:
     module: Module
     each: dict[str, Any] = field(default_factory=dict)
     depth: int = 0
+
+    def deeper(self, module: Module | None = None, each: dict[str, Any] | None = None) -> Scope:
+        return Scope(
+            self.tree,
+            module if module is not None else self.module,
+            self.each if each is None else each,
+            self.depth + 1,
+        )
 
 
 def evaluate(value: Any, scope: Scope) -> Any:
@@ -419,7 +439,7 @@ def _evaluate_template(value: str, scope: Scope) -> Any:
     text = value[1:-1]
     parts: list[str] = []
     i = 0
-    literal = []
+    literal: list[str] = []
     while i < len(text):
         if text.startswith(("$${", "%%{"), i):
             literal.append(text[i + 1 : i + 3])
@@ -434,7 +454,7 @@ def _evaluate_template(value: str, scope: Scope) -> Any:
             parts.append(_unescape("".join(literal)))
             literal = []
             result = evaluate_expression(text[i + 2 : end].strip(), scope)
-            parts.append(str(result) if not isinstance(result, str) else result)
+            parts.append(result if isinstance(result, str) else str(result))
             i = end + 1
             continue
         literal.append(text[i])
@@ -443,9 +463,43 @@ def _evaluate_template(value: str, scope: Scope) -> Any:
     return "".join(parts)
 
 
+def _split_top_level(text: str, separator: str) -> list[str]:
+    """Split on ``separator`` outside brackets and string literals."""
+    pieces: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            end, _ = _scan_string(text, i)
+            current.append(text[i:end])
+            i = end
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == separator and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    pieces.append("".join(current))
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _split_part(part: str) -> tuple[str, list[str]]:
+    """``columns[each.key]`` -> (``columns``, [``each.key``])."""
+    name, _, rest = part.partition("[")
+    indexes = re.findall(r"\[([^\]]*)\]", "[" + rest) if rest else []
+    return name, indexes
+
+
 def evaluate_expression(expression: str, scope: Scope) -> Any:
     expr = expression.strip()
-    nested = Scope(scope.tree, scope.module, scope.each, scope.depth + 1)
+    nested = scope.deeper()
     if expr.startswith('"') and _scan_string(expr, 0)[0] == len(expr):
         return _evaluate_template(expr, nested)
     if re.fullmatch(r"-?\d+(\.\d+)?", expr):
@@ -454,34 +508,71 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return expr == "true"
     call = re.fullmatch(r"(\w+)\((.*)\)", expr, re.DOTALL)
     if call and call.group(1) in _FUNCTIONS and _balanced(call.group(2)):
-        return _FUNCTIONS[call.group(1)](evaluate_expression(call.group(2), nested))
+        arguments = [evaluate_expression(a, nested) for a in _split_top_level(call.group(2), ",")]
+        try:
+            return _FUNCTIONS[call.group(1)](*arguments)
+        except TypeError:
+            return Unknown(expr)
     if not _REFERENCE.match(expr):
         return Unknown(expr)
-    parts = [p for p in re.split(r"\.(?![^\[]*\])", expr)]
-    head = parts[0]
-    if head == "each" and len(parts) >= 2 and parts[1] in scope.each:
-        return _walk(scope.each[parts[1]], parts[2:], expr)
-    if head == "local" and len(parts) >= 2:
-        locals_ = scope.module.locals
-        if parts[1] in locals_:
-            return _walk(evaluate(locals_[parts[1]], nested), parts[2:], expr)
+    parts = _split_top_level(expr, ".")
+    head, head_indexes = _split_part(parts[0])
+    if head_indexes or len(parts) < 2:
         return Unknown(expr)
-    if head == "var" and len(parts) >= 2:
-        return _walk(_variable_value(parts[1], nested), parts[2:], expr)
-    if head == "module" and len(parts) >= 3:
-        call_block = scope.module.module_calls.get(parts[1])
+    name, indexes = _split_part(parts[1])
+    if head == "each" and name in scope.each:
+        return _walk(_index(scope.each[name], indexes, nested), parts[2:], expr, nested)
+    if head == "local":
+        locals_ = scope.module.locals
+        if name not in locals_:
+            return Unknown(expr)
+        value = evaluate(locals_[name], nested)
+        return _walk(_index(value, indexes, nested), parts[2:], expr, nested)
+    if head == "var":
+        value = _variable_value(name, nested)
+        return _walk(_index(value, indexes, nested), parts[2:], expr, nested)
+    if head == "module" and len(parts) >= 3 and not indexes:
+        call_block = scope.module.module_calls.get(name)
         child_dir = module_source_dir(scope.module, call_block) if call_block else None
         child = scope.tree.modules.get(child_dir) if child_dir else None
         output = child.outputs.get(parts[2]) if child else None
         if output is None:
             return Unknown(expr)
-        child_scope = Scope(scope.tree, child, {}, scope.depth + 1)
-        return _walk(evaluate(output.body.get("value"), child_scope), parts[3:], expr)
-    if len(parts) >= 3 and "[" not in parts[1]:
-        block = scope.module.resources.get((parts[0], parts[1]))
-        if block is not None and parts[2] in attributes(block.body):
-            return _walk(evaluate(block.body[parts[2]], nested), parts[3:], expr)
+        value = evaluate(output.body.get("value"), scope.deeper(module=child, each={}))
+        return _walk(value, parts[3:], expr, nested)
+    if len(parts) >= 3:
+        return _resource_attribute(head, name, indexes, parts[2:], expr, scope)
     return Unknown(expr)
+
+
+def _resource_attribute(
+    resource_type: str, name: str, indexes: list[str], rest: list[str], expr: str, scope: Scope
+) -> Any:
+    block = scope.module.resources.get((resource_type, name))
+    if block is None:
+        return Unknown(expr)
+    each: dict[str, Any] = {}
+    if indexes:
+        key = evaluate_expression(indexes[0], scope.deeper())
+        if not isinstance(key, str):
+            return Unknown(expr)
+        each = {"key": key, "value": key}
+    attribute, attribute_indexes = _split_part(rest[0])
+    if attribute not in attributes(block.body):
+        return Unknown(expr)
+    value = evaluate(block.body[attribute], scope.deeper(each=each))
+    return _walk(_index(value, attribute_indexes, scope.deeper()), rest[1:], expr, scope.deeper())
+
+
+def _index(value: Any, indexes: list[str], scope: Scope) -> Any:
+    for index in indexes:
+        key = evaluate_expression(index, scope)
+        in_dict = isinstance(value, dict) and isinstance(key, str) and key in value
+        in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
+        if not (in_dict or in_list):
+            return Unknown(f"[{index}]")
+        value = value[key]
+    return value
 
 
 def _balanced(text: str) -> bool:
@@ -493,21 +584,21 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _walk(value: Any, rest: list[str], expr: str) -> Any:
+def _walk(value: Any, rest: list[str], expr: str, scope: Scope) -> Any:
     for part in rest:
-        if isinstance(value, dict) and part in value:
-            value = value[part]
+        name, indexes = _split_part(part)
+        if isinstance(value, dict) and name in value:
+            value = _index(value[name], indexes, scope)
         else:
             return value if isinstance(value, Unknown) else Unknown(expr)
     return value
 
 
 def _variable_value(name: str, scope: Scope) -> Any:
-    """A module variable's value: what its (single) caller passes, else its default."""
-    callers = scope.tree.callers(scope.module)
-    for parent, call in callers:
+    """A module variable's value: what its caller passes, else its default."""
+    for parent, call in scope.tree.callers(scope.module):
         if name in attributes(call.body):
-            return evaluate(call.body[name], Scope(scope.tree, parent, {}, scope.depth + 1))
+            return evaluate(call.body[name], scope.deeper(module=parent, each={}))
     declared = scope.module.variables.get(name)
     if declared is not None and "default" in declared.body:
         return evaluate(declared.body["default"], scope)

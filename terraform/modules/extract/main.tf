@@ -6,13 +6,10 @@ data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
-data "aws_partition" "current" {}
-
 locals {
   function_name = "${var.name_prefix}-extract"
   account_id    = data.aws_caller_identity.current.account_id
   region        = data.aws_region.current.region
-  partition     = data.aws_partition.current.partition
 }
 
 resource "aws_cloudwatch_log_group" "this" {

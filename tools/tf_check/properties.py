@@ -1,0 +1,523 @@
+"""Properties the issue asks of the deployment, asserted on the HCL itself: bucket
+protection, the Lambda's safety nets and least privilege, the Glue job's settings and
+trigger chain, encryption everywhere, and the alarms. Each check names what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .checks import skip_comments
+from .hcl import (
+    Block,
+    Module,
+    Problem,
+    Scope,
+    Tree,
+    dynamic_blocks,
+    evaluate,
+    expression_text,
+    expressions_in,
+    literal_string,
+    nested_blocks,
+)
+
+
+def _where(block: Block) -> str:
+    return f"{block.where} ({block.address})"
+
+
+def _refers_to(value: object, address: str) -> bool:
+    """Whether an attribute value's code references ``address`` (e.g. aws_s3_bucket.raw)."""
+    pattern = re.compile(r"(?<![\w.$])" + re.escape(address) + r"(?=[.\[\s]|$)")
+    return any(pattern.search(code) for code in expressions_in(value))
+
+
+def _companions(module: Module, resource_type: str, attribute: str, address: str) -> list[Block]:
+    return [b for b in module.resources_of_type(resource_type) if _refers_to(b.body.get(attribute), address)]
+
+
+def _skipped(module: Module, block: Block, check_id: str) -> bool:
+    """Whether ``block`` carries a (reasoned) ``#checkov:skip=check_id`` comment."""
+    end = _block_end_line(module, block)
+    return any(
+        path == block.path and block.line <= line <= end and skipped == check_id
+        for path, line, skipped, _reason in skip_comments(module)
+    )
+
+
+def _block_end_line(module: Module, block: Block) -> int:
+    """The line closing ``block`` (brace counting; good enough for formatted HCL)."""
+    lines = module.texts[block.path].splitlines()
+    depth = 0
+    for number in range(block.line - 1, len(lines)):
+        depth += lines[number].count("{") - lines[number].count("}")
+        if depth <= 0:
+            return number + 1
+    return len(lines)
+
+
+def _first(body: dict, *path: str) -> dict | None:
+    """The first nested block along ``path`` (``rule``, ``apply_..._by_default``...)."""
+    current: dict | None = body
+    for name in path:
+        if current is None:
+            return None
+        blocks = nested_blocks(current, name)
+        current = blocks[0] if blocks else None
+    return current
+
+
+def _all(body: dict, name: str) -> list[dict]:
+    return nested_blocks(body, name)
+
+
+def _policy_document(module: Module, value: object) -> Block | None:
+    text = expression_text(value)
+    match = re.fullmatch(r"data\.aws_iam_policy_document\.([\w-]+)\.json", text or "")
+    return module.data_sources.get(("aws_iam_policy_document", match.group(1))) if match else None
+
+
+def _statements(document: Block) -> Iterator[dict]:
+    yield from nested_blocks(document.body, "statement")
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    text = literal_string(value)
+    return [text] if text is not None else []
+
+
+# ---------------------------------------------------------------------------------------
+# S3
+# ---------------------------------------------------------------------------------------
+
+
+def check_buckets(tree: Tree) -> list[Problem]:
+    """Every bucket: public access blocked, encrypted (SSE-KMS unless a justified
+    exception), TLS-only policy, owner-enforced, access-logged, aborting failed uploads."""
+    problems: list[Problem] = []
+    for module, bucket in tree.all_resources("aws_s3_bucket"):
+        address = f"aws_s3_bucket.{bucket.labels[1]}"
+        where = _where(bucket)
+
+        blocks = _companions(module, "aws_s3_bucket_public_access_block", "bucket", address)
+        flags = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+        if not blocks:
+            problems.append(Problem("s3", where, "no aws_s3_bucket_public_access_block"))
+        elif not all(blocks[0].body.get(flag) is True for flag in flags):
+            problems.append(Problem("s3", _where(blocks[0]), f"all of {', '.join(flags)} must be true"))
+
+        encryption = _companions(module, "aws_s3_bucket_server_side_encryption_configuration", "bucket", address)
+        default = _first(encryption[0].body, "rule", "apply_server_side_encryption_by_default") if encryption else None
+        algorithm = literal_string(default.get("sse_algorithm")) if default else None
+        if algorithm is None:
+            problems.append(Problem("s3", where, "no default encryption"))
+        elif algorithm != "aws:kms" and not _skipped(module, bucket, "CKV_AWS_145"):
+            problems.append(Problem("s3", where, f"default encryption is {algorithm}, not SSE-KMS (and no justified CKV_AWS_145 skip)"))
+        elif algorithm == "aws:kms" and not default.get("kms_master_key_id"):
+            problems.append(Problem("s3", where, "SSE-KMS without a customer-managed key (kms_master_key_id)"))
+
+        policies = _companions(module, "aws_s3_bucket_policy", "bucket", address)
+        document = _policy_document(module, policies[0].body.get("policy")) if policies else None
+        if document is None:
+            problems.append(Problem("s3", where, "no bucket policy built from an aws_iam_policy_document"))
+        elif not _denies_insecure_transport(document, address):
+            problems.append(Problem("s3", _where(document), f"no statement denying non-TLS requests to {address} and its objects"))
+
+        ownership = _companions(module, "aws_s3_bucket_ownership_controls", "bucket", address)
+        rule = _first(ownership[0].body, "rule") if ownership else None
+        if rule is None or literal_string(rule.get("object_ownership")) != "BucketOwnerEnforced":
+            problems.append(Problem("s3", where, "ACLs not disabled (ownership controls BucketOwnerEnforced)"))
+
+        if not _companions(module, "aws_s3_bucket_logging", "bucket", address) and not _skipped(module, bucket, "CKV_AWS_18"):
+            problems.append(Problem("s3", where, "no access logging (and no justified CKV_AWS_18 skip)"))
+
+        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", address)
+        rules = _all(lifecycle[0].body, "rule") if lifecycle else []
+        if not any(_first(r, "abort_incomplete_multipart_upload") for r in rules):
+            problems.append(Problem("s3", where, "no lifecycle rule aborting incomplete multipart uploads"))
+    return problems
+
+
+def _denies_insecure_transport(document: Block, address: str) -> bool:
+    for statement in _statements(document):
+        if literal_string(statement.get("effect")) != "Deny":
+            continue
+        conditions = nested_blocks(statement, "condition")
+        insecure = any(
+            literal_string(c.get("test")) == "Bool"
+            and literal_string(c.get("variable")) == "aws:SecureTransport"
+            and _strings(c.get("values")) == ["false"]
+            for c in conditions
+        )
+        principals = nested_blocks(statement, "principals")
+        everyone = any(_strings(p.get("identifiers")) == ["*"] for p in principals)
+        resources = statement.get("resources") or []
+        covers_bucket = any(expression_text(r) == f"{address}.arn" for r in resources)
+        covers_objects = any(isinstance(r, str) and f"${{{address}.arn}}/*" in r for r in resources)
+        if insecure and everyone and covers_bucket and covers_objects and "s3:*" in _strings(statement.get("actions")):
+            return True
+    return False
+
+
+def check_raw_bucket(tree: Tree) -> list[Problem]:
+    """The raw snapshots (the only data that cannot be re-created) are versioned and age
+    into a cheaper class after a configurable number of days."""
+    problems: list[Problem] = []
+    raw = tree.all_resources("aws_s3_bucket")
+    raw = [(m, b) for m, b in raw if b.labels[1] == "raw"]
+    if not raw:
+        return [Problem("s3", str(tree.base), "no aws_s3_bucket.raw")]
+    for module, bucket in raw:
+        versioning = _companions(module, "aws_s3_bucket_versioning", "bucket", "aws_s3_bucket.raw")
+        config = _first(versioning[0].body, "versioning_configuration") if versioning else None
+        if config is None or literal_string(config.get("status")) != "Enabled":
+            problems.append(Problem("s3", _where(bucket), "raw bucket is not versioned"))
+        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.raw")
+        transitions = [t for r in (_all(lifecycle[0].body, "rule") if lifecycle else []) for t in _all(r, "transition")]
+        if not any((expression_text(t.get("days")) or "").startswith("var.") for t in transitions):
+            problems.append(Problem("s3", _where(bucket), "raw snapshots have no transition after a configurable (var.) number of days"))
+    for module, bucket in tree.all_resources("aws_s3_bucket"):
+        if bucket.labels[1] != "athena_results":
+            continue
+        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.athena_results")
+        if not any(_first(r, "expiration") for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])):
+            problems.append(Problem("s3", _where(bucket), "Athena results never expire"))
+    return problems
+
+
+def check_bucket_notifications(tree: Tree) -> list[Problem]:
+    """S3 keeps one notification configuration per bucket: exactly one resource may own
+    the curated bucket's, and it must target the pipes' queue by table prefix."""
+    notifications = tree.all_resources("aws_s3_bucket_notification")
+    if len(notifications) != 1:
+        return [Problem("s3", str(tree.base), f"expected exactly one aws_s3_bucket_notification (the curated bucket's), found {len(notifications)}")]
+    _module, block = notifications[0]
+    problems = []
+    if expression_text(block.body.get("bucket")) != "var.curated_bucket_name":
+        problems.append(Problem("s3", _where(block), "the notification is not on the curated bucket"))
+    queues = nested_blocks(block.body, "queue") + [c for d in dynamic_blocks(block.body, "queue") for c in nested_blocks(d, "content")]
+    if not queues or not all("snowflake_pipe" in " ".join(block_code_of(q)) or "notification_channel" in " ".join(block_code_of(q)) for q in queues):
+        problems.append(Problem("s3", _where(block), "the notification does not target the pipes' notification channel"))
+    return problems
+
+
+def block_code_of(body: dict) -> list[str]:
+    return list(expressions_in(body))
+
+
+# ---------------------------------------------------------------------------------------
+# Lambda
+# ---------------------------------------------------------------------------------------
+
+
+def check_lambda(tree: Tree) -> list[Problem]:
+    """Reserved concurrency, active tracing, a dead-letter queue or failure destination,
+    a hash that redeploys changed code, encrypted environment, a log group with retention,
+    and a role that can only write the raw prefix, read one secret and write its logs."""
+    problems: list[Problem] = []
+    functions = tree.all_resources("aws_lambda_function")
+    if not functions:
+        return [Problem("lambda", str(tree.base), "no aws_lambda_function")]
+    for module, function in functions:
+        where = _where(function)
+        body = function.body
+        if "reserved_concurrent_executions" not in body:
+            problems.append(Problem("lambda", where, "no reserved_concurrent_executions"))
+        tracing = _first(body, "tracing_config")
+        if tracing is None or literal_string(tracing.get("mode")) != "Active":
+            problems.append(Problem("lambda", where, "tracing_config mode is not Active"))
+        dlq = _first(body, "dead_letter_config")
+        destinations = [
+            c for c in module.resources_of_type("aws_lambda_function_event_invoke_config")
+            if _first(c.body, "destination_config", "on_failure")
+        ]
+        if (dlq is None or "target_arn" not in dlq) and not destinations:
+            problems.append(Problem("lambda", where, "no dead_letter_config and no on_failure destination"))
+        source = expression_text(body.get("filename"))
+        code_hash = expression_text(body.get("source_code_hash")) or ""
+        if not source or code_hash != f"filebase64sha256({source})":
+            problems.append(Problem("lambda", where, "source_code_hash must be filebase64sha256(<filename>) so a new zip redeploys"))
+        if "kms_key_arn" not in body:
+            problems.append(Problem("lambda", where, "environment not encrypted with the customer-managed key (kms_key_arn)"))
+        log_groups = [
+            g for g in module.resources_of_type("aws_cloudwatch_log_group")
+            if "/aws/lambda/" in (g.body.get("name") or "")
+        ]
+        if not log_groups:
+            problems.append(Problem("lambda", where, "no /aws/lambda/ log group managed with a retention"))
+        problems.extend(_check_lambda_role(module, function))
+    return problems
+
+
+def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
+    role = re.fullmatch(r"aws_iam_role\.([\w-]+)\.arn", expression_text(function.body.get("role")) or "")
+    if role is None:
+        return [Problem("iam", _where(function), "role is not an aws_iam_role of this module")]
+    policies = _companions(module, "aws_iam_role_policy", "role", f"aws_iam_role.{role.group(1)}")
+    documents = [d for p in policies if (d := _policy_document(module, p.body.get("policy")))]
+    if not documents:
+        return [Problem("iam", _where(function), "the function's role has no inline policy document")]
+    problems = []
+    for document in documents:
+        for statement in _statements(document):
+            if literal_string(statement.get("effect")) == "Deny":
+                continue
+            actions = _strings(statement.get("actions"))
+            resources = statement.get("resources") or []
+            if any(a.startswith("s3:") for a in actions):
+                if set(actions) != {"s3:PutObject"}:
+                    problems.append(Problem("iam", _where(document), f"the extract role may only s3:PutObject, not {actions}"))
+                for resource in resources:
+                    if not (isinstance(resource, str) and resource.endswith('/${var.raw_prefix}/*"')):
+                        problems.append(Problem("iam", _where(document), f"S3 access {resource} is not limited to the raw prefix"))
+            reads_secrets = any(a.startswith("secretsmanager:") for a in actions)
+            if reads_secrets and (set(actions) != {"secretsmanager:GetSecretValue"} or len(resources) != 1):
+                problems.append(Problem("iam", _where(document), "the extract role may only read exactly one secret"))
+            writes_logs = any(a.startswith("logs:") for a in actions)
+            if writes_logs and not all(_refers_to(r, "aws_cloudwatch_log_group") for r in resources):
+                problems.append(Problem("iam", _where(document), "log permissions are not limited to the function's log group"))
+            if any(a == "*" or a.endswith(":*") for a in actions):
+                problems.append(Problem("iam", _where(document), f"wildcard action in {actions}"))
+    return problems
+
+
+def check_secrets_encrypted(tree: Tree) -> list[Problem]:
+    return [
+        Problem("secrets", _where(b), "secret not encrypted with the customer-managed key (kms_key_id)")
+        for _m, b in tree.all_resources("aws_secretsmanager_secret")
+        if "kms_key_id" not in b.body
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Glue
+# ---------------------------------------------------------------------------------------
+
+
+def check_glue(tree: Tree) -> list[Problem]:
+    """Glue 5.0, bookmarks on, one run at a time, encrypted, sized by variables, assets
+    uploaded with content hashes, crawlers chained behind the job inside one workflow."""
+    problems: list[Problem] = []
+    jobs = tree.all_resources("aws_glue_job")
+    if not jobs:
+        return [Problem("glue", str(tree.base), "no aws_glue_job")]
+    for module, job in jobs:
+        where = _where(job)
+        body = job.body
+        scope = Scope(tree, module)
+        if literal_string(body.get("glue_version")) != "5.0":
+            problems.append(Problem("glue", where, 'glue_version is not "5.0"'))
+        arguments = evaluate(body.get("default_arguments") or {}, scope)
+        if not isinstance(arguments, dict) or arguments.get("--job-bookmark-option") != "job-bookmark-enable":
+            problems.append(Problem("glue", where, "--job-bookmark-option is not job-bookmark-enable"))
+        if isinstance(arguments, dict) and "--extra-py-files" not in arguments:
+            problems.append(Problem("glue", where, "no --extra-py-files (the glue_jobs library)"))
+        execution = _first(body, "execution_property")
+        if execution is None or execution.get("max_concurrent_runs") != 1:
+            problems.append(Problem("glue", where, "execution_property max_concurrent_runs is not 1"))
+        if "security_configuration" not in body:
+            problems.append(Problem("glue", where, "no security_configuration"))
+        for argument in ("worker_type", "number_of_workers", "execution_class"):
+            if not (expression_text(body.get(argument)) or "").startswith("var."):
+                problems.append(Problem("glue", where, f"{argument} is not set from a variable"))
+        problems.extend(_check_trigger_chain(module, job))
+    for _module, config in tree.all_resources("aws_glue_security_configuration"):
+        encryption = _first(config.body, "encryption_configuration") or {}
+        expected = {
+            "s3_encryption": ("s3_encryption_mode", "SSE-KMS"),
+            "cloudwatch_encryption": ("cloudwatch_encryption_mode", "SSE-KMS"),
+            "job_bookmarks_encryption": ("job_bookmarks_encryption_mode", "CSE-KMS"),
+        }
+        for block_name, (attribute, mode) in expected.items():
+            inner = _first(encryption, block_name)
+            if inner is None or literal_string(inner.get(attribute)) != mode:
+                problems.append(Problem("glue", _where(config), f"{block_name} is not {mode}"))
+    for _module, crawler in tree.all_resources("aws_glue_crawler"):
+        if "security_configuration" not in crawler.body:
+            problems.append(Problem("glue", _where(crawler), "crawler has no security_configuration"))
+    for _module, obj in tree.all_resources("aws_s3_object"):
+        source = expression_text(obj.body.get("source"))
+        if expression_text(obj.body.get("source_hash")) != f"filemd5({source})":
+            problems.append(Problem("glue", _where(obj), "uploaded asset has no source_hash = filemd5(<source>), so a changed file would not be re-uploaded"))
+        if "etag" in obj.body and "kms_key_id" in obj.body:
+            problems.append(Problem("glue", _where(obj), "etag of an SSE-KMS object is not its MD5: it would change on every plan; use source_hash"))
+    return problems
+
+
+def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
+    job_ref = f"aws_glue_job.{job.labels[1]}.name"
+    triggers = module.resources_of_type("aws_glue_trigger")
+    where = _where(job)
+    problems = []
+    for trigger in triggers:
+        if "workflow_name" not in trigger.body:
+            problems.append(Problem("glue", _where(trigger), "trigger outside a workflow: Glue fires conditional triggers only for runs started inside the same workflow"))
+    starts = [
+        t for t in triggers
+        if literal_string(t.body.get("type")) != "CONDITIONAL"
+        and any(expression_text(a.get("job_name")) == job_ref for a in nested_blocks(t.body, "actions"))
+    ]
+    conditional = []
+    for trigger in triggers:
+        if literal_string(trigger.body.get("type")) != "CONDITIONAL":
+            continue
+        conditions = [c for p in nested_blocks(trigger.body, "predicate") for c in nested_blocks(p, "conditions")]
+        on_success = any(
+            expression_text(c.get("job_name")) == job_ref and literal_string(c.get("state")) == "SUCCEEDED"
+            for c in conditions
+        )
+        actions = nested_blocks(trigger.body, "actions") + [
+            content for d in dynamic_blocks(trigger.body, "actions") for content in nested_blocks(d, "content")
+        ]
+        starts_crawlers = any("crawler_name" in a for a in actions)
+        if on_success and starts_crawlers:
+            conditional.append(trigger)
+    if not starts:
+        problems.append(Problem("glue", where, "no workflow trigger starts the job"))
+    if not conditional:
+        problems.append(Problem("glue", where, "no CONDITIONAL trigger starts the crawlers when the job SUCCEEDED"))
+    workflows = {expression_text(t.body.get("workflow_name")) for t in starts + conditional}
+    if starts and conditional and len(workflows) != 1:
+        problems.append(Problem("glue", where, "the job's start trigger and the crawlers' conditional trigger are not in the same workflow"))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+# Encryption, schedules, Athena, monitoring
+# ---------------------------------------------------------------------------------------
+
+
+def check_encryption(tree: Tree) -> list[Problem]:
+    """Customer-managed keys with rotation; logs, queues and topics encrypted with them."""
+    problems: list[Problem] = []
+    for _m, key in tree.all_resources("aws_kms_key"):
+        if key.body.get("enable_key_rotation") is not True:
+            problems.append(Problem("kms", _where(key), "key rotation is not enabled"))
+        if "policy" not in key.body:
+            problems.append(Problem("kms", _where(key), "no explicit key policy"))
+    required = {
+        "aws_cloudwatch_log_group": ("kms_key_id", "retention_in_days"),
+        "aws_sqs_queue": ("kms_master_key_id",),
+        "aws_sns_topic": ("kms_master_key_id",),
+        "aws_scheduler_schedule": ("kms_key_arn",),
+    }
+    for resource_type, attributes_ in required.items():
+        for _m, block in tree.all_resources(resource_type):
+            for attribute in attributes_:
+                if attribute not in block.body:
+                    problems.append(Problem("kms", _where(block), f"{resource_type} without {attribute}"))
+    return problems
+
+
+def check_schedules(tree: Tree) -> list[Problem]:
+    """Schedules are configurable (expression and time zone from variables) and have a
+    dead-letter queue for starts that never reach their target."""
+    problems: list[Problem] = []
+    schedules = tree.all_resources("aws_scheduler_schedule")
+    if not schedules:
+        return [Problem("schedule", str(tree.base), "no aws_scheduler_schedule")]
+    for _m, schedule in schedules:
+        where = _where(schedule)
+        for attribute in ("schedule_expression", "schedule_expression_timezone"):
+            if not (expression_text(schedule.body.get(attribute)) or "").startswith("var."):
+                problems.append(Problem("schedule", where, f"{attribute} is not a variable"))
+        target = _first(schedule.body, "target") or {}
+        if _first(target, "dead_letter_config") is None:
+            problems.append(Problem("schedule", where, "target has no dead_letter_config"))
+    return problems
+
+
+def check_athena(tree: Tree) -> list[Problem]:
+    problems: list[Problem] = []
+    workgroups = tree.all_resources("aws_athena_workgroup")
+    if not workgroups:
+        return [Problem("athena", str(tree.base), "no aws_athena_workgroup")]
+    for _m, workgroup in workgroups:
+        where = _where(workgroup)
+        config = _first(workgroup.body, "configuration") or {}
+        if config.get("enforce_workgroup_configuration") is not True:
+            problems.append(Problem("athena", where, "workgroup configuration is not enforced"))
+        if "bytes_scanned_cutoff_per_query" not in config:
+            problems.append(Problem("athena", where, "no bytes_scanned_cutoff_per_query"))
+        encryption = _first(config, "result_configuration", "encryption_configuration")
+        if encryption is None or literal_string(encryption.get("encryption_option")) not in ("SSE_KMS", "CSE_KMS"):
+            problems.append(Problem("athena", where, "query results are not encrypted with KMS"))
+    queries = tree.all_resources("aws_athena_named_query")
+    if not any("fileset(" in (expression_text(q.body.get("for_each")) or "") for _m, q in queries):
+        problems.append(Problem("athena", str(tree.base), "named queries are not generated from the athena_sql/ files (for_each = fileset(...))"))
+    return problems
+
+
+def check_monitoring(tree: Tree) -> list[Problem]:
+    """Alarms on Lambda errors and dead letters; a rule on failed Glue job runs; all to
+    a notification topic."""
+    problems: list[Problem] = []
+    alarms = [b for _m, b in tree.all_resources("aws_cloudwatch_metric_alarm")]
+    metrics = {
+        (literal_string(a.body.get("namespace")), literal_string(a.body.get("metric_name")))
+        for a in alarms
+        if a.body.get("alarm_actions")
+    }
+    if ("AWS/Lambda", "Errors") not in metrics:
+        problems.append(Problem("monitoring", str(tree.base), "no alarm with actions on AWS/Lambda Errors"))
+    if ("AWS/SQS", "ApproximateNumberOfMessagesVisible") not in metrics:
+        problems.append(Problem("monitoring", str(tree.base), "no alarm with actions on dead-letter messages (AWS/SQS ApproximateNumberOfMessagesVisible)"))
+    rules = {b.labels[1]: b for _m, b in tree.all_resources("aws_cloudwatch_event_rule")}
+    targets = [b for _m, b in tree.all_resources("aws_cloudwatch_event_target")]
+    glue_failures = [
+        name for name, rule in rules.items()
+        if "Glue Job State Change" in str(rule.body.get("event_pattern")) and "FAILED" in str(rule.body.get("event_pattern"))
+    ]
+    if not glue_failures:
+        problems.append(Problem("monitoring", str(tree.base), "no EventBridge rule on failed Glue job runs"))
+    for name in glue_failures:
+        if not any(_refers_to(t.body.get("rule"), f"aws_cloudwatch_event_rule.{name}") for t in targets):
+            problems.append(Problem("monitoring", _where(rules[name]), "the Glue failure rule has no target"))
+    return problems
+
+
+def check_no_wildcard_permissions(tree: Tree) -> list[Problem]:
+    """No Allow statement grants every action of a service, except the key policy's
+    account-administration statement (key policies need it to delegate to IAM)."""
+    problems: list[Problem] = []
+    for module, document in tree.all_blocks("data"):
+        if document.labels[0] != "aws_iam_policy_document":
+            continue
+        is_key_policy = any(
+            _refers_to(k.body.get("policy"), f"data.aws_iam_policy_document.{document.labels[1]}")
+            for k in module.resources_of_type("aws_kms_key")
+        )
+        for statement in _statements(document):
+            if literal_string(statement.get("effect")) == "Deny":
+                continue
+            wildcards = [a for a in _strings(statement.get("actions")) if a == "*" or a.endswith(":*")]
+            if wildcards and not (is_key_policy and wildcards == ["kms:*"]):
+                problems.append(Problem("iam", _where(document), f"Allow of {wildcards}"))
+    return problems
+
+
+ALL = (
+    check_buckets,
+    check_raw_bucket,
+    check_bucket_notifications,
+    check_lambda,
+    check_secrets_encrypted,
+    check_glue,
+    check_encryption,
+    check_schedules,
+    check_athena,
+    check_monitoring,
+    check_no_wildcard_permissions,
+)
+
+
+def run(tree: Tree) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in ALL:
+        problems.extend(check(tree))
+    return problems
+
