@@ -1,0 +1,273 @@
+"""The report's charts: matplotlib figures rendered to SVG strings for inlining in HTML.
+
+Each chart function returns a :class:`Chart`: the SVG markup and the number of data marks
+it drew. Every data mark (a bar, or one point of a line) is its own SVG element whose id is
+``<chart id>-pt-<n>``, so a browser test can count in the rendered DOM that the chart
+really drew its data, and compare with the figure's ``data-points`` attribute.
+
+Matplotlib's object API is used (``Figure``, not ``pyplot``): no global state and no GUI
+backend is touched (``savefig(format="svg")`` picks the SVG canvas itself), so it is safe
+in a test process that runs other things. Text stays text in the SVG
+(``svg.fonttype = none``): the file is smaller, names with any script render with the
+browser's fonts, and the names can be found in the DOM.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+# A palette with enough contrast on white, colour-blind friendly (Okabe-Ito, plus two).
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#8C6D31",
+    "#000000",
+    "#F0E442",
+    "#7F7F7F",
+)
+ACCENT = "#1DB954"  # Spotify green, for the main series
+MUTED = "#9AA5B1"
+WARN = "#D55E00"
+
+_RC = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titleweight": "bold",
+    "axes.edgecolor": "#555555",
+    "axes.grid": True,
+    "grid.color": "#E5E8EB",
+    "grid.linewidth": 0.8,
+    "axes.axisbelow": True,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: its id, inline SVG and how many data marks it drew."""
+
+    chart_id: str
+    svg: str
+    points: int
+
+
+def _mark(artist, chart_id: str, n: int) -> None:
+    artist.set_gid(f"{chart_id}-pt-{n}")
+
+
+def _render(fig: Figure, chart_id: str) -> str:
+    """The figure as an ``<svg>`` element (no XML prolog, no metadata), ready to inline."""
+    buffer = io.StringIO()
+    # A per-chart hash salt keeps the ids matplotlib generates for clip paths and markers
+    # distinct between the charts of one page (they share one id namespace once inlined).
+    with rc_context({**_RC, "svg.hashsalt": chart_id}), warnings.catch_warnings():
+        # Matplotlib measures text with its own font (DejaVu Sans, no CJK); the browser draws
+        # it with the system's fonts, so a glyph missing here is not missing on the page.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+    # Scale with the page instead of keeping the fixed point size matplotlib writes.
+    text = re.sub(
+        r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
+        r'<svg\1 width="100%" preserveAspectRatio="xMidYMid meet" data-width="\2" data-height="\3"',
+        text,
+        count=1,
+    )
+    return text
+
+
+def _figure(width: float, height: float) -> Figure:
+    with rc_context(_RC):
+        return Figure(figsize=(width, height), layout="constrained")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _no_data(fig: Figure, message: str) -> None:
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", color="#555555", wrap=True)
+
+
+def top_artists(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
+    """Horizontal bars: (artist name, entries, playlists), largest first."""
+    with rc_context(_RC):
+        fig = _figure(9, max(2.2, 0.36 * len(rows) + 0.9))
+        if not rows:
+            _no_data(fig, "No artists yet: no track entries in the lake.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        names = [_short(name or "(unnamed)", 32) for name, _, _ in rows]
+        values = [entries for _, entries, _ in rows]
+        y = list(range(len(rows)))
+        bars = ax.barh(y, values, color=ACCENT, height=0.7)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        for n, (_, entries, playlists) in enumerate(rows):
+            label = f"{entries:,}  ({playlists} playlist{'s' if playlists != 1 else ''})"
+            ax.text(entries, n, "  " + label, va="center", fontsize=8.5, color="#333333")
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(values) * 1.28)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("entries on the playlists' latest snapshots")
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
+
+
+def rank_trajectories(
+    chart_id: str,
+    weeks: Sequence[date],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    depth: int,
+) -> Chart:
+    """One line per song: its rank each week (None: outside the top `depth`), rank 1 on top."""
+    with rc_context(_RC):
+        fig = _figure(11, 5.2)
+        if not series or not weeks:
+            _no_data(fig, "No ranked songs yet.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        x = list(range(len(weeks)))
+        points = 0
+        for n, (label, ranks) in enumerate(series):
+            color = PALETTE[n % len(PALETTE)]
+            ys = [math.nan if r is None else r for r in ranks]
+            ax.plot(x, ys, color=color, linewidth=2.2, label=_short(label, 46), alpha=0.9)
+            for xi, rank in zip(x, ranks, strict=True):
+                if rank is None:
+                    continue
+                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=4.5)
+                _mark(dot, chart_id, points)
+                points += 1
+        ax.set_ylim(depth + 0.5, 0.5)  # rank 1 at the top
+        ticks = [1, *range(5, depth + 1, 5)]
+        ax.set_yticks(ticks)
+        ax.set_ylabel(f"rank in the combined chart (top {depth})")
+        step = max(1, math.ceil(len(weeks) / 13))
+        ax.set_xticks(x[::step], [w.strftime("%d %b") for w in weeks][::step])
+        ax.set_xlim(-0.5, len(weeks) - 0.5)
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=9)
+        return Chart(chart_id, _render(fig, chart_id), points)
+
+
+def new_entries(chart_id: str, rows: Sequence[tuple[date, int, int]]) -> Chart:
+    """Per week: new entries (bars up) and exits (bars down), summed over the playlists."""
+    with rc_context(_RC):
+        fig = _figure(11, 3.8)
+        if not rows:
+            _no_data(fig, "New entries need two snapshots of a playlist: only one so far.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        x = list(range(len(rows)))
+        new = [r[1] for r in rows]
+        exits = [-r[2] for r in rows]
+        up = ax.bar(x, new, color=ACCENT, width=0.72, label="new entries")
+        down = ax.bar(x, exits, color=MUTED, width=0.72, label="exits")
+        points = 0
+        for bar in [*up, *down]:
+            _mark(bar, chart_id, points)
+            points += 1
+        for xi, value in zip(x, new, strict=True):
+            ax.text(xi, value, f"{value}", ha="center", va="bottom", fontsize=7.5)
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        step = max(1, math.ceil(len(rows) / 13))
+        ax.set_xticks(x[::step], [r[0].strftime("%d %b") for r in rows][::step])
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{abs(int(v)):,}")
+        ax.set_ylabel("entries (exits below the line)")
+        ax.legend(loc="upper left", frameon=False, ncols=2)
+        return Chart(chart_id, _render(fig, chart_id), points)
+
+
+def popularity_by_period(chart_id: str, rows: Sequence[tuple[str, float, int]]) -> Chart:
+    """Average popularity per release period: (period, average, songs with a popularity)."""
+    with rc_context(_RC):
+        fig = _figure(7, 3.2)
+        ax = fig.add_subplot()
+        labels = [r[0] for r in rows]
+        values = [r[1] for r in rows]
+        colors = [ACCENT if label == "last quarter" else MUTED for label in labels]
+        bars = ax.bar(labels, values, color=colors, width=0.6)
+        for n, (bar, row) in enumerate(zip(bars, rows, strict=True)):
+            _mark(bar, chart_id, n)
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                row[1],
+                f"{row[1]:.1f}\n({row[2]:,} songs)",
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+            )
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("average popularity (0-100)")
+        ax.grid(axis="x", visible=False)
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
+
+
+def songs_by_release_year(
+    chart_id: str, rows: Sequence[tuple[int, int]], recent_from: int | None
+) -> Chart:
+    """Songs on the playlists per release year; years from `recent_from` on highlighted."""
+    with rc_context(_RC):
+        fig = _figure(11, 3.4)
+        if not rows:
+            _no_data(fig, "No release dates in the lake.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        years = [r[0] for r in rows]
+        counts = [r[1] for r in rows]
+        colors = [ACCENT if recent_from and y >= recent_from else MUTED for y in years]
+        bars = ax.bar(years, counts, color=colors, width=0.8)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=14))
+        ax.set_ylabel("songs on the playlists")
+        ax.grid(axis="x", visible=False)
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
+
+
+def data_quality(chart_id: str, rows: Sequence[tuple[str, int, bool]]) -> Chart:
+    """Horizontal bars of rejection counts: (label, count, injected on purpose)."""
+    with rc_context(_RC):
+        fig = _figure(9, max(2.0, 0.4 * len(rows) + 0.9))
+        if not rows:
+            _no_data(fig, "Nothing was rejected.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        y = list(range(len(rows)))
+        values = [r[1] for r in rows]
+        colors = [WARN if r[2] else PALETTE[0] for r in rows]
+        bars = ax.barh(y, values, color=colors, height=0.65)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        for n, value in enumerate(values):
+            ax.text(value, n, f"  {value:,}", va="center", fontsize=8.5)
+        ax.set_yticks(y, [r[0] for r in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(values) * 1.18)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("count over all runs")
+        return Chart(chart_id, _render(fig, chart_id), len(bars))

@@ -1,0 +1,643 @@
+"""The demo report: one self-contained HTML page of charts over the curated lake.
+
+Inputs, all read from the lake itself so that the report can be rebuilt at any time
+(``python -m tools.demo --report-only --dir build/demo``):
+
+- the curated tables and the Athena views, on DuckDB through :mod:`tools.query`;
+- the Glue job's run summaries (``<curated>/_runs/*.json``) and quarantine records
+  (``<curated>/_quarantine/run_id=*/part-*.json``), for the data-quality section;
+- ``<lake>/demo.json``, written by the demo: where the data came from, what the extractor
+  landed and failed, and which faults the demo injected on purpose.
+
+The page needs no network to open: the charts are inline SVG (:mod:`tools.demo.charts`),
+the style is one inline ``<style>`` block, and there is no script, font, image or link to
+fetch. Each chart sits in ``<figure class="chart" id="chart-..." data-points="N">``;
+``N`` is the number of data marks drawn, each an SVG element with id ``chart-...-pt-<n>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from tools.demo import charts
+from tools.demo.charts import Chart
+
+# The curated tables, in the order the contract lists them.
+TABLES = (
+    "fact_playlist_item",
+    "dim_track",
+    "dim_album",
+    "dim_artist",
+    "dim_playlist",
+    "bridge_track_artist",
+    "bridge_album_artist",
+)
+
+CHART_IDS = (
+    "chart-top-artists",
+    "chart-rank-trajectories",
+    "chart-new-entries",
+    "chart-popularity",
+    "chart-data-quality",
+)
+
+TOP_ARTISTS = 15
+TOP_SONGS = 8
+CHART_DEPTH = 50  # a playlist's top 50 earns chart points; the chart shows ranks 1..50
+
+# Why a playlist was not landed, in words (the extractor's failure reasons).
+EXTRACTION_REASONS = {
+    "not_found": "HTTP 404: editorial playlist, not readable in development mode",
+    "forbidden": "HTTP 403: not owned by the authorising user",
+}
+
+
+@dataclass
+class Section:
+    """One chart of the page with its heading and the sentences that explain it."""
+
+    chart: Chart
+    title: str
+    explain: str
+    note: str = ""
+    extra_html: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the lake
+# ---------------------------------------------------------------------------------------
+
+
+def read_run_summaries(curated: Path) -> list[dict[str, Any]]:
+    """Every Glue job run summary in the lake, oldest first."""
+    runs = [json.loads(p.read_text()) for p in sorted((curated / "_runs").glob("*.json"))]
+    return sorted(runs, key=lambda r: (r.get("started_at") or "", r.get("run_id") or ""))
+
+
+def read_quarantine(curated: Path) -> list[dict[str, Any]]:
+    """Every quarantine record (one JSON object per line) written by any run."""
+    records = []
+    for path in sorted((curated / "_quarantine").glob("run_id=*/*.json")):
+        for line in path.read_text().splitlines():
+            if line.strip():
+                records.append(json.loads(line))
+    return records
+
+
+def read_demo_meta(lake: Path) -> dict[str, Any]:
+    path = lake / "demo.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def aggregate_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Totals over run summaries: files, documents, entries, rows and rejections by reason."""
+    totals: dict[str, Any] = {
+        "runs": 0,
+        "files_read": 0,
+        "files_quarantined": 0,
+        "documents_read": 0,
+        "entries_read": 0,
+        "rows_written": Counter(),
+        "rejections": {},
+    }
+    for run in runs:
+        totals["runs"] += 1
+        for key in ("files_read", "files_quarantined", "documents_read", "entries_read"):
+            totals[key] += int(run.get(key) or 0)
+        totals["rows_written"].update(run.get("rows_written") or {})
+        for level, reasons in (run.get("rejections") or {}).items():
+            bucket = totals["rejections"].setdefault(level, Counter())
+            bucket.update({k: int(v or 0) for k, v in (reasons or {}).items()})
+    return totals
+
+
+# ---------------------------------------------------------------------------------------
+# Queries (DuckDB, over the tables and Athena views that tools.query registers)
+# ---------------------------------------------------------------------------------------
+
+# Each playlist's latest snapshot: "what the playlists hold now".
+_LATEST = """
+latest as (
+    select playlist_id, max(cast(snapshot_date as date)) as snapshot_date
+    from fact_playlist_item
+    group by playlist_id
+)
+"""
+
+
+def query_table_rows(con) -> dict[str, int]:
+    return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+
+
+def query_overview(con) -> dict[str, Any]:
+    row = con.execute(
+        """
+        select
+            count(distinct playlist_id),
+            count(distinct cast(snapshot_date as date)),
+            min(cast(snapshot_date as date)),
+            max(cast(snapshot_date as date)),
+            count(distinct (playlist_id, snapshot_date)),
+            count(distinct track_id)
+        from fact_playlist_item
+        """
+    ).fetchone()
+    artists = con.execute("select count(*) from dim_artist_current").fetchone()[0]
+    albums = con.execute("select count(*) from dim_album_current").fetchone()[0]
+    keys = ("playlists", "weeks", "first_date", "last_date", "snapshots", "tracks")
+    return {**dict(zip(keys, row, strict=True)), "artists": artists, "albums": albums}
+
+
+def query_top_artists(con, limit: int = TOP_ARTISTS) -> list[tuple[str, int, int]]:
+    """Artists by entries crediting them on the latest snapshots (view artist_playlist_share)."""
+    return con.execute(
+        f"""
+        with {_LATEST}
+        select
+            share.artist_name,
+            sum(share.artist_entry_count) as entries,
+            count(distinct share.playlist_id) as playlists
+        from artist_playlist_share as share
+        inner join latest
+            on share.playlist_id = latest.playlist_id
+            and cast(share.snapshot_date as date) = latest.snapshot_date
+        group by share.artist_id, share.artist_name
+        order by entries desc, playlists desc, share.artist_name
+        limit {int(limit)}
+        """
+    ).fetchall()
+
+
+def query_rank_trajectories(
+    con, top: int = TOP_SONGS, depth: int = CHART_DEPTH
+) -> tuple[list[date], list[tuple[str, list[int | None]]]]:
+    """The combined weekly chart, and the week-by-week ranks of its biggest songs.
+
+    Every playlist entry in the top `depth` positions of its playlist earns
+    ``depth + 1 - position`` points; a song's weekly score is the sum over the playlists,
+    and its rank the order of that score (ties by track id, so ranks are unique). The
+    biggest songs are those with the most points over all weeks: the hits of the period,
+    whichever week they peaked in.
+    """
+    con.execute(
+        f"""
+        create or replace temp table combined_chart as
+        with scored as (
+            select
+                cast(snapshot_date as date) as week,
+                track_id,
+                sum({depth + 1} - position) as points
+            from fact_playlist_item
+            where track_id is not null and position <= {depth}
+            group by all
+        )
+        select
+            week,
+            track_id,
+            points,
+            row_number() over (partition by week order by points desc, track_id) as chart_rank
+        from scored
+        """
+    )
+    weeks = [
+        r[0] for r in con.execute("select distinct week from combined_chart order by 1").fetchall()
+    ]
+    if not weeks:
+        return [], []
+    rows = con.execute(
+        f"""
+        with top_songs as (
+            select track_id, row_number() over (order by sum(points) desc, track_id) as overall
+            from combined_chart
+            group by track_id
+            qualify overall <= {int(top)}
+        ),
+        primary_artist as (
+            select bridge.track_id, artist.artist_name
+            from bridge_track_artist_current as bridge
+            inner join dim_artist_current as artist on bridge.artist_id = artist.artist_id
+            where bridge.artist_position = 1
+        )
+        select
+            top_songs.track_id,
+            top_songs.overall,
+            track.track_name,
+            primary_artist.artist_name,
+            chart.week,
+            chart.chart_rank
+        from top_songs
+        inner join combined_chart as chart on top_songs.track_id = chart.track_id
+        left join dim_track_current as track on top_songs.track_id = track.track_id
+        left join primary_artist on top_songs.track_id = primary_artist.track_id
+        where chart.chart_rank <= {int(depth)}
+        order by top_songs.overall, chart.week
+        """
+    ).fetchall()
+    position = {week: i for i, week in enumerate(weeks)}
+    series: dict[str, tuple[str, list[int | None]]] = {}
+    for track_id, _overall, name, artist, week, rank in rows:
+        if track_id not in series:
+            label = (name or track_id) + (f" \u2014 {artist}" if artist else "")
+            series[track_id] = (label, [None] * len(weeks))
+        series[track_id][1][position[week]] = int(rank)
+    return weeks, list(series.values())
+
+
+def query_new_entries(con) -> list[tuple[date, int, int]]:
+    """Per snapshot date: new entries and exits over playlists with a previous snapshot."""
+    return con.execute(
+        """
+        select
+            cast(snapshot_date as date) as week,
+            cast(sum(new_entry_count) as bigint),
+            cast(sum(exit_count) as bigint)
+        from snapshot_entries_exits
+        where new_entry_count is not null
+        group by 1
+        order by 1
+        """
+    ).fetchall()
+
+
+def query_popularity(con) -> list[dict[str, Any]]:
+    cursor = con.execute("select * from release_recency_popularity order by release_period")
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_release_years(con) -> list[tuple[int, int]]:
+    return [
+        (int(year), int(count))
+        for year, count in con.execute(
+            """
+            select release_year, playlist_track_count
+            from album_release_trends
+            where release_year is not null and playlist_track_count > 0
+            order by release_year
+            """
+        ).fetchall()
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------
+
+
+def _top_artists_section(con) -> Section:
+    rows = query_top_artists(con)
+    return Section(
+        chart=charts.top_artists("chart-top-artists", rows),
+        title="Top artists",
+        explain=(
+            "Entries crediting each artist on every playlist's latest snapshot, "
+            "featured artists included (view <code>artist_playlist_share</code>)."
+        ),
+    )
+
+
+def _trajectories_section(con) -> Section:
+    weeks, series = query_rank_trajectories(con)
+    return Section(
+        chart=charts.rank_trajectories("chart-rank-trajectories", weeks, series, CHART_DEPTH),
+        title="Rank trajectories of the top songs",
+        explain=(
+            f"A combined weekly chart over all playlists: an entry at position <i>p</i> in "
+            f"the top {CHART_DEPTH} of its playlist earns {CHART_DEPTH + 1} &minus; <i>p</i> "
+            f"points, and songs are ranked by their points. The lines follow the {TOP_SONGS} "
+            f"songs with the most points over the whole period, week by week; a gap means "
+            f"outside the top {CHART_DEPTH}. The legend lists them from the biggest down."
+        ),
+    )
+
+
+def _new_entries_section(con) -> Section:
+    rows = query_new_entries(con)
+    return Section(
+        chart=charts.new_entries("chart-new-entries", rows),
+        title="New entries per week",
+        explain=(
+            "Songs, episodes and local files that entered (above the line) or left (below) "
+            "the playlists since each playlist's previous snapshot "
+            "(view <code>snapshot_entries_exits</code>). A playlist's first snapshot is not "
+            "counted: there is nothing to compare it with."
+        ),
+    )
+
+
+def _popularity_section(con) -> Section:
+    rows = query_popularity(con)
+    with_popularity = [r for r in rows if r["avg_popularity"] is not None]
+    reference = next((r["reference_date"] for r in rows), None)
+    explain_period = (
+        f"'last quarter' means released in the three months up to {reference}, the latest "
+        "snapshot date (view <code>release_recency_popularity</code>)."
+        if reference
+        else ""
+    )
+    if with_popularity:
+        order = {"last quarter": 0, "older": 1, "unknown": 2}
+        data = sorted(
+            (
+                (r["release_period"], float(r["avg_popularity"]), int(r["popularity_track_count"]))
+                for r in with_popularity
+            ),
+            key=lambda row: order.get(row[0], 3),
+        )
+        partial = any(r["popularity_status"] != "available" for r in rows)
+        return Section(
+            chart=charts.popularity_by_period("chart-popularity", data),
+            title="Popularity: recent releases against older ones",
+            explain=f"Average Spotify popularity (0-100) of the songs by release period; "
+            f"{explain_period}",
+            note="Some songs have no popularity and are left out of the averages."
+            if partial
+            else "",
+            attributes={"data-popularity": "partial" if partial else "available"},
+        )
+    years = query_release_years(con)
+    recent_from = reference.year if reference else None
+    return Section(
+        chart=charts.songs_by_release_year("chart-popularity", years, recent_from),
+        title="Popularity: recent releases against older ones",
+        explain=(
+            "Songs on the playlists by the release year of their album "
+            f"(view <code>album_release_trends</code>); {reference.year if reference else ''} "
+            "releases highlighted."
+        ),
+        note=(
+            "Popularity unavailable: development-mode API. Since March 2026 Spotify no "
+            "longer sends <code>popularity</code> to apps without extended quota, so no song "
+            "in this lake has one and no average is shown rather than an average of nothing. "
+            "Below, what can be said without it: how recent the songs on the playlists are."
+        ),
+        attributes={"data-popularity": "unavailable"},
+    )
+
+
+def _quality_rows(
+    totals: Mapping[str, Any], meta: Mapping[str, Any]
+) -> list[tuple[str, str, int, bool, str]]:
+    """(level, reason, count, injected, what it means) for every reason that can occur."""
+    rejections = totals["rejections"]
+    injected = meta.get("injected_faults") or []
+    injected_reasons = Counter(f["reason"] for f in injected)
+    rows: list[tuple[str, str, int, bool, str]] = []
+    extraction = meta.get("extraction") or {}
+    for reason, count in sorted((extraction.get("failed_by_reason") or {}).items()):
+        rows.append(
+            ("extraction", reason, int(count), False, EXTRACTION_REASONS.get(reason, reason))
+        )
+    files = rejections.get("files") or {}
+    for reason in sorted(set(files) | set(injected_reasons)):
+        count = int(files.get(reason, 0))
+        label = "raw file quarantined"
+        if injected_reasons.get(reason):
+            label += f" ({injected_reasons[reason]} injected on purpose by the demo)"
+        rows.append(("file", reason, count, bool(injected_reasons.get(reason)), label))
+    for reason, count in sorted((rejections.get("documents") or {}).items()):
+        rows.append(("snapshot", reason, int(count), False, "older extraction of the same day"))
+    fact = rejections.get("fact_playlist_item") or {}
+    for reason, count in sorted(fact.items()):
+        rows.append(("entry", reason, int(count), False, "entry without a fact row"))
+    dims = rejections.get("dim_track") or {}
+    for reason, count in sorted(dims.items()):
+        if reason in fact:
+            continue  # already counted as an entry without a fact row
+        rows.append(("entry", reason, int(count), False, "fact row, but not a track"))
+    return rows
+
+
+def _quality_section(
+    lake: Path, totals: Mapping[str, Any], meta: Mapping[str, Any], table_rows: Mapping[str, int]
+) -> Section:
+    rows = _quality_rows(totals, meta)
+    chart_rows = [
+        (f"{level}: {reason}" + (" (injected)" if injected else ""), count, injected)
+        for level, reason, count, injected, _ in rows
+        if count
+    ]
+    extraction = meta.get("extraction") or {}
+    counts = [
+        ("playlist snapshots requested", extraction.get("requested")),
+        ("snapshots landed", extraction.get("landed")),
+        ("Glue job runs", totals["runs"]),
+        ("raw files read", totals["files_read"]),
+        ("raw files quarantined", totals["files_quarantined"]),
+        ("snapshot documents read", totals["documents_read"]),
+        ("entries read", totals["entries_read"]),
+        ("fact rows written", totals["rows_written"].get("fact_playlist_item", 0)),
+    ]
+    counts_html = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class='num'>{value:,}</td></tr>"
+        for name, value in counts
+        if value is not None
+    )
+    reasons_html = "".join(
+        f"<tr{' class=injected' if injected else ''}><td>{level}</td><td><code>{reason}"
+        f"</code></td><td class='num'>{count:,}</td><td>{html.escape(meaning)}</td></tr>"
+        for level, reason, count, injected, meaning in rows
+    )
+    quarantine = read_quarantine(lake / "curated")
+    injected_paths = {f["path"] for f in meta.get("injected_faults") or []}
+    quarantine_html = "".join(
+        f"<tr><td><code>{html.escape(_relative(q.get('path', ''), lake))}</code></td>"
+        f"<td><code>{html.escape(q.get('reason') or '')}</code></td>"
+        f"<td>{'injected by the demo' if _is_injected(q.get('path', ''), injected_paths) else ''}"
+        "</td></tr>"
+        for q in quarantine
+    )
+    tables_html = "".join(
+        f"<tr><td><code>{t}</code></td><td class='num'>{n:,}</td></tr>"
+        for t, n in table_rows.items()
+    )
+    accounting = totals["entries_read"] == totals["rows_written"].get(
+        "fact_playlist_item", 0
+    ) + sum((totals["rejections"].get("fact_playlist_item") or {}).values())
+    extra = f"""
+<div class="tables">
+  <table><caption>The run in numbers</caption>{counts_html}</table>
+  <table><caption>Rows per curated table</caption>{tables_html}</table>
+</div>
+<table class="wide"><caption>Rejections by reason (nothing is dropped silently)</caption>
+<tr><th>level</th><th>reason</th><th>count</th><th>meaning</th></tr>{reasons_html}</table>
+{
+        f'''<table class="wide"><caption>Quarantined raw files</caption>
+<tr><th>file</th><th>reason</th><th></th></tr>{quarantine_html}</table>'''
+        if quarantine_html
+        else ""
+    }
+<p class="check">Accounting check, every run: entries read = fact rows written + entries
+rejected: <b>{"holds" if accounting else "DOES NOT HOLD"}</b>.</p>"""
+    note = ""
+    if meta.get("injected_faults"):
+        note = (
+            "The demo deliberately landed a truncated gzip file (marked <i>injected</i>) "
+            "to show the quarantine at work; run with <code>--no-fault</code> to leave it out."
+        )
+    return Section(
+        chart=charts.data_quality("chart-data-quality", chart_rows),
+        title="Data quality",
+        explain=(
+            "What did not reach the tables, and why: playlists the API refused, raw files "
+            "quarantined, superseded snapshots, and entries that are not tracks."
+        ),
+        note=note,
+        extra_html=extra,
+    )
+
+
+def _relative(path: str, lake: Path) -> str:
+    path = path.removeprefix("file:")
+    root = str(lake.resolve())
+    return path[len(root) + 1 :] if path.startswith(root + "/") else path
+
+
+def _is_injected(path: str, injected: set[str]) -> bool:
+    plain = path.removeprefix("file:")
+    return any(plain.endswith(p) or p.endswith(plain) for p in injected)
+
+
+# ---------------------------------------------------------------------------------------
+# The page
+# ---------------------------------------------------------------------------------------
+
+_STYLE = """
+:root { --ink: #1f2933; --muted: #5f6b7a; --line: #e5e8eb; --accent: #1db954; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f6f7f9; color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 28px 24px 48px; }
+header h1 { margin: 0 0 4px; font-size: 28px; }
+header p { margin: 0; color: var(--muted); }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr));
+  gap: 12px; margin: 22px 0 8px; }
+.kpi { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
+.kpi b { display: block; font-size: 24px; }
+.kpi span { color: var(--muted); font-size: 13px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 12px;
+  padding: 18px 22px; margin: 18px 0; }
+section h2 { margin: 0 0 4px; font-size: 20px; }
+.explain { margin: 0 0 10px; color: var(--muted); max-width: 900px; }
+.note { margin: 8px 0 12px; padding: 10px 14px; background: #fff8e6;
+  border-left: 4px solid #e69f00; border-radius: 4px; }
+figure.chart { margin: 0; }
+figure.chart svg { display: block; height: auto; max-width: 100%; }
+.tables { display: flex; flex-wrap: wrap; gap: 24px; margin-top: 14px; }
+table { border-collapse: collapse; font-size: 13.5px; margin-top: 12px; }
+table.wide { width: 100%; }
+caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.injected td { color: #b24500; }
+.check { color: var(--muted); }
+footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
+code { font-size: 12.5px; background: #f1f3f5; padding: 0 4px; border-radius: 3px; }
+"""
+
+
+def _kpis(overview: Mapping[str, Any], table_rows: Mapping[str, int]) -> str:
+    tiles = [
+        (f"{overview['snapshots']:,}", "playlist snapshots"),
+        (f"{overview['playlists']:,}", "playlists"),
+        (f"{overview['weeks']:,}", "weeks" if overview["weeks"] != 1 else "week"),
+        (f"{table_rows['fact_playlist_item']:,}", "playlist entries (fact rows)"),
+        (f"{overview['tracks']:,}", "distinct songs"),
+        (f"{overview['artists']:,}", "artists"),
+        (f"{overview['albums']:,}", "albums"),
+    ]
+    return "".join(
+        f"<div class='kpi'><b>{value}</b><span>{label}</span></div>" for value, label in tiles
+    )
+
+
+def _section_html(section: Section) -> str:
+    attributes = "".join(
+        f' {name}="{html.escape(value)}"' for name, value in section.attributes.items()
+    )
+    chart = section.chart
+    anchor = chart.chart_id.removeprefix("chart-")
+    return f"""
+<section id="{anchor}">
+  <h2>{html.escape(section.title)}</h2>
+  <p class="explain">{section.explain}</p>
+  {f'<p class="note">{section.note}</p>' if section.note else ""}
+  <figure class="chart" id="{chart.chart_id}" data-points="{chart.points}"{attributes}>
+{chart.svg}
+  </figure>{section.extra_html}
+</section>"""
+
+
+def render_report(
+    con, lake: Path, *, meta: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> str:
+    """The whole page as a string, from a :func:`tools.query.connect` connection."""
+    meta = dict(meta if meta is not None else read_demo_meta(lake))
+    runs = read_run_summaries(lake / "curated")
+    totals = aggregate_runs(runs)
+    table_rows = query_table_rows(con)
+    overview = query_overview(con)
+    sections = [
+        _top_artists_section(con),
+        _trajectories_section(con),
+        _new_entries_section(con),
+        _popularity_section(con),
+        _quality_section(lake, totals, meta, table_rows),
+    ]
+    generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    period = (
+        f"{overview['first_date']} to {overview['last_date']}"
+        if overview["first_date"] != overview["last_date"]
+        else f"{overview['last_date']}"
+    )
+    source = html.escape(meta.get("source") or "curated lake")
+    body = "".join(_section_html(s) for s in sections)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Spotify playlist lakehouse: demo report</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+  <h1>Spotify playlist lakehouse</h1>
+  <p>{source} &middot; snapshots {period} &middot; generated {generated}</p>
+</header>
+<div class="kpis">{_kpis(overview, table_rows)}</div>
+{body}
+<footer>Built by <code>make demo</code>: extractor &rarr; raw snapshots &rarr; Glue job
+(PySpark, local bookmark) &rarr; curated Parquet &rarr; Athena views on DuckDB &rarr; this page.
+Lake: <code>{html.escape(str(lake))}</code>. Self-contained: no scripts, fonts or images to
+fetch.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def write_report(con, lake: Path, out: Path | None = None, **kwargs: Any) -> Path:
+    """Render the report and write it to `out` (default ``<lake>/report.html``)."""
+    out = out or lake / "report.html"
+    text = render_report(con, lake, **kwargs)
+    temporary = out.with_name(out.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(out)  # a reader never sees half a report
+    return out
+
+
+def chart_points(page: str) -> dict[str, int]:
+    """``{chart id: data-points}`` of a report page (for the summary and the tests)."""
+    found = re.findall(r'<figure class="chart" id="([\w-]+)" data-points="(\d+)"', page)
+    return {chart_id: int(points) for chart_id, points in found}
