@@ -8,7 +8,7 @@ terraform {
     }
     snowflake = {
       source  = "snowflakedb/snowflake"
-      version = "~> 2.12"
+      version = "~> 2.21"
     }
   }
 }

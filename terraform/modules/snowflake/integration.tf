@@ -14,10 +14,9 @@ locals {
   role_arn  = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${local.role_name}"
 }
 
-resource "snowflake_storage_integration" "this" {
+resource "snowflake_storage_integration_aws" "this" {
   name                      = local.integration
   comment                   = "Read access to the curated root of the Spotify playlist lake"
-  type                      = "EXTERNAL_STAGE"
   enabled                   = true
   storage_provider          = "S3"
   storage_aws_role_arn      = local.role_arn
@@ -30,13 +29,13 @@ data "aws_iam_policy_document" "trust" {
 
     principals {
       type        = "AWS"
-      identifiers = [snowflake_storage_integration.this.storage_aws_iam_user_arn]
+      identifiers = [snowflake_storage_integration_aws.this.describe_output[0].iam_user_arn]
     }
 
     condition {
       test     = "StringEquals"
       variable = "sts:ExternalId"
-      values   = [snowflake_storage_integration.this.storage_aws_external_id]
+      values   = [snowflake_storage_integration_aws.this.describe_output[0].external_id]
     }
   }
 }

@@ -6,17 +6,14 @@
 # docs/deploy.md); tools/tf_check keeps the names here and there in step.
 
 locals {
-  database          = "SPOTIFY_LAKEHOUSE"
-  landing_schema    = "LANDING"
-  schemas           = ["LANDING", "CORE", "ANALYTICS"]
-  warehouse         = "SPOTIFY_WH"
-  integration       = "SPOTIFY_CURATED_S3"
-  stage             = "CURATED_STAGE"
-  file_format       = "PARQUET_FORMAT"
-  stage_url         = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
-  stage_fqn         = "${local.database}.${local.landing_schema}.${local.stage}"
-  file_format_fqn   = "${local.database}.${local.landing_schema}.${local.file_format}"
-  snapshot_date_sql = "to_date(regexp_substr(metadata$filename, 'snapshot_date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1, 1, 'e'))"
+  database       = "SPOTIFY_LAKEHOUSE"
+  landing_schema = "LANDING"
+  schemas        = ["LANDING", "CORE", "ANALYTICS"]
+  warehouse      = "SPOTIFY_WH"
+  integration    = "SPOTIFY_CURATED_S3"
+  stage          = "CURATED_STAGE"
+  file_format    = "PARQUET_FORMAT"
+  stage_url      = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
 }
 
 resource "snowflake_database" "this" {
@@ -40,24 +37,29 @@ resource "snowflake_warehouse" "this" {
   initially_suspended = true
 }
 
-resource "snowflake_file_format" "this" {
-  database    = snowflake_database.this.name
-  schema      = snowflake_schema.this[local.landing_schema].name
-  name        = local.file_format
-  format_type = "PARQUET"
-  comment     = "Snappy Parquet written by the Glue star-schema job"
+# Spark writes DATE and TIMESTAMP columns with Parquet logical types; without
+# USE_LOGICAL_TYPE Snowflake would read them as plain integers.
+resource "snowflake_file_format_parquet" "this" {
+  database         = snowflake_database.this.name
+  schema           = snowflake_schema.this[local.landing_schema].name
+  name             = local.file_format
+  use_logical_type = "true"
+  comment          = "Snappy Parquet written by the Glue star-schema job"
 }
 
-resource "snowflake_stage" "this" {
+resource "snowflake_stage_external_s3" "this" {
   database            = snowflake_database.this.name
   schema              = snowflake_schema.this[local.landing_schema].name
   name                = local.stage
   url                 = local.stage_url
-  storage_integration = snowflake_storage_integration.this.name
-  file_format         = "FORMAT_NAME = ${local.file_format_fqn}"
+  storage_integration = snowflake_storage_integration_aws.this.name
   comment             = "The curated root of the lake; one sub-path per table"
 
-  # Snowflake checks the role when the stage is used, and IAM changes take a few seconds
-  # to propagate: create the stage only once the trust policy and permissions exist.
+  file_format {
+    format_name = snowflake_file_format_parquet.this.fully_qualified_name
+  }
+
+  # Snowflake uses the role whenever the stage is read, and IAM changes take a while to
+  # propagate: create the stage only once the trust policy and permissions exist.
   depends_on = [aws_iam_role_policy.this]
 }

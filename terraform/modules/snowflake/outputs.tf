@@ -1,6 +1,6 @@
 output "storage_integration_name" {
   description = "Name of the Snowflake storage integration."
-  value       = snowflake_storage_integration.this.name
+  value       = snowflake_storage_integration_aws.this.name
 }
 
 output "snowflake_role_arn" {
@@ -10,7 +10,7 @@ output "snowflake_role_arn" {
 
 output "stage_name" {
   description = "Fully qualified name of the external stage over the curated root."
-  value       = snowflake_stage.this.fully_qualified_name
+  value       = snowflake_stage_external_s3.this.fully_qualified_name
 }
 
 output "pipe_names" {

@@ -1,21 +1,25 @@
-# One auto-ingest pipe per table. The COPY selects the Parquet columns by name (Spark
-# writes them lower-case) and derives SNAPSHOT_DATE from the partition in the path, which
-# METADATA$FILENAME gives relative to the stage (<table>/snapshot_date=YYYY-MM-DD/...).
-# One line per statement: Snowflake returns the definition as stored, and a multi-line
-# statement would show as a change on every plan.
+# One auto-ingest pipe per table, the COPY of snowflake_sql/04_pipes.sql: every Parquet
+# column cast to its landing type (Spark writes the names lower-case), then the columns
+# the pipe derives from the file's metadata. PATTERN skips Spark's _SUCCESS markers.
+# Names are fully qualified because the provider's session has no current database
+# (the SQL scripts `use database` instead). One line per statement: Snowflake returns
+# the definition as stored, and a multi-line statement would show as a change on every
+# plan.
 
 locals {
+  file_pattern = ".*[.]parquet"
+
   copy_statements = {
     for table, columns in local.columns : table => join(" ", [
-      "copy into ${local.database}.${local.landing_schema}.${upper(table)}",
-      "(${join(", ", [for c in concat(columns, local.lineage_columns) : c.name])})",
+      "copy into ${lower(local.database)}.${lower(local.landing_schema)}.${table}",
+      "(${join(", ", [for c in concat(columns, local.lineage_columns, local.load_columns) : lower(c.name)])})",
       "from (select",
-      join(", ", [
-        for c in concat(columns, local.lineage_columns) :
-        c.name == "SNAPSHOT_DATE" ? local.snapshot_date_sql : "$1:${lower(c.name)}::${c.type}"
-      ]),
-      "from @${local.stage_fqn}/${table}/)",
-      "file_format = (format_name = '${local.file_format_fqn}')",
+      join(", ", concat(
+        [for c in concat(columns, local.lineage_columns) : "$1:${lower(c.name)}::${lower(c.type)}"],
+        [for c in local.load_columns : "${c.expression} as ${lower(c.name)}"],
+      )),
+      "from @${lower(local.database)}.${lower(local.landing_schema)}.${lower(local.stage)}/${table}/)",
+      "pattern = '${local.file_pattern}'",
     ])
   }
 }
@@ -26,14 +30,14 @@ resource "snowflake_pipe" "this" {
   database       = snowflake_database.this.name
   schema         = snowflake_schema.this[local.landing_schema].name
   name           = "${upper(each.key)}_PIPE"
-  comment        = "Loads new Parquet files of curated/${each.key}/ into LANDING.${upper(each.key)}"
+  comment        = "Loads curated/${each.key}/ into LANDING.${upper(each.key)}"
   auto_ingest    = true
   copy_statement = local.copy_statements[each.key]
 
-  depends_on = [snowflake_table.this, snowflake_file_format.this]
+  depends_on = [snowflake_table.this, snowflake_stage_external_s3.this]
 
   lifecycle {
     # Snowflake's advice: recreate a pipe when its stage's cloud parameters change.
-    replace_triggered_by = [snowflake_stage.this]
+    replace_triggered_by = [snowflake_stage_external_s3.this]
   }
 }
