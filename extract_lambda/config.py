@@ -186,8 +186,8 @@ class ExtractConfig:
     verify_snapshot: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "api_url", _check_url("SPOTIFY_API_URL", self.api_url))
-        object.__setattr__(self, "auth_url", _check_url("SPOTIFY_AUTH_URL", self.auth_url))
+        object.__setattr__(self, "api_url", check_url("SPOTIFY_API_URL", self.api_url))
+        object.__setattr__(self, "auth_url", check_url("SPOTIFY_AUTH_URL", self.auth_url))
         if not _MARKET.match(self.market or ""):
             raise ConfigError(
                 f"SPOTIFY_MARKET must be an ISO 3166-1 alpha-2 code like US, not {self.market!r}"
@@ -233,7 +233,7 @@ class ExtractConfig:
         )
 
 
-def _check_url(name: str, url: str) -> str:
+def check_url(name: str, url: str) -> str:
     """An https URL, or http on loopback only: a bearer token must not cross a network in clear."""
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:

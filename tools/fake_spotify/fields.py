@@ -20,6 +20,7 @@ null; selecting inside a null or a scalar returns it unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -132,16 +133,51 @@ def apply_fields(value: Any, selection: Selection | None) -> Any:
     """The part of `value` that `selection` keeps (arrays are filtered element by element)."""
     if selection is None:
         return value
-    if isinstance(value, list):
-        return [apply_fields(element, selection) for element in value]
-    if not isinstance(value, dict):
-        return value
-    if selection.include:
-        kept = {
-            name: apply_fields(item, selection.include[name])
-            for name, item in value.items()
-            if name in selection.include and name not in selection.exclude
-        }
-    else:
-        kept = {name: item for name, item in value.items() if name not in selection.exclude}
-    return kept
+    return _compiled(selection)(value)
+
+
+_COMPILED: dict[int, tuple[Selection, Callable[[Any], Any]]] = {}
+
+
+def _compiled(selection: Selection) -> Callable[[Any], Any]:
+    # parse_fields caches Selection objects, so compiling once per object is enough; the
+    # compiled closure visits only the selected names (pages are filtered on every request).
+    cached = _COMPILED.get(id(selection))
+    if cached is None or cached[0] is not selection:
+        cached = (selection, _compile(selection))
+        _COMPILED[id(selection)] = cached
+    return cached[1]
+
+
+def _compile(selection: Selection) -> Callable[[Any], Any]:
+    excluded = selection.exclude
+    if not selection.include:
+
+        def drop(value: Any) -> Any:
+            if isinstance(value, list):
+                return [drop(element) for element in value]
+            if not isinstance(value, dict):
+                return value
+            return {k: v for k, v in value.items() if k not in excluded}
+
+        return drop
+
+    plain = [n for n, sub in selection.include.items() if sub is None and n not in excluded]
+    nested = [
+        (n, _compile(sub))
+        for n, sub in selection.include.items()
+        if sub is not None and n not in excluded
+    ]
+
+    def keep(value: Any) -> Any:
+        if isinstance(value, list):
+            return [keep(element) for element in value]
+        if not isinstance(value, dict):
+            return value
+        kept = {n: value[n] for n in plain if n in value}
+        for name, sub in nested:
+            if name in value:
+                kept[name] = sub(value[name])
+        return kept
+
+    return keep

@@ -29,6 +29,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +44,7 @@ DEFAULT_CLIENT_ID = "fake-client-id"
 DEFAULT_CLIENT_SECRET = "fake-client-secret"
 DEFAULT_REFRESH_TOKEN = "fake-refresh-token"
 SCOPES = "playlist-read-private playlist-read-collaborative"
+PREWARM_SIZE = 1000
 
 # What development-mode apps no longer receive on tracks (README of ../shared/spotify).
 _DEV_REMOVED_TRACK_FIELDS = frozenset({"popularity", "available_markets", "linked_from"})
@@ -67,6 +69,8 @@ class Fault:
         delay_s: sleep before answering (a client with a shorter timeout sees a timeout).
         body: raw bytes to send instead of the normal body (e.g. truncated JSON).
         disconnect: close the connection without answering.
+        action: called (in the server thread) when the fault hits, before answering; tests
+            use it to change the world mid-run, e.g. ``action=lambda: server.set_week(1)``.
     """
 
     status: int | None = None
@@ -78,6 +82,7 @@ class Fault:
     delay_s: float = 0.0
     body: bytes | None = None
     disconnect: bool = False
+    action: Callable[[], Any] | None = None
     seen: int = field(default=0, init=False)
     hits: int = field(default=0, init=False)
 
@@ -171,13 +176,16 @@ class FakeSpotifyServer:
         self._lock = threading.Lock()
         self._port = port
         self._httpd: _HTTPServer | None = None
+        self._bound_port: int | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> FakeSpotifyServer:
+        self._prewarm()
         self._httpd = _HTTPServer(("127.0.0.1", self._port), _Handler)
         self._httpd.fake = self
+        self._bound_port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -206,9 +214,10 @@ class FakeSpotifyServer:
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the fake server is not running")
-        return self._httpd.server_address[1]
+        """The bound port (still known after stop(), so URLs stay printable)."""
+        if self._bound_port is None:
+            raise RuntimeError("the fake server has not been started")
+        return self._bound_port
 
     @property
     def base_url(self) -> str:
@@ -259,7 +268,18 @@ class FakeSpotifyServer:
     def set_week(self, week: int) -> None:
         """Serve the catalogue as it is in `week` (0 .. weeks - 1)."""
         self.catalogue.check_week(week)
+        self._prewarm(week)
         self._week = week
+
+    def _prewarm(self, week: int | None = None) -> None:
+        """Generate the big playlists' week up front, so serving them is only slicing.
+
+        A 10,000-entry week takes seconds to generate; doing it here keeps that out of the
+        first requests (and out of benchmark timings).
+        """
+        for spec in self.catalogue.specs.values():
+            if spec.size >= PREWARM_SIZE:
+                self.catalogue.entries(spec.id, self._week if week is None else week)
 
     def add_fault(self, fault: Fault) -> Fault:
         with self._lock:
@@ -429,6 +449,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a client's connection pool is reused
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK of the headers: ~40 ms per request on Linux.
+    disable_nagle_algorithm = True
     server: _HTTPServer
     timeout = 30  # idle keep-alive connections close eventually
 
@@ -456,6 +479,8 @@ class _Handler(BaseHTTPRequestHandler):
         token_kind, _ = fake._token_kind(authorization)
         fault = fake._matching_fault(parts.path)
         if fault is not None:
+            if fault.action is not None:
+                fault.action()
             if fault.delay_s:
                 time.sleep(fault.delay_s)
             if fault.disconnect:

@@ -1,0 +1,375 @@
+"""The extractor against the fake Spotify API on loopback: complete documents per the contract."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from extract_lambda.extract import extract_playlists
+from extract_lambda.spotify_client import ITEMS, PLAYLIST_FIELDS, TRACKS
+from extract_lambda.storage import LocalDirectorySink
+from tests.fixtures.extract.support import config_for, fake_server, landed_files, read_document
+from tools.fake_spotify import Catalogue, Fault
+
+HEAVY = ("available_markets", "images", "preview_url", "html_description", "audio_preview_url")
+MOMENT = datetime(2026, 6, 1, 6, 0, 0, 250000, tzinfo=UTC)
+
+
+def _keys(value, found=None):
+    found = set() if found is None else found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            _keys(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, found)
+    return found
+
+
+def _payload_uris(entries, payload_key):
+    return [(e.get(payload_key) or {}).get("uri") for e in entries]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    # Sizes straddle the page boundaries of /items (50) and /tracks (100); 0 is an empty
+    # playlist, which is complete with no entries.
+    return Catalogue(seed=11, playlists=6, sizes=(37, 50, 51, 100, 101, 0))
+
+
+def test_development_mode_lands_one_complete_document_per_playlist(catalogue, tmp_path):
+    ids = catalogue.user_playlist_ids
+    with fake_server(catalogue, mode="development") as server:
+        config = config_for(server)
+        summary = extract_playlists(config, ids, LocalDirectorySink(tmp_path), clock=lambda: MOMENT)
+        requests = server.requests
+    assert summary["playlists_ok"] == ids and summary["playlists_failed"] == []
+    files = landed_files(tmp_path)
+    assert len(files) == len(ids)
+    total_items = 0
+    for playlist_id in ids:
+        (path,) = [f for f in files if f"playlist_id={playlist_id}/" in str(f)]
+        assert path.name == f"{playlist_id}_20260601T060000250000Z.json.gz"
+        assert "snapshot_date=2026-06-01" in str(path)
+        document = read_document(path)
+        expected = catalogue.entries(playlist_id, 0)
+        assert document["contract_version"] == 1
+        assert document["playlist_id"] == playlist_id
+        assert document["extracted_at"] == "2026-06-01T06:00:00.250000Z"
+        assert document["snapshot_date"] == "2026-06-01"
+        assert document["api_shape"] == "items"
+        pages = max(1, -(-len(expected) // 50))
+        assert document["request"] == {
+            "api_url": server.api_url,
+            "endpoint": "/playlists/{playlist_id}/items",
+            "market": "US",
+            "limit": 50,
+            "fields": ITEMS.page_fields,
+            "playlist_fields": PLAYLIST_FIELDS,
+            "pages": pages,
+            "auth_mode": "refresh_token",
+        }
+        playlist = document["playlist"]
+        spec = catalogue.specs[playlist_id]
+        assert playlist["id"] == playlist_id and playlist["name"] == spec.name
+        assert playlist["owner"] == {"id": "fakeuser", "display_name": "Fake Üser"}
+        assert playlist["snapshot_id"] == catalogue.snapshot_id(playlist_id, 0)
+        assert playlist["followers"] == {"total": catalogue.followers(playlist_id, 0)}
+        assert "tracks" not in playlist
+        container = playlist["items"]
+        assert container["total"] == len(container["items"]) == len(expected)
+        # Every entry, in playlist order, is the catalogue's.
+        assert _payload_uris(container["items"], "item") == _payload_uris(expected, "track")
+        assert [e["added_at"] for e in container["items"]] == [e["added_at"] for e in expected]
+        assert not set(HEAVY) & _keys(document), "heavy fields are filtered out"
+        total_items += len(expected)
+    assert summary["items"] == total_items
+    # Every API request sent the market; every page request the filter and limit 50.
+    api = [r for r in requests if r.path.startswith("/v1/")]
+    assert api and all(r.query.get("market") == "US" for r in api)
+    pages = [r for r in api if r.path.endswith("/items")]
+    assert all(r.query["fields"] == ITEMS.page_fields and r.query["limit"] == "50" for r in pages)
+    assert not [r for r in requests if r.path.endswith("/tracks")]
+
+
+def test_awkward_entries_survive_as_the_api_sent_them(tmp_path):
+    catalogue = Catalogue(seed=5, playlists=1, sizes=(60,))
+    (playlist_id,) = catalogue.user_playlist_ids
+    with fake_server(catalogue) as server:
+        extract_playlists(config_for(server), [playlist_id], LocalDirectorySink(tmp_path))
+    entries = read_document(landed_files(tmp_path)[0])["playlist"]["items"]["items"]
+    payloads = [e["item"] for e in entries]
+    locals_ = [e for e in entries if e["is_local"]]
+    assert len(locals_) == 2
+    assert all(
+        e["item"]["id"] is None and e["item"]["uri"].startswith("spotify:local:") for e in locals_
+    )
+    episodes = [p for p in payloads if p and p["type"] == "episode"]
+    assert len(episodes) == 2 and all("album" not in p and "artists" not in p for p in episodes)
+    assert all(p["show"]["name"] for p in episodes)
+    nulls = [e for e in entries if e["item"] is None]
+    assert len(nulls) == 1 and nulls[0]["added_by"] == {"id": ""}
+    track_ids = [p["id"] for p in payloads if p and p["type"] == "track" and p["id"]]
+    assert len(track_ids) > len(set(track_ids)), "the same track twice"
+    tracks = [p for p in payloads if p and p["type"] == "track" and p["id"]]
+    assert any(len(t["artists"]) > 1 for t in tracks)
+    assert any(
+        [a["id"] for a in t["artists"]] != [a["id"] for a in t["album"]["artists"]] for t in tracks
+    )
+    assert {t["album"]["release_date_precision"] for t in tracks} >= {"day"}
+    # Development mode: no popularity, no linked_from.
+    assert not any("popularity" in t or "linked_from" in t for t in tracks)
+
+
+def test_concurrent_pages_and_following_next_give_the_same_snapshot(tmp_path):
+    catalogue = Catalogue(seed=3, playlists=1, sizes=(260,))
+    (playlist_id,) = catalogue.user_playlist_ids
+    documents = {}
+    with fake_server(catalogue) as server:
+        for concurrency in (1, 6):
+            server.reset_requests()
+            out = tmp_path / str(concurrency)
+            config = config_for(server, max_concurrency=concurrency)
+            extract_playlists(config, [playlist_id], LocalDirectorySink(out))
+            documents[concurrency] = read_document(landed_files(out)[0])
+            offsets = [int(r.query["offset"]) for r in server.requests if r.path.endswith("/items")]
+            if concurrency == 1:
+                # Sequential reading follows `next`, which keeps market and the filter.
+                assert offsets == [0, 50, 100, 150, 200, 250]
+                followed = [r for r in server.requests if r.path.endswith("/items")][1:]
+                assert all(r.query["fields"] == ITEMS.page_fields for r in followed)
+            else:
+                assert sorted(offsets) == [0, 50, 100, 150, 200, 250]
+    one, six = documents[1], documents[6]
+    assert one["playlist"] == six["playlist"]
+    assert one["request"]["pages"] == six["request"]["pages"] == 6
+
+
+def test_extended_mode_with_client_credentials_reads_legacy_tracks(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=2, sizes=(150, 30), editorial=1, not_owned=1)
+    ids = [*catalogue.user_playlist_ids, *catalogue.editorial_ids, *catalogue.not_owned_ids]
+    with fake_server(catalogue, mode="extended") as server:
+        config = config_for(server, refresh_token=False)
+        summary = extract_playlists(config, ids, LocalDirectorySink(tmp_path))
+        requests = server.requests
+    # Extended quota: editorial and other users' public playlists are readable too.
+    assert summary["playlists_ok"] == ids and summary["auth_mode"] == "client_credentials"
+    for path in landed_files(tmp_path):
+        document = read_document(path)
+        assert document["api_shape"] == "tracks"
+        assert document["request"]["endpoint"] == "/playlists/{playlist_id}/tracks"
+        assert document["request"]["limit"] == 100
+        assert document["request"]["fields"] == TRACKS.page_fields
+        assert document["request"]["auth_mode"] == "client_credentials"
+        container = document["playlist"]["tracks"]
+        assert "items" not in document["playlist"]
+        assert container["total"] == len(container["items"])
+        tracks = [
+            e["track"]
+            for e in container["items"]
+            if e["track"] and e["track"]["type"] == "track" and e["track"]["id"]
+        ]
+        assert all("item" not in e for e in container["items"])
+        assert tracks and all("popularity" in t for t in tracks)
+    assert [r.query["limit"] for r in requests if r.path.endswith("/tracks")][:2] == ["100", "100"]
+
+
+def test_legacy_shape_falls_back_to_items_where_tracks_is_refused(tmp_path, caplog):
+    catalogue = Catalogue(seed=11, playlists=2, sizes=(20, 30))
+    ids = catalogue.user_playlist_ids
+    with fake_server(catalogue, mode="development") as server:
+        config = config_for(server, api_shape="tracks")
+        summary = extract_playlists(config, ids, LocalDirectorySink(tmp_path))
+        tracks_calls = [r for r in server.requests if r.path.endswith("/tracks")]
+    assert summary["playlists_ok"] == ids
+    assert [s["api_shape"] for s in summary["snapshots"]] == ["items", "items"]
+    assert len(tracks_calls) == 1 and tracks_calls[0].status == 403  # tried once, then /items
+    assert "switching to /items" in caplog.text
+
+
+def test_simulated_weeks_land_evolving_snapshots(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(40,), weeks=3)
+    (playlist_id,) = catalogue.user_playlist_ids
+    sink = LocalDirectorySink(tmp_path)
+    start = datetime(2026, 5, 4, 6, tzinfo=UTC)
+    with fake_server(catalogue) as server:
+        for week in range(3):
+            server.set_week(week)
+            moment = start + timedelta(weeks=week)
+            extract_playlists(config_for(server), [playlist_id], sink, clock=lambda m=moment: m)
+    documents = [read_document(p) for p in landed_files(tmp_path)]
+    assert [d["snapshot_date"] for d in documents] == ["2026-05-04", "2026-05-11", "2026-05-18"]
+    charts = [_payload_uris(d["playlist"]["items"]["items"], "item") for d in documents]
+    assert len({d["playlist"]["snapshot_id"] for d in documents}) == 3
+    # Chart-like: most songs stay from one week to the next, some leave, some enter.
+    for before, after in itertools.pairwise(charts):
+        kept = len(set(before) & set(after))
+        assert 0.5 * len(before) < kept < len(before)
+    for document in documents:
+        stamp = document["extracted_at"]
+        for entry in document["playlist"]["items"]["items"]:
+            assert entry["added_at"] < stamp  # nothing added after the (simulated) extraction
+
+
+def test_rerun_adds_a_new_snapshot_and_never_overwrites(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(10,))
+    (playlist_id,) = catalogue.user_playlist_ids
+    sink = LocalDirectorySink(tmp_path)
+    with fake_server(catalogue) as server:
+        config = config_for(server)
+        first = extract_playlists(config, [playlist_id], sink, clock=lambda: MOMENT)
+        (path,) = landed_files(tmp_path)
+        original = path.read_bytes()
+        again = extract_playlists(config, [playlist_id], sink, clock=lambda: MOMENT)
+        later = extract_playlists(
+            config, [playlist_id], sink, clock=lambda: MOMENT + timedelta(seconds=1)
+        )
+    assert first["playlists_ok"] == [playlist_id]
+    assert (
+        again["playlists_ok"] == [] and again["playlists_failed"][0]["reason"] == "already_exists"
+    )
+    assert path.read_bytes() == original
+    assert later["playlists_ok"] == [playlist_id] and len(landed_files(tmp_path)) == 2
+
+
+def test_playlist_changing_mid_read_is_read_again(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(120,), weeks=3)
+    (playlist_id,) = catalogue.user_playlist_ids
+    with fake_server(catalogue) as server:
+        # The playlist is edited (a new week) right after the first page was requested.
+        server.add_fault(Fault(path=f"{playlist_id}/items", action=lambda: server.set_week(1)))
+        summary = extract_playlists(config_for(server), [playlist_id], LocalDirectorySink(tmp_path))
+    assert summary["playlists_ok"] == [playlist_id]
+    document = read_document(landed_files(tmp_path)[0])
+    assert document["playlist"]["snapshot_id"] == catalogue.snapshot_id(playlist_id, 1)
+    assert _payload_uris(document["playlist"]["items"]["items"], "item") == _payload_uris(
+        catalogue.entries(playlist_id, 1), "track"
+    )
+
+
+def test_playlist_that_keeps_changing_fails_instead_of_landing_a_mix(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=2, sizes=(120, 10), weeks=10)
+    moving, steady = catalogue.user_playlist_ids
+    with fake_server(catalogue) as server:
+        # Edited again and again while being read (snapshot ids only move forward).
+        server.add_fault(
+            Fault(
+                path=f"{moving}/items",
+                after=1,
+                times=None,
+                action=lambda: server.set_week(min(server.week + 1, 9)),
+            )
+        )
+        summary = extract_playlists(
+            config_for(server), [moving, steady], LocalDirectorySink(tmp_path)
+        )
+    failures = {f["playlist_id"]: f["reason"] for f in summary["playlists_failed"]}
+    assert failures == {moving: "changed_during_read"}
+    assert summary["playlists_ok"] == [steady]
+    assert all(f"playlist_id={moving}" not in str(p) for p in landed_files(tmp_path))
+
+
+def test_invalid_and_duplicate_ids(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(5,))
+    (playlist_id,) = catalogue.user_playlist_ids
+    with fake_server(catalogue) as server:
+        summary = extract_playlists(
+            config_for(server),
+            [
+                playlist_id,
+                f"spotify:playlist:{playlist_id}",
+                "not a/valid id",
+                "4Missing0000000000000x",
+            ],
+            LocalDirectorySink(tmp_path),
+        )
+    assert summary["playlists_ok"] == [playlist_id]
+    reasons = {f["playlist_id"]: f["reason"] for f in summary["playlists_failed"]}
+    assert reasons == {"not a/valid id": "invalid_id", "4Missing0000000000000x": "not_found"}
+    assert summary["playlists_requested"] == 3
+
+
+def test_real_captured_entries_pass_through_the_extractor(shared_spotify, tmp_path):
+    """The real captures (legacy shape) served by the fake, read in both modes."""
+    captures = {
+        "5lH9NjOeJvctAO92ZrKQNB": "zmb3__spotify__playlist_tracks.json",
+        "23Ay9WfURne0LvtlCvYTkj": "zmb3__spotify__playlist_items_episodes_and_tracks.json",
+        "4XOGDpHMrVoH33uJEwHWU5": "watsonbox__exportify__playlist_tracks_local_files.json",
+        "4XOGDpHMrVoH33uJEwHWU6": "watsonbox__exportify__playlist_tracks_null_track.json",
+    }
+    catalogue = Catalogue(seed=1, playlists=0, editorial=0, not_owned=0)
+    raw = {}
+    for playlist_id, name in captures.items():
+        raw[playlist_id] = json.loads((shared_spotify / "responses" / name).read_text())["items"]
+        catalogue.add_fixed_playlist(playlist_id, raw[playlist_id])
+    for mode, payload_key in (("development", "item"), ("extended", "track")):
+        out = tmp_path / mode
+        with fake_server(catalogue, mode=mode) as server:
+            config = config_for(server, refresh_token=mode == "development")
+            summary = extract_playlists(config, list(captures), LocalDirectorySink(out))
+        assert summary["playlists_ok"] == list(captures), summary["playlists_failed"]
+        for path in landed_files(out):
+            document = read_document(path)
+            playlist_id = document["playlist_id"]
+            entries = document["playlist"][document["api_shape"]]["items"]
+            source = raw[playlist_id]
+            assert len(entries) == len(source)
+            for got, original in zip(entries, source, strict=True):
+                payload, expected = got[payload_key], original["track"]
+                assert got["added_at"] == original["added_at"]
+                assert got["added_by"] == {"id": original["added_by"]["id"]}
+                if expected is None:
+                    assert payload is None
+                    continue
+                assert payload["name"] == expected["name"]  # quotes, commas, non-ASCII intact
+                assert payload["uri"] == expected["uri"] and payload["type"] == expected["type"]
+                assert [a["name"] for a in payload.get("artists", [])] == [
+                    a["name"] for a in expected.get("artists", [])
+                ]
+                if expected["type"] == "track":
+                    assert payload["album"]["release_date"] == expected["album"]["release_date"]
+                    assert payload["is_local"] == expected["is_local"]
+                    if mode == "extended" and "popularity" in expected:
+                        assert payload["popularity"] == expected["popularity"]
+                assert not set(HEAVY) & _keys(payload)
+
+
+def test_next_links_to_another_host_are_not_followed(tmp_path):
+    """A `next` pointing elsewhere would receive the bearer token: the playlist fails."""
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(80,))
+    (playlist_id,) = catalogue.user_playlist_ids
+    evil = json.dumps(
+        {
+            "href": "x",
+            "items": [{}] * 50,
+            "limit": 50,
+            "offset": 0,
+            "total": 80,
+            "next": "http://203.0.113.9/v1/playlists/x/items?offset=50",
+            "previous": None,
+        }
+    ).encode()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(path=f"{playlist_id}/items", body=evil))
+        config = config_for(server, max_concurrency=1)
+        summary = extract_playlists(config, [playlist_id], LocalDirectorySink(tmp_path))
+    (failure,) = summary["playlists_failed"]
+    assert failure["reason"] == "bad_response" and "leaves the configured API" in failure["message"]
+    assert landed_files(tmp_path) == []
+
+
+def test_document_keys_are_safe(tmp_path):
+    catalogue = Catalogue(seed=11, playlists=2, sizes=(3, 4))
+    with fake_server(catalogue) as server:
+        summary = extract_playlists(
+            config_for(server), catalogue.user_playlist_ids, LocalDirectorySink(tmp_path)
+        )
+    for key in summary["keys"]:
+        assert re.fullmatch(
+            r"snapshot_date=\d{4}-\d\d-\d\d/playlist_id=\w+/\w+_\d{8}T\d{12}Z\.json\.gz", key
+        )

@@ -1,0 +1,39 @@
+"""Redaction of secrets and token-shaped text in log records."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+from extract_lambda.logsafe import RedactingFilter, Redactor
+
+
+def test_known_values_and_their_basic_auth_form_are_masked():
+    redactor = Redactor(["client-id-123", "client-secret-456"])
+    basic = base64.b64encode(b"client-id-123:client-secret-456").decode()
+    text = f"id client-id-123 secret client-secret-456 header Authorization: Basic {basic}"
+    redacted = redactor(text)
+    assert "client-id-123" not in redacted
+    assert "client-secret-456" not in redacted
+    assert basic not in redacted
+
+
+def test_token_shaped_text_is_masked_even_when_unknown():
+    redactor = Redactor()
+    text = (
+        "Headers: {'Authorization': 'Bearer BQD-abc.def_123'} "
+        "Body: {'refresh_token': 'AQx-secret', 'grant_type': 'refresh_token'} "
+        '{"access_token": "tok-999"} callback?code=AQBcode123&state=s1'
+    )
+    redacted = redactor(text)
+    for secret in ("BQD-abc.def_123", "AQx-secret", "tok-999", "AQBcode123"):
+        assert secret not in redacted
+    assert "grant_type" in redacted and "state=s1" in redacted
+
+
+def test_filter_rewrites_message_and_arguments():
+    record = logging.LogRecord(
+        "spotipy.oauth2", logging.DEBUG, __file__, 1, "sending %s", ("Bearer abc123xyz",), None
+    )
+    assert RedactingFilter(Redactor()).filter(record)
+    assert record.getMessage() == "sending Bearer ***"

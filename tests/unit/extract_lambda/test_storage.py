@@ -1,0 +1,110 @@
+"""Landing: key layout, one-line gzip encoding, atomic never-overwriting sinks (local and S3)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from extract_lambda.storage import (
+    LocalDirectorySink,
+    S3Sink,
+    SnapshotExists,
+    encode_document,
+    iso_timestamp,
+    sink_from_uri,
+    snapshot_key,
+)
+
+MOMENT = datetime(2026, 11, 16, 6, 0, 3, 123456, tzinfo=UTC)
+
+
+def test_key_layout_of_the_contract():
+    key = snapshot_key("playlist_snapshots", "3cEYpjA9oz9GiPac4AsH4n", MOMENT)
+    assert key == (
+        "playlist_snapshots/snapshot_date=2026-11-16/playlist_id=3cEYpjA9oz9GiPac4AsH4n/"
+        "3cEYpjA9oz9GiPac4AsH4n_20261116T060003123456Z.json.gz"
+    )
+    assert re.fullmatch(r"[A-Za-z0-9_=./-]+", key)
+    assert snapshot_key("", "abc", MOMENT).startswith("snapshot_date=2026-11-16/")
+    assert snapshot_key("/a/b/", "abc", MOMENT).startswith("a/b/snapshot_date=")
+
+
+def test_snapshot_date_is_the_utc_date_of_extracted_at():
+    # 01:30 in UTC+3 on the 17th is 22:30 UTC on the 16th.
+    local = datetime(2026, 11, 17, 1, 30, tzinfo=timezone(timedelta(hours=3)))
+    assert "snapshot_date=2026-11-16/" in snapshot_key("p", "abc", local)
+    assert iso_timestamp(local) == "2026-11-16T22:30:00.000000Z"
+
+
+def test_naive_times_and_unsafe_keys_are_refused():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        snapshot_key("p", "abc", datetime(2026, 1, 1))
+    with pytest.raises(ValueError, match="unsafe"):
+        snapshot_key("my prefix", "abc", MOMENT)
+
+
+def test_encoding_is_one_gzip_json_line_and_deterministic():
+    document = {"name": 'Café, "quoted"', "n": 1, "nested": {"list": [1, None]}}
+    body = encode_document(document)
+    text = gzip.decompress(body).decode("utf-8")
+    assert text.count("\n") == 1 and text.endswith("\n")
+    assert json.loads(text) == document
+    assert "Café" in text  # UTF-8, not \u escapes
+    assert encode_document(document) == body  # mtime=0: same document, same bytes
+    with pytest.raises(ValueError):
+        encode_document({"x": float("nan")})
+
+
+def test_local_sink_writes_atomically_and_never_overwrites(tmp_path):
+    sink = LocalDirectorySink(tmp_path)
+    key = snapshot_key(sink.prefix, "abc", MOMENT)
+    location = sink.write(key, b"first")
+    assert location == str(tmp_path / key)
+    with pytest.raises(SnapshotExists):
+        sink.write(key, b"second")
+    assert (tmp_path / key).read_bytes() == b"first"
+    leftovers = [p.name for p in tmp_path.rglob("*") if p.is_file() and p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+@mock_aws
+def test_s3_sink_uses_sse_kms_when_a_key_is_given_and_refuses_to_overwrite():
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="raw-bucket")
+    kms_key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+    sink = S3Sink("raw-bucket", "playlist_snapshots", kms_key_id=kms_key, client=s3)
+    key = snapshot_key(sink.prefix, "abc", MOMENT)
+    assert sink.write(key, b"body") == f"s3://raw-bucket/{key}"
+    head = s3.head_object(Bucket="raw-bucket", Key=key)
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == kms_key
+    with pytest.raises(SnapshotExists):
+        sink.write(key, b"other")
+    assert s3.get_object(Bucket="raw-bucket", Key=key)["Body"].read() == b"body"
+
+
+@mock_aws
+def test_s3_sink_defaults_to_aes256():
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="raw-bucket")
+    sink = S3Sink("raw-bucket", client=s3)
+    key = snapshot_key(sink.prefix, "abc", MOMENT)
+    sink.write(key, b"body")
+    assert s3.head_object(Bucket="raw-bucket", Key=key)["ServerSideEncryption"] == "AES256"
+    assert key.startswith("playlist_snapshots/")
+
+
+def test_sink_from_uri(tmp_path):
+    s3 = sink_from_uri("s3://bucket-a/raw/playlist_snapshots", kms_key_id="k", s3_client=object())
+    assert isinstance(s3, S3Sink)
+    assert (s3.bucket, s3.prefix, s3.kms_key_id) == ("bucket-a", "raw/playlist_snapshots", "k")
+    local = sink_from_uri(str(tmp_path))
+    assert isinstance(local, LocalDirectorySink) and local.prefix == ""
+    with pytest.raises(ValueError):
+        sink_from_uri("gs://bucket/x")
