@@ -27,6 +27,7 @@ import base64
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -445,6 +446,13 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # concurrent clients open many connections at once
     fake: FakeSpotifyServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (its timeout, an injected delay) is expected, not an error."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
