@@ -27,7 +27,10 @@ REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 MODULE_META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 # Meta-arguments that may follow `tags` (house style: count/for_each first, tags last).
 TRAILING_META = {"depends_on", "lifecycle", "provider", "provisioner", "connection"}
-SECRET_NAME = re.compile(r"(password|passphrase|token|private_key|client_secret|secret_value|secret_string|access_key)", re.I)
+SECRET_NAME = re.compile(
+    r"(password|passphrase|token|private_key|client_secret|secret_value|secret_string|access_key)",
+    re.I,
+)
 SKIP_COMMENT = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::(.*))?$")
 MIN_SKIP_REASON = 20
 
@@ -92,22 +95,58 @@ def check_references(tree: Tree) -> list[Problem]:
             for code in block_code(block):
                 for match in patterns["var"].finditer(code):
                     if match.group(1) not in variables:
-                        problems.append(Problem("reference", where, f"var.{match.group(1)} is not declared in {module.path.name}/"))
+                        problems.append(
+                            Problem(
+                                "reference",
+                                where,
+                                f"var.{match.group(1)} is not declared in {module.path.name}/",
+                            )
+                        )
                 for match in patterns["local"].finditer(code):
                     if match.group(1) not in locals_:
-                        problems.append(Problem("reference", where, f"local.{match.group(1)} is not declared in {module.path.name}/"))
+                        problems.append(
+                            Problem(
+                                "reference",
+                                where,
+                                f"local.{match.group(1)} is not declared in {module.path.name}/",
+                            )
+                        )
                 for match in patterns["data"].finditer(code):
                     if (match.group(1), match.group(2)) not in data:
-                        problems.append(Problem("reference", where, f"data.{match.group(1)}.{match.group(2)} is not declared"))
+                        problems.append(
+                            Problem(
+                                "reference",
+                                where,
+                                f"data.{match.group(1)}.{match.group(2)} is not declared",
+                            )
+                        )
                 for match in patterns["resource"].finditer(code):
                     if (match.group(1), match.group(2)) not in resources:
-                        problems.append(Problem("reference", where, f"{match.group(1)}.{match.group(2)} is not declared"))
+                        problems.append(
+                            Problem(
+                                "reference",
+                                where,
+                                f"{match.group(1)}.{match.group(2)} is not declared",
+                            )
+                        )
                 for match in patterns["module"].finditer(code):
                     problems.extend(_check_module_reference(tree, module, calls, match, where))
-                if block.kind in ("resource", "data", "module") and not has_for_each and patterns["each"].search(code):
-                    problems.append(Problem("reference", where, "each.* used in a block without for_each"))
-                if block.kind in ("resource", "data", "module") and not has_count and patterns["count"].search(code):
-                    problems.append(Problem("reference", where, "count.index used in a block without count"))
+                if (
+                    block.kind in ("resource", "data", "module")
+                    and not has_for_each
+                    and patterns["each"].search(code)
+                ):
+                    problems.append(
+                        Problem("reference", where, "each.* used in a block without for_each")
+                    )
+                if (
+                    block.kind in ("resource", "data", "module")
+                    and not has_count
+                    and patterns["count"].search(code)
+                ):
+                    problems.append(
+                        Problem("reference", where, "count.index used in a block without count")
+                    )
     return problems
 
 
@@ -117,15 +156,29 @@ def _check_module_reference(
     name, output = match.group(1), match.group(2)
     call = calls.get(name)
     if call is None:
-        return [Problem("reference", where, f"module.{name} is not declared in {module.path.name}/")]
+        return [
+            Problem("reference", where, f"module.{name} is not declared in {module.path.name}/")
+        ]
     if output is None:
         return []
     child_dir = module_source_dir(module, call)
     child = tree.modules.get(child_dir) if child_dir else None
     if child is None:
-        return [Problem("reference", where, f"module.{name}'s source {literal_string(call.body.get('source'))} has no .tf files")]
+        return [
+            Problem(
+                "reference",
+                where,
+                f"module.{name}'s source {literal_string(call.body.get('source'))} has no .tf files",
+            )
+        ]
     if output not in child.outputs:
-        return [Problem("reference", where, f"module.{name} has no output {output!r} (outputs: {', '.join(sorted(child.outputs)) or 'none'})")]
+        return [
+            Problem(
+                "reference",
+                where,
+                f"module.{name} has no output {output!r} (outputs: {', '.join(sorted(child.outputs)) or 'none'})",
+            )
+        ]
     return []
 
 
@@ -136,11 +189,15 @@ def check_unused(tree: Tree) -> list[Problem]:
         code = "\n".join(module_code(module))
         for name, block in module.variables.items():
             if not re.search(r"(?<![\w.$])var\." + re.escape(name) + r"\b", code):
-                problems.append(Problem("unused", _where(module, block), f"variable {name!r} is never used"))
+                problems.append(
+                    Problem("unused", _where(module, block), f"variable {name!r} is never used")
+                )
         for name in module.locals:
             if not re.search(r"(?<![\w.$])local\." + re.escape(name) + r"\b", code):
                 locals_block = module.of_kind("locals")[0]
-                problems.append(Problem("unused", locals_block.where, f"local {name!r} is never used"))
+                problems.append(
+                    Problem("unused", locals_block.where, f"local {name!r} is never used")
+                )
     return problems
 
 
@@ -150,10 +207,14 @@ def check_variables(tree: Tree) -> list[Problem]:
         name = block.labels[0]
         body = attributes(block.body)
         if "type" not in body:
-            problems.append(Problem("variable", _where(module, block), f"variable {name!r} has no type"))
+            problems.append(
+                Problem("variable", _where(module, block), f"variable {name!r} has no type")
+            )
         description = literal_string(body.get("description"))
         if not description or not description.strip():
-            problems.append(Problem("variable", _where(module, block), f"variable {name!r} has no description"))
+            problems.append(
+                Problem("variable", _where(module, block), f"variable {name!r} has no description")
+            )
     return problems
 
 
@@ -162,7 +223,13 @@ def check_outputs(tree: Tree) -> list[Problem]:
     for module, block in tree.all_blocks("output"):
         description = literal_string(attributes(block.body).get("description"))
         if not description or not description.strip():
-            problems.append(Problem("output", _where(module, block), f"output {block.labels[0]!r} has no description"))
+            problems.append(
+                Problem(
+                    "output",
+                    _where(module, block),
+                    f"output {block.labels[0]!r} has no description",
+                )
+            )
     return problems
 
 
@@ -174,15 +241,33 @@ def check_module_calls(tree: Tree) -> list[Problem]:
         child = tree.modules.get(child_dir) if child_dir else None
         where = _where(module, call)
         if child is None:
-            problems.append(Problem("module", where, f"source {literal_string(call.body.get('source'))!r} is not a local module with .tf files"))
+            problems.append(
+                Problem(
+                    "module",
+                    where,
+                    f"source {literal_string(call.body.get('source'))!r} is not a local module with .tf files",
+                )
+            )
             continue
         arguments = {k for k in attributes(call.body) if k not in MODULE_META_ARGUMENTS}
         declared = child.variables
         for argument in sorted(arguments - set(declared)):
-            problems.append(Problem("module", where, f"argument {argument!r} is not a variable of {child.path.name}/"))
+            problems.append(
+                Problem(
+                    "module",
+                    where,
+                    f"argument {argument!r} is not a variable of {child.path.name}/",
+                )
+            )
         for name, variable in sorted(declared.items()):
             if "default" not in variable.body and name not in arguments:
-                problems.append(Problem("module", where, f"required variable {name!r} of {child.path.name}/ is not passed"))
+                problems.append(
+                    Problem(
+                        "module",
+                        where,
+                        f"required variable {name!r} of {child.path.name}/ is not passed",
+                    )
+                )
     return problems
 
 
@@ -197,9 +282,17 @@ def check_layout(tree: Tree) -> list[Problem]:
                 problems.append(Problem("layout", str(path), f"missing {required}"))
         if path not in roots:
             for block in module.of_kind("provider"):
-                problems.append(Problem("layout", block.where, "a called module must not configure a provider (pass providers from the root)"))
+                problems.append(
+                    Problem(
+                        "layout",
+                        block.where,
+                        "a called module must not configure a provider (pass providers from the root)",
+                    )
+                )
         elif modules_dir in path.parents:
-            problems.append(Problem("layout", str(path), "module under modules/ is not called by any root"))
+            problems.append(
+                Problem("layout", str(path), "module under modules/ is not called by any root")
+            )
     return problems
 
 
@@ -210,7 +303,9 @@ def _required_providers(module: Module) -> tuple[dict[str, dict], list[Block]]:
         for required in nested_blocks(block.body, "required_providers"):
             for name, spec in attributes(required).items():
                 if isinstance(spec, dict):
-                    providers[name] = {k: literal_string(v) for k, v in spec.items() if k not in META_KEYS}
+                    providers[name] = {
+                        k: literal_string(v) for k, v in spec.items() if k not in META_KEYS
+                    }
     return providers, terraform_blocks
 
 
@@ -223,27 +318,59 @@ def check_versions(tree: Tree) -> list[Problem]:
         where = str(path / "versions.tf")
         if not any("required_version" in b.body for b in terraform_blocks):
             problems.append(Problem("versions", where, "no required_version"))
-        used = {b.labels[0].split("_")[0] for b in module.of_kind("resource") + module.of_kind("data")}
+        used = {
+            b.labels[0].split("_")[0] for b in module.of_kind("resource") + module.of_kind("data")
+        }
         used |= {b.labels[0] for b in module.of_kind("provider")}
         for provider in sorted(used - set(providers)):
-            problems.append(Problem("versions", where, f"provider {provider!r} is used but not in required_providers"))
+            problems.append(
+                Problem(
+                    "versions",
+                    where,
+                    f"provider {provider!r} is used but not in required_providers",
+                )
+            )
         is_root = path in roots
         for name, spec in sorted(providers.items()):
             version = spec.get("version") or ""
             if is_root and not version.startswith("~>"):
-                problems.append(Problem("versions", where, f"root module pins {name} with {version!r}; use ~> (pessimistic pin)"))
+                problems.append(
+                    Problem(
+                        "versions",
+                        where,
+                        f"root module pins {name} with {version!r}; use ~> (pessimistic pin)",
+                    )
+                )
             if not is_root and not version.startswith(">="):
-                problems.append(Problem("versions", where, f"module sets {name} to {version!r}; modules set floors (>=)"))
+                problems.append(
+                    Problem(
+                        "versions",
+                        where,
+                        f"module sets {name} to {version!r}; modules set floors (>=)",
+                    )
+                )
             if name == "aws":
                 if spec.get("source") != "hashicorp/aws":
                     problems.append(Problem("versions", where, "aws must come from hashicorp/aws"))
                 if is_root and not re.match(r"~>\s*6\.", version):
-                    problems.append(Problem("versions", where, f"aws is pinned to {version!r}, not the 6.x major"))
+                    problems.append(
+                        Problem(
+                            "versions", where, f"aws is pinned to {version!r}, not the 6.x major"
+                        )
+                    )
             if name == "snowflake":
                 if spec.get("source") != "snowflakedb/snowflake":
-                    problems.append(Problem("versions", where, "snowflake must come from snowflakedb/snowflake"))
+                    problems.append(
+                        Problem("versions", where, "snowflake must come from snowflakedb/snowflake")
+                    )
                 if is_root and not re.match(r"~>\s*2\.", version):
-                    problems.append(Problem("versions", where, f"snowflake is pinned to {version!r}, not the 2.x major"))
+                    problems.append(
+                        Problem(
+                            "versions",
+                            where,
+                            f"snowflake is pinned to {version!r}, not the 2.x major",
+                        )
+                    )
     return problems
 
 
@@ -254,16 +381,32 @@ def check_style(tree: Tree) -> list[Problem]:
         by_type = Counter(b.labels[0] for b in module.of_kind("resource"))
         for block in module.of_kind("resource"):
             if by_type[block.labels[0]] == 1 and block.labels[1] != "this":
-                problems.append(Problem("style", _where(module, block), f"the only {block.labels[0]} of the module should be named 'this'"))
+                problems.append(
+                    Problem(
+                        "style",
+                        _where(module, block),
+                        f"the only {block.labels[0]} of the module should be named 'this'",
+                    )
+                )
         for block in module.of_kind("resource") + module.of_kind("data") + module.of_kind("module"):
             keys = [k for k in block.body if k not in META_KEYS]
             for meta in ("count", "for_each"):
                 if meta in keys and keys[0] != meta:
-                    problems.append(Problem("style", _where(module, block), f"{meta} must be the first argument"))
+                    problems.append(
+                        Problem(
+                            "style", _where(module, block), f"{meta} must be the first argument"
+                        )
+                    )
             if "tags" in keys:
                 after = [k for k in keys[keys.index("tags") + 1 :] if k not in TRAILING_META]
                 if after:
-                    problems.append(Problem("style", _where(module, block), f"tags must be the last argument (followed by {', '.join(after)})"))
+                    problems.append(
+                        Problem(
+                            "style",
+                            _where(module, block),
+                            f"tags must be the last argument (followed by {', '.join(after)})",
+                        )
+                    )
     return problems
 
 
@@ -283,9 +426,17 @@ def check_skips(tree: Tree) -> list[Problem]:
     for module in tree.modules.values():
         for path, line, check_id, reason in skip_comments(module):
             if not re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+", check_id):
-                problems.append(Problem("skip", f"{path}:{line}", f"{check_id!r} is not a checkov check id"))
+                problems.append(
+                    Problem("skip", f"{path}:{line}", f"{check_id!r} is not a checkov check id")
+                )
             if len(reason) < MIN_SKIP_REASON:
-                problems.append(Problem("skip", f"{path}:{line}", f"skip of {check_id} needs a reason (#checkov:skip={check_id}:<why>)"))
+                problems.append(
+                    Problem(
+                        "skip",
+                        f"{path}:{line}",
+                        f"skip of {check_id} needs a reason (#checkov:skip={check_id}:<why>)",
+                    )
+                )
     return problems
 
 
@@ -295,21 +446,43 @@ def check_no_secrets(tree: Tree, tfvars_examples: list[tuple[Path, Path]]) -> li
     problems: list[Problem] = []
     for module, block in tree.all_blocks("resource"):
         if block.labels[0] == "aws_secretsmanager_secret_version":
-            problems.append(Problem("secrets", _where(module, block), "secret values are set out of band, never by Terraform (they would be stored in state)"))
+            problems.append(
+                Problem(
+                    "secrets",
+                    _where(module, block),
+                    "secret values are set out of band, never by Terraform (they would be stored in state)",
+                )
+            )
         if "secret_string" in block.body or "secret_binary" in block.body:
-            problems.append(Problem("secrets", _where(module, block), "secret_string/secret_binary puts a secret in state"))
+            problems.append(
+                Problem(
+                    "secrets",
+                    _where(module, block),
+                    "secret_string/secret_binary puts a secret in state",
+                )
+            )
     for kind in ("variable", "output"):
         for module, block in tree.all_blocks(kind):
             if SECRET_NAME.search(block.labels[0]):
-                problems.append(Problem("secrets", _where(module, block), f"{kind} {block.labels[0]!r} looks like it carries a secret"))
+                problems.append(
+                    Problem(
+                        "secrets",
+                        _where(module, block),
+                        f"{kind} {block.labels[0]!r} looks like it carries a secret",
+                    )
+                )
     for module, block in tree.all_blocks("output"):
         for code in block_code(block):
             if re.search(r"\.(secret_string|secret_binary|password|private_key)\b", code):
-                problems.append(Problem("secrets", _where(module, block), "output exposes a secret attribute"))
+                problems.append(
+                    Problem("secrets", _where(module, block), "output exposes a secret attribute")
+                )
     for example, root_dir in tfvars_examples:
         root = tree.modules.get(root_dir.resolve())
         if root is None:
-            problems.append(Problem("tfvars", str(example), f"{root_dir} is not a module with .tf files"))
+            problems.append(
+                Problem("tfvars", str(example), f"{root_dir} is not a module with .tf files")
+            )
             continue
         problems.extend(_check_tfvars_example(example, root.variables))
     return problems
@@ -325,7 +498,15 @@ def _check_tfvars_example(path: Path, variables: dict[str, Block]) -> list[Probl
         if name in META_KEYS:
             continue
         if name not in variables:
-            problems.append(Problem("tfvars", str(path), f"{name!r} is not a variable of the root module it is for"))
+            problems.append(
+                Problem(
+                    "tfvars", str(path), f"{name!r} is not a variable of the root module it is for"
+                )
+            )
         if SECRET_NAME.search(name):
-            problems.append(Problem("tfvars", str(path), f"{name!r} looks like a secret; secrets never go in tfvars"))
+            problems.append(
+                Problem(
+                    "tfvars", str(path), f"{name!r} looks like a secret; secrets never go in tfvars"
+                )
+            )
     return problems

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,13 @@ from hcl2.api import SerializationOptions
 
 OPTIONS = SerializationOptions(with_comments=False, preserve_heredocs=False)
 
-META_KEYS = {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
+META_KEYS = {
+    "__is_block__",
+    "__comments__",
+    "__inline_comments__",
+    "__start_line__",
+    "__end_line__",
+}
 LABELLED_BLOCKS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "provider": 1}
 
 
@@ -78,30 +85,30 @@ class Module:
     def of_kind(self, kind: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == kind]
 
-    @property
+    @cached_property
     def variables(self) -> dict[str, Block]:
         return {b.labels[0]: b for b in self.of_kind("variable")}
 
-    @property
+    @cached_property
     def outputs(self) -> dict[str, Block]:
         return {b.labels[0]: b for b in self.of_kind("output")}
 
-    @property
+    @cached_property
     def locals(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for block in self.of_kind("locals"):
             merged.update(attributes(block.body))
         return merged
 
-    @property
+    @cached_property
     def resources(self) -> dict[tuple[str, str], Block]:
         return {(b.labels[0], b.labels[1]): b for b in self.of_kind("resource")}
 
-    @property
+    @cached_property
     def data_sources(self) -> dict[tuple[str, str], Block]:
         return {(b.labels[0], b.labels[1]): b for b in self.of_kind("data")}
 
-    @property
+    @cached_property
     def module_calls(self) -> dict[str, Block]:
         return {b.labels[0]: b for b in self.of_kind("module")}
 
@@ -116,6 +123,7 @@ class Tree:
     base: Path
     modules: dict[Path, Module]
     problems: list[Problem]
+    _callers: dict[Path | None, list[tuple[Module, Block]]] | None = field(default=None, repr=False)
 
     def called_dirs(self) -> set[Path]:
         called = set()
@@ -133,12 +141,13 @@ class Tree:
         return [m for path, m in sorted(self.modules.items()) if path not in called]
 
     def callers(self, module: Module) -> list[tuple[Module, Block]]:
-        found = []
-        for parent in self.modules.values():
-            for call in parent.module_calls.values():
-                if module_source_dir(parent, call) == module.path:
-                    found.append((parent, call))
-        return found
+        if self._callers is None:
+            self._callers = {}
+            for parent in self.modules.values():
+                for call in parent.module_calls.values():
+                    target = module_source_dir(parent, call)
+                    self._callers.setdefault(target, []).append((parent, call))
+        return self._callers.get(module.path, [])
 
     def all_blocks(self, kind: str) -> Iterator[tuple[Module, Block]]:
         for module in self.modules.values():
@@ -194,7 +203,9 @@ def dynamic_blocks(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return found
 
 
-def _split_labels(kind: str, entry: dict[str, Any], depth: int) -> Iterator[tuple[tuple[str, ...], dict]]:
+def _split_labels(
+    kind: str, entry: dict[str, Any], depth: int
+) -> Iterator[tuple[tuple[str, ...], dict]]:
     if depth == 0:
         yield (), entry
         return
@@ -206,7 +217,12 @@ def _split_labels(kind: str, entry: dict[str, Any], depth: int) -> Iterator[tupl
 
 
 def _block_line(text: str, kind: str, labels: tuple[str, ...]) -> int:
-    pattern = r"^[ \t]*" + re.escape(kind) + "".join(r'\s+"' + re.escape(label) + '"' for label in labels) + r"\s*\{"
+    pattern = (
+        r"^[ \t]*"
+        + re.escape(kind)
+        + "".join(r'\s+"' + re.escape(label) + '"' for label in labels)
+        + r"\s*\{"
+    )
     match = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -239,9 +255,7 @@ def load_module(directory: Path, problems: list[Problem]) -> Module:
 def load_tree(base: Path) -> Tree:
     """Parse every .tf file under ``base`` (skipping .terraform), one module per directory."""
     problems: list[Problem] = []
-    directories = sorted(
-        {p.parent for p in base.rglob("*.tf") if ".terraform" not in p.parts}
-    )
+    directories = sorted({p.parent for p in base.rglob("*.tf") if ".terraform" not in p.parts})
     modules = {d: load_module(d, problems) for d in directories}
     return Tree(base=base, modules=modules, problems=problems)
 
@@ -376,6 +390,16 @@ class Unknown:
         return f"<{self.expression}>"
 
 
+def _join(separator: Any, items: Any) -> Any:
+    if (
+        isinstance(separator, str)
+        and isinstance(items, list)
+        and all(isinstance(i, str) for i in items)
+    ):
+        return separator.join(items)
+    return Unknown("join")
+
+
 def _concat(*lists: Any) -> Any:
     if all(isinstance(v, list) for v in lists):
         return [item for v in lists for item in v]
@@ -390,6 +414,7 @@ _FUNCTIONS = {
     "tostring": lambda v: str(v) if isinstance(v, str | int | float) else Unknown("tostring"),
     "keys": lambda v: list(v) if isinstance(v, dict) else Unknown("keys"),
     "concat": _concat,
+    "join": _join,
 }
 
 _NAME = r"[A-Za-z_][\w-]*"
@@ -404,13 +429,23 @@ class Scope:
     module: Module
     each: dict[str, Any] = field(default_factory=dict)
     depth: int = 0
+    # Names bound by enclosing `for` expressions.
+    bindings: dict[str, Any] = field(default_factory=dict)
 
-    def deeper(self, module: Module | None = None, each: dict[str, Any] | None = None) -> Scope:
+    def deeper(
+        self,
+        module: Module | None = None,
+        each: dict[str, Any] | None = None,
+        bindings: dict[str, Any] | None = None,
+    ) -> Scope:
+        # A different module is a different namespace: for-bindings do not cross into it.
+        inherited = self.bindings if module is None else {}
         return Scope(
             self.tree,
             module if module is not None else self.module,
             self.each if each is None else each,
             self.depth + 1,
+            {**inherited, **(bindings or {})},
         )
 
 
@@ -506,6 +541,10 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return float(expr) if "." in expr else int(expr)
     if expr in ("true", "false"):
         return expr == "true"
+    if expr.startswith("[") and expr.endswith("]") and _closes_at_end(expr):
+        return _evaluate_list(expr[1:-1].strip(), nested)
+    if expr.startswith("{") and expr.endswith("}") and _closes_at_end(expr):
+        return _evaluate_map(expr[1:-1].strip(), nested)
     call = re.fullmatch(r"(\w+)\((.*)\)", expr, re.DOTALL)
     if call and call.group(1) in _FUNCTIONS and _balanced(call.group(2)):
         arguments = [evaluate_expression(a, nested) for a in _split_top_level(call.group(2), ",")]
@@ -517,6 +556,14 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return Unknown(expr)
     parts = _split_top_level(expr, ".")
     head, head_indexes = _split_part(parts[0])
+    if head in scope.bindings:
+        value = _index(scope.bindings[head], head_indexes, nested)
+        return _walk(value, parts[1:], expr, nested)
+    if expr == "path.module":
+        return str(scope.module.path)
+    if expr == "path.root":
+        roots = [m for m in scope.tree.roots if m.path == scope.module.path]
+        return str(roots[0].path) if roots else Unknown(expr)
     if head_indexes or len(parts) < 2:
         return Unknown(expr)
     name, indexes = _split_part(parts[1])
@@ -545,6 +592,101 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
     return Unknown(expr)
 
 
+def _closes_at_end(expr: str) -> bool:
+    """Whether the bracket opening ``expr`` is the one closing it (not ``[a] + [b]``)."""
+    depth = 0
+    code = code_of(expr)
+    for i, char in enumerate(code):
+        depth += {"[": 1, "{": 1, "(": 1, "]": -1, "}": -1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(code) - 1:
+            return False
+    return True
+
+
+def _split_first(text: str, separator: str) -> tuple[str, str] | None:
+    """``text`` split at the first top-level ``separator`` (outside brackets and strings)."""
+    depth = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i, _ = _scan_string(text, i)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            if separator == ":" and text.startswith("::", i):
+                i += 2
+                continue
+            return text[:i].strip(), text[i + len(separator) :].strip()
+        i += 1
+    return None
+
+
+_FOR = re.compile(r"^for\s+([A-Za-z_]\w*)(?:\s*,\s*([A-Za-z_]\w*))?\s+in\s+", re.DOTALL)
+
+
+def _for_parts(inner: str) -> tuple[str, str | None, str, str] | None:
+    match = _FOR.match(inner)
+    if not match:
+        return None
+    split = _split_first(inner[match.end() :], ":")
+    if split is None:
+        return None
+    return match.group(1), match.group(2), split[0], split[1]
+
+
+def _iterate(collection: Any, first: str, second: str | None) -> list[dict[str, Any]] | None:
+    if isinstance(collection, dict):
+        pairs = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        return None
+    if second is None:
+        return [{first: value} for _key, value in pairs]
+    return [{first: key, second: value} for key, value in pairs]
+
+
+def _evaluate_list(inner: str, scope: Scope) -> Any:
+    parts = _for_parts(inner)
+    if parts is None:
+        return [evaluate_expression(item, scope) for item in _split_top_level(inner, ",")]
+    first, second, collection_expr, body = parts
+    if _split_first(body, " if ") is not None:
+        return Unknown("[for ... if ...]")
+    rounds = _iterate(evaluate_expression(collection_expr, scope), first, second)
+    if rounds is None:
+        return Unknown(f"[for {first} in {collection_expr}]")
+    return [evaluate_expression(body, scope.deeper(bindings=bound)) for bound in rounds]
+
+
+def _evaluate_map(inner: str, scope: Scope) -> Any:
+    parts = _for_parts(inner)
+    if parts is None:
+        result: dict[str, Any] = {}
+        for item in re.split(r"\n|,", inner):
+            pair = _split_first(item, "=")
+            if pair is None:
+                continue
+            key = pair[0].strip().strip('"')
+            result[key] = evaluate_expression(pair[1], scope)
+        return result
+    first, second, collection_expr, body = parts
+    pair = _split_first(body, "=>")
+    rounds = _iterate(evaluate_expression(collection_expr, scope), first, second)
+    if pair is None or rounds is None:
+        return Unknown(f"{{for {first} in {collection_expr}}}")
+    result = {}
+    for bound in rounds:
+        inner_scope = scope.deeper(bindings=bound)
+        key = evaluate_expression(pair[0], inner_scope)
+        result[str(key)] = evaluate_expression(pair[1], inner_scope)
+    return result
+
+
 def _resource_attribute(
     resource_type: str, name: str, indexes: list[str], rest: list[str], expr: str, scope: Scope
 ) -> Any:
@@ -558,6 +700,16 @@ def _resource_attribute(
             return Unknown(expr)
         each = {"key": key, "value": key}
     attribute, attribute_indexes = _split_part(rest[0])
+    if attribute == "fully_qualified_name" and resource_type.startswith("snowflake_"):
+        # How the Snowflake provider renders it: quoted database, schema and name.
+        parts = [
+            evaluate(block.body.get(a), scope.deeper(each=each))
+            for a in ("database", "schema", "name")
+            if a in block.body
+        ]
+        if all(isinstance(p, str) for p in parts):
+            return ".".join(f'"{p}"' for p in parts)
+        return Unknown(expr)
     if attribute not in attributes(block.body):
         return Unknown(expr)
     value = evaluate(block.body[attribute], scope.deeper(each=each))

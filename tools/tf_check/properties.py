@@ -35,7 +35,11 @@ def _refers_to(value: object, address: str) -> bool:
 
 
 def _companions(module: Module, resource_type: str, attribute: str, address: str) -> list[Block]:
-    return [b for b in module.resources_of_type(resource_type) if _refers_to(b.body.get(attribute), address)]
+    return [
+        b
+        for b in module.resources_of_type(resource_type)
+        if _refers_to(b.body.get(attribute), address)
+    ]
 
 
 def _skipped(module: Module, block: Block, check_id: str) -> bool:
@@ -104,41 +108,78 @@ def check_buckets(tree: Tree) -> list[Problem]:
         where = _where(bucket)
 
         blocks = _companions(module, "aws_s3_bucket_public_access_block", "bucket", address)
-        flags = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+        flags = (
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        )
         if not blocks:
             problems.append(Problem("s3", where, "no aws_s3_bucket_public_access_block"))
         elif not all(blocks[0].body.get(flag) is True for flag in flags):
-            problems.append(Problem("s3", _where(blocks[0]), f"all of {', '.join(flags)} must be true"))
+            problems.append(
+                Problem("s3", _where(blocks[0]), f"all of {', '.join(flags)} must be true")
+            )
 
-        encryption = _companions(module, "aws_s3_bucket_server_side_encryption_configuration", "bucket", address)
-        default = _first(encryption[0].body, "rule", "apply_server_side_encryption_by_default") if encryption else None
+        encryption = _companions(
+            module, "aws_s3_bucket_server_side_encryption_configuration", "bucket", address
+        )
+        default = (
+            _first(encryption[0].body, "rule", "apply_server_side_encryption_by_default")
+            if encryption
+            else None
+        )
         algorithm = literal_string(default.get("sse_algorithm")) if default else None
         if algorithm is None:
             problems.append(Problem("s3", where, "no default encryption"))
         elif algorithm != "aws:kms" and not _skipped(module, bucket, "CKV_AWS_145"):
-            problems.append(Problem("s3", where, f"default encryption is {algorithm}, not SSE-KMS (and no justified CKV_AWS_145 skip)"))
+            problems.append(
+                Problem(
+                    "s3",
+                    where,
+                    f"default encryption is {algorithm}, not SSE-KMS (and no justified CKV_AWS_145 skip)",
+                )
+            )
         elif algorithm == "aws:kms" and not default.get("kms_master_key_id"):
-            problems.append(Problem("s3", where, "SSE-KMS without a customer-managed key (kms_master_key_id)"))
+            problems.append(
+                Problem("s3", where, "SSE-KMS without a customer-managed key (kms_master_key_id)")
+            )
 
         policies = _companions(module, "aws_s3_bucket_policy", "bucket", address)
         document = _policy_document(module, policies[0].body.get("policy")) if policies else None
         if document is None:
-            problems.append(Problem("s3", where, "no bucket policy built from an aws_iam_policy_document"))
+            problems.append(
+                Problem("s3", where, "no bucket policy built from an aws_iam_policy_document")
+            )
         elif not _denies_insecure_transport(document, address):
-            problems.append(Problem("s3", _where(document), f"no statement denying non-TLS requests to {address} and its objects"))
+            problems.append(
+                Problem(
+                    "s3",
+                    _where(document),
+                    f"no statement denying non-TLS requests to {address} and its objects",
+                )
+            )
 
         ownership = _companions(module, "aws_s3_bucket_ownership_controls", "bucket", address)
         rule = _first(ownership[0].body, "rule") if ownership else None
         if rule is None or literal_string(rule.get("object_ownership")) != "BucketOwnerEnforced":
-            problems.append(Problem("s3", where, "ACLs not disabled (ownership controls BucketOwnerEnforced)"))
+            problems.append(
+                Problem("s3", where, "ACLs not disabled (ownership controls BucketOwnerEnforced)")
+            )
 
-        if not _companions(module, "aws_s3_bucket_logging", "bucket", address) and not _skipped(module, bucket, "CKV_AWS_18"):
-            problems.append(Problem("s3", where, "no access logging (and no justified CKV_AWS_18 skip)"))
+        if not _companions(module, "aws_s3_bucket_logging", "bucket", address) and not _skipped(
+            module, bucket, "CKV_AWS_18"
+        ):
+            problems.append(
+                Problem("s3", where, "no access logging (and no justified CKV_AWS_18 skip)")
+            )
 
         lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", address)
         rules = _all(lifecycle[0].body, "rule") if lifecycle else []
         if not any(_first(r, "abort_incomplete_multipart_upload") for r in rules):
-            problems.append(Problem("s3", where, "no lifecycle rule aborting incomplete multipart uploads"))
+            problems.append(
+                Problem("s3", where, "no lifecycle rule aborting incomplete multipart uploads")
+            )
     return problems
 
 
@@ -158,7 +199,13 @@ def _denies_insecure_transport(document: Block, address: str) -> bool:
         resources = statement.get("resources") or []
         covers_bucket = any(expression_text(r) == f"{address}.arn" for r in resources)
         covers_objects = any(isinstance(r, str) and f"${{{address}.arn}}/*" in r for r in resources)
-        if insecure and everyone and covers_bucket and covers_objects and "s3:*" in _strings(statement.get("actions")):
+        if (
+            insecure
+            and everyone
+            and covers_bucket
+            and covers_objects
+            and "s3:*" in _strings(statement.get("actions"))
+        ):
             return True
     return False
 
@@ -176,15 +223,34 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
         config = _first(versioning[0].body, "versioning_configuration") if versioning else None
         if config is None or literal_string(config.get("status")) != "Enabled":
             problems.append(Problem("s3", _where(bucket), "raw bucket is not versioned"))
-        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.raw")
-        transitions = [t for r in (_all(lifecycle[0].body, "rule") if lifecycle else []) for t in _all(r, "transition")]
+        lifecycle = _companions(
+            module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.raw"
+        )
+        transitions = [
+            t
+            for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
+            for t in _all(r, "transition")
+        ]
         if not any((expression_text(t.get("days")) or "").startswith("var.") for t in transitions):
-            problems.append(Problem("s3", _where(bucket), "raw snapshots have no transition after a configurable (var.) number of days"))
+            problems.append(
+                Problem(
+                    "s3",
+                    _where(bucket),
+                    "raw snapshots have no transition after a configurable (var.) number of days",
+                )
+            )
     for module, bucket in tree.all_resources("aws_s3_bucket"):
         if bucket.labels[1] != "athena_results":
             continue
-        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.athena_results")
-        if not any(_first(r, "expiration") for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])):
+        lifecycle = _companions(
+            module,
+            "aws_s3_bucket_lifecycle_configuration",
+            "bucket",
+            "aws_s3_bucket.athena_results",
+        )
+        if not any(
+            _first(r, "expiration") for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
+        ):
             problems.append(Problem("s3", _where(bucket), "Athena results never expire"))
     return problems
 
@@ -194,14 +260,34 @@ def check_bucket_notifications(tree: Tree) -> list[Problem]:
     the curated bucket's, and it must target the pipes' queue by table prefix."""
     notifications = tree.all_resources("aws_s3_bucket_notification")
     if len(notifications) != 1:
-        return [Problem("s3", str(tree.base), f"expected exactly one aws_s3_bucket_notification (the curated bucket's), found {len(notifications)}")]
+        return [
+            Problem(
+                "s3",
+                str(tree.base),
+                f"expected exactly one aws_s3_bucket_notification (the curated bucket's), found {len(notifications)}",
+            )
+        ]
     _module, block = notifications[0]
     problems = []
     if expression_text(block.body.get("bucket")) != "var.curated_bucket_name":
-        problems.append(Problem("s3", _where(block), "the notification is not on the curated bucket"))
-    queues = nested_blocks(block.body, "queue") + [c for d in dynamic_blocks(block.body, "queue") for c in nested_blocks(d, "content")]
-    if not queues or not all("snowflake_pipe" in " ".join(block_code_of(q)) or "notification_channel" in " ".join(block_code_of(q)) for q in queues):
-        problems.append(Problem("s3", _where(block), "the notification does not target the pipes' notification channel"))
+        problems.append(
+            Problem("s3", _where(block), "the notification is not on the curated bucket")
+        )
+    queues = nested_blocks(block.body, "queue") + [
+        c for d in dynamic_blocks(block.body, "queue") for c in nested_blocks(d, "content")
+    ]
+    if not queues or not all(
+        "snowflake_pipe" in " ".join(block_code_of(q))
+        or "notification_channel" in " ".join(block_code_of(q))
+        for q in queues
+    ):
+        problems.append(
+            Problem(
+                "s3",
+                _where(block),
+                "the notification does not target the pipes' notification channel",
+            )
+        )
     return problems
 
 
@@ -232,35 +318,57 @@ def check_lambda(tree: Tree) -> list[Problem]:
             problems.append(Problem("lambda", where, "tracing_config mode is not Active"))
         dlq = _first(body, "dead_letter_config")
         destinations = [
-            c for c in module.resources_of_type("aws_lambda_function_event_invoke_config")
+            c
+            for c in module.resources_of_type("aws_lambda_function_event_invoke_config")
             if _first(c.body, "destination_config", "on_failure")
         ]
         if (dlq is None or "target_arn" not in dlq) and not destinations:
-            problems.append(Problem("lambda", where, "no dead_letter_config and no on_failure destination"))
+            problems.append(
+                Problem("lambda", where, "no dead_letter_config and no on_failure destination")
+            )
         source = expression_text(body.get("filename"))
         code_hash = expression_text(body.get("source_code_hash")) or ""
         if not source or code_hash != f"filebase64sha256({source})":
-            problems.append(Problem("lambda", where, "source_code_hash must be filebase64sha256(<filename>) so a new zip redeploys"))
+            problems.append(
+                Problem(
+                    "lambda",
+                    where,
+                    "source_code_hash must be filebase64sha256(<filename>) so a new zip redeploys",
+                )
+            )
         if "kms_key_arn" not in body:
-            problems.append(Problem("lambda", where, "environment not encrypted with the customer-managed key (kms_key_arn)"))
+            problems.append(
+                Problem(
+                    "lambda",
+                    where,
+                    "environment not encrypted with the customer-managed key (kms_key_arn)",
+                )
+            )
         log_groups = [
-            g for g in module.resources_of_type("aws_cloudwatch_log_group")
+            g
+            for g in module.resources_of_type("aws_cloudwatch_log_group")
             if "/aws/lambda/" in (g.body.get("name") or "")
         ]
         if not log_groups:
-            problems.append(Problem("lambda", where, "no /aws/lambda/ log group managed with a retention"))
+            problems.append(
+                Problem("lambda", where, "no /aws/lambda/ log group managed with a retention")
+            )
         problems.extend(_check_lambda_role(module, function))
     return problems
 
 
 def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
-    role = re.fullmatch(r"aws_iam_role\.([\w-]+)\.arn", expression_text(function.body.get("role")) or "")
+    role = re.fullmatch(
+        r"aws_iam_role\.([\w-]+)\.arn", expression_text(function.body.get("role")) or ""
+    )
     if role is None:
         return [Problem("iam", _where(function), "role is not an aws_iam_role of this module")]
     policies = _companions(module, "aws_iam_role_policy", "role", f"aws_iam_role.{role.group(1)}")
     documents = [d for p in policies if (d := _policy_document(module, p.body.get("policy")))]
     if not documents:
-        return [Problem("iam", _where(function), "the function's role has no inline policy document")]
+        return [
+            Problem("iam", _where(function), "the function's role has no inline policy document")
+        ]
     problems = []
     for document in documents:
         for statement in _statements(document):
@@ -270,16 +378,44 @@ def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
             resources = statement.get("resources") or []
             if any(a.startswith("s3:") for a in actions):
                 if set(actions) != {"s3:PutObject"}:
-                    problems.append(Problem("iam", _where(document), f"the extract role may only s3:PutObject, not {actions}"))
+                    problems.append(
+                        Problem(
+                            "iam",
+                            _where(document),
+                            f"the extract role may only s3:PutObject, not {actions}",
+                        )
+                    )
                 for resource in resources:
-                    if not (isinstance(resource, str) and resource.endswith('/${var.raw_prefix}/*"')):
-                        problems.append(Problem("iam", _where(document), f"S3 access {resource} is not limited to the raw prefix"))
+                    if not (
+                        isinstance(resource, str) and resource.endswith('/${var.raw_prefix}/*"')
+                    ):
+                        problems.append(
+                            Problem(
+                                "iam",
+                                _where(document),
+                                f"S3 access {resource} is not limited to the raw prefix",
+                            )
+                        )
             reads_secrets = any(a.startswith("secretsmanager:") for a in actions)
-            if reads_secrets and (set(actions) != {"secretsmanager:GetSecretValue"} or len(resources) != 1):
-                problems.append(Problem("iam", _where(document), "the extract role may only read exactly one secret"))
+            if reads_secrets and (
+                set(actions) != {"secretsmanager:GetSecretValue"} or len(resources) != 1
+            ):
+                problems.append(
+                    Problem(
+                        "iam", _where(document), "the extract role may only read exactly one secret"
+                    )
+                )
             writes_logs = any(a.startswith("logs:") for a in actions)
-            if writes_logs and not all(_refers_to(r, "aws_cloudwatch_log_group") for r in resources):
-                problems.append(Problem("iam", _where(document), "log permissions are not limited to the function's log group"))
+            if writes_logs and not all(
+                _refers_to(r, "aws_cloudwatch_log_group") for r in resources
+            ):
+                problems.append(
+                    Problem(
+                        "iam",
+                        _where(document),
+                        "log permissions are not limited to the function's log group",
+                    )
+                )
             if any(a == "*" or a.endswith(":*") for a in actions):
                 problems.append(Problem("iam", _where(document), f"wildcard action in {actions}"))
     return problems
@@ -287,7 +423,9 @@ def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
 
 def check_secrets_encrypted(tree: Tree) -> list[Problem]:
     return [
-        Problem("secrets", _where(b), "secret not encrypted with the customer-managed key (kms_key_id)")
+        Problem(
+            "secrets", _where(b), "secret not encrypted with the customer-managed key (kms_key_id)"
+        )
         for _m, b in tree.all_resources("aws_secretsmanager_secret")
         if "kms_key_id" not in b.body
     ]
@@ -312,13 +450,20 @@ def check_glue(tree: Tree) -> list[Problem]:
         if literal_string(body.get("glue_version")) != "5.0":
             problems.append(Problem("glue", where, 'glue_version is not "5.0"'))
         arguments = evaluate(body.get("default_arguments") or {}, scope)
-        if not isinstance(arguments, dict) or arguments.get("--job-bookmark-option") != "job-bookmark-enable":
-            problems.append(Problem("glue", where, "--job-bookmark-option is not job-bookmark-enable"))
+        if (
+            not isinstance(arguments, dict)
+            or arguments.get("--job-bookmark-option") != "job-bookmark-enable"
+        ):
+            problems.append(
+                Problem("glue", where, "--job-bookmark-option is not job-bookmark-enable")
+            )
         if isinstance(arguments, dict) and "--extra-py-files" not in arguments:
             problems.append(Problem("glue", where, "no --extra-py-files (the glue_jobs library)"))
         execution = _first(body, "execution_property")
         if execution is None or execution.get("max_concurrent_runs") != 1:
-            problems.append(Problem("glue", where, "execution_property max_concurrent_runs is not 1"))
+            problems.append(
+                Problem("glue", where, "execution_property max_concurrent_runs is not 1")
+            )
         if "security_configuration" not in body:
             problems.append(Problem("glue", where, "no security_configuration"))
         for argument in ("worker_type", "number_of_workers", "execution_class"):
@@ -338,13 +483,27 @@ def check_glue(tree: Tree) -> list[Problem]:
                 problems.append(Problem("glue", _where(config), f"{block_name} is not {mode}"))
     for _module, crawler in tree.all_resources("aws_glue_crawler"):
         if "security_configuration" not in crawler.body:
-            problems.append(Problem("glue", _where(crawler), "crawler has no security_configuration"))
+            problems.append(
+                Problem("glue", _where(crawler), "crawler has no security_configuration")
+            )
     for _module, obj in tree.all_resources("aws_s3_object"):
         source = expression_text(obj.body.get("source"))
         if expression_text(obj.body.get("source_hash")) != f"filemd5({source})":
-            problems.append(Problem("glue", _where(obj), "uploaded asset has no source_hash = filemd5(<source>), so a changed file would not be re-uploaded"))
+            problems.append(
+                Problem(
+                    "glue",
+                    _where(obj),
+                    "uploaded asset has no source_hash = filemd5(<source>), so a changed file would not be re-uploaded",
+                )
+            )
         if "etag" in obj.body and "kms_key_id" in obj.body:
-            problems.append(Problem("glue", _where(obj), "etag of an SSE-KMS object is not its MD5: it would change on every plan; use source_hash"))
+            problems.append(
+                Problem(
+                    "glue",
+                    _where(obj),
+                    "etag of an SSE-KMS object is not its MD5: it would change on every plan; use source_hash",
+                )
+            )
     return problems
 
 
@@ -355,23 +514,39 @@ def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
     problems = []
     for trigger in triggers:
         if "workflow_name" not in trigger.body:
-            problems.append(Problem("glue", _where(trigger), "trigger outside a workflow: Glue fires conditional triggers only for runs started inside the same workflow"))
+            problems.append(
+                Problem(
+                    "glue",
+                    _where(trigger),
+                    "trigger outside a workflow: Glue fires conditional triggers only for runs started inside the same workflow",
+                )
+            )
     starts = [
-        t for t in triggers
+        t
+        for t in triggers
         if literal_string(t.body.get("type")) != "CONDITIONAL"
-        and any(expression_text(a.get("job_name")) == job_ref for a in nested_blocks(t.body, "actions"))
+        and any(
+            expression_text(a.get("job_name")) == job_ref for a in nested_blocks(t.body, "actions")
+        )
     ]
     conditional = []
     for trigger in triggers:
         if literal_string(trigger.body.get("type")) != "CONDITIONAL":
             continue
-        conditions = [c for p in nested_blocks(trigger.body, "predicate") for c in nested_blocks(p, "conditions")]
+        conditions = [
+            c
+            for p in nested_blocks(trigger.body, "predicate")
+            for c in nested_blocks(p, "conditions")
+        ]
         on_success = any(
-            expression_text(c.get("job_name")) == job_ref and literal_string(c.get("state")) == "SUCCEEDED"
+            expression_text(c.get("job_name")) == job_ref
+            and literal_string(c.get("state")) == "SUCCEEDED"
             for c in conditions
         )
         actions = nested_blocks(trigger.body, "actions") + [
-            content for d in dynamic_blocks(trigger.body, "actions") for content in nested_blocks(d, "content")
+            content
+            for d in dynamic_blocks(trigger.body, "actions")
+            for content in nested_blocks(d, "content")
         ]
         starts_crawlers = any("crawler_name" in a for a in actions)
         if on_success and starts_crawlers:
@@ -379,10 +554,20 @@ def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
     if not starts:
         problems.append(Problem("glue", where, "no workflow trigger starts the job"))
     if not conditional:
-        problems.append(Problem("glue", where, "no CONDITIONAL trigger starts the crawlers when the job SUCCEEDED"))
+        problems.append(
+            Problem(
+                "glue", where, "no CONDITIONAL trigger starts the crawlers when the job SUCCEEDED"
+            )
+        )
     workflows = {expression_text(t.body.get("workflow_name")) for t in starts + conditional}
     if starts and conditional and len(workflows) != 1:
-        problems.append(Problem("glue", where, "the job's start trigger and the crawlers' conditional trigger are not in the same workflow"))
+        problems.append(
+            Problem(
+                "glue",
+                where,
+                "the job's start trigger and the crawlers' conditional trigger are not in the same workflow",
+            )
+        )
     return problems
 
 
@@ -409,7 +594,9 @@ def check_encryption(tree: Tree) -> list[Problem]:
         for _m, block in tree.all_resources(resource_type):
             for attribute in attributes_:
                 if attribute not in block.body:
-                    problems.append(Problem("kms", _where(block), f"{resource_type} without {attribute}"))
+                    problems.append(
+                        Problem("kms", _where(block), f"{resource_type} without {attribute}")
+                    )
     return problems
 
 
@@ -444,11 +631,20 @@ def check_athena(tree: Tree) -> list[Problem]:
         if "bytes_scanned_cutoff_per_query" not in config:
             problems.append(Problem("athena", where, "no bytes_scanned_cutoff_per_query"))
         encryption = _first(config, "result_configuration", "encryption_configuration")
-        if encryption is None or literal_string(encryption.get("encryption_option")) not in ("SSE_KMS", "CSE_KMS"):
+        if encryption is None or literal_string(encryption.get("encryption_option")) not in (
+            "SSE_KMS",
+            "CSE_KMS",
+        ):
             problems.append(Problem("athena", where, "query results are not encrypted with KMS"))
     queries = tree.all_resources("aws_athena_named_query")
     if not any("fileset(" in (expression_text(q.body.get("for_each")) or "") for _m, q in queries):
-        problems.append(Problem("athena", str(tree.base), "named queries are not generated from the athena_sql/ files (for_each = fileset(...))"))
+        problems.append(
+            Problem(
+                "athena",
+                str(tree.base),
+                "named queries are not generated from the athena_sql/ files (for_each = fileset(...))",
+            )
+        )
     return problems
 
 
@@ -463,20 +659,36 @@ def check_monitoring(tree: Tree) -> list[Problem]:
         if a.body.get("alarm_actions")
     }
     if ("AWS/Lambda", "Errors") not in metrics:
-        problems.append(Problem("monitoring", str(tree.base), "no alarm with actions on AWS/Lambda Errors"))
+        problems.append(
+            Problem("monitoring", str(tree.base), "no alarm with actions on AWS/Lambda Errors")
+        )
     if ("AWS/SQS", "ApproximateNumberOfMessagesVisible") not in metrics:
-        problems.append(Problem("monitoring", str(tree.base), "no alarm with actions on dead-letter messages (AWS/SQS ApproximateNumberOfMessagesVisible)"))
+        problems.append(
+            Problem(
+                "monitoring",
+                str(tree.base),
+                "no alarm with actions on dead-letter messages (AWS/SQS ApproximateNumberOfMessagesVisible)",
+            )
+        )
     rules = {b.labels[1]: b for _m, b in tree.all_resources("aws_cloudwatch_event_rule")}
     targets = [b for _m, b in tree.all_resources("aws_cloudwatch_event_target")]
     glue_failures = [
-        name for name, rule in rules.items()
-        if "Glue Job State Change" in str(rule.body.get("event_pattern")) and "FAILED" in str(rule.body.get("event_pattern"))
+        name
+        for name, rule in rules.items()
+        if "Glue Job State Change" in str(rule.body.get("event_pattern"))
+        and "FAILED" in str(rule.body.get("event_pattern"))
     ]
     if not glue_failures:
-        problems.append(Problem("monitoring", str(tree.base), "no EventBridge rule on failed Glue job runs"))
+        problems.append(
+            Problem("monitoring", str(tree.base), "no EventBridge rule on failed Glue job runs")
+        )
     for name in glue_failures:
-        if not any(_refers_to(t.body.get("rule"), f"aws_cloudwatch_event_rule.{name}") for t in targets):
-            problems.append(Problem("monitoring", _where(rules[name]), "the Glue failure rule has no target"))
+        if not any(
+            _refers_to(t.body.get("rule"), f"aws_cloudwatch_event_rule.{name}") for t in targets
+        ):
+            problems.append(
+                Problem("monitoring", _where(rules[name]), "the Glue failure rule has no target")
+            )
     return problems
 
 
@@ -494,7 +706,9 @@ def check_no_wildcard_permissions(tree: Tree) -> list[Problem]:
         for statement in _statements(document):
             if literal_string(statement.get("effect")) == "Deny":
                 continue
-            wildcards = [a for a in _strings(statement.get("actions")) if a == "*" or a.endswith(":*")]
+            wildcards = [
+                a for a in _strings(statement.get("actions")) if a == "*" or a.endswith(":*")
+            ]
             if wildcards and not (is_key_policy and wildcards == ["kms:*"]):
                 problems.append(Problem("iam", _where(document), f"Allow of {wildcards}"))
     return problems
@@ -520,4 +734,3 @@ def run(tree: Tree) -> list[Problem]:
     for check in ALL:
         problems.extend(check(tree))
     return problems
-

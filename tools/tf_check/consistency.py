@@ -1,0 +1,891 @@
+"""Terraform against the rest of the repository: the data contract, the Lambda and Glue
+code it deploys, the Athena SQL it registers and the Snowflake SQL that describes the
+same objects as its Snowflake resources. Values are evaluated from the HCL (through
+module calls and locals), so a name changed anywhere on either side is caught.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .contract import Contract
+from .hcl import (
+    Block,
+    Module,
+    Problem,
+    Scope,
+    Tree,
+    Unknown,
+    dynamic_blocks,
+    evaluate,
+    for_each_keys,
+    nested_blocks,
+)
+from .snowflake_sql import SqlObject, load_objects, normalize, parse_copy
+
+
+@dataclass
+class Repo:
+    """Where the other stages of the pipeline live."""
+
+    root: Path
+
+    @property
+    def contract(self) -> Path:
+        return self.root / "docs" / "data-contract.md"
+
+    @property
+    def snowflake_sql(self) -> Path:
+        return self.root / "snowflake_sql"
+
+    @property
+    def athena_sql(self) -> Path:
+        return self.root / "athena_sql"
+
+
+def _where(block: Block) -> str:
+    return f"{block.where} ({block.address})"
+
+
+def _placeholders(text: str) -> str:
+    """``s3://<raw-bucket>/x/`` and ``s3://<aws_s3_bucket.raw.id>/x/`` compare equal."""
+    return re.sub(r"<[^<>]*>", "<>", text)
+
+
+def _single(tree: Tree, resource_type: str) -> tuple[Module, Block] | None:
+    found = tree.all_resources(resource_type)
+    return found[0] if len(found) == 1 else None
+
+
+# ---------------------------------------------------------------------------------------
+# Lambda
+# ---------------------------------------------------------------------------------------
+
+
+def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
+    """Handler, runtime, package, environment names and RAW_PREFIX as in the contract,
+    and a handler and environment names the extract_lambda code actually has."""
+    found = _single(tree, "aws_lambda_function")
+    if found is None:
+        return [
+            Problem(
+                "contract",
+                str(tree.base),
+                "expected exactly one aws_lambda_function (the extract Lambda)",
+            )
+        ]
+    module, function = found
+    scope = Scope(tree, module)
+    where = _where(function)
+    problems = []
+    handler = evaluate(function.body.get("handler"), scope)
+    if handler != contract.handler:
+        problems.append(
+            Problem(
+                "contract", where, f"handler {handler!r} is not the contract's {contract.handler!r}"
+            )
+        )
+    runtime = evaluate(function.body.get("runtime"), scope)
+    if runtime != contract.runtime:
+        problems.append(
+            Problem(
+                "contract", where, f"runtime {runtime!r} is not the contract's {contract.runtime!r}"
+            )
+        )
+    package = evaluate(function.body.get("filename"), scope)
+    if not (isinstance(package, str) and package.endswith("/" + contract.lambda_package)):
+        problems.append(
+            Problem(
+                "contract",
+                where,
+                f"filename {package!r} is not the contract's {contract.lambda_package}",
+            )
+        )
+
+    environments = nested_blocks(function.body, "environment")
+    variables = evaluate(environments[0].get("variables"), scope) if environments else {}
+    names = set(variables) if isinstance(variables, dict) else set()
+    for missing in sorted(set(contract.environment) - names):
+        problems.append(
+            Problem("contract", where, f"environment lacks {missing} (data contract section 6)")
+        )
+    for extra in sorted(names - set(contract.environment)):
+        problems.append(
+            Problem(
+                "contract", where, f"environment sets {extra}, which the contract does not name"
+            )
+        )
+    for name, expected in contract.environment_values.items():
+        actual = variables.get(name) if isinstance(variables, dict) else None
+        if actual != expected:
+            problems.append(
+                Problem("contract", where, f"{name} is {actual!r}, the contract says {expected!r}")
+            )
+
+    module_path, _, function_name = contract.handler.rpartition(".")
+    source = repo.root / (module_path.replace(".", "/") + ".py")
+    if not source.is_file():
+        problems.append(
+            Problem("code", str(source), f"the handler module of {contract.handler} does not exist")
+        )
+    elif not re.search(
+        rf"^def {re.escape(function_name)}\(", source.read_text(encoding="utf-8"), re.MULTILINE
+    ):
+        problems.append(Problem("code", str(source), f"defines no top-level {function_name}()"))
+    package_dir = repo.root / module_path.split(".")[0]
+    code = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package_dir.glob("*.py")))
+    for name in sorted(names):
+        if not re.search(rf"[\"']{re.escape(name)}[\"']", code):
+            problems.append(
+                Problem(
+                    "code",
+                    str(package_dir),
+                    f"Terraform sets {name} but no {package_dir.name}/*.py reads it",
+                )
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+# Glue
+# ---------------------------------------------------------------------------------------
+
+
+def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
+    """Script and library paths, job arguments, bookmark context and table list as in the
+    contract and the glue_jobs code; crawlers over exactly the curated table prefixes."""
+    found = _single(tree, "aws_glue_job")
+    if found is None:
+        return [Problem("contract", str(tree.base), "expected exactly one aws_glue_job")]
+    module, job = found
+    scope = Scope(tree, module)
+    where = _where(job)
+    problems = []
+
+    objects = {b.labels[1]: b for b in module.resources_of_type("aws_s3_object")}
+    sources = {name: evaluate(b.body.get("source"), scope) for name, b in objects.items()}
+    keys = {name: evaluate(b.body.get("key"), scope) for name, b in objects.items()}
+    script = [
+        n
+        for n, s in sources.items()
+        if isinstance(s, str) and s.endswith("/" + contract.glue_script)
+    ]
+    library = [
+        n
+        for n, s in sources.items()
+        if isinstance(s, str) and s.endswith("/" + contract.glue_library)
+    ]
+    if not script:
+        problems.append(
+            Problem("contract", where, f"no aws_s3_object uploads {contract.glue_script}")
+        )
+    if not library:
+        problems.append(
+            Problem("contract", where, f"no aws_s3_object uploads {contract.glue_library}")
+        )
+
+    command = nested_blocks(job.body, "command")
+    location = evaluate(command[0].get("script_location"), scope) if command else None
+    if script and not (isinstance(location, str) and location.endswith("/" + str(keys[script[0]]))):
+        problems.append(
+            Problem(
+                "contract",
+                where,
+                f"script_location {location!r} is not the uploaded {contract.glue_script}",
+            )
+        )
+
+    arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+    arguments = arguments if isinstance(arguments, dict) else {}
+    for name, value in contract.job_arguments.items():
+        if name not in arguments:
+            problems.append(Problem("contract", where, f"default_arguments lack {name}"))
+        elif value is not None and arguments[name] != value:
+            problems.append(
+                Problem(
+                    "contract", where, f"{name} is {arguments[name]!r}, the contract says {value!r}"
+                )
+            )
+    roots = {"--raw_path": contract.raw_root, "--curated_path": contract.curated_root}
+    for name, root in roots.items():
+        if name in arguments and _placeholders(str(arguments[name])) != _placeholders(root):
+            problems.append(
+                Problem(
+                    "contract",
+                    where,
+                    f"{name} is {arguments[name]!r}, the contract's root is {root}",
+                )
+            )
+    if library and not str(arguments.get("--extra-py-files", "")).endswith(
+        "/" + str(keys[library[0]])
+    ):
+        problems.append(
+            Problem("contract", where, "--extra-py-files is not the uploaded library zip")
+        )
+
+    script_path = repo.root / contract.glue_script
+    if not script_path.is_file():
+        problems.append(Problem("code", str(script_path), "the Glue job script does not exist"))
+    else:
+        resolved = _resolved_options(script_path.read_text(encoding="utf-8"))
+        expected = {
+            n.removeprefix("--") for n in contract.job_arguments if n != "--job-bookmark-option"
+        }
+        if resolved is None:
+            problems.append(
+                Problem(
+                    "code",
+                    str(script_path),
+                    "no getResolvedOptions(sys.argv, [...]) call with literal argument names",
+                )
+            )
+        else:
+            for missing in sorted(expected - resolved):
+                problems.append(
+                    Problem(
+                        "code",
+                        str(script_path),
+                        f"does not resolve --{missing}, which Terraform passes",
+                    )
+                )
+            for extra in sorted(
+                resolved - expected - {"JOB_NAME"} - {a.removeprefix("--") for a in arguments}
+            ):
+                problems.append(
+                    Problem(
+                        "code",
+                        str(script_path),
+                        f"resolves --{extra}, which Terraform does not pass",
+                    )
+                )
+    glue_code = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((repo.root / "glue_jobs").glob("*.py"))
+    )
+    if (
+        f'"{contract.transformation_ctx}"' not in glue_code
+        and f"'{contract.transformation_ctx}'" not in glue_code
+    ):
+        problems.append(
+            Problem(
+                "code",
+                str(repo.root / "glue_jobs"),
+                f"no transformation_ctx {contract.transformation_ctx!r} (the bookmark would not track the raw source)",
+            )
+        )
+
+    crawlers = module.resources_of_type("aws_glue_crawler")
+    for crawler in crawlers:
+        tables = for_each_keys(crawler, scope)
+        if tables is None:
+            problems.append(
+                Problem(
+                    "contract",
+                    _where(crawler),
+                    "crawler for_each does not evaluate to the table list",
+                )
+            )
+            continue
+        if sorted(tables) != sorted(contract.tables):
+            problems.append(
+                Problem(
+                    "contract",
+                    _where(crawler),
+                    f"crawlers cover {sorted(tables)}, the contract's tables are {sorted(contract.tables)}",
+                )
+            )
+        for table in tables:
+            each = Scope(tree, module, {"key": table, "value": table})
+            for target in nested_blocks(crawler.body, "s3_target"):
+                path = str(evaluate(target.get("path"), each))
+                expected = contract.curated_root + table + "/"
+                if _placeholders(path) != _placeholders(expected):
+                    problems.append(
+                        Problem(
+                            "contract",
+                            _where(crawler),
+                            f"crawler of {table} reads {path}, not {expected}",
+                        )
+                    )
+    if not crawlers:
+        problems.append(Problem("contract", where, "no crawlers"))
+    return problems
+
+
+def _resolved_options(text: str) -> set[str] | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        is_call = (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "getResolvedOptions"
+        )
+        if is_call and len(node.args) >= 2 and isinstance(node.args[1], ast.List | ast.Tuple):
+            return {
+                e.value
+                for e in node.args[1].elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+    return None
+
+
+def glue_tables(repo: Repo) -> list[str] | None:
+    """The TABLES constant of the glue_jobs package (names resolved through its module's
+    string constants), or None if no module defines one."""
+    for path in sorted((repo.root / "glue_jobs").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants: dict[str, str] = {}
+        for node in tree.body:
+            target = (
+                node.target
+                if isinstance(node, ast.AnnAssign)
+                else (node.targets[0] if isinstance(node, ast.Assign) else None)
+            )
+            value = node.value if isinstance(node, ast.AnnAssign | ast.Assign) else None
+            if not isinstance(target, ast.Name) or value is None:
+                continue
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                constants[target.id] = value.value
+            if target.id == "TABLES" and isinstance(value, ast.Tuple | ast.List):
+                names = []
+                for element in value.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                        names.append(element.value)
+                    elif isinstance(element, ast.Name) and element.id in constants:
+                        names.append(constants[element.id])
+                    else:
+                        return None
+                return names
+    return None
+
+
+def check_tables(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
+    """Every root's curated_tables and prefixes are the contract's, and so is glue_jobs.TABLES."""
+    problems = []
+    for root in tree.roots:
+        locals_ = root.locals
+        scope = Scope(tree, root)
+        if "curated_tables" in locals_:
+            tables = evaluate(locals_["curated_tables"], scope)
+            if tables != contract.tables:
+                problems.append(
+                    Problem(
+                        "contract",
+                        str(root.path),
+                        f"local.curated_tables {tables} differs from the contract's {contract.tables}",
+                    )
+                )
+        if (
+            "raw_prefix" in locals_
+            and evaluate(locals_["raw_prefix"], scope) != contract.raw_prefix
+        ):
+            problems.append(
+                Problem(
+                    "contract",
+                    str(root.path),
+                    f"local.raw_prefix is not the contract's {contract.raw_prefix!r}",
+                )
+            )
+        if (
+            "curated_prefix" in locals_
+            and evaluate(locals_["curated_prefix"], scope) != contract.curated_prefix
+        ):
+            problems.append(
+                Problem(
+                    "contract",
+                    str(root.path),
+                    f"local.curated_prefix is not the contract's {contract.curated_prefix!r}",
+                )
+            )
+    code_tables = glue_tables(repo)
+    if code_tables is not None and code_tables != contract.tables:
+        problems.append(
+            Problem(
+                "code",
+                str(repo.root / "glue_jobs"),
+                f"glue_jobs TABLES {code_tables} differs from the contract's {contract.tables}",
+            )
+        )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+# Athena
+# ---------------------------------------------------------------------------------------
+
+
+def check_athena(tree: Tree, repo: Repo) -> list[Problem]:
+    """The named queries come from athena_sql/, which has .sql files to register."""
+    found = tree.all_resources("aws_athena_named_query")
+    if not found:
+        return [Problem("athena", str(tree.base), "no aws_athena_named_query")]
+    module, query = found[0]
+    pattern = re.fullmatch(r"\$\{fileset\((.+),\s*\"[^\"]*\"\)\}", str(query.body.get("for_each")))
+    if pattern is None:
+        return [Problem("athena", _where(query), "for_each is not fileset(<directory>, <pattern>)")]
+    sql_dir = evaluate("${" + pattern.group(1) + "}", Scope(tree, module))
+    if not isinstance(sql_dir, str):
+        return [
+            Problem(
+                "athena",
+                _where(query),
+                f"the fileset directory {pattern.group(1)} does not evaluate to a path",
+            )
+        ]
+    resolved = Path(sql_dir).resolve()
+    if resolved != repo.athena_sql.resolve():
+        return [
+            Problem(
+                "athena",
+                str(module.path),
+                f"named queries are read from {resolved}, not {repo.athena_sql}",
+            )
+        ]
+    if not any(repo.athena_sql.rglob("*.sql")):
+        return [
+            Problem("athena", str(repo.athena_sql), "no .sql files to register as named queries")
+        ]
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# Snowflake
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class TerraformSnowflake:
+    database: str
+    schemas: list[str]
+    warehouse: dict[str, Any]
+    integration: dict[str, Any]
+    file_format: dict[str, Any]
+    stage: dict[str, Any]
+    tables: dict[str, list[tuple[str, str]]]  # fully qualified name -> columns
+    pipes: dict[str, str]  # fully qualified name -> copy statement
+
+
+def terraform_snowflake(tree: Tree) -> tuple[TerraformSnowflake | None, list[Problem]]:
+    """The Snowflake objects the Terraform configuration creates, evaluated."""
+    required = (
+        "snowflake_database",
+        "snowflake_schema",
+        "snowflake_warehouse",
+        "snowflake_storage_integration_aws",
+        "snowflake_file_format_parquet",
+        "snowflake_stage_external_s3",
+        "snowflake_table",
+        "snowflake_pipe",
+    )
+    blocks: dict[str, tuple[Module, Block]] = {}
+    problems = []
+    for resource_type in required:
+        found = tree.all_resources(resource_type)
+        if len(found) != 1:
+            problems.append(
+                Problem(
+                    "snowflake",
+                    str(tree.base),
+                    f"expected one {resource_type} block, found {len(found)}",
+                )
+            )
+        else:
+            blocks[resource_type] = found[0]
+    if problems:
+        return None, problems
+
+    def value(resource_type: str, attribute: str, each: str | None = None) -> Any:
+        module, block = blocks[resource_type]
+        bound = {"key": each, "value": each} if each is not None else {}
+        return evaluate(block.body.get(attribute), Scope(tree, module, bound))
+
+    def instances(resource_type: str) -> list[str]:
+        module, block = blocks[resource_type]
+        return for_each_keys(block, Scope(tree, module)) or []
+
+    database = value("snowflake_database", "name")
+    schemas = [
+        f"{database}.{value('snowflake_schema', 'name', k)}" for k in instances("snowflake_schema")
+    ]
+
+    def qualified(resource_type: str, each: str | None = None) -> str:
+        return ".".join(str(value(resource_type, a, each)) for a in ("database", "schema", "name"))
+
+    module, table_block = blocks["snowflake_table"]
+    tables = {}
+    for key in instances("snowflake_table"):
+        column_blocks = dynamic_blocks(table_block.body, "column")
+        columns = (
+            evaluate(
+                column_blocks[0].get("for_each"), Scope(tree, module, {"key": key, "value": key})
+            )
+            if column_blocks
+            else []
+        )
+        tables[qualified("snowflake_table", key)] = (
+            [(str(c.get("name")), str(c.get("type"))) for c in columns]
+            if isinstance(columns, list)
+            else []
+        )
+    pipes = {
+        qualified("snowflake_pipe", k): value("snowflake_pipe", "copy_statement", k)
+        for k in instances("snowflake_pipe")
+    }
+
+    stage_module, stage_block = blocks["snowflake_stage_external_s3"]
+    formats = nested_blocks(stage_block.body, "file_format")
+    stage_format = (
+        evaluate(formats[0].get("format_name"), Scope(tree, stage_module)) if formats else None
+    )
+    return (
+        TerraformSnowflake(
+            database=str(database),
+            schemas=schemas,
+            warehouse={
+                a: value("snowflake_warehouse", a)
+                for a in (
+                    "name",
+                    "warehouse_size",
+                    "auto_suspend",
+                    "auto_resume",
+                    "initially_suspended",
+                )
+            },
+            integration={
+                a: value("snowflake_storage_integration_aws", a)
+                for a in ("name", "enabled", "storage_provider", "storage_allowed_locations")
+            },
+            file_format={
+                "name": qualified("snowflake_file_format_parquet"),
+                "use_logical_type": value("snowflake_file_format_parquet", "use_logical_type"),
+            },
+            stage={
+                "name": qualified("snowflake_stage_external_s3"),
+                "url": value("snowflake_stage_external_s3", "url"),
+                "storage_integration": value("snowflake_stage_external_s3", "storage_integration"),
+                "file_format": stage_format,
+            },
+            tables=tables,
+            pipes=pipes,
+        ),
+        [],
+    )
+
+
+def check_snowflake_contract(tree: Tree, contract: Contract) -> list[Problem]:
+    """Terraform's Snowflake objects carry the contract's names and columns."""
+    model, problems = terraform_snowflake(tree)
+    if model is None:
+        return problems
+    names = contract.snowflake
+    where = str(tree.base)
+    database = names["database"]
+
+    def expect(actual: Any, wanted: Any, what: str) -> None:
+        if actual != wanted:
+            problems.append(
+                Problem(
+                    "contract",
+                    where,
+                    f"Snowflake {what} is {actual!r}, the contract says {wanted!r}",
+                )
+            )
+
+    expect(model.database, database, "database")
+    expect(
+        sorted(model.schemas),
+        sorted(f"{database}.{s}" for s in names["schemas"].split(",")),
+        "schemas",
+    )
+    expect(model.warehouse["name"], names["warehouse"], "warehouse")
+    expect(model.integration["name"], names["storage integration"], "storage integration")
+    expect(model.stage["name"], f"{database}.{names['stage']}", "stage")
+    expect(model.file_format["name"], f"{database}.{names['file format']}", "file format")
+    expect(
+        model.stage["storage_integration"],
+        names["storage integration"],
+        "stage's storage integration",
+    )
+    expected_url = contract.curated_root
+    if _placeholders(str(model.stage["url"])) != _placeholders(expected_url):
+        problems.append(
+            Problem(
+                "contract",
+                where,
+                f"stage URL {model.stage['url']} is not the curated root {expected_url}",
+            )
+        )
+    expect(
+        sorted(model.tables),
+        sorted(
+            f"{database}." + names["landing tables"].replace("<TABLE>", t.upper())
+            for t in contract.tables
+        ),
+        "landing tables",
+    )
+    expect(
+        sorted(model.pipes),
+        sorted(
+            f"{database}." + names["pipes"].replace("<TABLE>", t.upper()) for t in contract.tables
+        ),
+        "pipes",
+    )
+    for table in contract.tables:
+        qualified = f"{database}." + names["landing tables"].replace("<TABLE>", table.upper())
+        columns = [name.lower() for name, _type in model.tables.get(qualified, [])]
+        expected = [name for name, _type in contract.columns.get(table, [])]
+        if columns[: len(expected)] != expected:
+            problems.append(
+                Problem(
+                    "contract",
+                    where,
+                    f"{qualified} starts with columns {columns[: len(expected)]}, the contract's {table} has {expected}",
+                )
+            )
+    return problems
+
+
+def check_snowflake_sql(tree: Tree, repo: Repo) -> tuple[list[Problem], str | None]:
+    """The objects Terraform creates are the objects snowflake_sql/ creates: same names,
+    same landing columns and types, same COPY in every pipe, same file format, stage,
+    integration and warehouse settings. Returns (problems, reason the check was skipped)."""
+    if not any(repo.snowflake_sql.glob("*.sql")):
+        return (
+            [],
+            f"{repo.snowflake_sql} has no .sql files yet: Terraform's Snowflake objects were not compared with the SQL",
+        )
+    model, problems = terraform_snowflake(tree)
+    if model is None:
+        return problems, None
+    objects = load_objects(repo.snowflake_sql)
+    by_kind: dict[str, dict[str, SqlObject]] = {}
+    for obj in objects:
+        by_kind.setdefault(obj.kind, {})[obj.name] = obj
+    where = str(repo.snowflake_sql)
+
+    def compare(kind: str, terraform_names: set[str], sql_names: set[str]) -> None:
+        for name in sorted(terraform_names - sql_names):
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    where,
+                    f"Terraform creates {kind} {name}, snowflake_sql/ does not",
+                )
+            )
+        for name in sorted(sql_names - terraform_names):
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    where,
+                    f"snowflake_sql/ creates {kind} {name}, Terraform does not",
+                )
+            )
+
+    landing_schemas = {name.rsplit(".", 1)[0] for name in model.tables}
+    compare("database", {model.database}, set(by_kind.get("database", {})))
+    compare("schema", set(model.schemas), set(by_kind.get("schema", {})))
+    compare("warehouse", {model.warehouse["name"]}, set(by_kind.get("warehouse", {})))
+    compare(
+        "storage integration",
+        {model.integration["name"]},
+        set(by_kind.get("storage integration", {})),
+    )
+    compare("file format", {model.file_format["name"]}, set(by_kind.get("file format", {})))
+    compare("stage", {model.stage["name"]}, set(by_kind.get("stage", {})))
+    sql_landing = {
+        n: o for n, o in by_kind.get("table", {}).items() if n.rsplit(".", 1)[0] in landing_schemas
+    }
+    compare("landing table", set(model.tables), set(sql_landing))
+    compare("pipe", set(model.pipes), set(by_kind.get("pipe", {})))
+
+    for name, columns in model.tables.items():
+        sql = sql_landing.get(name)
+        if sql is None:
+            continue
+        terraform_columns = [(n.upper(), t.upper()) for n, t in columns]
+        if terraform_columns != sql.columns:
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    str(sql.path),
+                    f"{name}: Terraform columns {terraform_columns} differ from the SQL's {sql.columns}",
+                )
+            )
+
+    for name, statement in model.pipes.items():
+        sql = by_kind.get("pipe", {}).get(name)
+        if sql is None:
+            continue
+        problems.extend(_compare_pipes(name, statement, sql, model.database))
+
+    _compare_settings(model, by_kind, problems)
+    return problems, None
+
+
+def _unqualified(identifier: str, database: str) -> str:
+    prefix = database.lower() + "."
+    return identifier[len(prefix) :] if identifier.lower().startswith(prefix) else identifier
+
+
+def _compare_pipes(name: str, statement: Any, sql: SqlObject, database: str) -> list[Problem]:
+    where = str(sql.path)
+    if isinstance(statement, Unknown) or not isinstance(statement, str):
+        return [
+            Problem(
+                "snowflake-sql",
+                where,
+                f"{name}: Terraform's copy_statement does not evaluate ({statement})",
+            )
+        ]
+    ours, theirs = parse_copy(statement), parse_copy(sql.statement)
+    if ours is None or theirs is None:
+        return [
+            Problem(
+                "snowflake-sql",
+                where,
+                f"{name}: cannot take the COPY apart ({'Terraform' if ours is None else 'SQL'})",
+            )
+        ]
+    if not re.search(r"\bauto_ingest\s*=\s*true\b", sql.statement, re.IGNORECASE):
+        return [
+            Problem(
+                "snowflake-sql",
+                where,
+                f"{name}: the SQL pipe is not AUTO_INGEST = TRUE, Terraform's is",
+            )
+        ]
+    problems = []
+    pairs = {
+        "target table": (
+            _unqualified(ours.target, database),
+            _unqualified(theirs.target, database),
+        ),
+        "column list": (ours.columns, theirs.columns),
+        "SELECT expressions": (ours.expressions, theirs.expressions),
+        "stage path": (
+            _unqualified(ours.stage_path, database),
+            _unqualified(theirs.stage_path, database),
+        ),
+        "PATTERN": (ours.pattern, theirs.pattern),
+    }
+    for what, (terraform, sql_value) in pairs.items():
+        if terraform != sql_value:
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    where,
+                    f"{name}: {what} differs: Terraform {terraform!r}, SQL {sql_value!r}",
+                )
+            )
+    return problems
+
+
+def _setting(statement: str, name: str) -> str | None:
+    match = re.search(rf"\b{name}\s*=\s*('[^']*'|\([^)]*\)|[\w.$-]+)", statement, re.IGNORECASE)
+    return match.group(1).strip("'").lower() if match else None
+
+
+def _compare_settings(
+    model: TerraformSnowflake, by_kind: dict[str, dict[str, SqlObject]], problems: list[Problem]
+) -> None:
+    def differ(obj: SqlObject | None, what: str, terraform: Any, sql: Any) -> None:
+        if obj is not None and str(terraform).lower() != str(sql).lower():
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    str(obj.path),
+                    f"{obj.name}: {what} is {terraform!r} in Terraform, {sql!r} in the SQL",
+                )
+            )
+
+    warehouse = by_kind.get("warehouse", {}).get(model.warehouse["name"])
+    if warehouse is not None:
+        differ(
+            warehouse,
+            "warehouse_size",
+            model.warehouse["warehouse_size"],
+            _setting(warehouse.statement, "warehouse_size"),
+        )
+        differ(
+            warehouse,
+            "auto_suspend",
+            model.warehouse["auto_suspend"],
+            _setting(warehouse.statement, "auto_suspend"),
+        )
+        differ(
+            warehouse,
+            "auto_resume",
+            model.warehouse["auto_resume"],
+            _setting(warehouse.statement, "auto_resume"),
+        )
+        differ(
+            warehouse,
+            "initially_suspended",
+            model.warehouse["initially_suspended"],
+            _setting(warehouse.statement, "initially_suspended"),
+        )
+    file_format = by_kind.get("file format", {}).get(model.file_format["name"])
+    if file_format is not None:
+        differ(file_format, "type", "parquet", _setting(file_format.statement, "type"))
+        differ(
+            file_format,
+            "use_logical_type",
+            model.file_format["use_logical_type"],
+            _setting(file_format.statement, "use_logical_type"),
+        )
+    stage = by_kind.get("stage", {}).get(model.stage["name"])
+    if stage is not None:
+        differ(
+            stage,
+            "storage_integration",
+            model.stage["storage_integration"],
+            _setting(stage.statement, "storage_integration"),
+        )
+        sql_url = _setting(stage.statement, "url") or ""
+        differ(
+            stage,
+            "url",
+            _placeholders(str(model.stage["url"])),
+            _placeholders(re.sub(r"<%\s*\w+\s*%>", "<>", sql_url)),
+        )
+        sql_format = (_setting(stage.statement, "file_format") or "").upper()
+        terraform_format = str(model.stage["file_format"] or "").replace('"', "")
+        if sql_format and not terraform_format.endswith(sql_format):
+            differ(stage, "file_format", terraform_format, sql_format)
+    integration = by_kind.get("storage integration", {}).get(model.integration["name"])
+    if integration is not None:
+        differ(
+            integration,
+            "storage_provider",
+            model.integration["storage_provider"],
+            _setting(integration.statement, "storage_provider"),
+        )
+        differ(
+            integration,
+            "enabled",
+            model.integration["enabled"],
+            _setting(integration.statement, "enabled"),
+        )
+        sql_locations = re.sub(
+            r"<%\s*\w+\s*%>",
+            "<>",
+            _setting(integration.statement, "storage_allowed_locations") or "",
+        )
+        terraform_locations = [
+            _placeholders(str(u)) for u in model.integration["storage_allowed_locations"] or []
+        ]
+        sql_list = [
+            _placeholders(u.strip().strip("'"))
+            for u in sql_locations.strip("()").split(",")
+            if u.strip()
+        ]
+        differ(integration, "storage_allowed_locations", terraform_locations, sql_list)
+
+
+def normalize_sql(text: str) -> str:
+    return normalize(text)

@@ -1,0 +1,150 @@
+"""The names docs/data-contract.md fixes, read from the document itself so that a change
+there (the place the contract says to change first) is checked against Terraform at once.
+
+Read from section 1 (lake layout: raw and curated roots), section 3 (curated tables and
+their columns) and section 6 (names shared by the code, the SQL and Terraform).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TICKED = re.compile(r"`([^`]+)`")
+
+
+@dataclass
+class Contract:
+    raw_root: str = ""
+    curated_root: str = ""
+    handler: str = ""
+    runtime: str = ""
+    lambda_package: str = ""
+    environment: list[str] = field(default_factory=list)
+    environment_values: dict[str, str] = field(default_factory=dict)
+    glue_script: str = ""
+    glue_library: str = ""
+    job_arguments: dict[str, str | None] = field(default_factory=dict)
+    transformation_ctx: str = ""
+    tables: list[str] = field(default_factory=list)
+    columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    snowflake: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def raw_prefix(self) -> str:
+        """``playlist_snapshots`` from ``s3://<raw-bucket>/playlist_snapshots/``."""
+        return _key_prefix(self.raw_root)
+
+    @property
+    def curated_prefix(self) -> str:
+        return _key_prefix(self.curated_root)
+
+
+def _key_prefix(uri: str) -> str:
+    match = re.match(r"s3://[^/]+/(.+?)/?$", uri)
+    return match.group(1) if match else ""
+
+
+def _sections(text: str) -> dict[str, str]:
+    """``## N. Title`` sections by number."""
+    parts = re.split(r"^## (\d+)\.", text, flags=re.MULTILINE)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def _rows(section: str) -> list[list[str]]:
+    rows = []
+    for line in section.splitlines():
+        line = line.strip()
+        if not line.startswith("|") or re.fullmatch(r"\|[\s|:-]+\|", line):
+            continue
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def _row(rows: list[list[str]], first_cell: str) -> str:
+    """The second cell of the row whose first cell (backticks removed) is ``first_cell``."""
+    for cells in rows:
+        if len(cells) >= 2 and cells[0].replace("`", "").strip() == first_cell:
+            return cells[1]
+    raise ValueError(f"docs/data-contract.md has no row {first_cell!r}")
+
+
+def _without_parentheses(cell: str) -> str:
+    return re.sub(r"\([^)]*\)", "", cell)
+
+
+def load_contract(path: Path) -> Contract:
+    text = path.read_text(encoding="utf-8")
+    sections = _sections(text)
+    contract = Contract()
+
+    layout = _rows(sections.get("1", ""))
+    contract.raw_root = TICKED.findall(_row(layout, "raw root"))[0]
+    contract.curated_root = TICKED.findall(_row(layout, "curated root"))[0]
+
+    names = _rows(sections.get("6", ""))
+    handler_cell = _row(names, "handler")
+    contract.handler = TICKED.findall(handler_cell)[0]
+    runtime = re.search(r"runtime `([^`]+)`", handler_cell)
+    contract.runtime = runtime.group(1) if runtime else ""
+    contract.lambda_package = TICKED.findall(_row(names, "package"))[0]
+    environment = _row(names, "environment")
+    contract.environment = [
+        name
+        for name in TICKED.findall(_without_parentheses(environment))
+        if re.fullmatch(r"[A-Z][A-Z0-9_]+", name)
+    ]
+    contract.environment_values = dict(
+        re.findall(r"`([A-Z][A-Z0-9_]+)` \(`([^`]+)`\)", environment)
+    )
+    contract.glue_script = TICKED.findall(_row(names, "script"))[0]
+    contract.glue_library = TICKED.findall(_row(names, "library"))[0]
+    for token in TICKED.findall(_row(names, "job arguments")):
+        name, _, value = token.partition(" ")
+        contract.job_arguments[name] = value or None
+    contract.transformation_ctx = TICKED.findall(_row(names, "bookmark transformation_ctx"))[0]
+    contract.tables = TICKED.findall(
+        _row(names, "tables (curated prefixes, Glue catalog tables, crawler targets)")
+    )
+    for what in (
+        "database",
+        "warehouse",
+        "storage integration",
+        "landing tables",
+        "pipes",
+        "streams",
+        "tasks",
+        "serving tables",
+    ):
+        contract.snowflake[what] = TICKED.findall(_row(names, what))[0]
+    contract.snowflake["schemas"] = ",".join(TICKED.findall(_row(names, "schemas")))
+    stage, file_format = TICKED.findall(_row(names, "stage, file format"))[:2]
+    contract.snowflake["stage"] = stage
+    contract.snowflake["file format"] = file_format
+
+    contract.columns = _columns(sections.get("3", ""))
+    return contract
+
+
+def _columns(section: str) -> dict[str, list[tuple[str, str]]]:
+    """Columns of every ``### `table` `` of section 3, in order, with their types. Rows
+    that list several columns without a type (lineage and partition) take the types the
+    same columns have where they were first declared."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    known_types: dict[str, str] = {}
+    parts = re.split(r"^### `([a-z_]+)`.*$", section, flags=re.MULTILINE)
+    for i in range(1, len(parts) - 1, 2):
+        table, body = parts[i], parts[i + 1]
+        columns: list[tuple[str, str]] = []
+        for cells in _rows(body):
+            if len(cells) < 2 or cells[0] == "column":
+                continue
+            names = TICKED.findall(cells[0])
+            column_type = cells[1].strip()
+            for name in names:
+                resolved = column_type or known_types.get(name, "")
+                known_types.setdefault(name, resolved)
+                columns.append((name, resolved))
+        tables[table] = columns
+    return tables
