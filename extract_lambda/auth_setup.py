@@ -160,8 +160,9 @@ def obtain_refresh_token(
         raise AuthSetupError("the redirect's state does not match (another browser tab?)")
     if not result.code:
         raise AuthSetupError("the redirect carried no code")
-    token_info = oauth.get_access_token(result.code, as_dict=True, check_cache=False)
-    refresh_token = (token_info or {}).get("refresh_token")
+    # as_dict=False (the dict form is deprecated): the full token info lands in the cache.
+    oauth.get_access_token(result.code, as_dict=False, check_cache=False)
+    refresh_token = (oauth.cache_handler.get_cached_token() or {}).get("refresh_token")
     if not refresh_token:
         raise AuthSetupError("the token endpoint returned no refresh token")
     return refresh_token
