@@ -1,0 +1,576 @@
+"""The checker fails when it should: small broken configurations in tmp_path, each with
+one defect, and the problem the checker must report for it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tools.tf_check import check_examples, checks, consistency, properties
+from tools.tf_check.consistency import Repo
+from tools.tf_check.contract import load_contract
+from tools.tf_check.hcl import Problem, Tree
+
+
+def _messages(problems: list[Problem], check: str | None = None) -> list[str]:
+    return [p.message for p in problems if check is None or p.check == check]
+
+
+def test_undeclared_variable_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": 'locals {\n  name = var.missing\n}\noutput "o" {\n  value = local.name\n  description = "d"\n}\n'
+        }
+    )
+    assert "var.missing is not declared in terraform/" in _messages(
+        checks.check_references(tree), "reference"
+    )
+
+
+def test_undeclared_local_resource_and_data_source_are_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            output "a" {
+              value       = local.nothing
+              description = "d"
+            }
+            output "b" {
+              value       = aws_s3_bucket.ghost.arn
+              description = "d"
+            }
+            output "c" {
+              value       = data.aws_region.nowhere.region
+              description = "d"
+            }
+            """
+        }
+    )
+    messages = _messages(checks.check_references(tree), "reference")
+    assert "local.nothing is not declared in terraform/" in messages
+    assert "aws_s3_bucket.ghost is not declared" in messages
+    assert "data.aws_region.nowhere is not declared" in messages
+
+
+def test_references_inside_strings_and_nested_blocks_are_found(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            data "aws_iam_policy_document" "p" {
+              statement {
+                actions   = ["s3:GetObject"]
+                resources = ["${var.bucket_arn}/prefix/*"]
+              }
+            }
+            """
+        }
+    )
+    assert "var.bucket_arn is not declared in terraform/" in _messages(
+        checks.check_references(tree)
+    )
+
+
+def test_literal_text_that_looks_like_a_reference_is_not_one(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            locals {
+              note = "var.not_a_reference and aws_s3_bucket.neither"
+            }
+            output "o" {
+              value       = local.note
+              description = "d"
+            }
+            """
+        }
+    )
+    assert checks.check_references(tree) == []
+
+
+def test_untyped_and_undescribed_variables_are_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "variables.tf": """
+            variable "untyped" {
+              description = "has no type"
+            }
+            variable "undescribed" {
+              type = string
+            }
+            """,
+            "main.tf": """
+            output "o" {
+              value       = [var.untyped, var.undescribed]
+              description = "d"
+            }
+            """,
+        }
+    )
+    messages = _messages(checks.check_variables(tree), "variable")
+    assert "variable 'untyped' has no type" in messages
+    assert "variable 'undescribed' has no description" in messages
+
+
+def test_undescribed_output_is_reported(write_config) -> None:
+    tree = write_config({"outputs.tf": 'output "bare" {\n  value = 1\n}\n'})
+    assert "output 'bare' has no description" in _messages(checks.check_outputs(tree))
+
+
+def test_unknown_module_output_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            module "child" {
+              source = "./modules/child"
+            }
+            output "o" {
+              value       = module.child.not_an_output
+              description = "d"
+            }
+            """,
+            "modules/child/outputs.tf": """
+            output "real" {
+              value       = 1
+              description = "the only output"
+            }
+            """,
+        }
+    )
+    messages = _messages(checks.check_references(tree), "reference")
+    assert "module.child has no output 'not_an_output' (outputs: real)" in messages
+
+
+def test_module_arguments_must_be_the_childs_variables(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            module "child" {
+              source  = "./modules/child"
+              unknown = 1
+            }
+            """,
+            "modules/child/variables.tf": """
+            variable "required" {
+              type        = string
+              description = "no default"
+            }
+            """,
+            "modules/child/main.tf": """
+            output "o" {
+              value       = var.required
+              description = "d"
+            }
+            """,
+        }
+    )
+    messages = _messages(checks.check_module_calls(tree), "module")
+    assert "argument 'unknown' is not a variable of child/" in messages
+    assert "required variable 'required' of child/ is not passed" in messages
+
+
+def test_unused_variable_is_reported(write_config) -> None:
+    tree = write_config(
+        {"variables.tf": 'variable "orphan" {\n  type = string\n  description = "d"\n}\n'}
+    )
+    assert "variable 'orphan' is never used" in _messages(checks.check_unused(tree))
+
+
+def test_missing_standard_file_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": 'module "child" {\n  source = "./modules/child"\n}\n',
+            "modules/child/main.tf": "",
+            "modules/child/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
+        },
+        standard_files=False,
+    )
+    missing = {(Path(p.where).name, p.message) for p in checks.check_layout(tree)}
+    assert ("child", "missing outputs.tf") in missing
+    assert ("child", "missing variables.tf") in missing
+
+
+def test_unpinned_or_wrong_major_providers_are_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "versions.tf": """
+            terraform {
+              required_version = "~> 1.9"
+              required_providers {
+                aws = {
+                  source  = "hashicorp/aws"
+                  version = "~> 5.0"
+                }
+              }
+            }
+            """,
+            "main.tf": 'module "child" {\n  source = "./modules/child"\n}\n',
+            "modules/child/versions.tf": """
+            terraform {
+              required_version = ">= 1.6"
+              required_providers {
+                aws = {
+                  source  = "hashicorp/aws"
+                  version = "~> 6.0"
+                }
+              }
+            }
+            """,
+            "modules/child/main.tf": 'resource "random_id" "this" {\n  byte_length = 4\n}\n',
+        }
+    )
+    messages = _messages(checks.check_versions(tree), "versions")
+    assert "aws is pinned to '~> 5.0', not the 6.x major" in messages
+    assert "module sets aws to '~> 6.0'; modules set floors (>=)" in messages
+    assert "provider 'random' is used but not in required_providers" in messages
+
+
+def test_checkov_skip_without_reason_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_sqs_queue" "this" {
+              #checkov:skip=CKV_AWS_27
+              name = "q"
+            }
+            """
+        }
+    )
+    assert "skip of CKV_AWS_27 needs a reason (#checkov:skip=CKV_AWS_27:<why>)" in _messages(
+        checks.check_skips(tree)
+    )
+
+
+def test_style_rules_are_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_sqs_queue" "queue" {
+              name     = "q"
+              for_each = toset(["a"])
+              tags     = {}
+              delay_seconds = 0
+            }
+            """
+        }
+    )
+    messages = _messages(checks.check_style(tree), "style")
+    assert "the only aws_sqs_queue of the module should be named 'this'" in messages
+    assert "for_each must be the first argument" in messages
+    assert "tags must be the last argument (followed by delay_seconds)" in messages
+
+
+def test_secret_values_are_rejected(write_config, tmp_path: Path) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_secretsmanager_secret_version" "this" {
+              secret_id     = "x"
+              secret_string = var.client_secret
+            }
+            """,
+            "variables.tf": 'variable "client_secret" {\n  type = string\n  description = "d"\n}\n',
+        }
+    )
+    example = tmp_path / "terraform.tfvars.example"
+    example.write_text('client_secret = "abc"\nnot_a_variable = 1\n', encoding="utf-8")
+    problems = checks.check_no_secrets(tree, [(example, tmp_path / "terraform")])
+    messages = _messages(problems)
+    assert any("set out of band" in m for m in messages)
+    assert any("secret_string/secret_binary" in m for m in messages)
+    assert "variable 'client_secret' looks like it carries a secret" in messages
+    assert "'client_secret' looks like a secret; secrets never go in tfvars" in messages
+    assert "'not_a_variable' is not a variable of the root module it is for" in messages
+
+
+def test_backend_example_must_lock_and_encrypt(tmp_path: Path) -> None:
+    example = tmp_path / "terraform" / "environments" / "example"
+    example.mkdir(parents=True)
+    (example / "terraform.tfvars.example").write_text("", encoding="utf-8")
+    (example / "snowflake.tfvars.example").write_text("", encoding="utf-8")
+    (example / "backend.tf.example").write_text(
+        'terraform {\n  backend "s3" {\n    bucket = "b"\n  }\n}\n', encoding="utf-8"
+    )
+    assert _messages(check_examples(tmp_path)) == [
+        "the S3 backend should set encrypt = true and use_lockfile = true"
+    ]
+
+
+def test_unprotected_bucket_is_reported(write_config) -> None:
+    tree = write_config({"main.tf": 'resource "aws_s3_bucket" "raw" {\n  bucket = "b"\n}\n'})
+    messages = _messages(properties.check_buckets(tree), "s3")
+    assert "no aws_s3_bucket_public_access_block" in messages
+    assert "no default encryption" in messages
+    assert "no bucket policy built from an aws_iam_policy_document" in messages
+    assert "no lifecycle rule aborting incomplete multipart uploads" in messages
+    assert "raw bucket is not versioned" in _messages(properties.check_raw_bucket(tree))
+
+
+def test_bucket_policy_without_tls_deny_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_s3_bucket" "this" {
+              bucket = "b"
+            }
+            data "aws_iam_policy_document" "this" {
+              statement {
+                actions   = ["s3:GetObject"]
+                resources = ["${aws_s3_bucket.this.arn}/*"]
+              }
+            }
+            resource "aws_s3_bucket_policy" "this" {
+              bucket = aws_s3_bucket.this.id
+              policy = data.aws_iam_policy_document.this.json
+            }
+            """
+        }
+    )
+    messages = _messages(properties.check_buckets(tree), "s3")
+    assert "no statement denying non-TLS requests to aws_s3_bucket.this and its objects" in messages
+
+
+def test_weak_glue_job_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_glue_job" "this" {
+              name              = "j"
+              role_arn          = "arn"
+              glue_version      = "4.0"
+              worker_type       = "G.1X"
+              number_of_workers = 2
+              default_arguments = {
+                "--job-bookmark-option" = "job-bookmark-disable"
+              }
+              execution_property {
+                max_concurrent_runs = 2
+              }
+              command {
+                script_location = "s3://b/k"
+              }
+            }
+            resource "aws_glue_trigger" "this" {
+              name = "t"
+              type = "CONDITIONAL"
+              actions {
+                crawler_name = "c"
+              }
+              predicate {
+                conditions {
+                  job_name = aws_glue_job.this.name
+                  state    = "SUCCEEDED"
+                }
+              }
+            }
+            """
+        }
+    )
+    messages = _messages(properties.check_glue(tree), "glue")
+    assert 'glue_version is not "5.0"' in messages
+    assert "--job-bookmark-option is not job-bookmark-enable" in messages
+    assert "execution_property max_concurrent_runs is not 1" in messages
+    assert "no security_configuration" in messages
+    assert "worker_type is not set from a variable" in messages
+    assert "no workflow trigger starts the job" in messages
+    assert any("trigger outside a workflow" in m for m in messages)
+
+
+def test_lambda_without_safety_nets_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_lambda_function" "this" {
+              function_name = "f"
+              role          = "arn:aws:iam::1:role/r"
+              handler       = "h.h"
+              runtime       = "python3.11"
+              filename      = "f.zip"
+            }
+            """
+        }
+    )
+    messages = _messages(properties.check_lambda(tree), "lambda")
+    assert "no reserved_concurrent_executions" in messages
+    assert "tracing_config mode is not Active" in messages
+    assert "no dead_letter_config and no on_failure destination" in messages
+    assert (
+        "source_code_hash must be filebase64sha256(<filename>) so a new zip redeploys" in messages
+    )
+
+
+def test_over_broad_lambda_role_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            resource "aws_iam_role" "this" {
+              name               = "r"
+              assume_role_policy = "{}"
+            }
+            data "aws_iam_policy_document" "this" {
+              statement {
+                actions   = ["s3:*"]
+                resources = ["arn:aws:s3:::bucket/*"]
+              }
+            }
+            resource "aws_iam_role_policy" "this" {
+              role   = aws_iam_role.this.id
+              policy = data.aws_iam_policy_document.this.json
+            }
+            resource "aws_lambda_function" "this" {
+              function_name = "f"
+              role          = aws_iam_role.this.arn
+              filename      = "f.zip"
+            }
+            """
+        }
+    )
+    messages = _messages(properties.check_lambda(tree), "iam")
+    assert "the extract role may only s3:PutObject, not ['s3:*']" in messages
+    assert any("is not limited to the raw prefix" in m for m in messages)
+    assert "Allow of ['s3:*']" in _messages(properties.check_no_wildcard_permissions(tree))
+
+
+def test_second_bucket_notification_is_reported(write_config) -> None:
+    notification = 'resource "aws_s3_bucket_notification" "{name}" {{\n  bucket = var.curated_bucket_name\n}}\n'
+    tree = write_config({"main.tf": notification.format(name="a") + notification.format(name="b")})
+    assert _messages(properties.check_bucket_notifications(tree)) == [
+        "expected exactly one aws_s3_bucket_notification (the curated bucket's), found 2"
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Drift between Terraform and the contract, the code and the SQL
+# ---------------------------------------------------------------------------------------
+
+
+def _copy_repo_part(repo: Repo, tmp_path: Path, *parts: str) -> Repo:
+    for part in parts:
+        source = repo.root / part
+        target = tmp_path / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    return Repo(tmp_path)
+
+
+def test_contract_table_rename_is_reported(tree: Tree, repo: Repo, tmp_path: Path) -> None:
+    drifted = _copy_repo_part(repo, tmp_path, "docs/data-contract.md", "glue_jobs")
+    text = drifted.contract.read_text(encoding="utf-8").replace(
+        "`dim_album`, `dim_artist`", "`dim_albums`, `dim_artist`"
+    )
+    drifted.contract.write_text(text, encoding="utf-8")
+    contract = load_contract(drifted.contract)
+    messages = _messages(consistency.check_tables(tree, contract, drifted))
+    assert any("local.curated_tables" in m and "dim_albums" in m for m in messages)
+    assert any("glue_jobs TABLES" in m for m in messages)
+
+
+def test_contract_environment_change_is_reported(tree: Tree, repo: Repo, tmp_path: Path) -> None:
+    drifted = _copy_repo_part(repo, tmp_path, "docs/data-contract.md", "extract_lambda")
+    text = drifted.contract.read_text(encoding="utf-8").replace(
+        "`MAX_CONCURRENCY` |", "`MAX_CONCURRENCY`, `EXTRA_SETTING` |"
+    )
+    drifted.contract.write_text(text, encoding="utf-8")
+    messages = _messages(consistency.check_lambda(tree, load_contract(drifted.contract), drifted))
+    assert "environment lacks EXTRA_SETTING (data contract section 6)" in messages
+
+
+def test_lambda_code_not_reading_a_variable_is_reported(
+    tree: Tree, repo: Repo, contract, tmp_path: Path
+) -> None:
+    drifted = _copy_repo_part(repo, tmp_path, "extract_lambda")
+    for path in (tmp_path / "extract_lambda").glob("*.py"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('"MAX_CONCURRENCY"', '"MAX_WORKERS"'),
+            encoding="utf-8",
+        )
+    messages = _messages(consistency.check_lambda(tree, contract, drifted), "code")
+    assert "Terraform sets MAX_CONCURRENCY but no extract_lambda/*.py reads it" in messages
+
+
+def _drifted_sql(repo: Repo, tmp_path: Path, replacements: dict[str, tuple[str, str]]) -> Repo:
+    drifted = _copy_repo_part(repo, tmp_path, "snowflake_sql")
+    for name, (old, new) in replacements.items():
+        path = tmp_path / "snowflake_sql" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is no longer in snowflake_sql/{name}; update this test"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return drifted
+
+
+@pytest.fixture
+def sql_present(repo: Repo) -> None:
+    if not any(repo.snowflake_sql.glob("*.sql")):
+        pytest.skip("snowflake_sql/ has no .sql files yet")
+
+
+def test_sql_pipe_rename_is_reported(tree: Tree, repo: Repo, tmp_path: Path, sql_present) -> None:
+    drifted = _drifted_sql(
+        repo, tmp_path, {"04_pipes.sql": ("landing.dim_track_pipe", "landing.dim_track_loader")}
+    )
+    problems, skipped = consistency.check_snowflake_sql(tree, drifted)
+    messages = _messages(problems)
+    assert skipped is None
+    assert (
+        "Terraform creates pipe SPOTIFY_LAKEHOUSE.LANDING.DIM_TRACK_PIPE, snowflake_sql/ does not"
+        in messages
+    )
+    assert (
+        "snowflake_sql/ creates pipe SPOTIFY_LAKEHOUSE.LANDING.DIM_TRACK_LOADER, Terraform does not"
+        in messages
+    )
+
+
+def test_sql_landing_column_type_change_is_reported(
+    tree: Tree, repo: Repo, tmp_path: Path, sql_present
+) -> None:
+    drifted = _drifted_sql(
+        repo,
+        tmp_path,
+        {"03_landing_tables.sql": ("    artist_name varchar,", "    artist_name varchar(200),")},
+    )
+    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
+    assert any("LANDING.DIM_ARTIST: Terraform columns" in m for m in _messages(problems))
+
+
+def test_sql_copy_expression_change_is_reported(
+    tree: Tree, repo: Repo, tmp_path: Path, sql_present
+) -> None:
+    drifted = _drifted_sql(
+        repo, tmp_path, {"04_pipes.sql": ("$1:playlist_id::varchar", "$1:playlistid::varchar")}
+    )
+    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
+    assert any(
+        "FACT_PLAYLIST_ITEM_PIPE: SELECT expressions differ" in m for m in _messages(problems)
+    )
+
+
+def test_sql_file_format_option_change_is_reported(
+    tree: Tree, repo: Repo, tmp_path: Path, sql_present
+) -> None:
+    drifted = _drifted_sql(
+        repo,
+        tmp_path,
+        {
+            "02_storage_integration_stage.sql": (
+                "use_logical_type = true",
+                "use_logical_type = false",
+            )
+        },
+    )
+    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
+    assert any(
+        "use_logical_type is 'true' in Terraform, 'false' in the SQL" in m
+        for m in _messages(problems)
+    )
+
+
+def test_empty_snowflake_sql_skips_with_a_reason(tree: Tree, tmp_path: Path) -> None:
+    (tmp_path / "snowflake_sql").mkdir()
+    problems, skipped = consistency.check_snowflake_sql(tree, Repo(tmp_path))
+    assert problems == []
+    assert skipped is not None and "has no .sql files yet" in skipped

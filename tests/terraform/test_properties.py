@@ -1,0 +1,68 @@
+"""The properties the issue asks of the deployment, asserted on the real configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.tf_check import properties
+from tools.tf_check.hcl import Scope, Tree, evaluate, expression_text, literal_string, nested_blocks
+
+
+def _report(problems) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize("check", properties.ALL, ids=lambda c: c.__name__)
+def test_property_holds(tree: Tree, check) -> None:
+    problems = check(tree)
+    assert problems == [], _report(problems)
+
+
+def test_five_buckets_all_protected(tree: Tree) -> None:
+    buckets = {b.labels[1] for _m, b in tree.all_resources("aws_s3_bucket")}
+    assert buckets == {"raw", "curated", "athena_results", "glue_assets", "access_logs"}
+    for companion in (
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_lifecycle_configuration",
+    ):
+        assert {b.labels[1] for _m, b in tree.all_resources(companion)} == buckets, companion
+
+
+def test_glue_job_settings(tree: Tree) -> None:
+    ((module, job),) = tree.all_resources("aws_glue_job")
+    assert literal_string(job.body["glue_version"]) == "5.0"
+    assert nested_blocks(job.body, "execution_property")[0]["max_concurrent_runs"] == 1
+    arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+    assert arguments["--job-bookmark-option"] == "job-bookmark-enable"
+    assert arguments["--extra-py-files"].endswith("/glue/libs/glue_jobs.zip")
+    assert expression_text(job.body["execution_class"]) == "var.execution_class"
+
+
+def test_flex_is_the_default_execution_class(tree: Tree) -> None:
+    root = next(m for m in tree.roots if m.path == tree.base)
+    assert literal_string(root.variables["glue_execution_class"].body["default"]) == "FLEX"
+
+
+def test_lambda_settings(tree: Tree) -> None:
+    ((module, function),) = tree.all_resources("aws_lambda_function")
+    body = function.body
+    assert expression_text(body["reserved_concurrent_executions"]) == "var.reserved_concurrency"
+    assert literal_string(nested_blocks(body, "tracing_config")[0]["mode"]) == "Active"
+    assert (
+        expression_text(nested_blocks(body, "dead_letter_config")[0]["target_arn"])
+        == "aws_sqs_queue.this.arn"
+    )
+    assert expression_text(body["source_code_hash"]) == "filebase64sha256(var.package_path)"
+    package = evaluate(body["filename"], Scope(tree, module))
+    assert package.endswith("/dist/extract_lambda.zip")
+
+
+def test_schedules_default_to_weekly_extract_then_glue(tree: Tree) -> None:
+    root = next(m for m in tree.roots if m.path == tree.base)
+    extract = literal_string(root.variables["extract_schedule_expression"].body["default"])
+    glue = literal_string(root.variables["glue_schedule_expression"].body["default"])
+    assert extract == "cron(0 6 ? * MON *)"
+    assert glue == "cron(0 9 ? * MON *)"
