@@ -545,7 +545,7 @@ def test_sql_copy_expression_change_is_reported(
     )
     problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
     assert any(
-        "FACT_PLAYLIST_ITEM_PIPE: SELECT expressions differ" in m for m in _messages(problems)
+        "FACT_PLAYLIST_ITEM_PIPE: SELECT expressions mismatch" in m for m in _messages(problems)
     )
 
 

@@ -779,7 +779,7 @@ def _compare_pipes(name: str, statement: Any, sql: SqlObject, database: str) -> 
                 Problem(
                     "snowflake-sql",
                     where,
-                    f"{name}: {what} differs: Terraform {terraform!r}, SQL {sql_value!r}",
+                    f"{name}: {what} mismatch: Terraform {terraform!r}, SQL {sql_value!r}",
                 )
             )
     return problems
