@@ -2,7 +2,8 @@
 -- storage integration (an IAM role Snowflake assumes); no access key appears anywhere.
 -- Template variables (Snowflake CLI: snow sql -f 02_storage_integration_stage.sql
 --   -D curated_bucket=<bucket> -D snowflake_role_arn=<arn>):
---   curated_bucket      the curated bucket (data contract, section 1: s3://<curated-bucket>/curated/)
+--   curated_bucket      the curated bucket (data contract, section 1:
+--                       s3://<curated-bucket>/curated/)
 --   snowflake_role_arn  the IAM role the integration assumes (Terraform output)
 -- After creating the integration, `desc integration spotify_curated_s3` gives the
 -- STORAGE_AWS_IAM_USER_ARN and STORAGE_AWS_EXTERNAL_ID that the role's trust policy needs.
@@ -11,12 +12,12 @@
 use database spotify_lakehouse;
 
 create storage integration if not exists spotify_curated_s3
-    type = external_stage
-    storage_provider = 'S3'
-    enabled = true
-    storage_aws_role_arn = '<% snowflake_role_arn %>'
-    storage_allowed_locations = ('s3://<% curated_bucket %>/curated/')
-    comment = 'Read-only access to the curated star schema';
+type = external_stage
+storage_provider = 'S3'
+enabled = true
+storage_aws_role_arn = '<% snowflake_role_arn %>'
+storage_allowed_locations = ('s3://<% curated_bucket %>/curated/')
+comment = 'Read-only access to the curated star schema';
 
 -- Spark writes snappy Parquet; USE_LOGICAL_TYPE reads its DATE and TIMESTAMP columns as
 -- dates and timestamps rather than as raw integers.

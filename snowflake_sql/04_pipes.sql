@@ -52,9 +52,9 @@ from (
         $1:is_local::boolean,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/fact_playlist_item/
 )
 pattern = '.*[.]parquet';
@@ -96,9 +96,9 @@ from (
         $1:linked_from_track_id::varchar,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/dim_track/
 )
 pattern = '.*[.]parquet';
@@ -136,9 +136,9 @@ from (
         $1:total_tracks::integer,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/dim_album/
 )
 pattern = '.*[.]parquet';
@@ -164,9 +164,9 @@ from (
         $1:artist_uri::varchar,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/dim_artist/
 )
 pattern = '.*[.]parquet';
@@ -208,9 +208,9 @@ from (
         $1:api_shape::varchar,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/dim_playlist/
 )
 pattern = '.*[.]parquet';
@@ -236,9 +236,9 @@ from (
         $1:artist_position::integer,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/bridge_track_artist/
 )
 pattern = '.*[.]parquet';
@@ -264,9 +264,9 @@ from (
         $1:artist_position::integer,
         $1:extracted_at::timestamp_tz,
         $1:source_file::varchar,
-        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)),
-        metadata$filename,
-        metadata$start_scan_time
+        to_date(substr(split_part(metadata$filename, 'snapshot_date=', 2), 1, 10)) as snapshot_date,
+        metadata$filename as source_file_name,
+        metadata$start_scan_time as loaded_at
     from @landing.curated_stage/bridge_album_artist/
 )
 pattern = '.*[.]parquet';

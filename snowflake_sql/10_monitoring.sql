@@ -88,10 +88,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.fact_playlist_item',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.fact_playlist_item',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -106,10 +107,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.dim_track',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.dim_track',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -124,10 +126,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.dim_album',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.dim_album',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -142,10 +145,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.dim_artist',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.dim_artist',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -160,10 +164,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.dim_playlist',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.dim_playlist',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -178,10 +183,11 @@ copy_history as (
         first_error_message,
         first_error_column_name,
         last_load_time
-    from table(information_schema.copy_history(
-        table_name => 'landing.bridge_track_artist',
-        start_time => dateadd(hour, -24, current_timestamp())
-    ))
+    from
+        table(information_schema.copy_history(
+            table_name => 'landing.bridge_track_artist',
+            start_time => dateadd(hour, -24, current_timestamp())
+        ))
 
     union all
 
@@ -235,10 +241,11 @@ task_history as (
         error_message,
         scheduled_time,
         completed_time
-    from table(information_schema.task_history(
-        scheduled_time_range_start => dateadd(hour, -24, current_timestamp()),
-        result_limit => 1000
-    ))
+    from
+        table(information_schema.task_history(
+            scheduled_time_range_start => dateadd(hour, -24, current_timestamp()),
+            result_limit => 1000
+        ))
     where
         database_name = 'SPOTIFY_LAKEHOUSE'
         and schema_name = 'CORE'
@@ -265,74 +272,162 @@ order by state = 'SUCCEEDED' asc, scheduled_at desc;
 -- 4. Freshness: LANDING against CORE, per table.
 with
 
-freshness as (
+landing_latest as (
 
     select
         'fact_playlist_item' as table_name,
-        (select max(snapshot_date) from landing.fact_playlist_item) as landing_snapshot_date,
-        (select max(snapshot_date) from core.fact_playlist_item) as core_snapshot_date,
-        (select max(loaded_at) from landing.fact_playlist_item) as landing_loaded_at,
-        (select max(loaded_at) from core.fact_playlist_item) as core_loaded_at,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.fact_playlist_item
+
+    union all
+
+    select
+        'dim_track' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.dim_track
+
+    union all
+
+    select
+        'dim_album' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.dim_album
+
+    union all
+
+    select
+        'dim_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.dim_artist
+
+    union all
+
+    select
+        'dim_playlist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.dim_playlist
+
+    union all
+
+    select
+        'bridge_track_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.bridge_track_artist
+
+    union all
+
+    select
+        'bridge_album_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from landing.bridge_album_artist
+
+),
+
+core_latest as (
+
+    select
+        'fact_playlist_item' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.fact_playlist_item
+
+    union all
+
+    select
+        'dim_track' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.dim_track
+
+    union all
+
+    select
+        'dim_album' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.dim_album
+
+    union all
+
+    select
+        'dim_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.dim_artist
+
+    union all
+
+    select
+        'dim_playlist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.dim_playlist
+
+    union all
+
+    select
+        'bridge_track_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.bridge_track_artist
+
+    union all
+
+    select
+        'bridge_album_artist' as table_name,
+        max(snapshot_date) as snapshot_date,
+        max(loaded_at) as loaded_at
+    from core.bridge_album_artist
+
+),
+
+streams as (
+
+    select
+        'fact_playlist_item' as table_name,
         system$stream_has_data('landing.fact_playlist_item_stream') as has_unmerged_rows
 
     union all
 
     select
         'dim_track' as table_name,
-        (select max(snapshot_date) from landing.dim_track) as landing_snapshot_date,
-        (select max(snapshot_date) from core.dim_track) as core_snapshot_date,
-        (select max(loaded_at) from landing.dim_track) as landing_loaded_at,
-        (select max(loaded_at) from core.dim_track) as core_loaded_at,
         system$stream_has_data('landing.dim_track_stream') as has_unmerged_rows
 
     union all
 
     select
         'dim_album' as table_name,
-        (select max(snapshot_date) from landing.dim_album) as landing_snapshot_date,
-        (select max(snapshot_date) from core.dim_album) as core_snapshot_date,
-        (select max(loaded_at) from landing.dim_album) as landing_loaded_at,
-        (select max(loaded_at) from core.dim_album) as core_loaded_at,
         system$stream_has_data('landing.dim_album_stream') as has_unmerged_rows
 
     union all
 
     select
         'dim_artist' as table_name,
-        (select max(snapshot_date) from landing.dim_artist) as landing_snapshot_date,
-        (select max(snapshot_date) from core.dim_artist) as core_snapshot_date,
-        (select max(loaded_at) from landing.dim_artist) as landing_loaded_at,
-        (select max(loaded_at) from core.dim_artist) as core_loaded_at,
         system$stream_has_data('landing.dim_artist_stream') as has_unmerged_rows
 
     union all
 
     select
         'dim_playlist' as table_name,
-        (select max(snapshot_date) from landing.dim_playlist) as landing_snapshot_date,
-        (select max(snapshot_date) from core.dim_playlist) as core_snapshot_date,
-        (select max(loaded_at) from landing.dim_playlist) as landing_loaded_at,
-        (select max(loaded_at) from core.dim_playlist) as core_loaded_at,
         system$stream_has_data('landing.dim_playlist_stream') as has_unmerged_rows
 
     union all
 
     select
         'bridge_track_artist' as table_name,
-        (select max(snapshot_date) from landing.bridge_track_artist) as landing_snapshot_date,
-        (select max(snapshot_date) from core.bridge_track_artist) as core_snapshot_date,
-        (select max(loaded_at) from landing.bridge_track_artist) as landing_loaded_at,
-        (select max(loaded_at) from core.bridge_track_artist) as core_loaded_at,
         system$stream_has_data('landing.bridge_track_artist_stream') as has_unmerged_rows
 
     union all
 
     select
         'bridge_album_artist' as table_name,
-        (select max(snapshot_date) from landing.bridge_album_artist) as landing_snapshot_date,
-        (select max(snapshot_date) from core.bridge_album_artist) as core_snapshot_date,
-        (select max(loaded_at) from landing.bridge_album_artist) as landing_loaded_at,
-        (select max(loaded_at) from core.bridge_album_artist) as core_loaded_at,
         system$stream_has_data('landing.bridge_album_artist_stream') as has_unmerged_rows
 
 ),
@@ -340,13 +435,17 @@ freshness as (
 final as (
 
     select
-        table_name,
-        landing_snapshot_date,
-        core_snapshot_date,
-        landing_loaded_at,
-        core_loaded_at,
-        has_unmerged_rows
-    from freshness
+        landing_latest.table_name,
+        landing_latest.snapshot_date as landing_snapshot_date,
+        core_latest.snapshot_date as core_snapshot_date,
+        landing_latest.loaded_at as landing_loaded_at,
+        core_latest.loaded_at as core_loaded_at,
+        streams.has_unmerged_rows
+    from landing_latest
+    inner join core_latest
+        on landing_latest.table_name = core_latest.table_name
+    inner join streams
+        on landing_latest.table_name = streams.table_name
 
 )
 
