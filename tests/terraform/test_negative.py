@@ -574,3 +574,33 @@ def test_empty_snowflake_sql_skips_with_a_reason(tree: Tree, tmp_path: Path) -> 
     problems, skipped = consistency.check_snowflake_sql(tree, Repo(tmp_path))
     assert problems == []
     assert skipped is not None and "has no .sql files yet" in skipped
+
+
+def _glue_repo(repo: Repo, tmp_path: Path, script: str) -> Repo:
+    drifted = _copy_repo_part(repo, tmp_path, "glue_jobs")
+    (tmp_path / "glue_jobs" / "star_schema_job.py").write_text(script, encoding="utf-8")
+    (tmp_path / "glue_jobs" / "_ctx.py").write_text(
+        'CTX = "raw_playlist_snapshots"\n', encoding="utf-8"
+    )
+    return drifted
+
+
+def test_glue_script_arguments_are_compared_with_terraform(
+    tree: Tree, repo: Repo, contract, tmp_path: Path
+) -> None:
+    matching = _glue_repo(
+        repo,
+        tmp_path / "ok",
+        'import sys\nNAMES = ["JOB_NAME", "raw_path", "curated_path"]\n'
+        "args = getResolvedOptions(sys.argv, NAMES)\n",
+    )
+    assert _messages(consistency.check_glue(tree, contract, matching), "code") == []
+
+    drifted = _glue_repo(
+        repo,
+        tmp_path / "drift",
+        'import sys\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_root", "curated_path"])\n',
+    )
+    messages = _messages(consistency.check_glue(tree, contract, drifted), "code")
+    assert "does not resolve --raw_path, which Terraform passes" in messages
+    assert "resolves --raw_root, which Terraform does not pass" in messages

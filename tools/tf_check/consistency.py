@@ -320,15 +320,31 @@ def _resolved_options(text: str) -> set[str] | None:
         tree = ast.parse(text)
     except SyntaxError:
         return None
+    # The names may be a literal list or a module-level constant holding one.
+    constants: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            constants[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            constants[node.target.id] = node.value
     for node in ast.walk(tree):
         is_call = (
             isinstance(node, ast.Call)
             and getattr(node.func, "attr", getattr(node.func, "id", "")) == "getResolvedOptions"
         )
-        if is_call and len(node.args) >= 2 and isinstance(node.args[1], ast.List | ast.Tuple):
+        if not is_call or len(node.args) < 2:
+            continue
+        names = node.args[1]
+        if isinstance(names, ast.Name):
+            names = constants.get(names.id, names)
+        if isinstance(names, ast.List | ast.Tuple):
             return {
                 e.value
-                for e in node.args[1].elts
+                for e in names.elts
                 if isinstance(e, ast.Constant) and isinstance(e.value, str)
             }
     return None
