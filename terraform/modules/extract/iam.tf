@@ -112,19 +112,14 @@ data "aws_iam_policy_document" "scheduler" {
     resources = [aws_sqs_queue.this.arn]
   }
 
+  # The schedule's payload is encrypted with the lake key and Scheduler decrypts it with
+  # this role, as it encrypts what it sends to the (encrypted) dead-letter queue; no
+  # kms:ViaService condition, because Scheduler's own use of the role is not made
+  # through another service.
   statement {
-    sid       = "UseLakeKeyThroughItsServices"
+    sid       = "UseLakeKeyForSchedulePayloadAndDeadLetters"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values = [
-        "sqs.${local.region}.amazonaws.com",
-        "scheduler.${local.region}.amazonaws.com",
-      ]
-    }
   }
 }
 
