@@ -1,0 +1,101 @@
+"""The demo's command line: argument and credential checks offline, and the live path
+run against the fake Spotify API (SPOTIFY_API_URL / SPOTIFY_AUTH_URL pointing at it)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from tools.demo import __main__ as cli
+from tools.demo import report, runner
+from tools.fake_spotify import Catalogue, FakeSpotifyServer
+
+SECRET = "s3cr3t-value-that-must-never-show"
+
+
+def _main(capsys, argv, monkeypatch, env):
+    for name in list(runner.os.environ):
+        if name.startswith("SPOTIFY_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    status = cli.main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_live_without_playlist_ids_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    env = {"SPOTIFY_CLIENT_ID": "id", "SPOTIFY_CLIENT_SECRET": SECRET}
+    status, output = _main(capsys, ["--dir", str(tmp_path / "l"), "--live"], monkeypatch, env)
+    assert status == 2
+    assert 'make demo-live PLAYLISTS="' in output
+    assert not (tmp_path / "l").exists()  # nothing was created before the checks
+
+
+def test_live_without_credentials_names_them_and_shows_no_secret(tmp_path, capsys, monkeypatch):
+    env = {"SPOTIFY_CLIENT_SECRET": SECRET, "SPOTIFY_REFRESH_TOKEN": SECRET + "-refresh"}
+    argv = ["--dir", str(tmp_path / "l"), "--live", "3cEYpjA9oz9GiPac4AsH4n"]
+    status, output = _main(capsys, argv, monkeypatch, env)
+    assert status == 2
+    assert "SPOTIFY_CLIENT_ID" in output
+    assert SECRET not in output
+    assert not (tmp_path / "l").exists()
+
+
+def test_live_with_an_invalid_playlist_reference_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    env = {"SPOTIFY_CLIENT_ID": "id", "SPOTIFY_CLIENT_SECRET": SECRET}
+    argv = ["--dir", str(tmp_path / "l"), "--live", "not a playlist!"]
+    status, output = _main(capsys, argv, monkeypatch, env)
+    assert status == 2
+    assert "is not a playlist id" in output
+    assert SECRET not in output
+
+
+def test_a_foreign_directory_is_never_wiped(tmp_path, capsys, monkeypatch):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    status, output = _main(capsys, ["--dir", str(tmp_path)], monkeypatch, {})
+    assert status == 2
+    assert "was not created by the demo" in output
+    assert precious.read_text() == "keep me"
+
+
+def test_bad_sizes_are_usage_errors(tmp_path, capsys, monkeypatch):
+    status, output = _main(capsys, ["--dir", str(tmp_path / "l"), "--weeks", "0"], monkeypatch, {})
+    assert status == 2
+    assert "--weeks" in output
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_live_path_against_the_fake_api(spark, tmp_path):
+    catalogue = Catalogue(seed=5, playlists=2, weeks=1, editorial=0, not_owned=1)
+    with FakeSpotifyServer(catalogue, mode="development") as server:
+        environ = {**server.env(), "SPOTIFY_CLIENT_SECRET": server.client_secret}
+        ids = [*catalogue.user_playlist_ids, *catalogue.not_owned_ids]
+        out = io.StringIO()
+        # The same spelling as the Makefile's --live $(PLAYLISTS), as one argument.
+        result = runner.run_live(
+            tmp_path / "live", [" ".join(ids)], environ=environ, spark=spark, out=out
+        )
+    output = out.getvalue()
+    assert result.requested == 3
+    assert result.landed == 2
+    assert [(f["playlist_id"], f["reason"]) for f in result.failed] == [
+        (catalogue.not_owned_ids[0], "forbidden")
+    ]
+    landed = sorted((tmp_path / "live" / runner.RAW_DIR).rglob("*.json.gz"))
+    assert len(landed) == 2
+    assert result.table_rows["dim_playlist"] == 2
+    points = report.chart_points(result.report.read_text(encoding="utf-8"))
+    assert points["chart-top-artists"] > 0
+    assert points["chart-new-entries"] == 0  # one snapshot per playlist: nothing to compare
+    meta = json.loads((tmp_path / "live" / "demo.json").read_text())
+    assert meta["kind"] == "live"
+    assert meta["extraction"]["failed_by_reason"] == {"forbidden": 1}
+    for secret in (server.client_secret, server.refresh_token):
+        assert secret not in output
+        assert secret not in (tmp_path / "live" / "demo.log").read_text()
+        assert secret not in result.report.read_text(encoding="utf-8")

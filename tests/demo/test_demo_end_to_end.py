@@ -1,0 +1,274 @@
+"""The whole demo at a small size, checked against the raw files it landed.
+
+Every expectation is computed here from the fake's catalogue or from the raw documents
+(decoded with gzip and json, not with the job's code), never copied from the demo's
+own output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from datetime import timedelta
+from itertools import pairwise
+
+import duckdb
+import pytest
+
+from tests.demo.conftest import (
+    SMALL_LAST_WEEK,
+    SMALL_PLAYLISTS,
+    SMALL_SEED,
+    SMALL_WEEKS,
+    raw_documents,
+)
+from tools.demo import report
+from tools.fake_spotify import Catalogue
+from tools.query import connect
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+DEPTH = report.CHART_DEPTH
+
+
+def _catalogue() -> Catalogue:
+    first = SMALL_LAST_WEEK - timedelta(weeks=SMALL_WEEKS - 1)
+    return Catalogue(
+        seed=SMALL_SEED,
+        playlists=SMALL_PLAYLISTS,
+        weeks=SMALL_WEEKS,
+        editorial=1,
+        not_owned=1,
+        start_date=first,
+    )
+
+
+def _entries(document: dict) -> list[dict]:
+    playlist = document["playlist"]
+    container = playlist["items"] if document["api_shape"] == "items" else playlist["tracks"]
+    return container["items"]
+
+
+def _payload(entry: dict) -> dict | None:
+    return entry["item"] if entry.get("item") is not None else entry.get("track")
+
+
+def _fact_entries(document: dict) -> list[tuple[int, dict, dict]]:
+    """(position, entry, payload) of the entries the contract turns into fact rows."""
+    rows = []
+    for position, entry in enumerate(_entries(document), start=1):
+        payload = _payload(entry)
+        if payload is None:
+            continue  # null_item
+        if not entry.get("is_local") and payload.get("type") == "track" and not payload.get("id"):
+            continue  # missing_id
+        rows.append((position, entry, payload))
+    return rows
+
+
+def _track_id(entry: dict, payload: dict) -> str | None:
+    if entry.get("is_local") or payload.get("type") != "track":
+        return None
+    return payload["id"]
+
+
+@pytest.fixture(scope="module")
+def documents(small_demo) -> list[dict]:
+    return raw_documents(small_demo.result.raw)
+
+
+@pytest.fixture(scope="module")
+def curated_fact(small_demo) -> list[tuple]:
+    """Fact rows read straight from the Parquet files (not through tools.query)."""
+    pattern = str(small_demo.result.curated / "fact_playlist_item" / "**" / "*.parquet")
+    with duckdb.connect() as con:
+        return con.execute(
+            "select playlist_id, cast(snapshot_date as varchar), position "
+            f"from read_parquet('{pattern}', hive_partitioning = true)"
+        ).fetchall()
+
+
+def test_landed_snapshots_are_the_readable_playlists_every_week(small_demo, documents):
+    catalogue = _catalogue()
+    result = small_demo.result
+    # The fake's development mode: editorial playlists 404, not-owned ones 403 on /items.
+    assert result.requested == (SMALL_PLAYLISTS + 2) * SMALL_WEEKS
+    assert result.landed == SMALL_PLAYLISTS * SMALL_WEEKS
+    failed = Counter((f["playlist_id"], f["reason"]) for f in result.failed)
+    assert failed == {
+        (catalogue.editorial_ids[0], "not_found"): SMALL_WEEKS,
+        (catalogue.not_owned_ids[0], "forbidden"): SMALL_WEEKS,
+    }
+    # One landed document per user playlist per week, stamped on that week's Monday.
+    mondays = {(SMALL_LAST_WEEK - timedelta(weeks=w)).isoformat() for w in range(SMALL_WEEKS)}
+    keys = Counter((d["playlist_id"], d["snapshot_date"]) for d in documents)
+    assert set(keys) == {(p, day) for p in catalogue.user_playlist_ids for day in mondays}
+    assert set(keys.values()) == {1}
+    for document in documents:
+        assert document["extracted_at"].startswith(document["snapshot_date"] + "T06:00:")
+        assert f"snapshot_date={document['snapshot_date']}" in document["_path"]
+        assert document["api_shape"] == "items"
+        assert len(_entries(document)) == document["playlist"]["items"]["total"]
+
+
+def test_fact_rows_match_the_raw_entries(documents, curated_fact):
+    expected = Counter()
+    for document in documents:
+        for position, _, _ in _fact_entries(document):
+            expected[(document["playlist_id"], document["snapshot_date"], position)] += 1
+    assert sum(expected.values()) > 0
+    assert Counter(curated_fact) == expected
+
+
+def test_the_injected_corrupt_file_is_quarantined_and_everything_is_accounted(small_demo):
+    result = small_demo.result
+    assert [f["reason"] for f in result.injected_faults] == ["corrupt_gzip"]
+    totals = report.aggregate_runs(result.runs)
+    assert totals["runs"] == SMALL_WEEKS
+    assert totals["files_read"] == result.landed + 1
+    assert totals["files_quarantined"] == 1
+    assert dict(totals["rejections"]["files"]) == {"corrupt_gzip": 1}
+    quarantined = report.read_quarantine(result.curated)
+    assert len(quarantined) == 1
+    assert "playlist_id=injectedfault/" in quarantined[0]["path"]
+    assert quarantined[0]["reason"] == "corrupt_gzip"
+    fact = totals["rows_written"]["fact_playlist_item"]
+    assert totals["entries_read"] == fact + sum(totals["rejections"]["fact_playlist_item"].values())
+
+
+def test_rejections_count_the_awkward_entries_of_the_catalogue(small_demo, documents):
+    # Playlist 0 of every catalogue carries a null item, local files and episodes.
+    expected: Counter[str] = Counter()
+    for document in documents:
+        for entry in _entries(document):
+            payload = _payload(entry)
+            if payload is None:
+                expected["null_item"] += 1
+            elif entry.get("is_local"):
+                expected["local_file"] += 1
+            elif payload.get("type") == "episode":
+                expected["episode"] += 1
+    assert expected["null_item"] and expected["local_file"] and expected["episode"]
+    totals = report.aggregate_runs(small_demo.result.runs)
+    assert totals["rejections"]["fact_playlist_item"]["null_item"] == expected["null_item"]
+    dim_track = totals["rejections"]["dim_track"]
+    assert dim_track["local_file"] == expected["local_file"]
+    assert dim_track["episode"] == expected["episode"]
+
+
+def _expected_chart(documents: list[dict]) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """The combined chart recomputed from the raw documents: top songs and weekly ranks."""
+    points: dict[str, Counter[str]] = defaultdict(Counter)
+    for document in documents:
+        for position, entry, payload in _fact_entries(document):
+            track_id = _track_id(entry, payload)
+            if track_id and position <= DEPTH:
+                points[document["snapshot_date"]][track_id] += DEPTH + 1 - position
+    ranks: dict[str, dict[str, int]] = defaultdict(dict)
+    overall: Counter[str] = Counter()
+    for week, scores in points.items():
+        ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        for rank, (track_id, score) in enumerate(ordered, start=1):
+            ranks[track_id][week] = rank
+            overall[track_id] += score
+    top = sorted(overall, key=lambda t: (-overall[t], t))[: report.TOP_SONGS]
+    return top, ranks
+
+
+def test_report_charts_agree_with_the_raw_documents(small_demo, documents):
+    result = small_demo.result
+    page = result.report.read_text(encoding="utf-8")
+    points = report.chart_points(page)
+    assert set(points) == set(report.CHART_IDS)
+    for chart_id, n in points.items():
+        assert n > 0, f"{chart_id} drew no data"
+        assert len(re.findall(rf'id="{chart_id}-pt-\d+"', page)) == n, chart_id
+
+    # Rank trajectories: one mark per (top song, week in the top DEPTH).
+    top, ranks = _expected_chart(documents)
+    expected_marks = sum(1 for t in top for rank in ranks[t].values() if rank <= DEPTH)
+    assert points["chart-rank-trajectories"] == expected_marks
+
+    # New entries: two bars (entries, exits) per week after the first.
+    by_playlist: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    for document in documents:
+        uris = {payload["uri"] for _, _, payload in _fact_entries(document)}
+        by_playlist[document["playlist_id"]][document["snapshot_date"]] = uris
+    moves: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for snapshots in by_playlist.values():
+        days = sorted(snapshots)
+        for before, after in pairwise(days):
+            moves[after][0] += len(snapshots[after] - snapshots[before])
+            moves[after][1] += len(snapshots[before] - snapshots[after])
+    assert points["chart-new-entries"] == 2 * (SMALL_WEEKS - 1)
+
+    con = connect(result.curated)
+    try:
+        assert [(d.isoformat(), n, x) for d, n, x in report.query_new_entries(con)] == sorted(
+            (day, n, x) for day, (n, x) in moves.items()
+        )
+        # Top artists: entries crediting each artist on every playlist's latest snapshot.
+        latest = {}
+        for document in documents:
+            current = latest.get(document["playlist_id"])
+            if current is None or document["snapshot_date"] > current["snapshot_date"]:
+                latest[document["playlist_id"]] = document
+        entries: Counter[tuple[str, str]] = Counter()
+        playlists: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for document in latest.values():
+            for _, entry, payload in _fact_entries(document):
+                if _track_id(entry, payload):
+                    for artist in {(a["id"], a["name"]) for a in payload["artists"]}:
+                        entries[artist] += 1
+                        playlists[artist].add(document["playlist_id"])
+        expected_artists = sorted(
+            ((name, n, len(playlists[(aid, name)])) for (aid, name), n in entries.items()),
+            key=lambda row: (-row[1], -row[2], row[0]),
+        )[: report.TOP_ARTISTS]
+        assert report.query_top_artists(con) == expected_artists
+    finally:
+        con.close()
+    assert points["chart-top-artists"] == len(expected_artists)
+    artists_section = page[page.index('id="chart-top-artists"') : page.index('id="rank-')]
+    for name, _, _ in expected_artists:
+        if len(name) <= 32:
+            assert html.escape(name, quote=False) in artists_section
+
+    # Development mode: no popularity anywhere, and the report says so.
+    assert 'data-popularity="unavailable"' in page
+    assert "Popularity unavailable: development-mode API" in page
+
+
+def test_report_is_self_contained(small_demo):
+    page = small_demo.result.report.read_text(encoding="utf-8")
+    assert page.count("<svg") == len(report.CHART_IDS)
+    assert "<script" not in page and "<link" not in page and "<img" not in page
+    assert "url(" not in page and "@import" not in page
+    # Only XML namespace names may look like URLs; nothing is fetched from them.
+    fetched = re.findall(r'(?:src|href)="(?!#)([^"]+)"', page)
+    assert fetched == []
+
+
+def test_progress_and_summary_lines(small_demo):
+    output = small_demo.output
+    result = small_demo.result
+    for week in range(1, SMALL_WEEKS + 1):
+        assert re.search(rf"^\[ *[\d.]+s\] week {week}/{SMALL_WEEKS} ", output, re.M)
+    assert output.count(f"extract {SMALL_PLAYLISTS}/{SMALL_PLAYLISTS + 2} landed") == SMALL_WEEKS
+    assert "+ 1 injected corrupt file" in output
+    expected = f"snapshots landed  {result.landed} of {result.requested} requested"
+    assert expected in output
+    for table, rows in result.table_rows.items():
+        assert re.search(rf"^    {table} +{rows:,}$", output, re.M), table
+    assert re.search(r"^    corrupt_gzip +1  \(injected on purpose\)$", output, re.M)
+    assert f"report            {result.report}" in output
+    assert re.search(r"^  total time +\S+ \(extract .*glue .*analytics .*report ", output, re.M)
+    # Rows per table in the summary are the rows in the lake.
+    pattern = str(result.curated / "{}" / "**" / "*.parquet")
+    with duckdb.connect() as con:
+        for table, rows in result.table_rows.items():
+            count = con.execute(
+                f"select count(*) from read_parquet('{pattern.format(table)}')"
+            ).fetchone()[0]
+            assert count == rows, table

@@ -1,0 +1,110 @@
+"""``make demo`` and ``make demo-live``: the whole pipeline on this machine.
+
+    python -m tools.demo --dir build/demo                       # simulated, offline
+    python -m tools.demo --dir build/demo --playlists 5 --weeks 4
+    python -m tools.demo --dir build/demo-live --live <id> ...  # real Spotify API
+    python -m tools.demo --dir build/demo --report-only         # rebuild the report
+
+Exit status: 0 when the report was written, 1 when a stage failed, 2 for a usage or
+configuration error (missing credentials, no playlist ids, a foreign --dir). See
+docs/demo.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from tools.demo import runner
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.demo",
+        description="Fake (or real) Spotify API -> extractor -> Glue job -> DuckDB -> report.",
+    )
+    parser.add_argument("--dir", type=Path, default=Path("build/demo"), help="the demo lake")
+    parser.add_argument(
+        "--playlists", type=int, default=runner.DEFAULT_PLAYLISTS, help="generated playlists"
+    )
+    parser.add_argument(
+        "--weeks", type=int, default=runner.DEFAULT_WEEKS, help="weekly snapshots to simulate"
+    )
+    parser.add_argument("--seed", type=int, default=runner.DEFAULT_SEED)
+    parser.add_argument(
+        "--api-mode",
+        choices=("development", "extended"),
+        default="development",
+        help="development: the 2026 API (no popularity); extended: legacy, with popularity",
+    )
+    parser.add_argument(
+        "--glue-every", type=int, default=1, help="run the Glue job every N weeks (default 1)"
+    )
+    parser.add_argument(
+        "--no-fault",
+        action="store_true",
+        help="do not inject the deliberately truncated raw file",
+    )
+    parser.add_argument(
+        "--live",
+        nargs="*",
+        metavar="PLAYLIST",
+        default=None,
+        help="extract these playlists from the real Spotify API (SPOTIFY_* credentials)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only rebuild <dir>/report.html from the lake already there",
+    )
+    return parser
+
+
+def report_only(lake: Path) -> Path:
+    from tools.demo.progress import Progress
+    from tools.demo.report import read_demo_meta
+
+    if not (lake / runner.CURATED_DIR).is_dir():
+        raise runner.DemoError(f"no curated lake under {lake}: run the demo first")
+    path, _, _ = runner.analytics_and_report(lake, read_demo_meta(lake), Progress())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.report_only:
+            report_only(args.dir)
+        elif args.live is not None:
+            runner.run_live(args.dir, args.live)
+        else:
+            options = runner.DemoOptions(
+                lake=args.dir,
+                playlists=args.playlists,
+                weeks=args.weeks,
+                seed=args.seed,
+                api_mode=args.api_mode,
+                glue_every=args.glue_every,
+                inject_fault=not args.no_fault,
+            )
+            runner.run_simulated(options)
+    except runner.UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except runner.DemoError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(f"error: the demo failed; details in {args.dir / 'demo.log'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
