@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 DEFAULT_API_URL = "https://api.spotify.com/v1"
 DEFAULT_AUTH_URL = "https://accounts.spotify.com/api/token"
 DEFAULT_MARKET = "US"
-DEFAULT_MAX_CONCURRENCY = 8
+DEFAULT_MAX_CONCURRENCY = 16
 MAX_MAX_CONCURRENCY = 64
 API_SHAPES = ("auto", "items", "tracks")
 

@@ -26,7 +26,7 @@ def test_defaults_are_the_real_api_and_token_urls():
     assert config.api_url == DEFAULT_API_URL == "https://api.spotify.com/v1"
     assert config.auth_url == DEFAULT_AUTH_URL == "https://accounts.spotify.com/api/token"
     assert config.market == "US"
-    assert config.max_concurrency == 8
+    assert config.max_concurrency == 16
     assert config.auth_mode == "client_credentials"
 
 
@@ -41,7 +41,7 @@ def test_refresh_token_selects_the_user_flow_and_blank_values_count_as_unset():
         }
     )
     assert config.auth_mode == "refresh_token"
-    assert config.market == "US" and config.max_concurrency == 8
+    assert config.market == "US" and config.max_concurrency == 16
     assert config.api_url == "http://127.0.0.1:9000/v1"  # trailing slash removed
 
 
