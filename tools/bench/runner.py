@@ -207,53 +207,95 @@ def measure(
     return result
 
 
-def summarize_event_log(folder: Path, top: int = 8) -> list[dict]:
-    """The slowest Spark stages of a run, from its event log (what dominates the time)."""
+_WRITE_TARGET = re.compile(
+    r"Execute InsertIntoHadoopFsRelationCommand\s*\n.*?Arguments: (\S+?),", re.S
+)
+_READ_LOCATION = re.compile(r"Location: \w+ \[(\S+?)[,\]]")
+
+
+def _execution_label(event: dict) -> str:
+    """What a SQL execution did, in words: its call and the table it wrote or read."""
+    plan = event.get("physicalPlanDescription") or ""
+    call = (event.get("description") or "").split(" at ")[0]
+    if "/glue_jobs/" in (event.get("description") or ""):
+        call = event["description"].split("/glue_jobs/")[-1].join([f"{call} (", ")"])
+    written = _WRITE_TARGET.search(plan)
+    if written:
+        return f"write {Path(written.group(1)).name}"
+    read = _READ_LOCATION.search(plan)
+    if read:
+        return f"{call} of {Path(read.group(1)).name}"
+    return call
+
+
+def summarize_event_log(folder: Path, top: int = 10) -> dict:
+    """Where a Spark run's time went, from its event log: per query (SQL execution),
+    labelled by what it wrote or read, and the time outside any query (driver work:
+    listing, planning, Python, bookkeeping)."""
     files = sorted(p for p in folder.glob("*") if p.is_file())
     if not files:
-        return []
+        return {}
+    app_start = app_end = None
+    executions: dict[int, dict] = {}
     stages: dict[int, dict] = {}
-    for path in files:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if '"SparkListenerTaskEnd"' in line:
-                    event = json.loads(line)
-                    metrics = event.get("Task Metrics") or {}
-                    stage = stages.setdefault(event["Stage ID"], {"run_ms": 0, "gc_ms": 0})
-                    stage["run_ms"] += metrics.get("Executor Run Time", 0)
-                    stage["gc_ms"] += metrics.get("JVM GC Time", 0)
-                    stage["input_mb"] = stage.get("input_mb", 0) + (
-                        (metrics.get("Input Metrics") or {}).get("Bytes Read", 0) / MIB
-                    )
-                    stage["shuffle_write_mb"] = stage.get("shuffle_write_mb", 0) + (
-                        (metrics.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
-                        / MIB
-                    )
-                elif '"SparkListenerStageCompleted"' in line:
-                    info = json.loads(line)["Stage Info"]
-                    stage = stages.setdefault(info["Stage ID"], {"run_ms": 0, "gc_ms": 0})
-                    stage["name"] = info.get("Stage Name", "")
-                    stage["tasks"] = info.get("Number of Tasks")
-                    if info.get("Submission Time") and info.get("Completion Time"):
-                        stage["duration_s"] = (
-                            info["Completion Time"] - info["Submission Time"]
-                        ) / 1000
-    rows = [
-        {
-            "stage": stage_id,
-            "name": stage.get("name", ""),
-            "tasks": stage.get("tasks"),
-            "duration_s": round(stage.get("duration_s", 0.0), 2),
-            "task_run_s": round(stage["run_ms"] / 1000, 2),
-            "gc_s": round(stage["gc_ms"] / 1000, 2),
-            "input_mb": round(stage.get("input_mb", 0.0), 1),
-            "shuffle_write_mb": round(stage.get("shuffle_write_mb", 0.0), 1),
-        }
-        for stage_id, stage in stages.items()
-    ]
-    rows.sort(key=lambda r: r["duration_s"], reverse=True)
-    total = round(sum(r["duration_s"] for r in rows), 2)
-    return [{"stages": len(rows), "total_stage_s": total}, *rows[:top]]
+    with files[0].open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if '"SparkListenerTaskEnd"' in line:
+                event = json.loads(line)
+                metrics = event.get("Task Metrics") or {}
+                stage = stages.setdefault(event["Stage ID"], {"run_ms": 0, "gc_ms": 0})
+                stage["run_ms"] += metrics.get("Executor Run Time", 0)
+                stage["gc_ms"] += metrics.get("JVM GC Time", 0)
+                continue
+            if '"SparkListenerTaskStart"' in line:
+                continue
+            event = json.loads(line)
+            kind = event.get("Event", "")
+            if kind == "SparkListenerApplicationStart":
+                app_start = event.get("Timestamp")
+            elif kind == "SparkListenerApplicationEnd":
+                app_end = event.get("Timestamp")
+            elif kind.endswith("SparkListenerSQLExecutionStart"):
+                executions[event["executionId"]] = {
+                    "label": _execution_label(event),
+                    "start": event.get("time"),
+                    "stages": [],
+                }
+            elif kind.endswith("SparkListenerSQLExecutionEnd"):
+                if event["executionId"] in executions:
+                    executions[event["executionId"]]["end"] = event.get("time")
+            elif kind == "SparkListenerJobStart":
+                execution = (event.get("Properties") or {}).get("spark.sql.execution.id")
+                if execution is not None and int(execution) in executions:
+                    executions[int(execution)]["stages"].extend(event.get("Stage IDs") or [])
+    rows = []
+    for execution_id, execution in executions.items():
+        if execution.get("start") is None or execution.get("end") is None:
+            continue
+        run_ms = sum(stages.get(s, {}).get("run_ms", 0) for s in execution["stages"])
+        gc_ms = sum(stages.get(s, {}).get("gc_ms", 0) for s in execution["stages"])
+        rows.append(
+            {
+                "query": execution_id,
+                "what": execution["label"],
+                "wall_s": round((execution["end"] - execution["start"]) / 1000, 2),
+                "task_s": round(run_ms / 1000, 2),
+                "gc_s": round(gc_ms / 1000, 2),
+            }
+        )
+    in_queries = sum(r["wall_s"] for r in rows)
+    app_s = (app_end - app_start) / 1000 if app_start and app_end else None
+    by_time = sorted(rows, key=lambda r: r["wall_s"], reverse=True)
+    return {
+        "spark_app_s": None if app_s is None else round(app_s, 2),
+        "in_queries_s": round(in_queries, 2),
+        "outside_queries_s": None if app_s is None else round(app_s - in_queries, 2),
+        "queries": len(rows),
+        "spark_jobs_stages": len(stages),
+        "task_s": round(sum(s["run_ms"] for s in stages.values()) / 1000, 2),
+        "gc_s": round(sum(s["gc_ms"] for s in stages.values()) / 1000, 2),
+        "slowest_queries": by_time[:top],
+    }
 
 
 # --------------------------------------------------------------------------- engines
@@ -302,7 +344,7 @@ def run_glue(
         if summary.get("entries_read") not in (None, items):
             row.details["note"] = f"job read {summary.get('entries_read')} entries"
     if options.event_log:
-        row.details["slowest_stages"] = summarize_event_log(events)
+        row.details["spark"] = summarize_event_log(events)
     return row
 
 
