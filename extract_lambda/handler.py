@@ -119,7 +119,11 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         kms_key_id=environ.get("RAW_KMS_KEY_ID", "").strip() or None,
         client=_client("s3"),
     )
-    deadline = Deadline.from_lambda_context(context, reserve_s=RESERVE_S)
+    # Without a real context (a local invocation) there is no time limit to respect.
+    if hasattr(context, "get_remaining_time_in_millis"):
+        deadline = Deadline.from_lambda_context(context, reserve_s=RESERVE_S)
+    else:
+        deadline = Deadline()
     summary = extract_playlists(config, playlist_ids, sink, deadline=deadline)
     if (summary.get("stopped") or {}).get("reason") == "auth_failed":
         forget_credentials(secret_id)  # perhaps rotated: read it again next time

@@ -157,6 +157,11 @@ def test_refused_secret_is_read_again_next_time(server, aws, catalogue):
     assert secrets.reads == 2
 
 
+def test_a_local_invocation_without_context_has_no_deadline(server, aws, catalogue):
+    summary = handler.lambda_handler({"playlist_ids": catalogue.user_playlist_ids[2:]}, None)
+    assert summary["playlists_ok"] == catalogue.user_playlist_ids[2:]
+
+
 def test_a_nearly_finished_lambda_attempts_nothing(server, aws, catalogue):
     with pytest.raises(handler.ExtractionFailed, match="deadline"):
         handler.lambda_handler({}, Context(millis=handler.RESERVE_S * 1000 - 1))

@@ -442,6 +442,7 @@ class Catalogue:
             )
         return songs
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - hashing a 10,000-entry chart is not free
     def snapshot_id(self, playlist_id: str, week: int) -> str:
         """Spotify-like version tag: changes whenever the week's entries change."""
         spec = self.specs[playlist_id]
