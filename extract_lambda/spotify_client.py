@@ -315,6 +315,9 @@ class SpotifyClient:
                 failure = PlaylistFailed("timeout", f"timed out while {what}")
             except requests.ConnectionError:
                 failure = PlaylistFailed("connection_error", f"connection failed while {what}")
+            except requests.RequestException as error:
+                # e.g. a body cut off mid-stream (ChunkedEncodingError): transient as well.
+                failure = PlaylistFailed("connection_error", f"{type(error).__name__} while {what}")
             else:
                 if isinstance(result, dict):
                     return result

@@ -107,6 +107,12 @@ class LocalDirectorySink:
                 os.link(temporary, target)
             except FileExistsError:
                 raise SnapshotExists(f"{target} already exists; it was not replaced") from None
+            except OSError:
+                # A filesystem without hard links: check, then rename (atomic, but the
+                # existence check and the rename are two steps).
+                if target.exists():
+                    raise SnapshotExists(f"{target} already exists; not replaced") from None
+                os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
         return str(target)

@@ -76,6 +76,8 @@ def test_make_extract_local(catalogue, tmp_path):
             [
                 "make",
                 "--no-print-directory",
+                # Never let the test rebuild the virtual environment it runs in.
+                "--old-file=.venv/.installed",
                 "extract-local",
                 f"OUT={out}",
                 f"PLAYLISTS={' '.join(catalogue.user_playlist_ids)}",

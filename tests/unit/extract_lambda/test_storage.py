@@ -73,6 +73,20 @@ def test_local_sink_writes_atomically_and_never_overwrites(tmp_path):
     assert leftovers == []
 
 
+def test_local_sink_without_hard_links_still_refuses_to_overwrite(tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise PermissionError("hard links not supported here")
+
+    monkeypatch.setattr("extract_lambda.storage.os.link", no_links)
+    sink = LocalDirectorySink(tmp_path)
+    key = snapshot_key(sink.prefix, "abc", MOMENT)
+    sink.write(key, b"first")
+    with pytest.raises(SnapshotExists):
+        sink.write(key, b"second")
+    assert (tmp_path / key).read_bytes() == b"first"
+    assert [p.name for p in tmp_path.rglob("*.tmp")] == []
+
+
 @mock_aws
 def test_s3_sink_uses_sse_kms_when_a_key_is_given_and_refuses_to_overwrite():
     s3 = boto3.client("s3", region_name="us-east-1")
