@@ -69,7 +69,14 @@ class Secret:
         return bool(self._value)
 
     def __reduce__(self) -> tuple:
+        # Pickles end up in caches and on disk; a secret must not travel that way.
         raise TypeError("a Secret is not picklable")
+
+    def __copy__(self) -> Secret:
+        return self  # immutable: copies (dataclasses.replace/asdict, deepcopy) share it
+
+    def __deepcopy__(self, memo: dict) -> Secret:
+        return self
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import pickle
 
 import pytest
 
@@ -77,9 +80,11 @@ def test_secret_never_shows_its_value():
     assert credentials.client_secret.reveal() == "my-client-secret"
     assert Secret("a") == Secret("a") and Secret("a") != Secret("b")
     with pytest.raises(TypeError):
-        import pickle
-
         pickle.dumps(credentials.client_secret)
+    # Copies keep working (and keep hiding the value).
+    copied = copy.deepcopy(config)
+    assert copied.credentials.client_secret.reveal() == "my-client-secret"
+    assert "my-client-secret" not in repr(dataclasses.asdict(config))
 
 
 def test_secret_json_of_the_contract():
