@@ -18,6 +18,7 @@ the configured token URL (``OAUTH_TOKEN_URL``) and the API client at the configu
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 from dataclasses import dataclass, field
@@ -129,14 +130,30 @@ class Stats:
             self.slept_s += slept_s
 
 
-def build_session(max_concurrency: int) -> requests.Session:
-    """A session without urllib3 retries, with a pool big enough for the page workers."""
+def build_session(max_concurrency: int, urls: tuple[str, ...] = ()) -> requests.Session:
+    """A session without urllib3 retries, with a pool big enough for the page workers.
+
+    Proxy and CA-bundle settings are read from the environment once, here: with
+    ``trust_env`` on, requests rescans the whole environment on every request, which was a
+    tenth of the client's CPU time on a 200-page playlist.
+    """
     session = requests.Session()
     adapter = HTTPAdapter(
         pool_connections=4, pool_maxsize=max(10, max_concurrency + 2), max_retries=0
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+    for url in urls:
+        # Per host, as requests would decide per request (NO_PROXY included).
+        parts = urlsplit(url)
+        proxies = requests.utils.get_environ_proxies(url)
+        proxy = proxies.get(parts.scheme) or proxies.get("all")
+        if proxy:
+            session.proxies[f"{parts.scheme}://{parts.hostname}"] = proxy
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
     return session
 
 
@@ -193,7 +210,9 @@ class SpotifyClient:
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
         self._backoff = Backoff(config.backoff_base_s, config.backoff_max_s)
-        self._session = session or build_session(config.max_concurrency)
+        self._session = session or build_session(
+            config.max_concurrency, (config.api_url, config.auth_url)
+        )
         self._auth = build_auth_manager(config, self._session)
         self._sp = spotipy.Spotify(
             auth_manager=self._auth,
