@@ -1,0 +1,174 @@
+"""File operations on the lake through Hadoop's FileSystem API (``spark._jvm``).
+
+The same calls work on a local directory (``file:``), on S3 in Glue (``s3://``, EMRFS) and
+on ``s3a://`` in the Glue container, so the bookkeeping (staging, publish, bookmark, run
+summaries, quarantine) has one implementation. Only metadata and small JSON documents go
+through here; table data is always read and written by Spark.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+
+@dataclass(frozen=True, order=True)
+class FileInfo:
+    """One file: fully qualified path, size in bytes, modification time in ms since epoch."""
+
+    path: str
+    size: int
+    mtime: int
+
+
+def qualify(path: str) -> str:
+    """A path with a scheme: local paths become ``file:/absolute/path``; no trailing slash."""
+    if "://" in path or path.startswith("file:"):
+        return path.rstrip("/") if not path.endswith(":/") else path
+    return "file:" + os.path.abspath(path)
+
+
+def join(base: str, *parts: str) -> str:
+    """``base/part/...`` for qualified paths."""
+    return "/".join([base.rstrip("/"), *(p.strip("/") for p in parts if p)])
+
+
+def local_path(path: str) -> str | None:
+    """The OS path of a ``file:`` path, None for other schemes."""
+    if path.startswith("file://"):
+        return path[len("file://") :] or "/"
+    if path.startswith("file:"):
+        return path[len("file:") :]
+    return None
+
+
+def is_hidden(name: str) -> bool:
+    """Names Spark and Hadoop treat as bookkeeping (``_SUCCESS``, ``.crc``)."""
+    return name.startswith(("_", "."))
+
+
+class LakeFS:
+    """A thin wrapper around one Hadoop FileSystem (the one of ``root``)."""
+
+    def __init__(self, spark: SparkSession, root: str) -> None:
+        self.root = qualify(root)
+        self._jvm: Any = spark._jvm
+        conf = spark._jsc.hadoopConfiguration()
+        fs = self._path(self.root).getFileSystem(conf)
+        # The checksummed local FS writes .crc siblings and refuses some renames; the raw
+        # one behaves like an object store for our purposes.
+        if fs.getClass().getName() == "org.apache.hadoop.fs.LocalFileSystem":
+            fs = fs.getRawFileSystem()
+        self._fs = fs
+
+    def _path(self, path: str) -> Any:
+        return self._jvm.org.apache.hadoop.fs.Path(path)
+
+    def exists(self, path: str) -> bool:
+        return bool(self._fs.exists(self._path(path)))
+
+    def delete(self, path: str) -> None:
+        """Delete a file or a directory tree; absent is fine (idempotent)."""
+        p = self._path(path)
+        if self._fs.exists(p):
+            self._fs.delete(p, True)
+
+    def size(self, path: str) -> int:
+        """Size in bytes of a file (raises when it does not exist)."""
+        return int(self._fs.getFileStatus(self._path(path)).getLen())
+
+    def mkdirs(self, path: str) -> None:
+        self._fs.mkdirs(self._path(path))
+
+    def rename(self, src: str, dst: str) -> None:
+        """Move a file; an existing ``dst`` is replaced."""
+        s, d = self._path(src), self._path(dst)
+        self._fs.mkdirs(d.getParent())
+        if not self._fs.rename(s, d):
+            # Object stores and some local setups refuse to rename over an existing file.
+            self._fs.delete(d, False)
+            if not self._fs.rename(s, d):
+                raise OSError(f"could not rename {src} to {dst}")
+
+    def list_dir(self, path: str) -> list[tuple[str, bool]]:
+        """``(name, is_directory)`` of the children of ``path``; empty when it is absent."""
+        p = self._path(path)
+        if not self._fs.exists(p):
+            return []
+        return [
+            (status.getPath().getName(), bool(status.isDirectory()))
+            for status in self._fs.listStatus(p)
+        ]
+
+    def list_files(self, path: str) -> list[FileInfo]:
+        """Every non-hidden file under ``path`` (recursive), sorted by path.
+
+        Local directories are walked with ``os`` (much faster than one py4j call per file);
+        other schemes go through Hadoop's recursive listing.
+        """
+        base = qualify(path)
+        local = local_path(base)
+        if local is not None:
+            return _walk_local(local)
+        p = self._path(base)
+        if not self._fs.exists(p):
+            raise FileNotFoundError(f"raw path {base} does not exist")
+        found = []
+        it = self._fs.listFiles(p, True)
+        while it.hasNext():
+            status = it.next()
+            name = status.getPath().getName()
+            relative = status.getPath().toString()[len(base) :]
+            if any(is_hidden(part) for part in relative.split("/") if part) or is_hidden(name):
+                continue
+            found.append(
+                FileInfo(
+                    status.getPath().toString(),
+                    int(status.getLen()),
+                    int(status.getModificationTime()),
+                )
+            )
+        return sorted(found)
+
+    def read_text(self, path: str) -> str | None:
+        """The UTF-8 text of a small file, None when it does not exist."""
+        p = self._path(path)
+        if not self._fs.exists(p):
+            return None
+        stream = self._fs.open(p)
+        try:
+            return str(self._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+        finally:
+            stream.close()
+
+    def write_text(self, path: str, text: str) -> None:
+        """Write a small file so that readers see the old or the new content, never half.
+
+        Written beside the target and renamed over it (atomic on POSIX; on S3 the object
+        is one PUT either way).
+        """
+        tmp = join(path.rsplit("/", 1)[0], "." + path.rsplit("/", 1)[1] + ".tmp")
+        out = self._fs.create(self._path(tmp), True)
+        try:
+            out.write(bytearray(text.encode("utf-8")))
+        finally:
+            out.close()
+        self.rename(tmp, path)
+
+
+def _walk_local(root: str) -> list[FileInfo]:
+    if not os.path.isdir(root):
+        raise FileNotFoundError(f"raw path {root} does not exist or is not a directory")
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not is_hidden(d)]
+        for name in filenames:
+            if is_hidden(name):
+                continue
+            full = os.path.join(dirpath, name)
+            st = os.stat(full)
+            found.append(FileInfo("file:" + full, st.st_size, st.st_mtime_ns // 1_000_000))
+    return sorted(found)

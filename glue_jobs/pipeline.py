@@ -1,0 +1,647 @@
+"""The star-schema job's core: raw snapshot files in, curated tables and a run summary out.
+
+``process_files`` is the one core function; both entry points call it with the list of
+raw files to process:
+
+- ``run_job`` (plain PySpark, ``make glue-local``, the tests): the files come from the local
+  bookmark in ``<curated>/_state/bookmark.json``;
+- ``star_schema_job`` on Glue: the files come from Glue's bookmarked DynamicFrame.
+
+Stages of a run (``_staging/<run_id>/`` holds everything until publish):
+
+1. parse: read the files (binaryFile), decode, split lines, ``from_json`` with the explicit
+   schema, classify each document -> ``_parsed`` (Parquet, written once: the raw bytes are
+   read and parsed exactly once);
+2. plan: per-document metadata to the driver; winners, superseded documents, dates to
+   merge or rebuild (``planning``); files with a bad document -> quarantine records;
+3. stage: entries of the winning documents -> ``_entries``; every table's rows for the
+   affected dates, merged with the lake's rows of those dates -> ``<table>/``;
+4. manifest, publish, run summary, bookmark commit, staging deleted (``publish``).
+
+Counts come from aggregations; nothing item-level is collected to the driver.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from glue_jobs import schemas as S
+from glue_jobs import transforms as T
+from glue_jobs.bookmarks import LocalBookmark
+from glue_jobs.lakefs import FileInfo, LakeFS, join
+from glue_jobs.planning import LAKE, NEW, REREAD, Document, plan_rereads, plan_run
+from glue_jobs.publish import (
+    InjectedFailure,
+    check_fail_point,
+    maybe_fail,
+    partition_dir,
+    publish,
+    recover_staging,
+    staged_files,
+    write_manifest,
+    write_quarantine,
+    write_run_summary,
+)
+
+__all__ = [
+    "InjectedFailure",
+    "configure_session",
+    "fail_point_from_env",
+    "new_run_id",
+    "process_files",
+    "reset_bookmark",
+    "run_job",
+]
+
+# One output file per this many fact rows (and at least one per date).
+FACT_ROWS_PER_FILE = 2_000_000
+
+_PARSED_COLUMNS = (
+    "source_file",
+    "size",
+    "line_no",
+    "reason",
+    "detail",
+    "playlist_id",
+    "extracted_at",
+    "snapshot_date",
+    "api_shape",
+    "n_entries",
+    "playlist_meta",
+    "entries",
+)
+_META_COLUMNS = (
+    "source_file",
+    "size",
+    "line_no",
+    "reason",
+    "detail",
+    "playlist_id",
+    "extracted_at",
+    "snapshot_date",
+    "n_entries",
+)
+
+
+def new_run_id() -> str:
+    """``YYYYMMDDTHHMMSSZ-xxxxxx``: sortable, unique, only ``[A-Za-z0-9-]``."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def configure_session(spark: SparkSession) -> None:
+    """The SQL semantics the job relies on, set explicitly rather than assumed.
+
+    UTC (``snapshot_date`` is the UTC date of ``extracted_at``), non-ANSI casts (an odd
+    date in one album is a null, not a failed job), Parquet timestamps as
+    ``TIMESTAMP_MICROS`` (read as UTC instants by Athena, Snowflake and DuckDB alike), no
+    ``_SUCCESS`` markers (the manifest is the commit marker).
+    """
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+    spark.conf.set("spark.sql.parquet.compression.codec", "snappy")
+    spark.sparkContext._jsc.hadoopConfiguration().set(
+        "mapreduce.fileoutputcommitter.marksuccessfuljobs", "false"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Local entry: the bookmark on disk
+# ---------------------------------------------------------------------------------------
+
+
+def reset_bookmark(spark: SparkSession, curated_path: str) -> None:
+    """Forget the local bookmark: the next ``run_job`` reads every raw file again."""
+    LocalBookmark(LakeFS(spark, curated_path)).reset()
+
+
+def run_job(
+    spark: SparkSession,
+    raw_path: str,
+    curated_path: str,
+    *,
+    run_id: str | None = None,
+    reset_bookmark: bool = False,
+    fail_after: str | None = None,
+) -> dict[str, Any]:
+    """One incremental local run; returns (and prints, and writes) the run summary.
+
+    Only raw files that are new or modified since the last committed run are read. With
+    ``reset_bookmark=True`` every raw file is read again; the tables come out identical.
+    ``fail_after`` injects a failure after a stage (see ``publish.FAIL_POINTS``).
+    """
+    configure_session(spark)
+    run_id = run_id or new_run_id()
+    fs = LakeFS(spark, curated_path)
+    bookmark = LocalBookmark(fs)
+    if reset_bookmark:
+        bookmark.reset()
+    rolled = recover_staging(fs, fs.root, bookmark.commit)
+    raw_fs = LakeFS(spark, raw_path)
+    listing = raw_fs.list_files(raw_fs.root)
+    new_files = bookmark.select_new(listing)
+    return process_files(
+        spark,
+        new_files,
+        curated_path,
+        mode="local",
+        commit=bookmark.commit,
+        run_id=run_id,
+        fail_after=fail_after,
+        rolled_forward=rolled,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The core
+# ---------------------------------------------------------------------------------------
+
+
+def process_files(
+    spark: SparkSession,
+    files: Sequence[FileInfo],
+    curated_path: str,
+    *,
+    mode: str,
+    commit: Callable[[Sequence[FileInfo]], None],
+    run_id: str | None = None,
+    fail_after: str | None = None,
+    rolled_forward: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Process exactly ``files`` into the curated tables (see the module docstring).
+
+    ``commit(files)`` is called once the output is published: it records the files in the
+    local bookmark, or calls ``job.commit()`` on Glue.
+    """
+    configure_session(spark)
+    check_fail_point(fail_after)
+    run_id = run_id or new_run_id()
+    started_at = _now()
+    fs = LakeFS(spark, curated_path)
+    curated = fs.root
+    files = sorted(set(files))
+    base = {
+        "run_id": run_id,
+        "mode": mode,
+        "started_at": started_at,
+        "finished_at": None,
+        "status": "ok",
+    }
+    if not files:
+        summary = {**base, **_empty_counts(), "status": "no_new_files"}
+        summary["rolled_forward_runs"] = list(rolled_forward)
+        summary["finished_at"] = _now()
+        write_run_summary(fs, curated, summary)
+        _print(summary)
+        return summary
+
+    staging = join(curated, S.STAGING_DIR, run_id)
+    fs.delete(staging)
+    paths = [f.path for f in files]
+
+    # 1. parse ------------------------------------------------------------------------
+    parsed_path = join(staging, "_parsed")
+    _parse(spark, paths, parsed_path)
+    maybe_fail("parse", fail_after)
+
+    # 2. plan -------------------------------------------------------------------------
+    meta = _collect_meta(spark, parsed_path)
+    meta += _unseen_empty_files(fs, paths, meta)
+    file_reasons = _file_reasons(meta)
+    good_lines = [m for m in meta if m["source_file"] not in file_reasons]
+    new_docs = [_document(m, NEW) for m in good_lines]
+    touched = sorted({d.snapshot_date for d in new_docs})
+    lake_docs = _lake_documents(spark, fs, curated, touched)
+    rereads = plan_rereads(new_docs, lake_docs, paths)
+    reread_docs: list[Document] = []
+    reread_path = join(staging, "_reread")
+    if rereads.reread_files:
+        reread_docs = _reread(spark, sorted(rereads.reread_files), reread_path)
+    plan = plan_run(new_docs, reread_docs, lake_docs, paths, rereads.rebuild_dates)
+
+    # 3. stage ------------------------------------------------------------------------
+    parsed = spark.read.parquet(parsed_path)
+    if rereads.reread_files:
+        parsed = parsed.unionByName(spark.read.parquet(reread_path))
+    winners = spark.createDataFrame(
+        [(d.source_file, d.line_no, d.origin == NEW) for d in plan.winners],
+        "source_file string, line_no int, _is_new boolean",
+    )
+    docs = parsed.join(F.broadcast(winners), ["source_file", "line_no"])
+    entries_path = join(staging, "_entries")
+    (
+        docs.transform(T.explode_entries)
+        .transform(T.classify_entries)
+        .write.mode("overwrite")
+        .parquet(entries_path)
+    )
+    entries = spark.read.parquet(entries_path)
+
+    write_days = [d.isoformat() for d in plan.write_dates]
+    tables = _build_tables(spark, fs, curated, docs, entries, plan.merge_dates)
+    winner_entries = sum(d.n_entries for d in plan.winners)
+    staged: dict[str, dict[str, list[str]]] = {}
+    for table, df in tables.items():
+        n_files = _output_files(table, winner_entries, len(write_days))
+        _stage_table(df, table, join(staging, table), n_files)
+        staged[table] = staged_files(fs, staging, table, write_days)
+    maybe_fail("stage", fail_after)
+
+    # 4. count, manifest, publish, commit -----------------------------------------------
+    counts = entries.transform(T.entry_counts).collect()[0].asDict()
+    rows_written = {
+        table: _rows_from(spark, fs, table, join(staging, table), paths) for table in S.TABLES
+    }
+    quarantine = [
+        {
+            "path": path,
+            "reason": reason,
+            "detail": detail,
+            "size": size,
+            "run_id": run_id,
+        }
+        for path, (reason, detail, size) in sorted(file_reasons.items())
+    ]
+    summary = {
+        **base,
+        "files_read": len(paths),
+        "files_quarantined": len(file_reasons),
+        "documents_read": len(new_docs),
+        "entries_read": sum(d.n_entries for d in new_docs),
+        "snapshot_dates": [d.isoformat() for d in touched],
+        "rows_written": rows_written,
+        "rejections": _rejections(file_reasons, plan.superseded, counts),
+        "files_reread": len(rereads.reread_files),
+        "rolled_forward_runs": list(rolled_forward),
+    }
+    _check_accounting(summary)
+    manifest = {
+        "run_id": run_id,
+        "mode": mode,
+        "tables": staged,
+        "quarantine_files": write_quarantine(fs, staging, quarantine),
+        "files": [f.__dict__ for f in files],
+        "summary": summary,
+    }
+    write_manifest(fs, staging, manifest)
+    maybe_fail("manifest", fail_after)
+
+    publish(fs, curated, staging, manifest, fail_after=fail_after)
+    summary["finished_at"] = _now()
+    manifest["summary"] = summary
+    write_manifest(fs, staging, manifest)  # a roll-forward then writes the same summary
+    write_run_summary(fs, curated, summary)
+    maybe_fail("publish", fail_after)
+    commit(files)
+    fs.delete(staging)
+    _print(summary)
+    return summary
+
+
+# ---------------------------------------------------------------------------------------
+# Stage helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> None:
+    from glue_jobs.raw_io import read_raw_files  # the UDF module, imported where used
+
+    good = F.col("reason").isNull()
+    (
+        read_raw_files(spark, paths)
+        .transform(T.split_lines)
+        .transform(T.parse_documents)
+        .transform(T.classify_documents)
+        # Bad lines keep their metadata for the quarantine record, not their entries.
+        .withColumn("entries", F.when(good, F.col("entries")))
+        .withColumn("playlist_meta", F.when(good, F.col("playlist_meta")))
+        .select(*_PARSED_COLUMNS)
+        .write.mode("overwrite")
+        .parquet(out)
+    )
+
+
+def _collect_meta(spark: SparkSession, parsed_path: str) -> list[dict[str, Any]]:
+    """One small record per line (document) of the parsed files: per-file metadata."""
+    rows = spark.read.parquet(parsed_path).select(*_META_COLUMNS).collect()
+    return [r.asDict() for r in rows]
+
+
+def _unseen_empty_files(
+    fs: LakeFS, paths: Sequence[str], meta: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Metadata records for files the reader returned nothing for.
+
+    Spark's file sources skip zero-byte files, so an empty raw file yields no row; it is
+    recorded here as ``empty_file``. Any other file without a record stops the run: it
+    would otherwise be marked processed without being read.
+    """
+    seen = {m["source_file"] for m in meta}
+    records, unexplained = [], []
+    for path in sorted(set(paths) - seen):
+        size = fs.size(path)
+        if size == 0:
+            records.append(
+                {
+                    "source_file": path,
+                    "size": 0,
+                    "line_no": None,
+                    "reason": "empty_file",
+                    "detail": "the file has zero bytes",
+                    "playlist_id": None,
+                    "extracted_at": None,
+                    "snapshot_date": None,
+                    "n_entries": 0,
+                }
+            )
+        else:
+            unexplained.append(path)
+    if unexplained:
+        raise RuntimeError(
+            f"{len(unexplained)} raw file(s) produced no record at all, e.g. "
+            f"{unexplained[:3]}; refusing to mark them processed"
+        )
+    return records
+
+
+def _file_reasons(meta: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str, int]]:
+    """``{path: (reason, detail, size)}`` of every file that goes to quarantine.
+
+    A file is judged whole: one bad document quarantines the file, with the reason that
+    comes first in the contract's table (then the first line).
+    """
+    worst: dict[str, tuple[int, int, str, str, int]] = {}
+    for m in meta:
+        if m["reason"] is None:
+            continue
+        rank = S.FILE_REASONS.index(m["reason"])
+        candidate = (rank, m["line_no"] or 0, m["reason"], m["detail"] or "", m["size"])
+        current = worst.get(m["source_file"])
+        if current is None or candidate < current:
+            worst[m["source_file"]] = candidate
+    return {path: (v[2], v[3], v[4]) for path, v in worst.items()}
+
+
+def _document(m: dict[str, Any], origin: str) -> Document:
+    return Document(
+        source_file=m["source_file"],
+        line_no=m["line_no"],
+        playlist_id=m["playlist_id"],
+        snapshot_date=m["snapshot_date"],
+        extracted_at=m["extracted_at"],
+        n_entries=int(m["n_entries"]),
+        origin=origin,
+    )
+
+
+def _read_lake(
+    spark: SparkSession, fs: LakeFS, curated: str, table: str, days: Iterable[date]
+) -> DataFrame | None:
+    """The lake's partitions of ``days`` for one table (only those that exist)."""
+    paths = [partition_dir(curated, table, d.isoformat()) for d in days]
+    paths = [p for p in paths if fs.exists(p)]
+    if not paths:
+        return None
+    return (
+        spark.read.schema(S.TABLE_SCHEMAS[table])
+        .option("basePath", join(curated, table))
+        .parquet(*paths)
+    )
+
+
+def _lake_documents(
+    spark: SparkSession, fs: LakeFS, curated: str, days: Sequence[date]
+) -> list[Document]:
+    """The documents the lake holds for ``days``, from ``dim_playlist`` (one row each)."""
+    df = _read_lake(spark, fs, curated, S.DIM_PLAYLIST, days)
+    if df is None:
+        return []
+    rows = df.select(
+        "source_file", "playlist_id", "snapshot_date", "extracted_at", "total_items"
+    ).collect()
+    return [
+        Document(
+            source_file=r["source_file"],
+            line_no=None,
+            playlist_id=r["playlist_id"],
+            snapshot_date=r["snapshot_date"],
+            extracted_at=r["extracted_at"],
+            n_entries=int(r["total_items"] or 0),
+            origin=LAKE,
+        )
+        for r in rows
+    ]
+
+
+def _reread(spark: SparkSession, paths: Sequence[str], out: str) -> list[Document]:
+    """Parse raw files again to rebuild a date; they were good once and must still be."""
+    missing = [p for p in paths if not LakeFS(spark, p).exists(p)]
+    if missing:
+        raise RuntimeError(
+            f"cannot rebuild: raw file(s) {missing[:3]} named in dim_playlist.source_file "
+            "no longer exist; restore them or rerun with the bookmark reset"
+        )
+    _parse(spark, paths, out)
+    meta = _collect_meta(spark, out)
+    bad = _file_reasons(meta)
+    if bad:
+        raise RuntimeError(f"cannot rebuild: raw file(s) turned bad since processed: {bad}")
+    return [_document(m, REREAD) for m in meta]
+
+
+def _build_tables(
+    spark: SparkSession,
+    fs: LakeFS,
+    curated: str,
+    docs: DataFrame,
+    entries: DataFrame,
+    merge_dates: Sequence[date],
+) -> dict[str, DataFrame]:
+    """Every table's rows for the dates written: this run's winners + the lake's rows of
+    the merge dates, latest observation per key (lazy DataFrames)."""
+
+    def merged(table: str, new: DataFrame, parent_keys: Sequence[str] | None = None) -> DataFrame:
+        new = new.transform(T.with_priority(0))
+        lake = _read_lake(spark, fs, curated, table, merge_dates)
+        both = (
+            new
+            if lake is None
+            else new.unionByName(lake.transform(T.lake_rows), allowMissingColumns=True)
+        )
+        return both if parent_keys is None else both.transform(T.latest_observation(parent_keys))
+
+    dim_playlist = merged(S.DIM_PLAYLIST, docs.transform(T.playlist_rows), ["playlist_id"])
+    fact = T.rows_of_winners(["playlist_id"])(
+        merged(S.FACT_PLAYLIST_ITEM, entries.transform(T.fact_rows)), dim_playlist
+    )
+
+    tracks = (
+        entries.transform(T.track_observations)
+        .transform(T.with_priority(0))
+        .transform(T.latest_observation(["track_id"]))
+    )
+    dim_track = merged(S.DIM_TRACK, tracks.transform(T.drop_artists), ["track_id"])
+    bridge_track = T.rows_of_winners(["track_id"])(
+        merged(S.BRIDGE_TRACK_ARTIST, tracks.transform(T.artist_bridge("track_id"))), dim_track
+    )
+
+    albums = (
+        entries.transform(T.album_observations)
+        .transform(T.with_priority(0))
+        .transform(T.latest_observation(["album_id"]))
+    )
+    dim_album = merged(S.DIM_ALBUM, albums.transform(T.drop_artists), ["album_id"])
+    bridge_album = T.rows_of_winners(["album_id"])(
+        merged(S.BRIDGE_ALBUM_ARTIST, albums.transform(T.artist_bridge("album_id"))), dim_album
+    )
+
+    dim_artist = merged(S.DIM_ARTIST, entries.transform(T.artist_observations), ["artist_id"])
+    return {
+        S.FACT_PLAYLIST_ITEM: fact,
+        S.DIM_TRACK: dim_track,
+        S.DIM_ALBUM: dim_album,
+        S.DIM_ARTIST: dim_artist,
+        S.DIM_PLAYLIST: dim_playlist,
+        S.BRIDGE_TRACK_ARTIST: bridge_track,
+        S.BRIDGE_ALBUM_ARTIST: bridge_album,
+    }
+
+
+def _output_files(table: str, winner_entries: int, n_dates: int) -> int:
+    """Few files: one per date, facts split further per FACT_ROWS_PER_FILE rows."""
+    if table == S.FACT_PLAYLIST_ITEM:
+        return max(1, n_dates, math.ceil(winner_entries / FACT_ROWS_PER_FILE))
+    return max(1, n_dates)
+
+
+_SORT_KEYS = {
+    S.FACT_PLAYLIST_ITEM: ("playlist_id", "position"),
+    S.BRIDGE_TRACK_ARTIST: ("track_id", "artist_position"),
+    S.BRIDGE_ALBUM_ARTIST: ("album_id", "artist_position"),
+}
+
+
+def _stage_table(df: DataFrame, table: str, out: str, n_files: int) -> None:
+    keys = _SORT_KEYS.get(table, S.TABLE_KEYS[table])
+    spread = (
+        [S.PARTITION_COLUMN, "playlist_id"]
+        if table == S.FACT_PLAYLIST_ITEM
+        else [S.PARTITION_COLUMN]
+    )
+    (
+        df.transform(T.table_columns(table))
+        .repartition(n_files, *spread)
+        .sortWithinPartitions(S.PARTITION_COLUMN, *keys)
+        .write.mode("overwrite")
+        .partitionBy(S.PARTITION_COLUMN)
+        .parquet(out)
+    )
+
+
+def _rows_from(
+    spark: SparkSession, fs: LakeFS, table: str, staged_table: str, paths: Sequence[str]
+) -> int:
+    """Rows of a staged table that come from this run's files (not the lake's rows)."""
+    if not fs.exists(staged_table):
+        return 0
+    return (
+        spark.read.schema(S.file_schema(table))
+        .parquet(staged_table)
+        .filter(F.col("source_file").isin(list(paths)))
+        .count()
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Summary
+# ---------------------------------------------------------------------------------------
+
+_ENTRY_REASONS = (S.ENTRY_NULL_ITEM, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE, S.ENTRY_MISSING_ID)
+
+
+def _rejections(
+    file_reasons: dict[str, tuple[str, str, int]],
+    superseded: Sequence[Document],
+    counts: dict[str, int | None],
+) -> dict[str, dict[str, int]]:
+    c = {k: int(v or 0) for k, v in counts.items()}
+    sup_entries = sum(d.n_entries for d in superseded)
+    by_file = Counter(reason for reason, _detail, _size in file_reasons.values())
+
+    def entry_level(*reasons: str, **extra: int) -> dict[str, int]:
+        out = {S.SUPERSEDED: sup_entries}
+        out.update({r: c[r] for r in reasons})
+        out.update(extra)
+        return out
+
+    no_track = (S.ENTRY_NULL_ITEM, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE)
+    missing_album = c[S.ENTRY_MISSING_ID] + c["track_without_album_id"]
+    return {
+        "files": {r: by_file.get(r, 0) for r in S.FILE_REASONS},
+        "documents": {S.SUPERSEDED: len(superseded)},
+        S.FACT_PLAYLIST_ITEM: entry_level(S.ENTRY_NULL_ITEM, S.ENTRY_MISSING_ID),
+        S.DIM_TRACK: entry_level(*no_track, S.ENTRY_MISSING_ID),
+        S.DIM_ALBUM: entry_level(*no_track, missing_id=missing_album),
+        S.DIM_ARTIST: entry_level(
+            *no_track,
+            S.ENTRY_MISSING_ID,
+            missing_artist_id=c["track_artist_without_id"] + c["album_artist_without_id"],
+        ),
+        S.DIM_PLAYLIST: {S.SUPERSEDED: len(superseded)},
+        S.BRIDGE_TRACK_ARTIST: entry_level(
+            *no_track, S.ENTRY_MISSING_ID, missing_artist_id=c["track_artist_without_id"]
+        ),
+        S.BRIDGE_ALBUM_ARTIST: entry_level(
+            *no_track, missing_id=missing_album, missing_artist_id=c["album_artist_without_id"]
+        ),
+    }
+
+
+_EXTRA_COUNTS = ("track_without_album_id", "track_artist_without_id", "album_artist_without_id")
+
+
+def _empty_counts() -> dict[str, Any]:
+    return {
+        "files_read": 0,
+        "files_quarantined": 0,
+        "documents_read": 0,
+        "entries_read": 0,
+        "snapshot_dates": [],
+        "rows_written": dict.fromkeys(S.TABLES, 0),
+        "rejections": _rejections({}, (), dict.fromkeys((*T.ENTRY_KINDS, *_EXTRA_COUNTS), 0)),
+        "files_reread": 0,
+    }
+
+
+def _check_accounting(summary: dict[str, Any]) -> None:
+    """``entries_read = fact rows written + fact rejections``, or the run stops here."""
+    fact = S.FACT_PLAYLIST_ITEM
+    accounted = summary["rows_written"][fact] + sum(summary["rejections"][fact].values())
+    if accounted != summary["entries_read"]:
+        raise RuntimeError(
+            f"accounting mismatch: {summary['entries_read']} entries read, "
+            f"{accounted} written or rejected; nothing was published"
+        )
+
+
+def _print(summary: dict[str, Any]) -> None:
+    print(json.dumps(summary, indent=2, default=str), flush=True)
+
+
+def fail_point_from_env() -> str | None:
+    """``GLUE_JOB_FAIL_AFTER``: inject a failure in a spark-submit run (manual checks)."""
+    return os.environ.get("GLUE_JOB_FAIL_AFTER") or None

@@ -1,0 +1,158 @@
+"""Staging, publishing and crash recovery: a run's output appears whole or not at all.
+
+A run writes everything it will change under ``<curated>/_staging/<run_id>/``: every
+affected partition of every table, the quarantine records, then ``_MANIFEST.json`` which
+lists, per table and date, the exact data files to publish, the run summary, and the raw
+files to add to the bookmark. The manifest is the commit point of the staging:
+
+- no manifest: the run died while staging; the next run deletes the staging;
+- a manifest: the staging is complete; publishing it is *idempotent*, so the next run
+  rolls it forward (publishes again, writes the summary, commits the bookmark).
+
+Publishing a partition first deletes every target file the manifest does not list, then
+moves the listed files that are still in staging. Repeating it after a crash at any point
+(even halfway through a partition, even on S3 where a rename is copy + delete) converges to
+the same result. Only then is the bookmark committed (``pipeline``), and the staging
+deleted last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from glue_jobs import schemas as S
+from glue_jobs.lakefs import FileInfo, LakeFS, join
+
+MANIFEST = "_MANIFEST.json"
+QUARANTINE_FILE = "part-00000.json"
+
+# Where a failure can be injected (tests, and GLUE_JOB_FAIL_AFTER for a manual check).
+FAIL_POINTS = ("parse", "stage", "manifest", "publish_partial", "publish")
+
+
+class InjectedFailure(RuntimeError):
+    """Raised on purpose between two stages to prove crash safety."""
+
+
+def check_fail_point(fail_after: str | None) -> None:
+    """Refuse an unknown fail point up front (a typo must not silently run to the end)."""
+    if fail_after is not None and fail_after not in FAIL_POINTS:
+        raise ValueError(f"unknown fail point {fail_after!r}; choose from {FAIL_POINTS}")
+
+
+def maybe_fail(point: str, fail_after: str | None) -> None:
+    if fail_after == point:
+        raise InjectedFailure(f"injected failure after stage {point!r}")
+
+
+def partition_dir(root: str, table: str, day: str) -> str:
+    return join(root, table, f"{S.PARTITION_COLUMN}={day}")
+
+
+def staged_files(fs: LakeFS, staging: str, table: str, days: Iterable[str]) -> dict[str, list]:
+    """The data files Spark wrote for each date of a staged table (empty list: no rows)."""
+    out = {}
+    for day in days:
+        names = [
+            name
+            for name, is_dir in fs.list_dir(partition_dir(staging, table, day))
+            if not is_dir and name.startswith("part-")
+        ]
+        out[day] = sorted(names)
+    return out
+
+
+def write_manifest(fs: LakeFS, staging: str, manifest: dict[str, Any]) -> None:
+    fs.write_text(join(staging, MANIFEST), json.dumps(manifest, indent=1, default=str))
+
+
+def read_manifest(fs: LakeFS, staging: str) -> dict[str, Any] | None:
+    text = fs.read_text(join(staging, MANIFEST))
+    return None if text is None else json.loads(text)
+
+
+def write_quarantine(fs: LakeFS, staging: str, records: Sequence[dict[str, Any]]) -> list[str]:
+    """Quarantine records as JSON lines in the staging; returns the file names."""
+    if not records:
+        return []
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    fs.write_text(join(staging, S.QUARANTINE_DIR, QUARANTINE_FILE), text)
+    return [QUARANTINE_FILE]
+
+
+def publish_partition(fs: LakeFS, target: str, staged: str, names: Sequence[str]) -> None:
+    """Make ``target`` hold exactly ``names`` (idempotent, resumable)."""
+    keep = set(names)
+    if not keep:
+        fs.delete(target)
+        return
+    for name, _is_dir in fs.list_dir(target):
+        if name not in keep:
+            fs.delete(join(target, name))
+    for name in names:
+        src = join(staged, name)
+        if fs.exists(src):
+            fs.rename(src, join(target, name))
+
+
+def publish(
+    fs: LakeFS,
+    curated: str,
+    staging: str,
+    manifest: dict[str, Any],
+    fail_after: str | None = None,
+) -> None:
+    """Move the staged partitions and quarantine records into place."""
+    for i, (table, days) in enumerate(manifest["tables"].items()):
+        for day, names in days.items():
+            publish_partition(
+                fs,
+                partition_dir(curated, table, day),
+                partition_dir(staging, table, day),
+                names,
+            )
+        if i == 0:
+            maybe_fail("publish_partial", fail_after)
+    quarantine = join(curated, S.QUARANTINE_DIR, f"run_id={manifest['run_id']}")
+    for name in manifest.get("quarantine_files", []):
+        src = join(staging, S.QUARANTINE_DIR, name)
+        if fs.exists(src):
+            fs.rename(src, join(quarantine, name))
+
+
+def write_run_summary(fs: LakeFS, curated: str, summary: dict[str, Any]) -> None:
+    fs.write_text(
+        join(curated, S.RUNS_DIR, f"{summary['run_id']}.json"),
+        json.dumps(summary, indent=2, sort_keys=False, default=str) + "\n",
+    )
+
+
+def recover_staging(
+    fs: LakeFS,
+    curated: str,
+    commit: Callable[[Sequence[FileInfo]], None],
+) -> list[str]:
+    """Finish or discard what earlier runs left in ``_staging``; returns rolled-forward ids.
+
+    ``commit`` records the rolled-forward run's raw files in the bookmark (local mode); on
+    Glue it does nothing, because Glue's bookmark was not committed and Glue hands the same
+    files to this run again, which re-processes them idempotently.
+    """
+    rolled = []
+    root = join(curated, S.STAGING_DIR)
+    for name, is_dir in sorted(fs.list_dir(root)):
+        staging = join(root, name)
+        manifest = read_manifest(fs, staging) if is_dir else None
+        if manifest is None:
+            fs.delete(staging)
+            continue
+        publish(fs, curated, staging, manifest)
+        summary = dict(manifest["summary"])
+        summary["rolled_forward"] = True
+        write_run_summary(fs, curated, summary)
+        commit([FileInfo(**f) for f in manifest["files"]])
+        fs.delete(staging)
+        rolled.append(name)
+    return rolled

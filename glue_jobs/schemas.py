@@ -1,0 +1,303 @@
+"""Every schema the Glue job uses, in one place.
+
+- ``RAW_DOCUMENT_SCHEMA``: what ``from_json`` parses a raw snapshot line into (section 2 of
+  docs/data-contract.md). Only the fields the tables need are listed; Spark skips the rest
+  (``available_markets``, ``images``, episode descriptions...) while parsing, which is what
+  keeps the parse cheap. Integers are ``LongType`` and dates/timestamps are strings here:
+  they are converted with null-safe casts in ``transforms`` so that one odd value never
+  makes a whole document unreadable.
+- ``TABLE_SCHEMAS``: the curated tables of section 3, column for column, in contract order.
+  ``snapshot_date`` is the Hive partition column: it is in the path, not in the files.
+- ``QUARANTINE_SCHEMA``: the quarantine records (section 4).
+"""
+
+from __future__ import annotations
+
+from pyspark.sql.types import (
+    ArrayType,
+    BooleanType,
+    DateType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+# ---------------------------------------------------------------------------------------
+# Names shared with the SQL, Terraform and the contract (docs/data-contract.md section 6)
+# ---------------------------------------------------------------------------------------
+
+FACT_PLAYLIST_ITEM = "fact_playlist_item"
+DIM_TRACK = "dim_track"
+DIM_ALBUM = "dim_album"
+DIM_ARTIST = "dim_artist"
+DIM_PLAYLIST = "dim_playlist"
+BRIDGE_TRACK_ARTIST = "bridge_track_artist"
+BRIDGE_ALBUM_ARTIST = "bridge_album_artist"
+
+TABLES: tuple[str, ...] = (
+    FACT_PLAYLIST_ITEM,
+    DIM_TRACK,
+    DIM_ALBUM,
+    DIM_ARTIST,
+    DIM_PLAYLIST,
+    BRIDGE_TRACK_ARTIST,
+    BRIDGE_ALBUM_ARTIST,
+)
+
+PARTITION_COLUMN = "snapshot_date"
+BOOKMARK_CTX = "raw_playlist_snapshots"
+CONTRACT_VERSION = 1
+
+# Bookkeeping folders under the curated root (section 1).
+QUARANTINE_DIR = "_quarantine"
+RUNS_DIR = "_runs"
+STATE_DIR = "_state"
+STAGING_DIR = "_staging"
+BOOKMARK_FILE = "bookmark.json"
+
+# Rejection reasons (section 4), in the order a file is judged: the first that applies wins.
+FILE_REASONS: tuple[str, ...] = (
+    "corrupt_gzip",
+    "empty_file",
+    "invalid_json",
+    "wrong_shape",
+    "unsupported_contract_version",
+    "incomplete_snapshot",
+)
+SUPERSEDED = "superseded_snapshot"
+ENTRY_NULL_ITEM = "null_item"
+ENTRY_LOCAL_FILE = "local_file"
+ENTRY_EPISODE = "episode"
+ENTRY_MISSING_ID = "missing_id"
+ENTRY_TRACK = "track"  # not a rejection: a track that reaches every table
+
+# ---------------------------------------------------------------------------------------
+# Raw snapshot document (section 2)
+# ---------------------------------------------------------------------------------------
+
+CORRUPT_COLUMN = "_corrupt_record"
+
+RAW_ARTIST = StructType(
+    [
+        StructField("id", StringType()),
+        StructField("name", StringType()),
+        StructField("uri", StringType()),
+    ]
+)
+
+RAW_ALBUM = StructType(
+    [
+        StructField("id", StringType()),
+        StructField("name", StringType()),
+        StructField("uri", StringType()),
+        StructField("album_type", StringType()),
+        StructField("release_date", StringType()),
+        StructField("release_date_precision", StringType()),
+        StructField("total_tracks", LongType()),
+        StructField("artists", ArrayType(RAW_ARTIST)),
+    ]
+)
+
+# One struct for both payload kinds: a TrackObject uses all of it, an EpisodeObject only
+# id/name/uri/type/duration_ms (its album and artists stay null).
+RAW_PAYLOAD = StructType(
+    [
+        StructField("id", StringType()),
+        StructField("name", StringType()),
+        StructField("uri", StringType()),
+        StructField("type", StringType()),
+        StructField("is_local", BooleanType()),
+        StructField("duration_ms", LongType()),
+        StructField("explicit", BooleanType()),
+        StructField("disc_number", LongType()),
+        StructField("track_number", LongType()),
+        StructField("popularity", LongType()),
+        StructField("external_ids", StructType([StructField("isrc", StringType())])),
+        StructField("linked_from", StructType([StructField("id", StringType())])),
+        StructField("album", RAW_ALBUM),
+        StructField("artists", ArrayType(RAW_ARTIST)),
+    ]
+)
+
+RAW_ENTRY = StructType(
+    [
+        StructField("added_at", StringType()),
+        StructField("added_by", StructType([StructField("id", StringType())])),
+        StructField("is_local", BooleanType()),
+        StructField("item", RAW_PAYLOAD),
+        StructField("track", RAW_PAYLOAD),
+    ]
+)
+
+RAW_CONTAINER = StructType(
+    [
+        StructField("total", LongType()),
+        StructField("items", ArrayType(RAW_ENTRY)),
+    ]
+)
+
+RAW_PLAYLIST = StructType(
+    [
+        StructField("id", StringType()),
+        StructField("name", StringType()),
+        StructField("description", StringType()),
+        StructField("public", BooleanType()),
+        StructField("collaborative", BooleanType()),
+        StructField("snapshot_id", StringType()),
+        StructField(
+            "owner",
+            StructType(
+                [StructField("id", StringType()), StructField("display_name", StringType())]
+            ),
+        ),
+        StructField("followers", StructType([StructField("total", LongType())])),
+        StructField("items", RAW_CONTAINER),
+        StructField("tracks", RAW_CONTAINER),
+    ]
+)
+
+RAW_DOCUMENT_SCHEMA = StructType(
+    [
+        StructField("contract_version", LongType()),
+        StructField("playlist_id", StringType()),
+        StructField("extracted_at", StringType()),
+        StructField("snapshot_date", StringType()),
+        StructField("api_shape", StringType()),
+        StructField("playlist", RAW_PLAYLIST),
+        StructField(CORRUPT_COLUMN, StringType()),
+    ]
+)
+
+# Parses any JSON object without looking inside it: tells "valid JSON of the wrong shape"
+# apart from "not JSON at all".
+JSON_OBJECT_PROBE_SCHEMA = StructType([StructField(CORRUPT_COLUMN, StringType())])
+
+# What the decoding UDF returns for one raw file.
+DECODED_FILE_SCHEMA = StructType(
+    [
+        StructField("reason", StringType()),
+        StructField("detail", StringType()),
+        StructField("text", StringType()),
+    ]
+)
+
+# ---------------------------------------------------------------------------------------
+# Curated tables (section 3)
+# ---------------------------------------------------------------------------------------
+
+_LINEAGE = [
+    StructField("extracted_at", TimestampType()),
+    StructField("source_file", StringType()),
+]
+_PARTITION = StructField(PARTITION_COLUMN, DateType())
+
+
+def _table(*fields: StructField) -> StructType:
+    return StructType([*fields, *_LINEAGE, _PARTITION])
+
+
+TABLE_SCHEMAS: dict[str, StructType] = {
+    FACT_PLAYLIST_ITEM: StructType(
+        [
+            StructField("playlist_id", StringType()),
+            StructField("snapshot_id", StringType()),
+            StructField("position", IntegerType()),
+            StructField("item_type", StringType()),
+            StructField("track_id", StringType()),
+            StructField("episode_id", StringType()),
+            StructField("album_id", StringType()),
+            StructField("item_uri", StringType()),
+            StructField("item_name", StringType()),
+            StructField("added_at", TimestampType()),
+            StructField("added_by_id", StringType()),
+            StructField("popularity", IntegerType()),
+            StructField("duration_ms", LongType()),
+            StructField("is_local", BooleanType()),
+            *_LINEAGE,
+            _PARTITION,
+        ]
+    ),
+    DIM_TRACK: _table(
+        StructField("track_id", StringType()),
+        StructField("track_name", StringType()),
+        StructField("track_uri", StringType()),
+        StructField("album_id", StringType()),
+        StructField("duration_ms", LongType()),
+        StructField("explicit", BooleanType()),
+        StructField("disc_number", IntegerType()),
+        StructField("track_number", IntegerType()),
+        StructField("isrc", StringType()),
+        StructField("popularity", IntegerType()),
+        StructField("linked_from_track_id", StringType()),
+    ),
+    DIM_ALBUM: _table(
+        StructField("album_id", StringType()),
+        StructField("album_name", StringType()),
+        StructField("album_uri", StringType()),
+        StructField("album_type", StringType()),
+        StructField("release_date", DateType()),
+        StructField("release_date_precision", StringType()),
+        StructField("release_date_raw", StringType()),
+        StructField("release_year", IntegerType()),
+        StructField("total_tracks", IntegerType()),
+    ),
+    DIM_ARTIST: _table(
+        StructField("artist_id", StringType()),
+        StructField("artist_name", StringType()),
+        StructField("artist_uri", StringType()),
+    ),
+    BRIDGE_TRACK_ARTIST: _table(
+        StructField("track_id", StringType()),
+        StructField("artist_id", StringType()),
+        StructField("artist_position", IntegerType()),
+    ),
+    BRIDGE_ALBUM_ARTIST: _table(
+        StructField("album_id", StringType()),
+        StructField("artist_id", StringType()),
+        StructField("artist_position", IntegerType()),
+    ),
+    DIM_PLAYLIST: _table(
+        StructField("playlist_id", StringType()),
+        StructField("playlist_name", StringType()),
+        StructField("description", StringType()),
+        StructField("owner_id", StringType()),
+        StructField("owner_display_name", StringType()),
+        StructField("is_public", BooleanType()),
+        StructField("is_collaborative", BooleanType()),
+        StructField("snapshot_id", StringType()),
+        StructField("followers_total", LongType()),
+        StructField("total_items", IntegerType()),
+        StructField("api_shape", StringType()),
+    ),
+}
+
+# The key of each table within one snapshot_date: "latest wins" keeps, per key, the rows of
+# the greatest (extracted_at, source_file).
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    FACT_PLAYLIST_ITEM: ("playlist_id",),
+    DIM_TRACK: ("track_id",),
+    DIM_ALBUM: ("album_id",),
+    DIM_ARTIST: ("artist_id",),
+    DIM_PLAYLIST: ("playlist_id",),
+    BRIDGE_TRACK_ARTIST: ("track_id",),
+    BRIDGE_ALBUM_ARTIST: ("album_id",),
+}
+
+
+def file_schema(table: str) -> StructType:
+    """The columns stored in the table's Parquet files (everything but the partition)."""
+    return StructType([f for f in TABLE_SCHEMAS[table].fields if f.name != PARTITION_COLUMN])
+
+
+QUARANTINE_SCHEMA = StructType(
+    [
+        StructField("path", StringType()),
+        StructField("reason", StringType()),
+        StructField("detail", StringType()),
+        StructField("size", LongType()),
+        StructField("run_id", StringType()),
+    ]
+)

@@ -1,0 +1,586 @@
+"""Pure PySpark transforms of the star-schema job: no reads, no writes, no actions.
+
+Column helpers (``Column -> Column``) hold the reusable expressions; transforms
+(``DataFrame -> DataFrame``, parametrised ones return a closure) chain with ``.transform``:
+
+    lines.transform(parse_documents).transform(classify_documents)
+    docs.transform(explode_entries).transform(classify_entries)
+    entries.transform(fact_rows)
+
+Every rule of docs/data-contract.md sections 2-4 that concerns one row lives here, so
+that it is unit-tested on tiny DataFrames (tests/unit/glue_jobs/test_transforms.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from glue_jobs import schemas as S
+
+Transform = Callable[[DataFrame], DataFrame]
+
+# ---------------------------------------------------------------------------------------
+# Column helpers
+# ---------------------------------------------------------------------------------------
+
+
+def blank_to_null(col: Column) -> Column:
+    """The string, or null when it is null, empty or only whitespace (``added_by.id = ""``)."""
+    return F.when(F.trim(col) != "", col)
+
+
+def is_blank(col: Column) -> Column:
+    """True when the string is null, empty or only whitespace."""
+    return col.isNull() | (F.trim(col) == "")
+
+
+def iso_timestamp(col: Column) -> Column:
+    """An ISO-8601 date-time string (``2026-11-16T06:00:03.123456Z``) as a timestamp.
+
+    Null when absent or unparseable. The regex guard keeps a bare date or any other string
+    the cast would also accept from passing as a time of day; with ANSI mode off (the job
+    sets it) the cast itself returns null rather than failing the task.
+    """
+    return F.when(col.rlike(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"), col.cast("timestamp")).cast(
+        "timestamp"
+    )
+
+
+def release_date(raw: Column, precision: Column) -> Column:
+    """Spotify's ``release_date`` as a real date, per ``release_date_precision``.
+
+    ``year``: ``1998`` -> 1998-01-01; ``month``: ``1998-07`` -> 1998-07-01; ``day``:
+    ``1998-07-14`` -> itself. Without a precision the shape of the string decides. Null when
+    absent, when the string does not have the shape its precision announces, when the date
+    does not exist (``1998-02-30``), and for year ``0000`` (Spotify's "unknown").
+    Casting (not ``to_date`` with a pattern) is deliberate: the pattern parser raises
+    ``SparkUpgradeException`` on strings the legacy parser would have accepted.
+    """
+    year_shape = raw.rlike(r"^\d{4}$")
+    month_shape = raw.rlike(r"^\d{4}-\d{2}$")
+    day_shape = raw.rlike(r"^\d{4}-\d{2}-\d{2}$")
+    shape_ok = (
+        F.when(precision == "year", year_shape)
+        .when(precision == "month", month_shape)
+        .when(precision == "day", day_shape)
+        .when(precision.isNull(), year_shape | month_shape | day_shape)
+        .otherwise(F.lit(False))
+    )
+    return F.when(shape_ok & ~raw.startswith("0000"), raw.cast("date")).cast("date")
+
+
+def entry_payload(entry: Column) -> Column:
+    """The entry's payload: ``item`` (2026 API) when present and not null, else ``track``."""
+    return F.coalesce(entry["item"], entry["track"])
+
+
+def entry_is_local(entry: Column) -> Column:
+    """A local file, whether the flag is on the entry, on the payload, or both."""
+    payload = entry_payload(entry)
+    return F.coalesce(entry["is_local"], F.lit(False)) | F.coalesce(
+        payload["is_local"], F.lit(False)
+    )
+
+
+def entry_kind(entry: Column) -> Column:
+    """What an entry is, in the terms of the contract's rejection table (section 4).
+
+    ``null_item`` (no payload), ``local_file``, ``missing_id`` (a non-local item without an
+    id), ``episode``, or ``track``. The first that applies wins.
+    """
+    payload = entry_payload(entry)
+    return (
+        F.when(payload.isNull(), F.lit(S.ENTRY_NULL_ITEM))
+        .when(entry_is_local(entry), F.lit(S.ENTRY_LOCAL_FILE))
+        .when(is_blank(payload["id"]), F.lit(S.ENTRY_MISSING_ID))
+        .when(payload["type"] == "episode", F.lit(S.ENTRY_EPISODE))
+        .otherwise(F.lit(S.ENTRY_TRACK))
+    )
+
+
+def missing_id_count(artists: Column) -> Column:
+    """How many artist references of an array carry no id (0 for a null array)."""
+    return F.coalesce(F.size(F.filter(artists, lambda a: is_blank(a["id"]))), F.lit(0))
+
+
+# ---------------------------------------------------------------------------------------
+# Raw lines -> documents
+# ---------------------------------------------------------------------------------------
+
+
+def split_lines(df: DataFrame) -> DataFrame:
+    """One row per non-blank line of each decoded file (``line_no`` 1-based).
+
+    Input: ``source_file, size, decoded`` (``decoded`` = DECODED_FILE_SCHEMA). A file the
+    decoder rejected (corrupt gzip, empty) keeps exactly one row, with ``line`` and
+    ``line_no`` null and its reason in ``file_reason``.
+    """
+    lines = F.when(
+        F.col("decoded.reason").isNull(), F.split(F.col("decoded.text"), "\n")
+    ).otherwise(F.array(F.lit(None).cast("string")))
+    return (
+        df.select(
+            "source_file",
+            "size",
+            F.col("decoded.reason").alias("file_reason"),
+            F.col("decoded.detail").alias("file_detail"),
+            F.posexplode(lines).alias("_idx", "_raw_line"),
+        )
+        .withColumn("line", F.regexp_replace("_raw_line", r"\r$", ""))
+        .filter(F.col("file_reason").isNotNull() | (F.trim(F.col("line")) != ""))
+        .select(
+            "source_file",
+            "size",
+            "file_reason",
+            "file_detail",
+            F.when(F.col("file_reason").isNull(), F.col("_idx") + 1).alias("line_no"),
+            "line",
+        )
+    )
+
+
+_JSON_OPTIONS = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": S.CORRUPT_COLUMN}
+_JSON_SCALAR = r'^\s*(-?\d+(\.\d+)?([eE][+-]?\d+)?|"([^"\\]|\\.)*"|true|false|null)\s*$'
+
+
+def _is_valid_json(line: Column) -> Column:
+    """True when the line is syntactically JSON (object, array or scalar)."""
+    stripped = F.ltrim(line)
+    object_ok = F.from_json(line, S.JSON_OBJECT_PROBE_SCHEMA, _JSON_OPTIONS)[
+        S.CORRUPT_COLUMN
+    ].isNull()
+    return (
+        F.when(stripped.startswith("{"), object_ok)
+        .when(stripped.startswith("["), F.json_array_length(line).isNotNull())
+        .otherwise(line.rlike(_JSON_SCALAR))
+    )
+
+
+def parse_documents(df: DataFrame) -> DataFrame:
+    """Parse each line with the explicit document schema, in the JVM (``from_json``).
+
+    Adds ``doc`` (the parsed struct), and the document-level columns every later step
+    needs: ``playlist_id``, ``extracted_at`` (timestamp), ``snapshot_date`` (its UTC date),
+    ``entries`` (``playlist.items.items`` when present, else ``playlist.tracks.items``),
+    ``total``, ``n_entries``, ``api_shape``, and ``playlist_meta`` (the playlist without its
+    entry containers, so that entries are not carried twice).
+    """
+    doc = F.col("doc")
+    use_items = doc["playlist"]["items"]["items"].isNotNull()
+    container = F.when(use_items, doc["playlist"]["items"]).otherwise(doc["playlist"]["tracks"])
+    extracted_at = iso_timestamp(doc["extracted_at"])
+    declared_shape = doc["api_shape"]
+    return (
+        df.withColumn("doc", F.from_json("line", S.RAW_DOCUMENT_SCHEMA, _JSON_OPTIONS))
+        .withColumn("playlist_id", blank_to_null(doc["playlist_id"]))
+        .withColumn("extracted_at", extracted_at)
+        .withColumn("snapshot_date", F.to_date(extracted_at))
+        .withColumn("playlist_meta", doc["playlist"].dropFields("items", "tracks"))
+        .withColumn("entries", container["items"])
+        .withColumn("total", container["total"])
+        .withColumn("n_entries", F.coalesce(F.size(container["items"]), F.lit(0)))
+        .withColumn(
+            "api_shape",
+            F.when(declared_shape.isin("items", "tracks"), declared_shape).otherwise(
+                F.when(use_items, F.lit("items")).otherwise(F.lit("tracks"))
+            ),
+        )
+    )
+
+
+def classify_documents(df: DataFrame) -> DataFrame:
+    """``reason`` and ``detail`` of each line: null for a good snapshot document.
+
+    The checks run in the order of the contract's rejection table; the first failing one
+    names the reason. ``file_reason`` (from the decoder) wins over everything.
+    """
+    doc = F.col("doc")
+    line = F.col("line")
+    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
+    version = doc["contract_version"]
+    declared_date = doc["snapshot_date"]
+    playlist = doc["playlist"]
+    where = F.concat(F.lit("line "), F.col("line_no").cast("string"), F.lit(": "))
+    checks: list[tuple[Column, str, Column]] = [
+        (corrupt & ~_is_valid_json(line), "invalid_json", F.lit("not valid JSON")),
+        (
+            corrupt & ~F.ltrim(line).startswith("{"),
+            "wrong_shape",
+            F.lit("JSON, but not an object"),
+        ),
+        # Checked before the shape: a future version may well have another shape.
+        (
+            version.isNotNull() & (version != S.CONTRACT_VERSION),
+            "unsupported_contract_version",
+            F.concat(F.lit("contract_version is "), version.cast("string")),
+        ),
+        (corrupt, "wrong_shape", F.lit("a field has a type the snapshot document does not allow")),
+        (version.isNull(), "wrong_shape", F.lit("missing contract_version")),
+        (F.col("playlist_id").isNull(), "wrong_shape", F.lit("missing playlist_id")),
+        (
+            F.col("extracted_at").isNull(),
+            "wrong_shape",
+            F.lit("missing or unparseable extracted_at"),
+        ),
+        (playlist.isNull(), "wrong_shape", F.lit("missing playlist")),
+        (
+            F.col("entries").isNull(),
+            "wrong_shape",
+            F.lit("no entry array in playlist.items or playlist.tracks"),
+        ),
+        (
+            declared_date.isNotNull()
+            & (declared_date != F.date_format("snapshot_date", "yyyy-MM-dd")),
+            "wrong_shape",
+            F.concat(
+                F.lit("snapshot_date "), declared_date, F.lit(" is not the date of extracted_at")
+            ),
+        ),
+        (
+            playlist["id"].isNotNull() & (playlist["id"] != F.col("playlist_id")),
+            "wrong_shape",
+            F.lit("playlist.id differs from playlist_id"),
+        ),
+        (F.col("total").isNull(), "wrong_shape", F.lit("the entry container has no total")),
+        (
+            F.col("n_entries") != F.col("total"),
+            "incomplete_snapshot",
+            F.concat(
+                F.col("n_entries").cast("string"),
+                F.lit(" entries, total says "),
+                F.col("total").cast("string"),
+            ),
+        ),
+    ]
+    reason: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_reason"))
+    detail: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_detail"))
+    for condition, name, text in checks:
+        reason = reason.when(condition, F.lit(name))
+        detail = detail.when(condition, F.concat(where, text))
+    return df.withColumn("reason", reason).withColumn("detail", detail)
+
+
+# ---------------------------------------------------------------------------------------
+# Documents -> entries
+# ---------------------------------------------------------------------------------------
+
+DOC_COLUMNS = ("source_file", "line_no", "playlist_id", "extracted_at", "snapshot_date")
+
+
+def explode_entries(docs: DataFrame) -> DataFrame:
+    """One row per playlist entry; ``position`` is 1-based and counts every entry."""
+    return docs.select(
+        *DOC_COLUMNS,
+        F.col("playlist_meta.snapshot_id").alias("snapshot_id"),
+        "_is_new",
+        F.posexplode("entries").alias("_idx", "entry"),
+    ).select(
+        *DOC_COLUMNS,
+        "snapshot_id",
+        "_is_new",
+        (F.col("_idx") + 1).cast("int").alias("position"),
+        "entry",
+    )
+
+
+def classify_entries(entries: DataFrame) -> DataFrame:
+    """Flatten each entry into the columns the tables need, with its ``kind``."""
+    entry = F.col("entry")
+    payload = entry_payload(entry)
+    return entries.select(
+        *DOC_COLUMNS,
+        "snapshot_id",
+        "_is_new",
+        "position",
+        entry_kind(entry).alias("kind"),
+        F.when(payload["type"] == "episode", F.lit("episode"))
+        .otherwise(F.lit("track"))
+        .alias("item_type"),
+        blank_to_null(payload["id"]).alias("item_id"),
+        payload["uri"].alias("item_uri"),
+        payload["name"].alias("item_name"),
+        iso_timestamp(entry["added_at"]).alias("added_at"),
+        blank_to_null(entry["added_by"]["id"]).alias("added_by_id"),
+        payload["popularity"].cast("int").alias("popularity"),
+        payload["duration_ms"].alias("duration_ms"),
+        entry_is_local(entry).alias("is_local"),
+        payload["explicit"].alias("explicit"),
+        payload["disc_number"].cast("int").alias("disc_number"),
+        payload["track_number"].cast("int").alias("track_number"),
+        payload["external_ids"]["isrc"].alias("isrc"),
+        blank_to_null(payload["linked_from"]["id"]).alias("linked_from_track_id"),
+        payload["album"].alias("album"),
+        payload["artists"].alias("artists"),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Entries -> table rows (new observations of this run)
+# ---------------------------------------------------------------------------------------
+
+_LINEAGE = ("extracted_at", "source_file", "snapshot_date")
+# Tie-breakers carried until the merge: which line of the file, which entry, which
+# reference within the entry. Rows read back from the lake have them null.
+_TIEBREAK = ("_line", "_position", "_sub")
+
+
+def _with_tiebreak(line: Column, position: Column, sub: Column) -> list[Column]:
+    return [
+        line.cast("int").alias("_line"),
+        position.cast("int").alias("_position"),
+        sub.cast("int").alias("_sub"),
+    ]
+
+
+def fact_rows(entries: DataFrame) -> DataFrame:
+    """``fact_playlist_item``: tracks, local files and episodes; null items and tracks
+    without an id are left out (and counted elsewhere)."""
+    kind = F.col("kind")
+    is_track = kind == S.ENTRY_TRACK
+    return entries.filter(kind.isin(S.ENTRY_TRACK, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE)).select(
+        "playlist_id",
+        "snapshot_id",
+        "position",
+        "item_type",
+        F.when(is_track, F.col("item_id")).alias("track_id"),
+        F.when(kind == S.ENTRY_EPISODE, F.col("item_id")).alias("episode_id"),
+        F.when(is_track, blank_to_null(F.col("album.id"))).alias("album_id"),
+        "item_uri",
+        "item_name",
+        "added_at",
+        "added_by_id",
+        "popularity",
+        "duration_ms",
+        "is_local",
+        *_LINEAGE,
+        *_with_tiebreak(F.col("line_no"), F.col("position"), F.lit(0)),
+    )
+
+
+def track_observations(entries: DataFrame) -> DataFrame:
+    """Every observation of a track (``dim_track`` columns plus its ``artists``)."""
+    return entries.filter(F.col("kind") == S.ENTRY_TRACK).select(
+        F.col("item_id").alias("track_id"),
+        F.col("item_name").alias("track_name"),
+        F.col("item_uri").alias("track_uri"),
+        blank_to_null(F.col("album.id")).alias("album_id"),
+        "duration_ms",
+        "explicit",
+        "disc_number",
+        "track_number",
+        "isrc",
+        "popularity",
+        "linked_from_track_id",
+        *_LINEAGE,
+        *_with_tiebreak(F.col("line_no"), F.col("position"), F.lit(0)),
+        "artists",
+    )
+
+
+def album_observations(entries: DataFrame) -> DataFrame:
+    """Every observation of an album through a track (``dim_album`` columns + ``artists``)."""
+    album = F.col("album")
+    raw = album["release_date"]
+    precision = album["release_date_precision"]
+    parsed = release_date(raw, precision)
+    return entries.filter((F.col("kind") == S.ENTRY_TRACK) & ~is_blank(album["id"])).select(
+        album["id"].alias("album_id"),
+        album["name"].alias("album_name"),
+        album["uri"].alias("album_uri"),
+        album["album_type"].alias("album_type"),
+        parsed.alias("release_date"),
+        precision.alias("release_date_precision"),
+        raw.alias("release_date_raw"),
+        F.year(parsed).alias("release_year"),
+        album["total_tracks"].cast("int").alias("total_tracks"),
+        *_LINEAGE,
+        *_with_tiebreak(F.col("line_no"), F.col("position"), F.lit(0)),
+        album["artists"].alias("artists"),
+    )
+
+
+def artist_observations(entries: DataFrame) -> DataFrame:
+    """Every artist reference of a track: the track's artists, then its album's artists."""
+    tracks = entries.filter(F.col("kind") == S.ENTRY_TRACK)
+    refs = tracks.select(
+        *DOC_COLUMNS,
+        "position",
+        F.posexplode_outer("artists").alias("_ref", "artist"),
+    ).withColumn("_group", F.lit(0))
+    album_refs = (
+        tracks.filter(~is_blank(F.col("album.id")))
+        .select(
+            *DOC_COLUMNS,
+            "position",
+            F.posexplode_outer("album.artists").alias("_ref", "artist"),
+        )
+        .withColumn("_group", F.lit(1))
+    )
+    both = refs.unionByName(album_refs)
+    return both.filter(~is_blank(F.col("artist.id"))).select(
+        F.col("artist.id").alias("artist_id"),
+        F.col("artist.name").alias("artist_name"),
+        F.col("artist.uri").alias("artist_uri"),
+        *_LINEAGE,
+        # Within one entry the track's own artists come before its album's.
+        *_with_tiebreak(
+            F.col("line_no"), F.col("position"), F.col("_group") * 10_000 + F.col("_ref")
+        ),
+    )
+
+
+def drop_artists(df: DataFrame) -> DataFrame:
+    """The observation without its artist array (what the dimension stores)."""
+    return df.drop("artists")
+
+
+def artist_bridge(key: str) -> Transform:
+    """Bridge rows of each winning observation: ``(key, artist_id, artist_position)``.
+
+    ``artist_position`` is the 1-based place in Spotify's array (1 = primary); a reference
+    without an id is left out (and counted) but keeps its place, so positions stay true.
+    """
+
+    def _bridge(observations: DataFrame) -> DataFrame:
+        return (
+            observations.select(
+                key,
+                *_LINEAGE,
+                "_priority",
+                F.posexplode("artists").alias("_ref", "artist"),
+            )
+            .filter(~is_blank(F.col("artist.id")))
+            .select(
+                key,
+                F.col("artist.id").alias("artist_id"),
+                (F.col("_ref") + 1).cast("int").alias("artist_position"),
+                *_LINEAGE,
+                "_priority",
+            )
+        )
+
+    return _bridge
+
+
+def playlist_rows(docs: DataFrame) -> DataFrame:
+    """``dim_playlist``: one row per good document (winners are chosen later)."""
+    playlist = F.col("playlist_meta")
+    return docs.select(
+        "playlist_id",
+        playlist["name"].alias("playlist_name"),
+        playlist["description"].alias("description"),
+        playlist["owner"]["id"].alias("owner_id"),
+        playlist["owner"]["display_name"].alias("owner_display_name"),
+        playlist["public"].alias("is_public"),
+        playlist["collaborative"].alias("is_collaborative"),
+        playlist["snapshot_id"].alias("snapshot_id"),
+        playlist["followers"]["total"].alias("followers_total"),
+        F.col("n_entries").cast("int").alias("total_items"),
+        "api_shape",
+        *_LINEAGE,
+        *_with_tiebreak(F.col("line_no"), F.lit(0), F.lit(0)),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Latest wins
+# ---------------------------------------------------------------------------------------
+
+
+def _latest_order() -> list[Column]:
+    return [
+        F.col("extracted_at").desc_nulls_last(),
+        F.col("source_file").desc_nulls_last(),
+        F.col("_priority").asc_nulls_last(),
+        *(F.col(c).asc_nulls_last() for c in _TIEBREAK),
+    ]
+
+
+def latest_observation(keys: Sequence[str]) -> Transform:
+    """Exactly one row per key per ``snapshot_date``: the latest observation.
+
+    Order: greatest ``extracted_at``, then greatest ``source_file`` (the contract's rule),
+    then ``_priority`` (0 = read in this run, 1 = already in the lake: a re-read of the
+    same file replaces what the lake holds), then the first line / entry / reference.
+    """
+
+    def _latest(df: DataFrame) -> DataFrame:
+        window = Window.partitionBy(*keys, S.PARTITION_COLUMN).orderBy(*_latest_order())
+        return df.withColumn("_rn", F.row_number().over(window)).filter("_rn = 1").drop("_rn")
+
+    return _latest
+
+
+def with_priority(priority: int) -> Transform:
+    """Mark rows as read in this run (0) or already in the lake (1)."""
+
+    def _mark(df: DataFrame) -> DataFrame:
+        return df.withColumn("_priority", F.lit(priority))
+
+    return _mark
+
+
+def lake_rows(df: DataFrame) -> DataFrame:
+    """Rows read back from the lake, made comparable with new observations."""
+    return df.transform(with_priority(1)).select(
+        "*", *(F.lit(None).cast("int").alias(c) for c in _TIEBREAK)
+    )
+
+
+def rows_of_winners(parent_keys: Sequence[str]) -> Callable[[DataFrame, DataFrame], DataFrame]:
+    """Child rows (facts, bridges) that belong to the winning parent observation.
+
+    A semi-join on the key, the date and the observation's identity
+    (``extracted_at``, ``source_file``, ``_priority``): a bridge never mixes artists of two
+    observations, and a fact never mixes entries of two documents of one playlist.
+    """
+    join_cols = [*parent_keys, S.PARTITION_COLUMN, "extracted_at", "source_file", "_priority"]
+
+    def _keep(children: DataFrame, parents: DataFrame) -> DataFrame:
+        return children.join(parents.select(*join_cols), on=join_cols, how="left_semi")
+
+    return _keep
+
+
+def table_columns(table: str) -> Transform:
+    """Exactly the contract's columns, in order, with the contract's types."""
+    schema = S.TABLE_SCHEMAS[table]
+
+    def _select(df: DataFrame) -> DataFrame:
+        return df.select(*(F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields))
+
+    return _select
+
+
+# ---------------------------------------------------------------------------------------
+# Counting (aggregations only: nothing item-level reaches the driver)
+# ---------------------------------------------------------------------------------------
+
+ENTRY_KINDS = (
+    S.ENTRY_TRACK,
+    S.ENTRY_LOCAL_FILE,
+    S.ENTRY_EPISODE,
+    S.ENTRY_NULL_ITEM,
+    S.ENTRY_MISSING_ID,
+)
+
+
+def entry_counts(entries: DataFrame) -> DataFrame:
+    """One row: entries of this run's documents by kind, and the references without id."""
+    kind = F.col("kind")
+    is_track = kind == S.ENTRY_TRACK
+    has_album = is_track & ~is_blank(F.col("album.id"))
+    new = entries.filter(F.col("_is_new"))
+    return new.agg(
+        *(F.sum(F.when(kind == k, 1).otherwise(0)).alias(k) for k in ENTRY_KINDS),
+        F.sum(F.when(is_track & ~has_album, 1).otherwise(0)).alias("track_without_album_id"),
+        F.sum(F.when(is_track, missing_id_count(F.col("artists"))).otherwise(0)).alias(
+            "track_artist_without_id"
+        ),
+        F.sum(F.when(has_album, missing_id_count(F.col("album.artists"))).otherwise(0)).alias(
+            "album_artist_without_id"
+        ),
+    )
