@@ -22,6 +22,7 @@ CURATED   ?= build/lake/curated
 OUT       ?= build/lake/raw/playlist_snapshots
 PLAYLISTS ?=
 DEMO_DIR  ?= build/demo
+AUTH_ARGS ?=
 PYTEST_ARGS ?=
 
 export PYTHONDONTWRITEBYTECODE := 1
@@ -74,8 +75,8 @@ extract-local: $(STAMP) ## Extract PLAYLISTS="id ..." into OUT=<dir or s3://buck
 	$(PY) -m extract_lambda --out $(OUT) $(PLAYLISTS)
 
 .PHONY: spotify-auth
-spotify-auth: $(STAMP) ## One-time authorization-code flow: prints or stores the refresh token
-	$(PY) -m extract_lambda.auth_setup
+spotify-auth: $(STAMP) ## One-time authorization-code flow: prints the refresh token (AUTH_ARGS="--secret-id X" stores it)
+	$(PY) -m extract_lambda.auth_setup $(AUTH_ARGS)
 
 .PHONY: package-glue
 package-glue: $(STAMP) ## Build dist/glue_jobs.zip (--extra-py-files) beside the job script

@@ -57,6 +57,7 @@ module "extract" {
   spotify_api_url             = var.spotify_api_url
   spotify_auth_url            = var.spotify_auth_url
   max_concurrency             = var.extract_max_concurrency
+  api_shape                   = var.extract_api_shape
   timeout_seconds             = var.extract_timeout_seconds
   memory_mb                   = var.extract_memory_mb
   reserved_concurrency        = var.extract_reserved_concurrency

@@ -82,8 +82,24 @@ variable "spotify_auth_url" {
 
 variable "extract_max_concurrency" {
   type        = number
-  description = "Playlists fetched in parallel within one invocation (MAX_CONCURRENCY)."
-  default     = 4
+  description = "Pages of one playlist fetched concurrently (MAX_CONCURRENCY); playlists are read one after another."
+  default     = 16
+
+  validation {
+    condition     = var.extract_max_concurrency >= 1 && var.extract_max_concurrency <= 64
+    error_message = "MAX_CONCURRENCY must be between 1 and 64."
+  }
+}
+
+variable "extract_api_shape" {
+  type        = string
+  description = "Which playlist endpoint the extractor reads (SPOTIFY_API_SHAPE): auto picks /items with a refresh token and legacy /tracks with client credentials."
+  default     = "auto"
+
+  validation {
+    condition     = contains(["auto", "items", "tracks"], var.extract_api_shape)
+    error_message = "extract_api_shape must be auto, items or tracks."
+  }
 }
 
 variable "extract_timeout_seconds" {
@@ -92,8 +108,8 @@ variable "extract_timeout_seconds" {
   default     = 600
 
   validation {
-    condition     = var.extract_timeout_seconds >= 1 && var.extract_timeout_seconds <= 900
-    error_message = "Lambda timeouts range from 1 to 900 seconds."
+    condition     = var.extract_timeout_seconds >= 60 && var.extract_timeout_seconds <= 900
+    error_message = "Between 60 and 900 seconds: the extractor keeps 15 s in reserve to finish cleanly before the Lambda deadline."
   }
 }
 

@@ -50,6 +50,7 @@ resource "aws_lambda_function" "this" {
       SPOTIFY_API_URL   = var.spotify_api_url
       SPOTIFY_AUTH_URL  = var.spotify_auth_url
       MAX_CONCURRENCY   = tostring(var.max_concurrency)
+      SPOTIFY_API_SHAPE = var.api_shape
     }
   }
 

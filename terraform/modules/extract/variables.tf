@@ -50,7 +50,12 @@ variable "spotify_auth_url" {
 
 variable "max_concurrency" {
   type        = number
-  description = "Playlists fetched in parallel inside one invocation (MAX_CONCURRENCY)."
+  description = "Pages of one playlist fetched concurrently (MAX_CONCURRENCY, 1-64)."
+}
+
+variable "api_shape" {
+  type        = string
+  description = "Which playlist endpoint to read (SPOTIFY_API_SHAPE): auto, items (2026 /items) or tracks (legacy /tracks, extended-quota apps)."
 }
 
 variable "timeout_seconds" {
