@@ -11,6 +11,7 @@ roughly see, and it is the same rule for every engine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -29,6 +30,8 @@ class Measurement:
     cpu_s: float
     returncode: int
     samples: int
+    # RSS per kind of process ("java", "python", ...) in the sample where the sum peaked.
+    peak_breakdown: dict[str, int]
 
 
 def _tree(root: psutil.Process) -> list[psutil.Process]:
@@ -58,24 +61,33 @@ def run_measured(
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         root = psutil.Process(process.pid)
+        breakdown: dict[str, int] = {}
         while True:
             rss = 0
+            kinds: dict[str, int] = {}
             for member in _tree(root):
                 try:
                     with member.oneshot():
-                        rss += member.memory_info().rss
+                        member_rss = member.memory_info().rss
+                        rss += member_rss
+                        kind = member.name()
+                        kinds[kind] = kinds.get(kind, 0) + member_rss
                         times = member.cpu_times()
                         cpu_seen[(member.pid, member.create_time())] = times.user + times.system
                 except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
             samples += 1
-            peak = max(peak, rss)
+            if rss > peak:
+                peak, breakdown = rss, kinds
             try:
                 returncode = process.wait(timeout=interval)
                 break
             except subprocess.TimeoutExpired:
                 if timeout is not None and time.perf_counter() - started > timeout:
-                    process.kill()
+                    # The whole tree: a JVM left behind would skew every later run.
+                    for member in reversed(_tree(root)):
+                        with contextlib.suppress(psutil.NoSuchProcess):
+                            member.kill()
                     returncode = process.wait()
                     break
         wall = time.perf_counter() - started
@@ -85,6 +97,7 @@ def run_measured(
         cpu_s=round(sum(cpu_seen.values()), 2),
         returncode=returncode,
         samples=samples,
+        peak_breakdown=breakdown,
     )
 
 

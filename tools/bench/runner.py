@@ -194,6 +194,9 @@ def measure(
     row.peak_rss_mib = round(measured.peak_rss_bytes / MIB, 1)
     row.cpu_s = measured.cpu_s
     row.details["samples"] = measured.samples
+    row.details["peak_rss_mib_by_process"] = {
+        name: round(rss / MIB, 1) for name, rss in measured.peak_breakdown.items()
+    }
     if row.items and measured.wall_s:
         row.items_per_s = round(row.items / measured.wall_s, 1)
         row.items_per_min = round(row.items / measured.wall_s * 60, 1)
