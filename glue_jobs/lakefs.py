@@ -26,8 +26,13 @@ class FileInfo:
 
 def qualify(path: str) -> str:
     """A path with a scheme: local paths become ``file:/absolute/path``; no trailing slash."""
+    if path.startswith("file://"):
+        # file:///abs and file://localhost/abs -> file:/abs, the form Spark reports back
+        # in binaryFile's path column (and therefore in source_file).
+        rest = path[len("file://") :]
+        path = "file:" + (rest[rest.index("/") :] if "/" in rest else "/")
     if "://" in path or path.startswith("file:"):
-        return path.rstrip("/") if not path.endswith(":/") else path
+        return path.rstrip("/") if path.rstrip("/") and not path.endswith(":/") else path
     return "file:" + os.path.abspath(path)
 
 
@@ -38,8 +43,7 @@ def join(base: str, *parts: str) -> str:
 
 def local_path(path: str) -> str | None:
     """The OS path of a ``file:`` path, None for other schemes."""
-    if path.startswith("file://"):
-        return path[len("file://") :] or "/"
+    path = qualify(path) if path.startswith("file:") else path
     if path.startswith("file:"):
         return path[len("file:") :]
     return None

@@ -38,7 +38,7 @@ from pyspark.sql import functions as F
 from glue_jobs import schemas as S
 from glue_jobs import transforms as T
 from glue_jobs.bookmarks import LocalBookmark
-from glue_jobs.lakefs import FileInfo, LakeFS, join
+from glue_jobs.lakefs import FileInfo, LakeFS, join, qualify
 from glue_jobs.planning import LAKE, NEW, REREAD, Document, plan_rereads, plan_run
 from glue_jobs.publish import (
     InjectedFailure,
@@ -193,7 +193,7 @@ def process_files(
     started_at = _now()
     fs = LakeFS(spark, curated_path)
     curated = fs.root
-    files = sorted(set(files))
+    files = sorted({FileInfo(qualify(f.path), f.size, f.mtime) for f in files})
     base = {
         "run_id": run_id,
         "mode": mode,
@@ -263,9 +263,7 @@ def process_files(
 
     # 4. count, manifest, publish, commit -----------------------------------------------
     counts = entries.transform(T.entry_counts).collect()[0].asDict()
-    rows_written = {
-        table: _rows_from(spark, fs, table, join(staging, table), paths) for table in S.TABLES
-    }
+    rows_written = _rows_written(spark, fs, staging, paths)
     quarantine = [
         {
             "path": path,
@@ -552,18 +550,28 @@ def _stage_table(df: DataFrame, table: str, out: str, n_files: int) -> None:
     )
 
 
-def _rows_from(
-    spark: SparkSession, fs: LakeFS, table: str, staged_table: str, paths: Sequence[str]
-) -> int:
-    """Rows of a staged table that come from this run's files (not the lake's rows)."""
-    if not fs.exists(staged_table):
-        return 0
-    return (
+def _rows_written(
+    spark: SparkSession, fs: LakeFS, staging: str, paths: Sequence[str]
+) -> dict[str, int]:
+    """Rows of each staged table that come from this run's files (not the lake's rows),
+    counted in one Spark job over the staged output itself."""
+    parts = [
         spark.read.schema(S.file_schema(table))
-        .parquet(staged_table)
-        .filter(F.col("source_file").isin(list(paths)))
-        .count()
-    )
+        .parquet(join(staging, table))
+        .select(F.lit(table).alias("table"), "source_file")
+        for table in S.TABLES
+        if fs.exists(join(staging, table))
+    ]
+    counts = dict.fromkeys(S.TABLES, 0)
+    if parts:
+        union = parts[0]
+        for part in parts[1:]:
+            union = union.unionByName(part)
+        rows = (
+            union.filter(F.col("source_file").isin(list(paths))).groupBy("table").count().collect()
+        )
+        counts.update({r["table"]: int(r["count"]) for r in rows})
+    return counts
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""Entry point of the star-schema job: the one script for Glue, the Glue container and PySpark.
+
+The only module of the project that imports ``awsglue``. It parses the arguments, picks the
+bookmark, and calls the same core function, ``pipeline.process_files``, everywhere:
+
+- **On Glue 5.0** (and in ``public.ecr.aws/glue/aws-glue-libs:5``): ``getResolvedOptions``,
+  ``Job.init``; the raw files to process come from Glue's job bookmark through
+  ``create_dynamic_frame.from_options(..., transformation_ctx="raw_playlist_snapshots")``
+  with file grouping; ``Job.commit()`` is called only after the output is published.
+- **On plain PySpark** (spark-submit here, ``make glue-local``, where the Glue runtime is
+  absent): the same arguments are parsed with argparse and the local bookmark in
+  ``<curated>/_state/bookmark.json`` selects new or modified files (``pipeline.run_job``).
+
+``--bookmark_store {auto,glue,local}`` (optional, default ``auto``) overrides the choice;
+``local`` on Glue keeps the bookmark as a file under the curated root (S3 works too).
+
+Usage (spark-submit)::
+
+    spark-submit --py-files dist/glue_jobs.zip glue_jobs/star_schema_job.py \\
+        --JOB_NAME star_schema_local --raw_path <raw root> --curated_path <curated root>
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from glue_jobs import schemas as S
+from glue_jobs.lakefs import FileInfo, LakeFS
+from glue_jobs.pipeline import (
+    configure_session,
+    fail_point_from_env,
+    new_run_id,
+    process_files,
+    run_job,
+)
+from glue_jobs.publish import recover_staging
+
+REQUIRED_ARGS = ("JOB_NAME", "raw_path", "curated_path")
+BOOKMARK_STORES = ("auto", "glue", "local")
+GLUE_CONTEXT_CLASS = "com.amazonaws.services.glue.GlueContext"
+# Glue's grouping target for many small raw files: one task reads ~128 MiB of them.
+GROUP_SIZE_BYTES = 128 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class GlueApi:
+    """The three Glue entry points the job uses (the real ones, or a test's stand-in)."""
+
+    GlueContext: Any
+    Job: Any
+    getResolvedOptions: Any
+
+
+@dataclass(frozen=True)
+class Options:
+    job_name: str
+    raw_path: str
+    curated_path: str
+    bookmark_store: str
+    reset_bookmark: bool
+    raw_args: dict[str, Any]
+
+
+def load_glue_api(spark: SparkSession) -> GlueApi | None:
+    """The Glue API when the Glue *runtime* is here, else None.
+
+    Importable ``awsglue`` Python sources are not enough (``awsglue-dev`` installs them
+    anywhere): the JVM side, ``com.amazonaws.services.glue.GlueContext``, must be on the
+    classpath too, as it is on Glue and in the Glue container image.
+    """
+    try:
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+        from awsglue.utils import getResolvedOptions
+    except ImportError:
+        return None
+    jvm = spark.sparkContext._jvm
+    try:
+        loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
+        jvm.java.lang.Class.forName(GLUE_CONTEXT_CLASS, False, loader)
+    except Exception:  # py4j raises Py4JJavaError(ClassNotFoundException)
+        return None
+    return GlueApi(GlueContext, Job, getResolvedOptions)
+
+
+def _optional(argv: Sequence[str], name: str) -> str | None:
+    flag = f"--{name}"
+    for i, arg in enumerate(argv):
+        if arg == flag and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
+    """The job arguments, parsed the Glue way when Glue is here, with argparse otherwise.
+
+    ``argv`` is ``sys.argv`` (the script name first).
+    """
+    store = _optional(argv, "bookmark_store") or "auto"
+    if store not in BOOKMARK_STORES:
+        raise SystemExit(f"--bookmark_store must be one of {BOOKMARK_STORES}, not {store!r}")
+    if glue_api is not None:
+        args = glue_api.getResolvedOptions(list(argv), list(REQUIRED_ARGS))
+        bookmark_option = args.get("job_bookmark_option")
+    else:
+        parser = argparse.ArgumentParser(prog="star_schema_job", description=__doc__)
+        for name in REQUIRED_ARGS:
+            parser.add_argument(f"--{name}", required=True)
+        parser.add_argument("--bookmark_store", choices=BOOKMARK_STORES, default="auto")
+        parser.add_argument(
+            "--job-bookmark-option",
+            dest="job_bookmark_option",
+            choices=("job-bookmark-enable", "job-bookmark-disable", "job-bookmark-pause"),
+            default="job-bookmark-enable",
+        )
+        # Glue passes more arguments (--TempDir, --enable-metrics ...): accept and ignore.
+        parsed, _unknown = parser.parse_known_args(list(argv[1:]))
+        args = vars(parsed)
+        bookmark_option = args["job_bookmark_option"]
+    return Options(
+        job_name=args["JOB_NAME"],
+        raw_path=args["raw_path"],
+        curated_path=args["curated_path"],
+        bookmark_store=store,
+        # Glue's "disable" means: process everything every run. Locally that is a reset.
+        reset_bookmark=bookmark_option == "job-bookmark-disable",
+        raw_args=dict(args),
+    )
+
+
+def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
+    """The raw files Glue's job bookmark has not seen yet, as a sorted list of paths.
+
+    The DynamicFrame read is what makes Glue's bookmark select (and later commit) the new
+    files; its rows are only used for ``input_file_name()``. One path per file reaches the
+    driver (per-file metadata); the documents themselves are read again by the core with
+    binaryFile, which is what lets a truncated gzip be quarantined instead of failing.
+    """
+    frame = glue_context.create_dynamic_frame.from_options(
+        connection_type="s3",
+        connection_options={
+            "paths": [raw_path],
+            "recurse": True,
+            "groupFiles": "inPartition",
+            "groupSize": str(GROUP_SIZE_BYTES),
+        },
+        format="json",
+        transformation_ctx=S.BOOKMARK_CTX,
+    )
+    rows = frame.toDF().select(F.input_file_name().alias("path")).distinct().collect()
+    return sorted({r["path"] for r in rows if r["path"]})
+
+
+def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:
+    """One run with Glue's job bookmark: ``Job.init`` ... publish ... ``Job.commit``."""
+    glue_context = glue_api.GlueContext(spark.sparkContext)
+    spark = glue_context.spark_session
+    job = glue_api.Job(glue_context)
+    job.init(opts.job_name, opts.raw_args)
+    configure_session(spark)
+    fs = LakeFS(spark, opts.curated_path)
+    # A staging left complete by a crashed run is published again; its files need no
+    # bookmark entry because Glue's bookmark was not committed and delivers them again.
+    rolled = recover_staging(fs, fs.root, commit=lambda _files: None)
+    paths = bookmarked_new_files(glue_context, opts.raw_path)
+    summary = process_files(
+        spark,
+        [FileInfo(p, -1, -1) for p in paths],
+        opts.curated_path,
+        mode="glue",
+        commit=lambda _files: job.commit(),
+        run_id=new_run_id(),
+        fail_after=fail_point_from_env(),
+        rolled_forward=rolled,
+    )
+    if summary["status"] == "no_new_files":
+        job.commit()
+    return summary
+
+
+def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
+    """One run with the local bookmark (plain PySpark)."""
+    return run_job(
+        spark,
+        opts.raw_path,
+        opts.curated_path,
+        reset_bookmark=opts.reset_bookmark,
+        fail_after=fail_point_from_env(),
+    )
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    spark: SparkSession | None = None,
+    glue_api: GlueApi | None = None,
+) -> dict[str, Any]:
+    """Run the job; returns the run summary (also printed and written to ``_runs/``)."""
+    argv = list(sys.argv if argv is None else argv)
+    if spark is None:
+        spark = SparkSession.builder.appName("star_schema_job").getOrCreate()
+        # spark-submit's default INFO logging buries the run summary.
+        spark.sparkContext.setLogLevel("WARN")
+    if glue_api is None:
+        glue_api = load_glue_api(spark)
+    opts = parse_options(argv, glue_api)
+    store = opts.bookmark_store
+    if store == "auto":
+        store = "glue" if glue_api is not None else "local"
+    if store == "glue":
+        if glue_api is None:
+            raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
+        return run_glue(spark, glue_api, opts)
+    return run_local(spark, opts)
+
+
+if __name__ == "__main__":
+    main()
