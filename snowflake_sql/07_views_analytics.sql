@@ -490,7 +490,8 @@ additions as (
     select distinct
         playlist_id,
         item_uri,
-        added_at
+        added_at,
+        cast(date_trunc('month', convert_timezone('UTC', added_at)) as date) as added_month_date
     from playlist_items
 
 ),
@@ -500,7 +501,7 @@ final as (
     select
         additions.playlist_id,
         playlists.playlist_name,
-        cast(date_trunc('month', additions.added_at) as date) as added_month_date,
+        additions.added_month_date,
         count(*) as added_item_count
     from additions
     left join playlists
@@ -508,7 +509,7 @@ final as (
     group by
         additions.playlist_id,
         playlists.playlist_name,
-        cast(date_trunc('month', additions.added_at) as date)
+        additions.added_month_date
 
 )
 

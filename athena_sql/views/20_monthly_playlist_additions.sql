@@ -30,7 +30,8 @@ additions as (
     select distinct
         playlist_id,
         item_uri,
-        added_at
+        added_at,
+        cast(date_trunc('month', added_at) as date) as added_month_date
     from playlist_items
 
 ),
@@ -40,7 +41,7 @@ final as (
     select
         additions.playlist_id,
         playlists.playlist_name,
-        cast(date_trunc('month', additions.added_at) as date) as added_month_date,
+        additions.added_month_date,
         count(*) as added_item_count
     from additions
     left join playlists
@@ -48,7 +49,7 @@ final as (
     group by
         additions.playlist_id,
         playlists.playlist_name,
-        cast(date_trunc('month', additions.added_at) as date)
+        additions.added_month_date
 
 )
 
