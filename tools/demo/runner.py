@@ -173,8 +173,21 @@ def latest_monday(today: date | None = None) -> date:
 # ---------------------------------------------------------------------------------------
 
 
+# Spark's own console logging, quietened: the demo's progress lines are its output. The
+# JVM reads this file at start-up, so it has to exist before the session is created.
+_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
 @contextlib.contextmanager
-def spark_session(spark=None) -> Iterator[Any]:
+def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
     """The caller's SparkSession, or one local[2] session for the whole demo (stopped after).
 
     One session for all weekly runs: starting a JVM per run would cost more than the runs.
@@ -187,22 +200,41 @@ def spark_session(spark=None) -> Iterator[Any]:
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
+    # Everything is on this machine; binding to loopback also avoids Spark's warning about
+    # a hostname that resolves to it.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
         SparkSession.builder.master("local[2]")
         .appName("spotify-demo")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "3g")
-        .getOrCreate()
     )
+    if workdir is not None:
+        log4j = workdir / ".spark-log4j2.properties"
+        log4j.write_text(_LOG4J2)
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j.resolve()}"
+        )
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     try:
         yield session
     finally:
         session.stop()
+
+
+def start_spark(stack: contextlib.ExitStack, spark, lake: Path, progress: Progress):
+    """Enter :func:`spark_session` on `stack` as a timed stage (a JVM start takes a while)."""
+    with progress.stage("spark", "starting a local[2] SparkSession") as stage:
+        session = stack.enter_context(spark_session(spark, workdir=lake))
+        stage.result = (
+            "using the caller's SparkSession" if spark is not None else "local[2] SparkSession"
+        )
+    return session
 
 
 @contextlib.contextmanager
@@ -354,11 +386,10 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
     }
     failed_reasons: Counter[str] = Counter()
 
-    with (
-        logs_to_file(lake / "demo.log") as log,
-        spark_session(spark) as session,
-        FakeSpotifyServer(catalogue, mode=options.api_mode) as server,
-    ):
+    with contextlib.ExitStack() as stack:
+        log = stack.enter_context(logs_to_file(lake / "demo.log"))
+        session = start_spark(stack, spark, lake, progress)
+        server = stack.enter_context(FakeSpotifyServer(catalogue, mode=options.api_mode))
         progress.line(
             f"fake Spotify API on {server.api_url} ({options.api_mode} mode): "
             f"{options.playlists} playlists"
@@ -508,13 +539,15 @@ def run_live(
             )
         if summary.get("stopped"):
             raise DemoError(f"the extractor stopped: {summary['stopped'].get('message')}")
-        with spark_session(spark) as session, progress.stage("glue", "Glue job") as stage:
-            run = run_glue(session, lake, log)
-            result.runs.append(run)
-            stage.result = (
-                f"{run.get('files_read', 0)} new files -> "
-                f"{run.get('rows_written', {}).get('fact_playlist_item', 0):,} fact rows"
-            )
+        with contextlib.ExitStack() as stack:
+            session = start_spark(stack, spark, lake, progress)
+            with progress.stage("glue", "Glue job") as stage:
+                run = run_glue(session, lake, log)
+                result.runs.append(run)
+                stage.result = (
+                    f"{run.get('files_read', 0)} new files -> "
+                    f"{run.get('rows_written', {}).get('fact_playlist_item', 0):,} fact rows"
+                )
         if not any((lake / CURATED_DIR / "fact_playlist_item").glob("**/*.parquet")):
             raise DemoError("nothing in the lake yet: no playlist was landed (see above)")
         meta = {
