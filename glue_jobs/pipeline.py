@@ -29,11 +29,13 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 from glue_jobs import schemas as S
 from glue_jobs import transforms as T
@@ -62,9 +64,6 @@ __all__ = [
     "reset_bookmark",
     "run_job",
 ]
-
-# One output file per this many fact rows (and at least one per date).
-FACT_ROWS_PER_FILE = 2_000_000
 
 _PARSED_COLUMNS = (
     "source_file",
@@ -215,11 +214,11 @@ def process_files(
 
     # 1. parse ------------------------------------------------------------------------
     parsed_path = join(staging, "_parsed")
-    _parse(spark, paths, parsed_path)
+    parsed_schema = _parse(spark, paths, parsed_path)
     maybe_fail("parse", fail_after)
 
     # 2. plan -------------------------------------------------------------------------
-    meta = _collect_meta(spark, parsed_path)
+    meta = _collect_meta(spark, parsed_path, parsed_schema)
     meta += _unseen_empty_files(fs, paths, meta)
     file_reasons = _file_reasons(meta)
     good_lines = [m for m in meta if m["source_file"] not in file_reasons]
@@ -234,30 +233,33 @@ def process_files(
     plan = plan_run(new_docs, reread_docs, lake_docs, paths, rereads.rebuild_dates)
 
     # 3. stage ------------------------------------------------------------------------
-    parsed = spark.read.parquet(parsed_path)
+    parsed = spark.read.schema(parsed_schema).parquet(parsed_path)
     if rereads.reread_files:
-        parsed = parsed.unionByName(spark.read.parquet(reread_path))
+        parsed = parsed.unionByName(spark.read.schema(parsed_schema).parquet(reread_path))
     winners = spark.createDataFrame(
         [(d.source_file, d.line_no, d.origin == NEW) for d in plan.winners],
         "source_file string, line_no int, _is_new boolean",
     )
     docs = parsed.join(F.broadcast(winners), ["source_file", "line_no"])
     entries_path = join(staging, "_entries")
-    (
-        docs.transform(T.explode_entries)
-        .transform(T.classify_entries)
-        .write.mode("overwrite")
-        .parquet(entries_path)
-    )
-    entries = spark.read.parquet(entries_path)
+    entries_df = docs.transform(T.explode_entries).transform(T.classify_entries)
+    entries_df.write.mode("overwrite").parquet(entries_path)
+    entries = spark.read.schema(entries_df.schema).parquet(entries_path)
 
     write_days = [d.isoformat() for d in plan.write_dates]
-    tables = _build_tables(spark, fs, curated, docs, entries, plan.merge_dates)
-    winner_entries = sum(d.n_entries for d in plan.winners)
+    layout = OutputLayout.for_run(
+        n_dates=len(write_days),
+        winner_entries=sum(d.n_entries for d in plan.winners),
+        parallelism=spark.sparkContext.defaultParallelism,
+    )
+
+    def lake(table: str) -> DataFrame | None:
+        return _read_lake(spark, fs, curated, table, plan.merge_dates)
+
+    tables = build_tables(docs, entries, lake, layout)
     staged: dict[str, dict[str, list[str]]] = {}
     for table, df in tables.items():
-        n_files = _output_files(table, winner_entries, len(write_days))
-        _stage_table(df, table, join(staging, table), n_files)
+        _stage_table(df, table, join(staging, table))
         staged[table] = staged_files(fs, staging, table, write_days)
     maybe_fail("stage", fail_after)
 
@@ -315,11 +317,13 @@ def process_files(
 # ---------------------------------------------------------------------------------------
 
 
-def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> None:
+def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> StructType:
+    """Stage 1, the only pass over the raw bytes; returns the schema of what it wrote
+    (read back with it, Spark needs no job to infer it)."""
     from glue_jobs.raw_io import read_raw_files  # the UDF module, imported where used
 
     good = F.col("reason").isNull()
-    (
+    parsed = (
         read_raw_files(spark, paths)
         .transform(T.split_lines)
         .transform(T.parse_documents)
@@ -328,14 +332,16 @@ def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> None:
         .withColumn("entries", F.when(good, F.col("entries")))
         .withColumn("playlist_meta", F.when(good, F.col("playlist_meta")))
         .select(*_PARSED_COLUMNS)
-        .write.mode("overwrite")
-        .parquet(out)
     )
+    parsed.write.mode("overwrite").parquet(out)
+    return parsed.schema
 
 
-def _collect_meta(spark: SparkSession, parsed_path: str) -> list[dict[str, Any]]:
+def _collect_meta(
+    spark: SparkSession, parsed_path: str, schema: StructType
+) -> list[dict[str, Any]]:
     """One small record per line (document) of the parsed files: per-file metadata."""
-    rows = spark.read.parquet(parsed_path).select(*_META_COLUMNS).collect()
+    rows = spark.read.schema(schema).parquet(parsed_path).select(*_META_COLUMNS).collect()
     return [r.asDict() for r in rows]
 
 
@@ -453,77 +459,80 @@ def _reread(spark: SparkSession, paths: Sequence[str], out: str) -> list[Documen
             f"cannot rebuild: raw file(s) {missing[:3]} named in dim_playlist.source_file "
             "no longer exist; restore them or rerun with the bookmark reset"
         )
-    _parse(spark, paths, out)
-    meta = _collect_meta(spark, out)
+    schema = _parse(spark, paths, out)
+    meta = _collect_meta(spark, out, schema)
     bad = _file_reasons(meta)
     if bad:
         raise RuntimeError(f"cannot rebuild: raw file(s) turned bad since processed: {bad}")
     return [_document(m, REREAD) for m in meta]
 
 
-def _build_tables(
-    spark: SparkSession,
-    fs: LakeFS,
-    curated: str,
+@dataclass(frozen=True)
+class OutputLayout:
+    """How a run's rows are spread: few files per partition, yet both cores busy.
+
+    Rows are hash-partitioned once, on the date and the table's key; the latest-wins
+    window and the bridges' semi-join reuse that partitioning (no second shuffle), and each
+    task writes one file per date it holds.
+    """
+
+    partitions: int
+
+    @classmethod
+    def for_run(cls, n_dates: int, winner_entries: int, parallelism: int) -> OutputLayout:
+        by_size = math.ceil(winner_entries / ENTRIES_PER_TASK)
+        return cls(max(1, n_dates, min(max(1, parallelism), by_size)))
+
+
+# One task (and so at most one file per date and table) per this many entries.
+ENTRIES_PER_TASK = 500_000
+
+
+def build_tables(
     docs: DataFrame,
     entries: DataFrame,
-    merge_dates: Sequence[date],
+    lake: Callable[[str], DataFrame | None],
+    layout: OutputLayout,
 ) -> dict[str, DataFrame]:
-    """Every table's rows for the dates written: this run's winners + the lake's rows of
-    the merge dates, latest observation per key (lazy DataFrames)."""
+    """Every table's rows for the dates this run writes (lazy DataFrames).
 
-    def merged(table: str, new: DataFrame, parent_keys: Sequence[str] | None = None) -> DataFrame:
+    New observations (this run's winning documents) are unioned with the lake's rows of
+    the merge dates (``lake(table)``, None when there are none) and the latest observation
+    per key and date is kept; facts and bridges keep the rows of the winning parent.
+    """
+    n = layout.partitions
+
+    def with_lake(table: str, new: DataFrame, key: str) -> DataFrame:
         new = new.transform(T.with_priority(0))
-        lake = _read_lake(spark, fs, curated, table, merge_dates)
-        both = (
-            new
-            if lake is None
-            else new.unionByName(lake.transform(T.lake_rows), allowMissingColumns=True)
-        )
-        return both if parent_keys is None else both.transform(T.latest_observation(parent_keys))
+        lake_rows = lake(table)
+        if lake_rows is not None:
+            new = new.unionByName(lake_rows.transform(T.lake_rows), allowMissingColumns=True)
+        return new.repartition(n, S.PARTITION_COLUMN, key)
 
-    dim_playlist = merged(S.DIM_PLAYLIST, docs.transform(T.playlist_rows), ["playlist_id"])
+    def latest(table: str, new: DataFrame, key: str) -> DataFrame:
+        return with_lake(table, new, key).transform(T.latest_observation([key]))
+
+    def bridge(table: str, winners: DataFrame, key: str) -> DataFrame:
+        new_rows = winners.filter("_priority = 0").transform(T.artist_bridge(key))
+        return T.rows_of_winners([key])(with_lake(table, new_rows, key), winners)
+
+    dim_playlist = latest(S.DIM_PLAYLIST, docs.transform(T.playlist_rows), "playlist_id")
+    facts = entries.transform(T.fact_rows)
     fact = T.rows_of_winners(["playlist_id"])(
-        merged(S.FACT_PLAYLIST_ITEM, entries.transform(T.fact_rows)), dim_playlist
+        with_lake(S.FACT_PLAYLIST_ITEM, facts, "playlist_id"), F.broadcast(dim_playlist)
     )
-
-    tracks = (
-        entries.transform(T.track_observations)
-        .transform(T.with_priority(0))
-        .transform(T.latest_observation(["track_id"]))
-    )
-    dim_track = merged(S.DIM_TRACK, tracks.transform(T.drop_artists), ["track_id"])
-    bridge_track = T.rows_of_winners(["track_id"])(
-        merged(S.BRIDGE_TRACK_ARTIST, tracks.transform(T.artist_bridge("track_id"))), dim_track
-    )
-
-    albums = (
-        entries.transform(T.album_observations)
-        .transform(T.with_priority(0))
-        .transform(T.latest_observation(["album_id"]))
-    )
-    dim_album = merged(S.DIM_ALBUM, albums.transform(T.drop_artists), ["album_id"])
-    bridge_album = T.rows_of_winners(["album_id"])(
-        merged(S.BRIDGE_ALBUM_ARTIST, albums.transform(T.artist_bridge("album_id"))), dim_album
-    )
-
-    dim_artist = merged(S.DIM_ARTIST, entries.transform(T.artist_observations), ["artist_id"])
+    tracks = latest(S.DIM_TRACK, entries.transform(T.track_observations), "track_id")
+    albums = latest(S.DIM_ALBUM, entries.transform(T.album_observations), "album_id")
+    artists = latest(S.DIM_ARTIST, entries.transform(T.artist_observations), "artist_id")
     return {
         S.FACT_PLAYLIST_ITEM: fact,
-        S.DIM_TRACK: dim_track,
-        S.DIM_ALBUM: dim_album,
-        S.DIM_ARTIST: dim_artist,
+        S.DIM_TRACK: tracks,
+        S.DIM_ALBUM: albums,
+        S.DIM_ARTIST: artists,
         S.DIM_PLAYLIST: dim_playlist,
-        S.BRIDGE_TRACK_ARTIST: bridge_track,
-        S.BRIDGE_ALBUM_ARTIST: bridge_album,
+        S.BRIDGE_TRACK_ARTIST: bridge(S.BRIDGE_TRACK_ARTIST, tracks, "track_id"),
+        S.BRIDGE_ALBUM_ARTIST: bridge(S.BRIDGE_ALBUM_ARTIST, albums, "album_id"),
     }
-
-
-def _output_files(table: str, winner_entries: int, n_dates: int) -> int:
-    """Few files: one per date, facts split further per FACT_ROWS_PER_FILE rows."""
-    if table == S.FACT_PLAYLIST_ITEM:
-        return max(1, n_dates, math.ceil(winner_entries / FACT_ROWS_PER_FILE))
-    return max(1, n_dates)
 
 
 _SORT_KEYS = {
@@ -533,16 +542,10 @@ _SORT_KEYS = {
 }
 
 
-def _stage_table(df: DataFrame, table: str, out: str, n_files: int) -> None:
+def _stage_table(df: DataFrame, table: str, out: str) -> None:
     keys = _SORT_KEYS.get(table, S.TABLE_KEYS[table])
-    spread = (
-        [S.PARTITION_COLUMN, "playlist_id"]
-        if table == S.FACT_PLAYLIST_ITEM
-        else [S.PARTITION_COLUMN]
-    )
     (
         df.transform(T.table_columns(table))
-        .repartition(n_files, *spread)
         .sortWithinPartitions(S.PARTITION_COLUMN, *keys)
         .write.mode("overwrite")
         .partitionBy(S.PARTITION_COLUMN)
@@ -567,10 +570,14 @@ def _rows_written(
         union = parts[0]
         for part in parts[1:]:
             union = union.unionByName(part)
-        rows = (
-            union.filter(F.col("source_file").isin(list(paths))).groupBy("table").count().collect()
-        )
-        counts.update({r["table"]: int(r["count"]) for r in rows})
+        from_run = F.col("source_file").isin(list(paths))
+        row = union.agg(
+            *(
+                F.sum(F.when(from_run & (F.col("table") == t), 1).otherwise(0)).alias(t)
+                for t in S.TABLES
+            )
+        ).collect()[0]
+        counts.update({t: int(row[t] or 0) for t in S.TABLES})
     return counts
 
 
