@@ -1,0 +1,54 @@
+"""Decoding one raw file's bytes: gzip or plain, and the reasons a file has no text."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from glue_jobs.raw_io import decode_raw_bytes
+
+DOC = '{"contract_version": 1, "playlist_id": "p"}\n'
+
+
+def test_plain_utf8_text_is_returned_as_is():
+    assert decode_raw_bytes(DOC.encode()) == (None, None, DOC)
+
+
+def test_gzip_is_recognised_by_magic_not_by_name():
+    assert decode_raw_bytes(gzip.compress(DOC.encode())) == (None, None, DOC)
+
+
+def test_concatenated_gzip_members_are_one_text():
+    data = gzip.compress(b"line one\n") + gzip.compress(b"line two\n")
+    assert decode_raw_bytes(data)[2] == "line one\nline two\n"
+
+
+def test_non_ascii_survives_and_a_bom_is_dropped():
+    text = '{"name": "Beyoncé, \\"Halo\\" — 日本"}\n'
+    assert decode_raw_bytes(b"\xef\xbb\xbf" + text.encode())[2] == text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (gzip.compress(DOC.encode())[:-6], "corrupt_gzip"),  # truncated: no CRC/size trailer
+        (gzip.compress(DOC.encode())[:12], "corrupt_gzip"),  # truncated in the deflate stream
+        (b"", "empty_file"),
+        (b" \n\n\t\n", "empty_file"),
+        (gzip.compress(b"\n"), "empty_file"),
+        (b"\xff\xfe{}", "invalid_json"),  # not UTF-8
+    ],
+)
+def test_unreadable_files_get_their_reason(data, reason):
+    got_reason, detail, text = decode_raw_bytes(data)
+    assert (got_reason, text) == (reason, None)
+    assert detail
+
+
+def test_bad_crc_is_corrupt_gzip():
+    data = bytearray(gzip.compress(DOC.encode()))
+    data[-8] ^= 0xFF  # flip a byte of the CRC32 trailer
+    reason, detail, _ = decode_raw_bytes(bytes(data))
+    assert reason == "corrupt_gzip"
+    assert "CRC" in detail
