@@ -135,6 +135,13 @@ def top_artists(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
         return Chart(chart_id, _render(fig, chart_id), len(bars))
 
 
+def _week_ticks(ax, weeks: Sequence[date]) -> None:
+    """At most about 10 date labels, so they never overlap."""
+    x = list(range(len(weeks)))
+    step = max(1, math.ceil(len(weeks) / 10))
+    ax.set_xticks(x[::step], [w.strftime("%d %b") for w in weeks][::step])
+
+
 def rank_trajectories(
     chart_id: str,
     weeks: Sequence[date],
@@ -143,7 +150,7 @@ def rank_trajectories(
 ) -> Chart:
     """One line per song: its rank each week (None: outside the top `depth`), rank 1 on top."""
     with rc_context(_RC):
-        fig = _figure(11, 5.2)
+        fig = _figure(11, 6.2)
         if not series or not weeks:
             _no_data(fig, "No ranked songs yet.")
             return Chart(chart_id, _render(fig, chart_id), 0)
@@ -153,22 +160,27 @@ def rank_trajectories(
         for n, (label, ranks) in enumerate(series):
             color = PALETTE[n % len(PALETTE)]
             ys = [math.nan if r is None else r for r in ranks]
-            ax.plot(x, ys, color=color, linewidth=2.2, label=_short(label, 46), alpha=0.9)
+            ax.plot(x, ys, color=color, linewidth=2.4, label=_short(label, 60), alpha=0.9)
             for xi, rank in zip(x, ranks, strict=True):
                 if rank is None:
                     continue
-                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=4.5)
+                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=5)
                 _mark(dot, chart_id, points)
                 points += 1
         ax.set_ylim(depth + 0.5, 0.5)  # rank 1 at the top
-        ticks = [1, *range(5, depth + 1, 5)]
-        ax.set_yticks(ticks)
+        ax.set_yticks([1, *range(5, depth + 1, 5)])
         ax.set_ylabel(f"rank in the combined chart (top {depth})")
-        step = max(1, math.ceil(len(weeks) / 13))
-        ax.set_xticks(x[::step], [w.strftime("%d %b") for w in weeks][::step])
+        _week_ticks(ax, weeks)
         ax.set_xlim(-0.5, len(weeks) - 0.5)
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=9)
+        # Below the plot, so the weeks get the whole width.
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(0, -0.09),
+            ncols=2,
+            frameon=False,
+            fontsize=9,
+        )
         return Chart(chart_id, _render(fig, chart_id), points)
 
 
@@ -189,15 +201,15 @@ def new_entries(chart_id: str, rows: Sequence[tuple[date, int, int]]) -> Chart:
         for bar in [*up, *down]:
             _mark(bar, chart_id, points)
             points += 1
-        for xi, value in zip(x, new, strict=True):
-            ax.text(xi, value, f"{value}", ha="center", va="bottom", fontsize=7.5)
+        if len(rows) <= 12:  # with more weeks the numbers would crowd each other
+            for xi, value in zip(x, new, strict=True):
+                ax.text(xi, value, f"{value:,}", ha="center", va="bottom", fontsize=8)
         ax.axhline(0, color="#555555", linewidth=0.8)
-        step = max(1, math.ceil(len(rows) / 13))
-        ax.set_xticks(x[::step], [r[0].strftime("%d %b") for r in rows][::step])
+        _week_ticks(ax, [r[0] for r in rows])
         ax.grid(axis="x", visible=False)
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{abs(int(v)):,}")
         ax.set_ylabel("entries (exits below the line)")
-        ax.legend(loc="upper left", frameon=False, ncols=2)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=2)
         return Chart(chart_id, _render(fig, chart_id), points)
 
 
