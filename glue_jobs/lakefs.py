@@ -64,7 +64,8 @@ class LakeFS:
         fs = self._path(self.root).getFileSystem(conf)
         # The checksummed local FS writes .crc siblings and refuses some renames; the raw
         # one behaves like an object store for our purposes.
-        if fs.getClass().getName() == "org.apache.hadoop.fs.LocalFileSystem":
+        checksummed = self._jvm.java.lang.Class.forName("org.apache.hadoop.fs.ChecksumFileSystem")
+        if checksummed.isInstance(fs):
             fs = fs.getRawFileSystem()
         self._fs = fs
 
