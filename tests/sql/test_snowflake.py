@@ -154,29 +154,32 @@ ACTIONS = ("inserted", "updated", "deleted")
 LOADED_AT = dt.datetime(2026, 11, 16, 7, 0, tzinfo=dt.UTC)
 
 
+LANDING_AND_CORE = [
+    f"{schema}.{table}" for schema in ("landing", "core") for table in CURATED_TABLES
+]
+
+
 class Account:
-    """One fakesnow account for the module: the scripts' objects and views, created once,
-    and the fixture landed and merged once; ``pristine()`` empties the tables and lands and
-    merges again whenever a test has changed them."""
+    """One fakesnow account for the module: the scripts' objects and views, the fixture
+    landed and merged once, and a copy of that state to go back to. ``pristine()`` restores
+    the copy whenever a test has changed the tables."""
 
     def __init__(self, connection, curated: Path):
-        self.connection = connection
-        self.curated = curated
-        self.warehouse: Warehouse | None = None
-        self.dirty = True
+        wh = Warehouse(connection)
+        wh.create_objects()
+        wh.create_views()
+        wh.landed = wh.land(curated, LOADED_AT)
+        wh.first_merge = wh.merge_all()
+        for table in LANDING_AND_CORE:
+            wh.execute(f"create table {table}_pristine as select * from {table}")
+        self.warehouse = wh
+        self.dirty = False
 
     def pristine(self) -> Warehouse:
-        if self.warehouse is None:
-            self.warehouse = Warehouse(self.connection)
-            self.warehouse.create_objects()
-            self.warehouse.create_views()
         if self.dirty:
-            wh = self.warehouse
-            for table in CURATED_TABLES:
-                wh.execute(f"truncate table landing.{table}")
-                wh.execute(f"truncate table core.{table}")
-            wh.landed = wh.land(self.curated, LOADED_AT)
-            wh.first_merge = wh.merge_all()
+            for table in LANDING_AND_CORE:
+                self.warehouse.execute(f"truncate table {table}")
+                self.warehouse.execute(f"insert into {table} select * from {table}_pristine")
             self.dirty = False
         return self.warehouse
 
@@ -428,3 +431,16 @@ def test_every_pipe_copies_its_table_column_for_column(curated):
             if name.lower() in parquet_columns:
                 assert expression == f"$1:{name.lower()}::{column_type.lower()}"
         assert copy.expressions[-2:] == ["metadata$filename", "metadata$start_scan_time"]
+
+
+def test_snowflake_and_athena_views_have_the_same_columns(loaded, curated):
+    from tools import query
+
+    athena = query.connect(curated)
+    try:
+        for view in query.analytics_view_names():
+            athena_columns = query.run_view(athena, view).columns
+            snowflake_columns, _ = loaded.query(f"select * from analytics.{view} limit 0")
+            assert (view, snowflake_columns) == (view, athena_columns)
+    finally:
+        athena.close()
