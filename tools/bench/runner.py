@@ -301,6 +301,72 @@ def summarize_event_log(folder: Path, top: int = 10) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- cross-check
+
+# The contract's columns (docs/data-contract.md section 3) that every engine must agree
+# on, value for value; `source_file` differs by design (Spark writes `file:` URIs).
+CONTRACT_COLUMNS = {
+    "fact_playlist_item": (
+        "playlist_id snapshot_id position item_type track_id episode_id album_id item_uri "
+        "item_name added_at added_by_id popularity duration_ms is_local extracted_at"
+    ),
+    "dim_track": (
+        "track_id track_name track_uri album_id duration_ms explicit disc_number "
+        "track_number isrc popularity linked_from_track_id extracted_at"
+    ),
+    "dim_album": (
+        "album_id album_name album_uri album_type release_date release_date_precision "
+        "release_date_raw release_year total_tracks extracted_at"
+    ),
+    "dim_artist": "artist_id artist_name artist_uri extracted_at",
+    "dim_playlist": (
+        "playlist_id playlist_name description owner_id owner_display_name is_public "
+        "is_collaborative snapshot_id followers_total total_items api_shape extracted_at"
+    ),
+    "bridge_track_artist": "track_id artist_id artist_position extracted_at",
+    "bridge_album_artist": "album_id artist_id artist_position extracted_at",
+}
+
+
+def fingerprints(root: Path) -> dict[str, str]:
+    """Per table: row count and an order-free hash of every contract column's values.
+
+    Values are compared as text (timestamps as microseconds since the epoch), so Parquet
+    type details that differ between writers (INT32 or INT64, timestamps with or without
+    a zone) do not count as differences; the values do.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")  # naive timestamps are UTC in every engine
+    out: dict[str, str] = {}
+    for table, names in CONTRACT_COLUMNS.items():
+        files = root / table
+        if not any(files.rglob("*.parquet")):
+            out[table] = "missing"
+            continue
+        source = (
+            f"read_parquet('{files}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
+        )
+        columns = {r[0]: r[1] for r in con.execute(f"describe select * from {source}").fetchall()}
+        parts = []
+        for name in [*names.split(), "snapshot_date"]:
+            if name not in columns:
+                parts.append("'<no column>'")
+            elif "TIMESTAMP" in columns[name]:
+                parts.append(
+                    f"coalesce(cast(epoch_us(cast({name} as timestamptz)) as varchar), '<null>')"
+                )
+            else:
+                parts.append(f"coalesce(cast({name} as varchar), '<null>')")
+        count, digest = con.execute(
+            f"select count(*), sum(hash(concat_ws('|', {', '.join(parts)}))) from {source}"
+        ).fetchone()
+        out[table] = f"{count} rows, hash {digest}"
+    con.close()
+    return out
+
+
 # --------------------------------------------------------------------------- engines
 
 
@@ -348,6 +414,8 @@ def run_glue(
             row.details["note"] = f"job read {summary.get('entries_read')} entries"
     if options.event_log:
         row.details["spark"] = summarize_event_log(events)
+    if row.ok and name == "glue-full":
+        row.details["fingerprints"] = fingerprints(curated)
     return row
 
 
@@ -370,6 +438,7 @@ def run_baseline(
     if result:
         row.inside_s = result.get("seconds_inside")
         row.rows_written = dict(result.get("rows_written") or {})
+        row.details["fingerprints"] = fingerprints(out)
     return row
 
 
@@ -803,12 +872,25 @@ def cross_check(rows: list[Row], options: Options) -> dict:
         and r.name in ("glue-full", "pandas", "duckdb")
         and (comparison_set is None or r.dataset_items == comparison_set)
     }
+    prints = {
+        r.name: r.details.get("fingerprints") or {}
+        for r in rows
+        if r.ok
+        and r.name in engines
+        and (comparison_set is None or r.dataset_items == comparison_set)
+    }
     tables = sorted({t for counts in engines.values() for t in counts})
     check = {}
     for table in tables:
         counts = {name: counts.get(table) for name, counts in engines.items()}
         values = {v for v in counts.values() if v is not None}
-        check[table] = {**counts, "agree": len(values) == 1 and len(counts) == len(engines)}
+        hashes = {name: p.get(table) for name, p in prints.items()}
+        check[table] = {
+            **counts,
+            "agree": len(values) == 1 and len(counts) == len(engines),
+            "values_agree": len(set(hashes.values())) == 1 and len(hashes) == len(engines),
+            "fingerprints": hashes,
+        }
     return check
 
 
@@ -891,7 +973,13 @@ def run(options: Options, log=print) -> dict:
     log("targets:")
     log(render_targets(targets))
     log("")
-    agree = all(v["agree"] for v in results["cross_check"].values())
-    log(f"row counts of glue-full, pandas and duckdb agree on every table: {agree}")
+    log("cross-check on the same files (row counts; values of every contract column):")
+    for table, check in results["cross_check"].items():
+        engines = [k for k in check if k not in ("agree", "values_agree", "fingerprints")]
+        log(
+            f"  {table:<22} rows {'agree' if check['agree'] else 'DIFFER'}, values "
+            f"{'agree' if check['values_agree'] else 'DIFFER'} "
+            f"({', '.join(f'{e} {check[e]:,}' for e in engines if check[e] is not None)})"
+        )
     log(f"results: {path} ({results['total_seconds']:.0f} s in all)")
     return results
