@@ -1,0 +1,173 @@
+"""The entry point: argument parsing, runtime detection, and the Glue branch.
+
+The Glue branch is driven with a *recording stand-in* for exactly the calls that need the
+Glue runtime, which exists only on AWS and in the Glue image: ``GlueContext`` (its JVM
+side), ``create_dynamic_frame.from_options`` (Glue's bookmarked S3 reader) and
+``Job.init``/``Job.commit`` (Glue's bookmark service). The stand-in's DynamicFrame is a real
+Spark DataFrame read from the files "Glue's bookmark" hands over, and everything after that
+(``input_file_name``, the core ``process_files``, staging, publish) runs on real Spark.
+``getResolvedOptions`` is the real one from the awsglue sources.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from awsglue.utils import getResolvedOptions
+
+from glue_jobs import star_schema_job as job
+from tests.unit.glue_jobs import builders as B
+
+pytestmark = pytest.mark.spark
+
+SCRIPT = "glue_jobs/star_schema_job.py"
+
+
+def test_plain_pyspark_is_not_mistaken_for_glue(spark):
+    # awsglue's Python sources are installed here (awsglue-dev), its JVM side is not.
+    assert job.load_glue_api(spark) is None
+
+
+def test_arguments_without_glue_are_parsed_with_argparse():
+    argv = [SCRIPT, "--JOB_NAME", "j", "--raw_path", "r", "--curated_path", "c", "--TempDir", "t"]
+    opts = job.parse_options(argv, None)
+    assert (opts.job_name, opts.raw_path, opts.curated_path) == ("j", "r", "c")
+    assert (opts.bookmark_store, opts.reset_bookmark) == ("auto", False)
+    disabled = job.parse_options([*argv, "--job-bookmark-option", "job-bookmark-disable"], None)
+    assert disabled.reset_bookmark is True
+    with pytest.raises(SystemExit):
+        job.parse_options([SCRIPT, "--JOB_NAME", "j", "--raw_path", "r"], None)
+    with pytest.raises(SystemExit, match="bookmark_store"):
+        job.parse_options([*argv, "--bookmark_store", "s3"], None)
+
+
+def test_arguments_on_glue_go_through_get_resolved_options():
+    api = job.GlueApi(GlueContext=None, Job=None, getResolvedOptions=getResolvedOptions)
+    argv = [
+        SCRIPT,
+        "--JOB_NAME",
+        "star_schema",
+        "--raw_path",
+        "s3://raw/playlist_snapshots/",
+        "--curated_path",
+        "s3://cur/curated/",
+        "--job-bookmark-option",
+        "job-bookmark-enable",
+        "--bookmark_store",
+        "glue",
+    ]
+    opts = job.parse_options(argv, api)
+    assert opts.raw_path == "s3://raw/playlist_snapshots/"
+    assert opts.bookmark_store == "glue"
+    assert opts.raw_args["job_bookmark_option"] == "job-bookmark-enable"
+
+
+class RecordingGlue:
+    """Stand-in for the Glue-only calls (see the module docstring)."""
+
+    def __init__(self, spark, delivered: list[Path], curated: Path):
+        self.spark = spark
+        self.delivered = [str(p) for p in delivered]
+        self.curated = curated
+        self.calls: list[tuple] = []
+        recorder = self
+
+        class Frame:
+            def __init__(self, df):
+                self._df = df
+
+            def toDF(self):
+                return self._df
+
+        class Reader:
+            def from_options(self, **kwargs):
+                recorder.calls.append(("from_options", kwargs))
+                if not recorder.delivered:
+                    return Frame(recorder.spark.createDataFrame([], "playlist_id string"))
+                return Frame(recorder.spark.read.json(recorder.delivered))
+
+        class Context:
+            def __init__(self, sc):
+                recorder.calls.append(("GlueContext", sc is recorder.spark.sparkContext))
+                self.spark_session = recorder.spark
+                self.create_dynamic_frame = Reader()
+
+        class Job:
+            def __init__(self, glue_context):
+                self.glue_context = glue_context
+
+            def init(self, name, args):
+                recorder.calls.append(("init", name, args["raw_path"]))
+
+            def commit(self):
+                # What is already in place when Glue's bookmark is committed.
+                runs = sorted(p.name for p in (recorder.curated / "_runs").glob("*.json"))
+                tables = (recorder.curated / "fact_playlist_item").is_dir()
+                recorder.calls.append(("commit", runs, tables))
+
+        self.api = job.GlueApi(GlueContext=Context, Job=Job, getResolvedOptions=getResolvedOptions)
+
+
+def _glue_argv(raw: Path, curated: Path) -> list[str]:
+    return [
+        SCRIPT,
+        "--JOB_NAME",
+        "star_schema",
+        "--raw_path",
+        str(raw),
+        "--curated_path",
+        str(curated),
+        "--job-bookmark-option",
+        "job-bookmark-enable",
+    ]
+
+
+def test_glue_branch_processes_what_the_bookmark_hands_over_and_commits_last(spark, tmp_path):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    first = B.document("p1", "2026-01-05T06:00:00.000001Z", [B.entry(B.track("t1", "x"))])
+    second = B.document("p2", "2026-01-05T07:00:00.000001Z", [B.entry(B.track("t2", "y"))])
+    f1 = B.write_raw(raw, B.raw_key(first), [first])
+    B.write_raw(raw, B.raw_key(second), [second])  # already processed, says the bookmark
+    glue = RecordingGlue(spark, [f1], curated)
+
+    summary = job.main(_glue_argv(raw, curated), spark=spark, glue_api=glue.api)
+
+    names = [c[0] for c in glue.calls]
+    assert names == ["GlueContext", "init", "from_options", "commit"]
+    assert glue.calls[0][1] is True  # wraps the job's own SparkContext
+    assert glue.calls[1][1:] == ("star_schema", str(raw))
+    assert glue.calls[2][1] == {
+        "connection_type": "s3",
+        "connection_options": {
+            "paths": [str(raw)],
+            "recurse": True,
+            "groupFiles": "inPartition",
+            "groupSize": str(128 * 1024 * 1024),
+        },
+        "format": "json",
+        "transformation_ctx": "raw_playlist_snapshots",
+    }
+    # Committed only once the tables and the run summary were in place.
+    assert glue.calls[3] == ("commit", [f"{summary['run_id']}.json"], True)
+    assert summary["mode"] == "glue"
+    assert summary["files_read"] == 1
+    assert summary["rows_written"]["fact_playlist_item"] == 1
+    playlists = {
+        r["playlist_id"] for r in spark.read.parquet(str(curated / "dim_playlist")).collect()
+    }
+    assert playlists == {"p1"}  # p2's file was not handed over, so it was not read
+    assert not (curated / "_state" / "bookmark.json").exists()  # Glue's bookmark, not ours
+    assert not any((curated / "_staging").iterdir())
+
+
+def test_glue_branch_with_nothing_new_still_commits(spark, tmp_path):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    glue = RecordingGlue(spark, [], curated)
+    summary = job.main(_glue_argv(raw, curated), spark=spark, glue_api=glue.api)
+    assert summary["status"] == "no_new_files"
+    assert [c[0] for c in glue.calls] == ["GlueContext", "init", "from_options", "commit"]
+    written = json.loads((curated / "_runs" / f"{summary['run_id']}.json").read_text())
+    assert written["files_read"] == 0
