@@ -189,7 +189,7 @@ def format_table(result: QueryResult) -> str:
     cells = [[_cell(v) for v in row] for row in result.rows]
     numeric = [
         all(
-            isinstance(row[i], int | float | decimal.Decimal)
+            isinstance(row[i], int | float | decimal.Decimal) and not isinstance(row[i], bool)
             for row in result.rows
             if row[i] is not None
         )
