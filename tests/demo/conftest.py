@@ -46,6 +46,7 @@ def small_demo(spark, tmp_path_factory) -> DemoRun:
         weeks=SMALL_WEEKS,
         seed=SMALL_SEED,
         last_week=SMALL_LAST_WEEK,
+        glue_every=1,  # every week: the incremental path, three runs
     )
     out = io.StringIO()
     result = run_simulated(options, spark=spark, out=out)

@@ -99,3 +99,24 @@ def test_live_path_against_the_fake_api(spark, tmp_path):
         assert secret not in output
         assert secret not in (tmp_path / "live" / "demo.log").read_text()
         assert secret not in result.report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("pending", "remaining", "time_left", "glue_s", "extract_s", "expected"),
+    [
+        # 25 weeks left at 5 s a run and 1 s a week of extraction: 150 s, fits in 200 s.
+        (1, 25, 200.0, 5.0, 1.0, 1),
+        # Same weeks, 10 s a run: weekly needs 285 s, every 2 weeks 155 s.
+        (1, 25, 200.0, 10.0, 1.0, 2),
+        # Every 3 weeks: 9 runs x 10 s + 25 s = 115 s <= 120 s; every 2: 155 s > 120 s.
+        (1, 25, 120.0, 10.0, 1.0, 3),
+        # Nothing fits: one run at the end.
+        (2, 5, 1.0, 10.0, 1.0, 7),
+        # Nothing left to plan.
+        (0, 0, 10.0, 10.0, 1.0, 1),
+    ],
+)
+def test_glue_interval_is_the_smallest_that_fits(
+    pending, remaining, time_left, glue_s, extract_s, expected
+):
+    assert runner.glue_interval(pending, remaining, time_left, glue_s, extract_s) == expected

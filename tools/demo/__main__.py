@@ -40,7 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="development: the 2026 API (no popularity); extended: legacy, with popularity",
     )
     parser.add_argument(
-        "--glue-every", type=int, default=1, help="run the Glue job every N weeks (default 1)"
+        "--glue-every",
+        type=int,
+        default=None,
+        help="run the Glue job every N weeks (default: every week while the demo is on "
+        "course to finish within --time-budget, else every few weeks)",
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=runner.DEFAULT_TIME_BUDGET_S,
+        help="seconds the automatic Glue cadence aims to finish in (default %(default)s)",
     )
     parser.add_argument(
         "--no-fault",
@@ -87,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 api_mode=args.api_mode,
                 glue_every=args.glue_every,
+                time_budget_s=args.time_budget,
                 inject_fault=not args.no_fault,
             )
             runner.run_simulated(options)

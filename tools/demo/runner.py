@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
 import shutil
 from collections import Counter
@@ -43,6 +44,11 @@ CURATED_DIR = "curated"
 DEFAULT_PLAYLISTS = 20
 DEFAULT_WEEKS = 26
 DEFAULT_SEED = 7
+# `make demo` must finish in under 5 minutes on 2 cores; this leaves room for the summary
+# and for a machine slower than the estimate made from the first weeks.
+DEFAULT_TIME_BUDGET_S = 270.0
+# Analytics and report at the end, reserved out of the budget.
+_FINISH_RESERVE_S = 15.0
 INJECTED_PLAYLIST = "injectedfault"
 # What the tables are called in the summary, in contract order.
 TABLES = (
@@ -76,7 +82,11 @@ class DemoOptions:
         api_mode: ``development`` (the API since March 2026: ``/items``, no popularity,
             editorial 404 and not-owned 403) or ``extended`` (legacy ``/tracks`` with
             popularity, every playlist readable).
-        glue_every: run the Glue job after every this many weeks (and after the last).
+        glue_every: run the Glue job after every this many weeks (and after the last);
+            None (the default) runs it every week as long as the demo is on course to
+            finish within `time_budget_s`, and every few weeks when it is not (see
+            :func:`glue_interval`).
+        time_budget_s: the time the automatic cadence aims to finish in.
         inject_fault: land one truncated gzip file, clearly named, in the middle week so
             the data-quality section shows the quarantine at work.
         unreadable: also request one editorial and one not-owned playlist every week.
@@ -88,13 +98,14 @@ class DemoOptions:
     weeks: int = DEFAULT_WEEKS
     seed: int = DEFAULT_SEED
     api_mode: str = "development"
-    glue_every: int = 1
+    glue_every: int | None = None
+    time_budget_s: float = DEFAULT_TIME_BUDGET_S
     inject_fault: bool = True
     unreadable: bool = True
     last_week: date | None = None
 
     def __post_init__(self) -> None:
-        if self.playlists < 1 or self.weeks < 1 or self.glue_every < 1:
+        if self.playlists < 1 or self.weeks < 1 or (self.glue_every or 1) < 1:
             raise UsageError("--playlists, --weeks and --glue-every must be at least 1")
         if self.api_mode not in ("development", "extended"):
             raise UsageError("--api-mode must be development or extended")
@@ -183,6 +194,10 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+# Spark treats a PySpark driver like a shell and resets the console to this logger's level
+# (WARN unless configured), announcing it on stderr.
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
 """
 
 
@@ -283,6 +298,28 @@ class WeekClock:
         moment = self._next
         self._next += timedelta(seconds=1, microseconds=123)
         return moment
+
+
+def glue_interval(
+    pending: int, remaining: int, time_left: float, glue_s: float, extract_s: float
+) -> int:
+    """How many weeks the Glue job should wait between runs to finish in `time_left` seconds.
+
+    `pending` weeks are extracted but not yet processed, `remaining` weeks are still to be
+    extracted; a run costs about `glue_s` whatever its size (Spark's fixed cost per job
+    dominates at the demo's sizes) and a week's extraction `extract_s`. Every week (1) when
+    that fits; otherwise the smallest interval that fits, or one run at the end when
+    nothing does. The curated tables come out the same whatever the interval: the job is
+    incremental and processes whatever is new.
+    """
+    weeks = pending + remaining
+    if weeks <= 0:
+        return 1
+    for interval in range(1, weeks + 1):
+        runs = math.ceil(weeks / interval)
+        if runs * glue_s + remaining * extract_s <= time_left:
+            return interval
+    return weeks
 
 
 def run_glue(spark, lake: Path, log: TextIO) -> dict[str, Any]:
@@ -408,6 +445,9 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
             backoff_base_s=0.05,
         )
         sink = LocalDirectorySink(raw)
+        pending = 0
+        interval = options.glue_every or 1
+        glue_seconds: list[float] = []
         for week in range(options.weeks):
             day = first + timedelta(weeks=week)
             label = f"week {week + 1:>{len(str(options.weeks))}}/{options.weeks}  {day}"
@@ -429,9 +469,31 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
                 fault = inject_truncated_gzip(raw, summary["keys"][0], day)
                 meta["injected_faults"].append(fault)
                 text += "  + 1 injected corrupt file"
-            if (week + 1) % options.glue_every == 0 or week == options.weeks - 1:
+            pending += 1
+            remaining = options.weeks - week - 1
+            if options.glue_every is None and result.runs and remaining:
+                # The first run pays the JVM's warm-up; later runs are the better estimate.
+                runs_s = glue_seconds[1:] or glue_seconds
+                chosen = glue_interval(
+                    pending,
+                    remaining,
+                    options.time_budget_s - progress.elapsed - _FINISH_RESERVE_S,
+                    sum(runs_s) / len(runs_s),
+                    progress.totals["extract"] / (week + 1),
+                )
+                if chosen != interval:
+                    progress.line(
+                        f"Glue job: {'every week' if chosen == 1 else f'every {chosen} weeks'} "
+                        f"from now on, to finish within "
+                        f"{format_duration(options.time_budget_s)} on this machine "
+                        "(--glue-every 1 forces weekly runs)"
+                    )
+                    interval = chosen
+            if pending >= interval or not remaining:
                 with progress.timed("glue", f"{label}: Glue job") as glue_timer:
                     run = run_glue(session, lake, log)
+                glue_seconds.append(glue_timer.elapsed)
+                pending = 0
                 result.runs.append(run)
                 text += (
                     f"  glue {run.get('files_read', 0)} files -> "
