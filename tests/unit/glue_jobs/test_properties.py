@@ -1,0 +1,185 @@
+"""Property-based: generated playlist documents, both API shapes, through the real transforms.
+
+Hypothesis builds a handful of documents (several playlists and dates, extraction times that
+collide, tracks shared between playlists with differing albums and artists, every kind of
+messy entry). They go through the job's own parse -> explode -> ``build_tables`` chain, and
+the contract's invariants are checked against an oracle computed here in plain Python from
+the generated dictionaries:
+
+- every track entry of a winning document gives exactly one fact row (same position, id);
+- fact rows + rejected entries add up to the entries read;
+- one dimension row per id and date; every fact track/album, every bridge artist, every
+  track's album exists in its dimension on the same date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyspark.sql import functions as F
+
+from glue_jobs import transforms as X
+from glue_jobs.pipeline import OutputLayout, build_tables
+from tests.unit.glue_jobs import builders as B
+
+pytestmark = pytest.mark.spark
+
+ARTISTS = [B.artist(f"a{i}", f"Artist, {i}") for i in range(5)]
+DATES = ["2026-01-05", "2026-01-12"]
+
+
+@st.composite
+def tracks(draw):
+    album = B.album(
+        draw(st.sampled_from(["b1", "b2", "b3"])),
+        draw(st.sampled_from(["Album", 'Al "bum"', "Älbum"])),
+        artists=draw(st.lists(st.sampled_from(ARTISTS), max_size=2)),
+        release_date=draw(st.sampled_from(["1998", "1998-07", "1998-07-14", None])),
+        precision=draw(st.sampled_from(["year", "month", "day", None])),
+    )
+    return B.track(
+        draw(st.sampled_from(["t1", "t2", "t3", "t4"])),
+        draw(st.sampled_from(["Song", "Song, live", "Sång"])),
+        album_obj=album,
+        artists=draw(st.lists(st.sampled_from(ARTISTS), min_size=1, max_size=3)),
+        popularity=draw(st.one_of(st.none(), st.integers(0, 100))),
+    )
+
+
+payloads = st.one_of(
+    tracks(),
+    st.just(None),
+    st.just("omit"),
+    st.just(B.local_track("Heart", "Band")),
+    st.just(B.episode("e1", "Episode")),
+    st.just(B.track(None, "No id")),
+)
+
+
+@st.composite
+def documents(draw):
+    shape = draw(st.sampled_from(["items", "tracks"]))
+    entries = []
+    for payload in draw(st.lists(payloads, max_size=5)):
+        added_by = draw(st.sampled_from(["u1", None, {"id": ""}]))
+        if payload == "omit":
+            entries.append(B.entry(None, shape=shape, omit_payload=True, added_by=added_by))
+        else:
+            entries.append(B.entry(payload, shape=shape, added_by=added_by))
+    day = draw(st.sampled_from(DATES))
+    hour = draw(st.integers(6, 7))  # few distinct times: ties are common
+    return B.document(
+        draw(st.sampled_from(["p1", "p2"])),
+        f"{day}T0{hour}:00:00.000001Z",
+        entries,
+        shape=shape,
+    )
+
+
+def kind_of(entry: dict, shape: str) -> str:
+    """The contract's rejection table, applied to a generated entry (the oracle)."""
+    payload = entry.get("item" if shape == "items" else "track")
+    if payload is None:
+        return "null_item"
+    if payload.get("is_local"):
+        return "local_file"
+    if not payload.get("id"):
+        return "missing_id"
+    return payload["type"]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(docs=st.lists(documents(), min_size=1, max_size=4))
+def test_invariants_hold_for_generated_documents(spark, docs):
+    files = [f"file:/raw/doc{i:02d}.json" for i in range(len(docs))]
+    # Oracle: the latest (extracted_at, source_file) per playlist and date wins.
+    best: dict[tuple, int] = {}
+    for i, d in enumerate(docs):
+        key = (d["playlist_id"], d["snapshot_date"])
+        if key not in best or (d["extracted_at"], files[i]) > (
+            docs[best[key]]["extracted_at"],
+            files[best[key]],
+        ):
+            best[key] = i
+    winners = set(best.values())
+
+    rows = [(files[i], 100, None, None, 1, json.dumps(d)) for i, d in enumerate(docs)]
+    lines = spark.createDataFrame(
+        rows,
+        "source_file string, size long, file_reason string, file_detail string, "
+        "line_no int, line string",
+    )
+    parsed = lines.transform(X.parse_documents).transform(X.classify_documents)
+    assert parsed.filter(F.col("reason").isNotNull()).count() == 0
+    winner_df = spark.createDataFrame(
+        [(files[i], 1, True) for i in winners], "source_file string, line_no int, _is_new boolean"
+    )
+    docs_df = parsed.join(winner_df, ["source_file", "line_no"])
+    entries = docs_df.transform(X.explode_entries).transform(X.classify_entries)
+    tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
+    got = {name: df.collect() for name, df in tables.items()}
+
+    # Each track entry of a winning document: exactly one fact row, same position and id.
+    expected_tracks = Counter()
+    expected_fact = 0
+    for i in winners:
+        d = docs[i]
+        shape = d["api_shape"]
+        payload_key = "item" if shape == "items" else "track"
+        for pos, e in enumerate(d["playlist"][shape]["items"], start=1):
+            kind = kind_of(e, shape)
+            if kind in ("track", "local_file", "episode"):
+                expected_fact += 1
+            if kind == "track":
+                key = (d["playlist_id"], d["snapshot_date"], pos, e[payload_key]["id"])
+                expected_tracks[key] += 1
+    fact = got["fact_playlist_item"]
+    fact_tracks = Counter(
+        (r["playlist_id"], str(r["snapshot_date"]), r["position"], r["track_id"])
+        for r in fact
+        if r["track_id"] is not None
+    )
+    assert fact_tracks == expected_tracks
+    assert len(fact) == expected_fact
+
+    # Written + rejected = read, over every generated document.
+    counts = entries.transform(X.entry_counts).collect()[0]
+    superseded = sum(
+        len(d["playlist"][d["api_shape"]]["items"]) for i, d in enumerate(docs) if i not in winners
+    )
+    entries_read = sum(len(d["playlist"][d["api_shape"]]["items"]) for d in docs)
+    rejected = (counts["null_item"] or 0) + (counts["missing_id"] or 0) + superseded
+    assert entries_read == len(fact) + rejected
+
+    # Dimensions: one row per id and date; everything referenced exists.
+    ids: dict[str, set] = defaultdict(set)
+    for table, key in [
+        ("dim_track", "track_id"),
+        ("dim_album", "album_id"),
+        ("dim_artist", "artist_id"),
+        ("dim_playlist", "playlist_id"),
+    ]:
+        keys = [(r[key], r["snapshot_date"]) for r in got[table]]
+        assert len(keys) == len(set(keys)), f"{table} has two rows for one id and date"
+        ids[table] = set(keys)
+    for r in fact:
+        if r["track_id"] is not None:
+            assert (r["track_id"], r["snapshot_date"]) in ids["dim_track"]
+            assert (r["album_id"], r["snapshot_date"]) in ids["dim_album"]
+    for r in got["dim_track"]:
+        assert (r["album_id"], r["snapshot_date"]) in ids["dim_album"]
+    for table, key in [("bridge_track_artist", "track_id"), ("bridge_album_artist", "album_id")]:
+        parents = "dim_track" if key == "track_id" else "dim_album"
+        for r in got[table]:
+            assert (r["artist_id"], r["snapshot_date"]) in ids["dim_artist"]
+            assert (r[key], r["snapshot_date"]) in ids[parents]
+        pairs = [(r[key], r["snapshot_date"], r["artist_position"]) for r in got[table]]
+        assert len(pairs) == len(set(pairs)), f"{table} mixes two observations"
