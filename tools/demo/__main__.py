@@ -82,6 +82,15 @@ def report_only(lake: Path) -> Path:
     return path
 
 
+def _interrupted(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -110,7 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as error:
+        if _interrupted(error):  # Ctrl-C inside a Spark call surfaces as a Py4J error
+            print("interrupted", file=sys.stderr)
+            return 130
         traceback.print_exc()
         print(f"error: the demo failed; details in {args.dir / 'demo.log'}", file=sys.stderr)
         return 1

@@ -187,17 +187,17 @@ def latest_monday(today: date | None = None) -> date:
 # Spark's own console logging, quietened: the demo's progress lines are its output. The
 # JVM reads this file at start-up, so it has to exist before the session is created.
 _LOG4J2 = """\
-rootLogger.level = error
+rootLogger.level = warn
 rootLogger.appenderRef.console.ref = console
 appender.console.type = Console
 appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
-# Spark treats a PySpark driver like a shell and resets the console to this logger's level
-# (WARN unless configured), announcing it on stderr.
-logger.repl.name = org.apache.spark.repl.Main
-logger.repl.level = error
+# Errors only on the console. The root level stays WARN because Spark resets a PySpark
+# driver's console to WARN, announcing it on stderr, whenever the root level differs.
+appender.console.filter.threshold.type = ThresholdFilter
+appender.console.filter.threshold.level = error
 """
 
 
@@ -471,20 +471,23 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
                 text += "  + 1 injected corrupt file"
             pending += 1
             remaining = options.weeks - week - 1
-            if options.glue_every is None and result.runs and remaining:
-                # The first run pays the JVM's warm-up; later runs are the better estimate.
-                runs_s = glue_seconds[1:] or glue_seconds
+            # Automatic cadence: the first two runs are weekly, because the first pays the
+            # JVM's warm-up and only the second tells what a run costs on this machine.
+            if options.glue_every is None and len(glue_seconds) >= 2 and remaining:
                 chosen = glue_interval(
                     pending,
                     remaining,
                     options.time_budget_s - progress.elapsed - _FINISH_RESERVE_S,
-                    sum(runs_s) / len(runs_s),
+                    sum(glue_seconds[1:]) / len(glue_seconds[1:]),
                     progress.totals["extract"] / (week + 1),
                 )
                 if chosen != interval:
+                    if chosen >= pending + remaining:
+                        cadence = "once more, after the last week"
+                    else:
+                        cadence = "every week" if chosen == 1 else f"every {chosen} weeks"
                     progress.line(
-                        f"Glue job: {'every week' if chosen == 1 else f'every {chosen} weeks'} "
-                        f"from now on, to finish within "
+                        f"Glue job: {cadence} from now on, to finish within "
                         f"{format_duration(options.time_budget_s)} on this machine "
                         "(--glue-every 1 forces weekly runs)"
                     )
