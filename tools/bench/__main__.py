@@ -47,9 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-baselines", action="store_true", help="no pandas or DuckDB")
     parser.add_argument(
         "--engines",
-        type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip()),
+        type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip() not in ("", "none")),
         default=defaults.engines,
-        help="subset of glue,pandas,duckdb",
+        help="subset of glue,pandas,duckdb ('none': extractor benchmarks only)",
     )
     parser.add_argument("--driver-memory", default=defaults.driver_memory)
     parser.add_argument("--extract-items", type=int, default=defaults.extract_items)

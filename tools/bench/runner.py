@@ -953,6 +953,8 @@ def run(options: Options, log=print) -> dict:
     rows: list[Row] = []
     datasets = {}
     sizes = [options.items, *[s for s in options.sizes if s != options.items]]
+    if not options.engines:
+        sizes = []  # extractor benchmarks only
     for size in sizes:
         size_rows, manifest = comparison(size, options, log)
         rows.extend(size_rows)
