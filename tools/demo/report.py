@@ -60,6 +60,16 @@ EXTRACTION_REASONS = {
 }
 
 
+# What each rejection means for the data (docs/data-contract.md, section 4).
+ENTRY_REASONS = {
+    "superseded_snapshot": "a later extraction of the same playlist on the same day wins",
+    "null_item": "the entry's track or episode is null: no row anywhere",
+    "missing_id": "a track without an id: no row anywhere",
+    "local_file": "a local file: a fact row, but no track, album or artist rows",
+    "episode": "a podcast episode: a fact row, but no track, album or artist rows",
+}
+
+
 @dataclass
 class Section:
     """One chart of the page with its heading and the sentences that explain it."""
@@ -405,21 +415,29 @@ def _quality_rows(
             label += f" ({injected_reasons[reason]} injected on purpose by the demo)"
         rows.append(("file", reason, count, bool(injected_reasons.get(reason)), label))
     for reason, count in sorted((rejections.get("documents") or {}).items()):
-        rows.append(("snapshot", reason, int(count), False, "older extraction of the same day"))
+        rows.append(("snapshot", reason, int(count), False, ENTRY_REASONS.get(reason, reason)))
     fact = rejections.get("fact_playlist_item") or {}
     for reason, count in sorted(fact.items()):
-        rows.append(("entry", reason, int(count), False, "entry without a fact row"))
+        meaning = ENTRY_REASONS.get(reason, "entry without a fact row")
+        if reason == "superseded_snapshot":
+            meaning = "entries of the superseded snapshots"
+        rows.append(("entry", reason, int(count), False, meaning))
     dims = rejections.get("dim_track") or {}
     for reason, count in sorted(dims.items()):
         if reason in fact:
             continue  # already counted as an entry without a fact row
-        rows.append(("entry", reason, int(count), False, "fact row, but not a track"))
+        meaning = ENTRY_REASONS.get(reason, "a fact row, but not a track")
+        rows.append(("entry", reason, int(count), False, meaning))
     return rows
 
 
 def _quality_section(
-    lake: Path, totals: Mapping[str, Any], meta: Mapping[str, Any], table_rows: Mapping[str, int]
+    lake: Path,
+    runs: list[dict[str, Any]],
+    meta: Mapping[str, Any],
+    table_rows: Mapping[str, int],
 ) -> Section:
+    totals = aggregate_runs(runs)
     rows = _quality_rows(totals, meta)
     chart_rows = [
         (f"{level}: {reason}" + (" (injected)" if injected else ""), count, injected)
@@ -460,9 +478,12 @@ def _quality_section(
         f"<tr><td><code>{t}</code></td><td class='num'>{n:,}</td></tr>"
         for t, n in table_rows.items()
     )
-    accounting = totals["entries_read"] == totals["rows_written"].get(
-        "fact_playlist_item", 0
-    ) + sum((totals["rejections"].get("fact_playlist_item") or {}).values())
+    accounting = all(
+        int(run.get("entries_read") or 0)
+        == int((run.get("rows_written") or {}).get("fact_playlist_item", 0))
+        + sum((run.get("rejections") or {}).get("fact_playlist_item", {}).values())
+        for run in runs
+    )
     extra = f"""
 <div class="tables">
   <table><caption>The run in numbers</caption>{counts_html}</table>
@@ -583,7 +604,6 @@ def render_report(
     """The whole page as a string, from a :func:`tools.query.connect` connection."""
     meta = dict(meta if meta is not None else read_demo_meta(lake))
     runs = read_run_summaries(lake / "curated")
-    totals = aggregate_runs(runs)
     table_rows = query_table_rows(con)
     overview = query_overview(con)
     sections = [
@@ -591,7 +611,7 @@ def render_report(
         _trajectories_section(con),
         _new_entries_section(con),
         _popularity_section(con),
-        _quality_section(lake, totals, meta, table_rows),
+        _quality_section(lake, runs, meta, table_rows),
     ]
     generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     period = (
