@@ -102,21 +102,40 @@ def test_live_path_against_the_fake_api(spark, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("pending", "remaining", "time_left", "glue_s", "extract_s", "expected"),
+    ("pending", "remaining", "time_left", "run_s", "expected"),
     [
-        # 25 weeks left at 5 s a run and 1 s a week of extraction: 150 s, fits in 200 s.
-        (1, 25, 200.0, 5.0, 1.0, 1),
-        # Same weeks, 10 s a run: weekly needs 285 s, every 2 weeks 155 s.
-        (1, 25, 200.0, 10.0, 1.0, 2),
-        # Every 3 weeks: 9 runs x 10 s + 25 s = 115 s <= 120 s; every 2: 155 s > 120 s.
-        (1, 25, 120.0, 10.0, 1.0, 3),
-        # Nothing fits: one run at the end.
-        (2, 5, 1.0, 10.0, 1.0, 7),
+        # 26 weeks of 20 files at 0.1 s a file (52 s) and 1 s of extraction a week (25 s):
+        # weekly runs at 3 s fit in 200 s (78 + 77), at 6 s every 2 weeks (78 + 77).
+        (1, 25, 200.0, 3.0, 1),
+        (1, 25, 200.0, 6.0, 2),
+        # 9 runs x 6 s + 77 = 131 s <= 135 s; 13 runs (every 2 weeks) = 155 s.
+        (1, 25, 135.0, 6.0, 3),
+        # Nothing fits, not even one run: one run at the end.
+        (1, 25, 50.0, 6.0, 26),
         # Nothing left to plan.
-        (0, 0, 10.0, 10.0, 1.0, 1),
+        (0, 0, 10.0, 6.0, 1),
     ],
 )
-def test_glue_interval_is_the_smallest_that_fits(
-    pending, remaining, time_left, glue_s, extract_s, expected
-):
-    assert runner.glue_interval(pending, remaining, time_left, glue_s, extract_s) == expected
+def test_glue_interval_is_the_smallest_that_fits(pending, remaining, time_left, run_s, expected):
+    chosen = runner.glue_interval(
+        pending,
+        remaining,
+        time_left,
+        run_s=run_s,
+        file_s=0.1,
+        files_per_week=20,
+        extract_s=1.0,
+    )
+    assert chosen == expected
+
+
+def test_run_cost_model_leaves_out_the_warm_up_and_fits_a_line():
+    # Runs after the first: 20 files in 12 s, 60 files in 16 s -> 0.1 s a file, 10 s a run.
+    run_s, file_s = runner.run_cost_model([(20, 70.0), (20, 12.0), (60, 16.0)])
+    assert file_s == pytest.approx(0.1)
+    assert run_s == pytest.approx(10.0)
+    # One size only: a quarter of the run is taken as per-file work.
+    run_s, file_s = runner.run_cost_model([(20, 70.0), (20, 12.0)])
+    assert (run_s, file_s) == (pytest.approx(9.0), pytest.approx(0.15))
+    # A single run: the only estimate there is.
+    assert runner.run_cost_model([(10, 40.0)]) == (pytest.approx(30.0), pytest.approx(1.0))

@@ -300,24 +300,53 @@ class WeekClock:
         return moment
 
 
+def run_cost_model(runs: Sequence[tuple[int, float]]) -> tuple[float, float]:
+    """(seconds per run, seconds per raw file) of the Glue job, from (files, seconds) of runs.
+
+    The first run is left out when there are others: it pays the JVM's warm-up. With runs
+    of at least two sizes the line is fitted by least squares; with one size only, a
+    quarter of a run is taken to be per-file work and the rest the fixed cost of Spark's
+    jobs, which errs towards fewer, larger runs.
+    """
+    points = list(runs[1:]) or list(runs)
+    if not points:
+        raise ValueError("no Glue runs to estimate from")
+    files = [f for f, _ in points]
+    seconds = [t for _, t in points]
+    mean_f, mean_t = sum(files) / len(files), sum(seconds) / len(seconds)
+    if len(set(files)) >= 2:
+        spread = sum((f - mean_f) ** 2 for f in files)
+        per_file = max(0.0, sum((f - mean_f) * (t - mean_t) for f, t in points) / spread)
+    else:
+        per_file = 0.25 * mean_t / max(mean_f, 1)
+    return max(0.0, mean_t - per_file * mean_f), per_file
+
+
 def glue_interval(
-    pending: int, remaining: int, time_left: float, glue_s: float, extract_s: float
+    pending: int,
+    remaining: int,
+    time_left: float,
+    *,
+    run_s: float,
+    file_s: float,
+    files_per_week: float,
+    extract_s: float,
 ) -> int:
     """How many weeks the Glue job should wait between runs to finish in `time_left` seconds.
 
     `pending` weeks are extracted but not yet processed, `remaining` weeks are still to be
-    extracted; a run costs about `glue_s` whatever its size (Spark's fixed cost per job
-    dominates at the demo's sizes) and a week's extraction `extract_s`. Every week (1) when
-    that fits; otherwise the smallest interval that fits, or one run at the end when
-    nothing does. The curated tables come out the same whatever the interval: the job is
-    incremental and processes whatever is new.
+    extracted. A run costs `run_s` plus `file_s` per raw file (:func:`run_cost_model`), a
+    week's extraction `extract_s`. The per-file work is the same however it is batched;
+    only the number of runs changes. Every week (1) when that fits, otherwise the smallest
+    interval that fits, or one run at the end when nothing does. The curated tables come
+    out the same whatever the interval: the job is incremental and processes what is new.
     """
     weeks = pending + remaining
     if weeks <= 0:
         return 1
+    fixed = file_s * files_per_week * weeks + extract_s * remaining
     for interval in range(1, weeks + 1):
-        runs = math.ceil(weeks / interval)
-        if runs * glue_s + remaining * extract_s <= time_left:
+        if math.ceil(weeks / interval) * run_s + fixed <= time_left:
             return interval
     return weeks
 
@@ -447,7 +476,7 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
         sink = LocalDirectorySink(raw)
         pending = 0
         interval = options.glue_every or 1
-        glue_seconds: list[float] = []
+        glue_runs: list[tuple[int, float]] = []  # (raw files read, seconds) per run
         for week in range(options.weeks):
             day = first + timedelta(weeks=week)
             label = f"week {week + 1:>{len(str(options.weeks))}}/{options.weeks}  {day}"
@@ -473,21 +502,25 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
             remaining = options.weeks - week - 1
             # Automatic cadence: the first two runs are weekly, because the first pays the
             # JVM's warm-up and only the second tells what a run costs on this machine.
-            if options.glue_every is None and len(glue_seconds) >= 2 and remaining:
+            if options.glue_every is None and len(glue_runs) >= 2 and remaining:
+                run_s, file_s = run_cost_model(glue_runs)
                 chosen = glue_interval(
                     pending,
                     remaining,
                     options.time_budget_s - progress.elapsed - _FINISH_RESERVE_S,
-                    sum(glue_seconds[1:]) / len(glue_seconds[1:]),
-                    progress.totals["extract"] / (week + 1),
+                    run_s=run_s,
+                    file_s=file_s,
+                    files_per_week=result.landed / (week + 1),
+                    extract_s=progress.totals["extract"] / (week + 1),
                 )
                 if chosen != interval:
                     if chosen >= pending + remaining:
-                        cadence = "once more, after the last week"
+                        cadence = "once more, after the last week,"
                     else:
                         cadence = "every week" if chosen == 1 else f"every {chosen} weeks"
+                        cadence += " from now on,"
                     progress.line(
-                        f"Glue job: {cadence} from now on, to finish within "
+                        f"Glue job: {cadence} to finish within "
                         f"{format_duration(options.time_budget_s)} on this machine "
                         "(--glue-every 1 forces weekly runs)"
                     )
@@ -495,7 +528,7 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
             if pending >= interval or not remaining:
                 with progress.timed("glue", f"{label}: Glue job") as glue_timer:
                     run = run_glue(session, lake, log)
-                glue_seconds.append(glue_timer.elapsed)
+                glue_runs.append((int(run.get("files_read") or 0), glue_timer.elapsed))
                 pending = 0
                 result.runs.append(run)
                 text += (
