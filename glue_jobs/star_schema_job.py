@@ -42,7 +42,8 @@ from glue_jobs.pipeline import (
 )
 from glue_jobs.publish import recover_staging
 
-REQUIRED_ARGS = ("JOB_NAME", "raw_path", "curated_path")
+# A literal list, passed as is: tools/tf_check reads it to compare with Terraform's arguments.
+REQUIRED_ARGS = ["JOB_NAME", "raw_path", "curated_path"]
 BOOKMARK_STORES = ("auto", "glue", "local")
 GLUE_CONTEXT_CLASS = "com.amazonaws.services.glue.GlueContext"
 # Glue's grouping target for many small raw files: one task reads ~128 MiB of them.
@@ -109,7 +110,7 @@ def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
     if store not in BOOKMARK_STORES:
         raise SystemExit(f"--bookmark_store must be one of {BOOKMARK_STORES}, not {store!r}")
     if glue_api is not None:
-        args = glue_api.getResolvedOptions(list(argv), list(REQUIRED_ARGS))
+        args = glue_api.getResolvedOptions(list(argv), REQUIRED_ARGS)
         bookmark_option = args.get("job_bookmark_option")
     else:
         parser = argparse.ArgumentParser(prog="star_schema_job", description=__doc__)
