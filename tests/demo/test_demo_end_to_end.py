@@ -277,3 +277,14 @@ def test_progress_and_summary_lines(small_demo):
                 f"select count(*) from read_parquet('{pattern.format(table)}')"
             ).fetchone()[0]
             assert count == rows, table
+
+
+def test_report_only_rebuilds_the_same_charts_from_the_lake(small_demo, capsys):
+    from tools.demo.__main__ import main
+
+    report_path = small_demo.result.report
+    before = report.chart_points(report_path.read_text(encoding="utf-8"))
+    report_path.unlink()
+    assert main(["--dir", str(small_demo.result.lake), "--report-only"]) == 0
+    assert report.chart_points(report_path.read_text(encoding="utf-8")) == before
+    assert "report: " in capsys.readouterr().out

@@ -20,6 +20,10 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 ACCENT = (0x1D, 0xB9, 0x54)  # the bars' colour (tools.demo.charts.ACCENT)
 
 
+# HTML elements that never have an end tag: they must not be pushed on the element stack.
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
 class _DomCharts(HTMLParser):
     """Collects, per chart figure, its data-points and the ids of elements inside it."""
 
@@ -29,6 +33,8 @@ class _DomCharts(HTMLParser):
         self._open: list[str | None] = []  # the chart each open element belongs to
 
     def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
         attributes = dict(attrs)
         current = self._open[-1] if self._open else None
         if tag == "figure" and "chart" in (attributes.get("class") or "").split():
@@ -46,11 +52,12 @@ class _DomCharts(HTMLParser):
         self._open.append(current)
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        self.handle_endtag(tag)
+        if tag not in _VOID:
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if self._open:
+        if tag not in _VOID and self._open:
             self._open.pop()
 
 
