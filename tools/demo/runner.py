@@ -10,7 +10,8 @@ Simulated (``make demo``):
    (:func:`extract_lambda.extract.extract_playlists`) against it into
    ``<lake>/raw/playlist_snapshots/`` with ``extracted_at`` stamped on that week's Monday,
    then run the Glue job (:func:`glue_jobs.pipeline.run_job`) incrementally on the new
-   files with its local bookmark: the same path a weekly schedule takes;
+   files with its local bookmark: the same path a weekly schedule takes (every week, or
+   every few weeks when weekly runs would not fit the time budget: :func:`glue_interval`);
 3. run the Athena views on DuckDB (:mod:`tools.query`) and write ``<lake>/report.html``.
 
 Live (``make demo-live PLAYLISTS="..."``): the same, once, against the real Spotify API
@@ -105,7 +106,11 @@ class DemoOptions:
     last_week: date | None = None
 
     def __post_init__(self) -> None:
-        if self.playlists < 1 or self.weeks < 1 or (self.glue_every or 1) < 1:
+        if (
+            self.playlists < 1
+            or self.weeks < 1
+            or (self.glue_every is not None and self.glue_every < 1)
+        ):
             raise UsageError("--playlists, --weeks and --glue-every must be at least 1")
         if self.api_mode not in ("development", "extended"):
             raise UsageError("--api-mode must be development or extended")
@@ -389,13 +394,13 @@ def analytics_and_report(
     from tools import query
     from tools.demo import report
 
-    with progress.stage("analytics", "Athena views on DuckDB") as stage:
-        con = query.connect(lake / CURATED_DIR)
-        names = query.analytics_view_names()
-        rows = sum(len(query.run_view(con, name).rows) for name in names)
-        table_rows = report.query_table_rows(con)
-        stage.result = f"{len(names)} Athena views on DuckDB, {rows:,} result rows"
+    con = query.connect(lake / CURATED_DIR)
     try:
+        with progress.stage("analytics", "Athena views on DuckDB") as stage:
+            names = query.analytics_view_names()
+            rows = sum(len(query.run_view(con, name).rows) for name in names)
+            table_rows = report.query_table_rows(con)
+            stage.result = f"{len(names)} Athena views on DuckDB, {rows:,} result rows"
         with progress.stage("report", "charts and HTML") as stage:
             path = report.write_report(con, lake, meta=meta)
             points = report.chart_points(path.read_text(encoding="utf-8"))
