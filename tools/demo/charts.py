@@ -84,10 +84,10 @@ def _render(fig: Figure, chart_id: str) -> str:
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
-    # Scale with the page instead of keeping the fixed point size matplotlib writes.
+    # Scale down with the page, never up: a narrow chart keeps its own size.
     text = re.sub(
         r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"',
-        r'<svg\1 width="100%" preserveAspectRatio="xMidYMid meet" data-width="\2" data-height="\3"',
+        r'<svg\1 width="100%" style="max-width: \2pt" preserveAspectRatio="xMidYMid meet"',
         text,
         count=1,
     )

@@ -698,7 +698,7 @@ def print_summary(progress: Progress, result: DemoResult, failed: Mapping[str, i
         + (f" (not landed: {not_landed})" if not_landed else "")
     )
     p(
-        f"  Glue job          {len(result.runs)} runs, {totals['files_read']:,} raw files read, "
+        f"  Glue job          {len(result.runs)} run{'s' if len(result.runs) != 1 else ''}, {totals['files_read']:,} raw files read, "
         f"{totals['files_quarantined']:,} quarantined"
     )
     p("  rows per table")
