@@ -240,7 +240,7 @@ def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
     if workdir is not None:
         log4j = workdir / ".spark-log4j2.properties"
         log4j.write_text(_LOG4J2)
-        java_options.append(f"-Dlog4j2.configurationFile=file:{log4j.resolve()}")
+        java_options.append(f"-Dlog4j2.configurationFile={log4j.resolve().as_uri()}")
     builder = builder.config("spark.driver.extraJavaOptions", " ".join(java_options))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
