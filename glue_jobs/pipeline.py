@@ -147,9 +147,10 @@ def run_job(
     run_id = run_id or new_run_id()
     fs = LakeFS(spark, curated_path)
     bookmark = LocalBookmark(fs)
+    # Recover first: a roll-forward commits its files, and a reset must forget those too.
+    rolled = recover_staging(fs, fs.root, bookmark.commit)
     if reset_bookmark:
         bookmark.reset()
-    rolled = recover_staging(fs, fs.root, bookmark.commit)
     raw_fs = LakeFS(spark, raw_path)
     listing = raw_fs.list_files(raw_fs.root)
     new_files = bookmark.select_new(listing)
