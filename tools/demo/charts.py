@@ -112,7 +112,7 @@ def _no_data(fig: Figure, message: str) -> None:
 def top_artists(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
     """Horizontal bars: (artist name, entries, playlists), largest first."""
     with rc_context(_RC):
-        fig = _figure(9, max(2.2, 0.36 * len(rows) + 0.9))
+        fig = _figure(11, max(2.2, 0.34 * len(rows) + 0.9))
         if not rows:
             _no_data(fig, "No artists yet: no track entries in the lake.")
             return Chart(chart_id, _render(fig, chart_id), 0)
@@ -263,7 +263,7 @@ def songs_by_release_year(
 def data_quality(chart_id: str, rows: Sequence[tuple[str, int, bool]]) -> Chart:
     """Horizontal bars of rejection counts: (label, count, injected on purpose)."""
     with rc_context(_RC):
-        fig = _figure(9, max(2.0, 0.4 * len(rows) + 0.9))
+        fig = _figure(11, max(2.0, 0.4 * len(rows) + 0.9))
         if not rows:
             _no_data(fig, "Nothing was rejected.")
             return Chart(chart_id, _render(fig, chart_id), 0)
