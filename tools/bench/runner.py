@@ -243,16 +243,16 @@ def summarize_event_log(folder: Path, top: int = 10) -> dict:
     stages: dict[int, dict] = {}
     with files[0].open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
-            if '"SparkListenerTaskEnd"' in line:
+            try:
                 event = json.loads(line)
+            except ValueError:
+                continue  # the last line of a log still being written
+            if event.get("Event") == "SparkListenerTaskEnd":
                 metrics = event.get("Task Metrics") or {}
                 stage = stages.setdefault(event["Stage ID"], {"run_ms": 0, "gc_ms": 0})
                 stage["run_ms"] += metrics.get("Executor Run Time", 0)
                 stage["gc_ms"] += metrics.get("JVM GC Time", 0)
                 continue
-            if '"SparkListenerTaskStart"' in line:
-                continue
-            event = json.loads(line)
             kind = event.get("Event", "")
             if kind == "SparkListenerApplicationStart":
                 app_start = event.get("Timestamp")
