@@ -49,7 +49,8 @@ $(CHECKOV):
 
 .PHONY: test
 test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@# Two workers, one SparkSession each; a file's tests stay together on one worker.
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(STAMP) ## ruff lint + format check, sqlfluff on both SQL dialects

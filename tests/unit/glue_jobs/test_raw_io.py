@@ -32,12 +32,26 @@ def test_non_ascii_survives_and_a_bom_is_dropped():
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (gzip.compress(DOC.encode())[:-6], "corrupt_gzip"),  # truncated: no CRC/size trailer
-        (gzip.compress(DOC.encode())[:12], "corrupt_gzip"),  # truncated in the deflate stream
+        (
+            gzip.compress(DOC.encode(), mtime=0)[:-6],
+            "corrupt_gzip",
+        ),  # truncated: no CRC/size trailer
+        (
+            gzip.compress(DOC.encode(), mtime=0)[:12],
+            "corrupt_gzip",
+        ),  # truncated in the deflate stream
         (b"", "empty_file"),
         (b" \n\n\t\n", "empty_file"),
-        (gzip.compress(b"\n"), "empty_file"),
+        (gzip.compress(b"\n", mtime=0), "empty_file"),
         (b"\xff\xfe{}", "invalid_json"),  # not UTF-8
+    ],
+    ids=[
+        "truncated-trailer",
+        "truncated-stream",
+        "zero-bytes",
+        "whitespace",
+        "gzip-of-newline",
+        "not-utf8",
     ],
 )
 def test_unreadable_files_get_their_reason(data, reason):
