@@ -1,8 +1,10 @@
-"""The whole demo at a small size, checked against the raw files it landed.
+"""The whole demo at a small size, checked against the raw files it landed, and its report
+as headless Chromium renders it.
 
 Every expectation is computed here from the fake's catalogue or from the raw documents
 (decoded with gzip and json, not with the job's code), never copied from the demo's
-own output.
+own output. The browser test lives in this module too: `make test` spreads test files over
+xdist workers, and the demo run they share is a session fixture, built once per worker.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import html
 import re
 from collections import Counter, defaultdict
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import pairwise
 
 import duckdb
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.demo.conftest import (
     SMALL_LAST_WEEK,
@@ -288,3 +293,80 @@ def test_report_only_rebuilds_the_same_charts_from_the_lake(small_demo, capsys):
     assert main(["--dir", str(small_demo.result.lake), "--report-only"]) == 0
     assert report.chart_points(report_path.read_text(encoding="utf-8")) == before
     assert "report: " in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# The report in a browser: headless Chromium screenshots it and dumps its rendered DOM
+# ---------------------------------------------------------------------------------------
+
+ACCENT = (0x1D, 0xB9, 0x54)  # the bars' colour (tools.demo.charts.ACCENT)
+
+
+# HTML elements that never have an end tag: they must not be pushed on the element stack.
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _DomCharts(HTMLParser):
+    """Collects, per chart figure, its data-points and the ids of elements inside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, dict] = {}
+        self._open: list[str | None] = []  # the chart each open element belongs to
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        attributes = dict(attrs)
+        current = self._open[-1] if self._open else None
+        if tag == "figure" and "chart" in (attributes.get("class") or "").split():
+            current = attributes["id"]
+            self.figures[current] = {
+                "points": int(attributes["data-points"]),
+                "ids": [],
+                "svg": 0,
+            }
+        elif current is not None:
+            if tag == "svg":
+                self.figures[current]["svg"] += 1
+            if attributes.get("id"):
+                self.figures[current]["ids"].append(attributes["id"])
+        self._open.append(current)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in _VOID:
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID and self._open:
+            self._open.pop()
+
+
+def test_chromium_renders_the_report_with_its_charts(small_demo, chromium, tmp_path):
+    page = small_demo.result.report.as_uri()
+    shot = tmp_path / "report.png"
+    chromium.run(tmp_path / "profile-shot", "--window-size=1280,2400", f"--screenshot={shot}", page)
+    dom = chromium.run(tmp_path / "profile-dom", "--dump-dom", page)
+
+    # The screenshot: a page with content, not a blank or an error page.
+    with Image.open(shot) as image:
+        pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
+    assert pixels.shape == (2400, 1280, 3)
+    flat = pixels.reshape(-1, 3)
+    colours = len(np.unique(flat, axis=0))
+    inked = float((flat.sum(axis=1) < 3 * 235).mean())
+    green = int((np.abs(flat - np.array(ACCENT)).max(axis=1) <= 12).sum())
+    assert colours > 200, f"only {colours} distinct colours: blank page?"
+    assert inked > 0.05, f"only {inked:.1%} of the page is drawn on"
+    assert green > 5_000, f"only {green} pixels of the bars' green: charts not drawn?"
+
+    # The rendered DOM: every chart is an SVG with its data marks.
+    parser = _DomCharts()
+    parser.feed(dom)
+    assert set(parser.figures) == set(report.CHART_IDS)
+    for chart_id, figure in parser.figures.items():
+        assert figure["svg"] == 1, chart_id
+        marks = [i for i in figure["ids"] if i.startswith(f"{chart_id}-pt-")]
+        assert figure["points"] > 0, f"{chart_id} has no data"
+        assert len(marks) == figure["points"], chart_id
