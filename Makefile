@@ -85,7 +85,7 @@ package-glue: $(STAMP) ## Build dist/glue_jobs.zip (--extra-py-files) beside the
 
 .PHONY: glue-local
 glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir>
-	$(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
+	PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
 		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
 		--raw_path $(RAW) --curated_path $(CURATED)
 
