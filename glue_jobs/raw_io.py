@@ -2,8 +2,8 @@
 
 Files are read with Spark's ``binaryFile`` source, never with the JSON source: a truncated
 gzip then fails *one row*, not the whole read, and can be quarantined with its reason.
-The only Python code that touches the data is ``decode_raw_bytes``: one call per *file*
-(gunzip when the gzip magic is there, UTF-8 decode). The per-item work, parsing the JSON,
+The only Python code that touches the data is ``decode_raw_to_utf8``: one call per *file*
+(gunzip when the gzip magic is there, UTF-8 check; the checked bytes go back to the JVM). The per-item work, parsing the JSON,
 happens in the JVM with ``from_json`` (see ``transforms.parse_documents``).
 """
 
@@ -15,10 +15,20 @@ from collections.abc import Sequence
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import BinaryType, StringType, StructField, StructType
 
 from glue_jobs import schemas as S
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+_DECODED_BYTES_SCHEMA = StructType(
+    [
+        StructField("reason", StringType()),
+        StructField("detail", StringType()),
+        StructField("data", BinaryType()),
+    ]
+)
 
 
 def decode_raw_bytes(
@@ -29,6 +39,19 @@ def decode_raw_bytes(
     gzip is recognised by its magic number, not by the file name, so a ``.json`` that is
     really gzip (or the reverse) still reads. Multi-member gzip streams are accepted.
     """
+    reason, detail, data = decode_raw_to_utf8(content)
+    return reason, detail, None if data is None else data.decode("utf-8")
+
+
+def decode_raw_to_utf8(
+    content: bytes | bytearray | None,
+) -> tuple[str | None, str | None, bytes | None]:
+    """``decode_raw_bytes`` with the text left as checked UTF-8 *bytes* (what Spark runs).
+
+    The bytes go back to the JVM as they are and become a string with a free cast: no
+    Python ``str`` is built and re-encoded per file, which measured about a quarter less
+    CPU for the decode stage than returning ``str``.
+    """
     data = bytes(content or b"")
     if data[:2] == GZIP_MAGIC:
         try:
@@ -36,16 +59,16 @@ def decode_raw_bytes(
         except (OSError, EOFError, zlib.error) as exc:
             return "corrupt_gzip", f"{type(exc).__name__}: {exc}", None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8")  # the check; the bytes are what is returned
     except UnicodeDecodeError as exc:
         return "invalid_json", f"not UTF-8 text: {exc.reason} at byte {exc.start}", None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
+    data = data.removeprefix(UTF8_BOM)
+    if not text.removeprefix("\ufeff").strip():
         return "empty_file", "no document in the file", None
-    return None, None, text
+    return None, None, data
 
 
-_decode_udf = F.udf(decode_raw_bytes, S.DECODED_FILE_SCHEMA)
+_decode_udf = F.udf(decode_raw_to_utf8, _DECODED_BYTES_SCHEMA)
 
 
 def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
@@ -56,9 +79,38 @@ def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     """
     if not paths:
         raise ValueError("read_raw_files needs at least one path")
-    raw = spark.read.format("binaryFile").load(list(paths))
+    raw = _load_binary_files(spark, paths)
+    decoded = _decode_udf(F.col("content"))
     return raw.select(
         F.col("path").alias("source_file"),
         F.col("length").alias("size"),
-        _decode_udf(F.col("content")).alias("decoded"),
+        decoded.alias("_decoded"),
+    ).select(
+        "source_file",
+        "size",
+        F.struct(
+            F.col("_decoded.reason").alias("reason"),
+            F.col("_decoded.detail").alias("detail"),
+            F.col("_decoded.data").cast("string").alias("text"),
+        )
+        .cast(S.DECODED_FILE_SCHEMA)
+        .alias("decoded"),
     )
+
+
+# Above this many paths Spark lists them with a Spark job (one task per path): worth it on
+# S3, where each status is a request, but on a local disk that job costs ~10 ms of
+# scheduling per file (11 s for 1,000 files, measured) for what the driver does at once.
+_PARALLEL_LISTING_CONF = "spark.sql.sources.parallelPartitionDiscovery.threshold"
+
+
+def _load_binary_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+    reader = spark.read.format("binaryFile")
+    if not all(p.startswith("file:") for p in paths):
+        return reader.load(list(paths))
+    previous = spark.conf.get(_PARALLEL_LISTING_CONF)
+    spark.conf.set(_PARALLEL_LISTING_CONF, str(len(paths) + 1))
+    try:
+        return reader.load(list(paths))  # the file index (and its listing) is built here
+    finally:
+        spark.conf.set(_PARALLEL_LISTING_CONF, previous)

@@ -66,3 +66,32 @@ def test_bad_crc_is_corrupt_gzip():
     reason, detail, _ = decode_raw_bytes(bytes(data))
     assert reason == "corrupt_gzip"
     assert "CRC" in detail
+
+
+def test_spark_reader_gives_the_decoder_text_for_every_kind_of_file(spark, tmp_path):
+    """``read_raw_files`` (bytes back from the Python worker, cast in the JVM) yields exactly
+    the text and reasons of ``decode_raw_bytes`` (a Python ``str``): non-ASCII, a BOM,
+    gzip by magic, multi-member gzip, corrupt gzip, non-UTF-8, blank."""
+    from glue_jobs.lakefs import qualify
+    from glue_jobs.raw_io import read_raw_files
+
+    text = '{"name": "Beyoncé — “Halo”", "emoji": "🎧"}\n{"n": 2}\n'
+    member = gzip.compress(text.encode())
+    files = {
+        "plain.json": text.encode(),
+        "bom.json.gz": gzip.compress(b"\xef\xbb\xbf" + text.encode()),
+        "gzip-named-json.json": member,
+        "multi.json.gz": member + gzip.compress(b'{"n": 3}\n'),
+        "truncated.json.gz": member[: len(member) // 2],
+        "latin1.json": '{"name": "café"}'.encode("latin-1"),
+        "blank.json.gz": gzip.compress(b" \n\t\n"),
+    }
+    paths = []
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(qualify(str(tmp_path / name)))
+    rows = read_raw_files(spark, paths).collect()
+    got = {r["source_file"].rsplit("/", 1)[-1]: tuple(r["decoded"]) for r in rows}
+    expected = {name: decode_raw_bytes(data) for name, data in files.items()}
+    assert got == expected
+    assert got["plain.json"][2] == text  # and the decoder itself is right (tested above)
