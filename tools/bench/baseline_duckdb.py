@@ -274,8 +274,7 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
             payload.name as item_name,
             cast(try_strptime(added_at, '%Y-%m-%dT%H:%M:%SZ') as timestamp) as added_at,
             added_by_id,
-            case when payload.type = 'track' and not is_local then payload.popularity end
-                as popularity,
+            payload.popularity as popularity,  -- as sent (a local file's 0 too; contract s3)
             payload.duration_ms as duration_ms,
             is_local,
             extracted_at,

@@ -110,7 +110,7 @@ def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
                 "item_name": item.get("name"),
                 "added_at": entry.get("added_at"),
                 "added_by_id": added_by,
-                "popularity": item.get("popularity") if is_track else None,
+                "popularity": item.get("popularity"),  # as sent, a local file's 0 too
                 "duration_ms": item.get("duration_ms"),
                 "is_local": is_local,
                 **lineage,
