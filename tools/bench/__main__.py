@@ -4,7 +4,7 @@
     python -m tools.bench --items 100000 --sizes 100000 --skip-extract   # a quick look
     python -m tools.bench --sizes 1000000       # without the long 10M run
 
-Prints a table (items/s, wall time, peak RSS of the process tree, time ratios) and the
+Prints a table (items/s, wall time, peak memory (PSS) of the process tree, time ratios) and the
 targets met or missed, and writes everything to ``<out>/results.json``. See
 docs/benchmarks.md for the recorded results and what they mean.
 """
