@@ -49,8 +49,8 @@ def decode_raw_to_utf8(
     """``decode_raw_bytes`` with the text left as checked UTF-8 *bytes* (what Spark runs).
 
     The bytes go back to the JVM as they are and become a string with a free cast: no
-    Python ``str`` is built and re-encoded per file, which measured about a quarter less
-    CPU for the decode stage than returning ``str``.
+    Python ``str`` is pickled and decoded again per file (10 instead of 13 CPU-seconds
+    for 1,008 files, measured on a loaded machine).
     """
     data = bytes(content or b"")
     if data[:2] == GZIP_MAGIC:
