@@ -10,12 +10,19 @@ the generated dictionaries:
 - fact rows + rejected entries add up to the entries read;
 - one dimension row per id and date; every fact track/album, every bridge artist, every
   track's album exists in its dimension on the same date.
+
+As in ``run_job``, the parsed lines and the classified entries are written to Parquet and
+read back before ``build_tables``: the tables are built from materialised inputs, the way
+the job builds them, and each example costs a few small Spark jobs instead of recomputing
+the parse in every branch of the seven tables.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -127,6 +134,12 @@ def collect_tables(tables):
     return got
 
 
+def materialised(spark, df, path: Path):
+    """`df` written to Parquet and read back with its schema, as ``run_job`` stages it."""
+    df.write.mode("overwrite").parquet(str(path))
+    return spark.read.schema(df.schema).parquet(str(path))
+
+
 @pytest.fixture
 def no_aqe(spark):
     """Adaptive execution re-plans every stage: pure overhead on a few rows."""
@@ -161,15 +174,26 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
         "source_file string, size long, file_reason string, file_detail string, "
         "line_no int, line string",
     )
-    parsed = lines.transform(X.parse_documents).transform(X.classify_documents)
-    assert parsed.filter(F.col("reason").isNotNull()).count() == 0
-    winner_df = spark.createDataFrame(
-        [(files[i], 1, True) for i in winners], "source_file string, line_no int, _is_new boolean"
-    )
-    docs_df = parsed.join(winner_df, ["source_file", "line_no"])
-    entries = docs_df.transform(X.explode_entries).transform(X.classify_entries)
-    tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
-    got = collect_tables(tables)
+    with tempfile.TemporaryDirectory(prefix="properties-") as staging:
+        parsed = materialised(
+            spark,
+            lines.transform(X.parse_documents).transform(X.classify_documents),
+            Path(staging) / "_parsed",
+        )
+        assert parsed.filter(F.col("reason").isNotNull()).count() == 0
+        winner_df = spark.createDataFrame(
+            [(files[i], 1, True) for i in winners],
+            "source_file string, line_no int, _is_new boolean",
+        )
+        docs_df = parsed.join(F.broadcast(winner_df), ["source_file", "line_no"])
+        entries = materialised(
+            spark,
+            docs_df.transform(X.explode_entries).transform(X.classify_entries),
+            Path(staging) / "_entries",
+        )
+        tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
+        got = collect_tables(tables)
+        counts = entries.transform(X.entry_counts).collect()[0]
 
     # Each track entry of a winning document: exactly one fact row, same position and id.
     expected_tracks = Counter()
@@ -195,7 +219,6 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
     assert len(fact) == expected_fact
 
     # Written + rejected = read, over every generated document.
-    counts = entries.transform(X.entry_counts).collect()[0]
     superseded = sum(
         len(d["playlist"][d["api_shape"]]["items"]) for i, d in enumerate(docs) if i not in winners
     )
