@@ -3,8 +3,9 @@
 Files are read with Spark's ``binaryFile`` source, never with the JSON source: a truncated
 gzip then fails *one row*, not the whole read, and can be quarantined with its reason.
 The only Python code that touches the data is ``decode_raw_to_utf8``: one call per *file*
-(gunzip when the gzip magic is there, UTF-8 check; the checked bytes go back to the JVM). The per-item work, parsing the JSON,
-happens in the JVM with ``from_json`` (see ``transforms.parse_documents``).
+(gunzip when the gzip magic is there, UTF-8 check; the checked bytes go back to the JVM).
+The per-item work, parsing the JSON, happens in the JVM with ``from_json`` (see
+``transforms.parse_documents``).
 """
 
 from __future__ import annotations
@@ -62,10 +63,9 @@ def decode_raw_to_utf8(
         text = data.decode("utf-8")  # the check; the bytes are what is returned
     except UnicodeDecodeError as exc:
         return "invalid_json", f"not UTF-8 text: {exc.reason} at byte {exc.start}", None
-    data = data.removeprefix(UTF8_BOM)
     if not text.removeprefix("\ufeff").strip():
         return "empty_file", "no document in the file", None
-    return None, None, data
+    return None, None, data.removeprefix(UTF8_BOM)
 
 
 _decode_udf = F.udf(decode_raw_to_utf8, _DECODED_BYTES_SCHEMA)
@@ -93,7 +93,7 @@ def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
             F.col("_decoded.detail").alias("detail"),
             F.col("_decoded.data").cast("string").alias("text"),
         )
-        .cast(S.DECODED_FILE_SCHEMA)
+        .cast(S.DECODED_FILE_SCHEMA)  # the input split_lines expects, stated
         .alias("decoded"),
     )
 
