@@ -10,11 +10,11 @@ raw files to process:
 Stages of a run (``_staging/<run_id>/`` holds everything until publish):
 
 1. parse: read the files (binaryFile), decode, split lines, ``from_json`` with the explicit
-   schema, classify each document -> ``_parsed`` (Parquet, written once: the raw bytes are
+   schema, classify each document -> ``parsed`` (Parquet, written once: the raw bytes are
    read and parsed exactly once);
 2. plan: per-document metadata to the driver; winners, superseded documents, dates to
    merge or rebuild (``planning``); files with a bad document -> quarantine records;
-3. stage: entries of the winning documents -> ``_entries``; every table's rows for the
+3. stage: entries of the winning documents -> ``entries``; every table's rows for the
    affected dates, merged with the lake's rows of those dates -> ``<table>/``;
 4. manifest, publish, run summary, bookmark commit, staging deleted (``publish``).
 
@@ -79,6 +79,13 @@ _PARSED_COLUMNS = (
     "playlist_meta",
     "entries",
 )
+# Intermediate Parquet of a run, under ``_staging/<run_id>/`` (itself hidden from the lake's
+# readers). No leading underscore: Spark reads such a path but logs "All paths were
+# ignored" for it, a false alarm in every run's log.
+PARSED_DIR = "parsed"
+REREAD_DIR = "reread"
+ENTRIES_DIR = "entries"
+
 _META_COLUMNS = (
     "source_file",
     "size",
@@ -214,7 +221,7 @@ def process_files(
     paths = [f.path for f in files]
 
     # 1. parse ------------------------------------------------------------------------
-    parsed_path = join(staging, "_parsed")
+    parsed_path = join(staging, PARSED_DIR)
     parsed_schema = _parse(spark, paths, parsed_path)
     maybe_fail("parse", fail_after)
 
@@ -228,7 +235,7 @@ def process_files(
     lake_docs = _lake_documents(spark, fs, curated, touched)
     rereads = plan_rereads(new_docs, lake_docs, paths)
     reread_docs: list[Document] = []
-    reread_path = join(staging, "_reread")
+    reread_path = join(staging, REREAD_DIR)
     if rereads.reread_files:
         reread_docs = _reread(spark, sorted(rereads.reread_files), reread_path)
     plan = plan_run(new_docs, reread_docs, lake_docs, paths, rereads.rebuild_dates)
@@ -242,7 +249,7 @@ def process_files(
         "source_file string, line_no int, _is_new boolean",
     )
     docs = parsed.join(F.broadcast(winners), ["source_file", "line_no"])
-    entries_path = join(staging, "_entries")
+    entries_path = join(staging, ENTRIES_DIR)
     entries_df = docs.transform(T.explode_entries).transform(T.classify_entries)
     entries_df.write.mode("overwrite").parquet(entries_path)
     entries = spark.read.schema(entries_df.schema).parquet(entries_path)

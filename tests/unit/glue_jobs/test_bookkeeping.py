@@ -143,3 +143,15 @@ def test_fail_points_are_checked_up_front():
     maybe_fail("parse", "stage")  # another point: no failure
     with pytest.raises(ValueError, match="unknown fail point"):
         check_fail_point("halfway")
+
+
+def test_staging_dirs_are_names_spark_reads_without_a_warning(spark):
+    """Spark reads a path named ``_x`` but logs "All paths were ignored" for it: a false
+    alarm in every run's log. The intermediate Parquet of a run is named so Spark's own
+    filter (``HadoopFSUtils.shouldFilterOutPathName``) keeps it."""
+    from glue_jobs.pipeline import ENTRIES_DIR, PARSED_DIR, REREAD_DIR
+
+    spark_filter = spark._jvm.org.apache.spark.util.HadoopFSUtils.shouldFilterOutPathName
+    assert spark_filter("_parsed")  # the rule this guards against, as Spark applies it
+    for name in (PARSED_DIR, REREAD_DIR, ENTRIES_DIR):
+        assert not spark_filter(name), name

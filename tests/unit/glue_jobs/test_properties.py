@@ -178,7 +178,7 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
         parsed = materialised(
             spark,
             lines.transform(X.parse_documents).transform(X.classify_documents),
-            Path(staging) / "_parsed",
+            Path(staging) / "parsed",
         )
         assert parsed.filter(F.col("reason").isNotNull()).count() == 0
         winner_df = spark.createDataFrame(
@@ -189,7 +189,7 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
         entries = materialised(
             spark,
             docs_df.transform(X.explode_entries).transform(X.classify_entries),
-            Path(staging) / "_entries",
+            Path(staging) / "entries",
         )
         tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
         got = collect_tables(tables)
