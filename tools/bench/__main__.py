@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-extract", action="store_true", help="no extractor benchmarks")
     parser.add_argument("--skip-baselines", action="store_true", help="no pandas or DuckDB")
     parser.add_argument(
+        "--skip-incremental",
+        action="store_true",
+        help="no incremental and one-day Glue runs (e.g. a memory-flatness run alone)",
+    )
+    parser.add_argument(
         "--engines",
         type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip() not in ("", "none")),
         default=defaults.engines,
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         out=args.out,
         skip_extract=args.skip_extract,
         skip_baselines=args.skip_baselines,
+        skip_incremental=args.skip_incremental,
         engines=args.engines,
         driver_memory=args.driver_memory,
         extract_items=args.extract_items,

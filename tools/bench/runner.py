@@ -58,6 +58,7 @@ class Options:
     out: Path = Path("build/bench")
     skip_extract: bool = False
     skip_baselines: bool = False
+    skip_incremental: bool = False
     driver_memory: str = "4g"
     cores: int = 2
     extract_items: int = 10_000
@@ -484,7 +485,7 @@ def comparison(size: int, options: Options, log) -> tuple[list[Row], dict]:
             )
         )
         full.details["primary"] = size == options.items
-    if size == options.items and "glue" in options.engines:
+    if size == options.items and "glue" in options.engines and not options.skip_incremental:
         days = manifest["days"]
         last = days[-1]
         last_day = manifest["by_day"][last]

@@ -155,3 +155,40 @@ def test_staging_dirs_are_names_spark_reads_without_a_warning(spark):
     assert spark_filter("_parsed")  # the rule this guards against, as Spark applies it
     for name in (PARSED_DIR, REREAD_DIR, ENTRIES_DIR):
         assert not spark_filter(name), name
+
+
+def test_rows_written_counts_this_runs_rows_with_a_plan_that_does_not_grow_with_its_files(
+    spark, fs
+):
+    """The run summary's ``rows_written`` counts staged rows whose ``source_file`` is one of
+    this run's files. It once wrote every path into the plan as an ``isin`` list: at 101,013
+    files the 4 GB driver ran out of heap explaining that plan. The files are now a joined
+    relation, so the plan's size does not depend on how many files the run read."""
+    from pyspark.sql import functions as F
+
+    from glue_jobs import schemas as S
+    from glue_jobs.lakefs import join
+    from glue_jobs.pipeline import _rows_written
+
+    staging = join(fs.root, "_staging", "run")
+    sources = ["file:/raw/a.json.gz"] * 2 + ["file:/raw/b.json.gz", "file:/lake/old.json.gz"]
+    schema = S.file_schema(S.DIM_PLAYLIST)
+    spark.createDataFrame([(s,) for s in sources], "source_file string").select(
+        *(
+            (F.col(f.name) if f.name == "source_file" else F.lit(None).cast(f.dataType)).alias(
+                f.name
+            )
+            for f in schema.fields
+        )
+    ).write.parquet(join(staging, S.DIM_PLAYLIST))
+    others = [f"s3://raw-bucket/playlist_snapshots/x/{i:06d}.json.gz" for i in range(20_000)]
+
+    counts = _rows_written(
+        spark, fs, staging, ["file:/raw/a.json.gz", "file:/raw/b.json.gz", *others]
+    )
+
+    assert counts == {t: (3 if t == S.DIM_PLAYLIST else 0) for t in S.TABLES}
+    spark.sparkContext._jsc.sc().listenerBus().waitUntilEmpty()
+    last = spark._jsparkSession.sharedState().statusStore().executionsList().last()
+    # 20,000 paths of ~50 characters in the plan would make it megabytes long.
+    assert len(last.physicalPlanDescription()) < 100_000
