@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from pyspark.sql import functions as F
 
 from glue_jobs import transforms as X
-from glue_jobs.pipeline import OutputLayout, build_tables
+from glue_jobs.pipeline import ENTRIES_DIR, PARSED_DIR, OutputLayout, build_tables
 from tests.unit.glue_jobs import builders as B
 
 pytestmark = pytest.mark.spark
@@ -178,7 +178,7 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
         parsed = materialised(
             spark,
             lines.transform(X.parse_documents).transform(X.classify_documents),
-            Path(staging) / "parsed",
+            Path(staging) / PARSED_DIR,
         )
         assert parsed.filter(F.col("reason").isNotNull()).count() == 0
         winner_df = spark.createDataFrame(
@@ -189,7 +189,7 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
         entries = materialised(
             spark,
             docs_df.transform(X.explode_entries).transform(X.classify_entries),
-            Path(staging) / "entries",
+            Path(staging) / ENTRIES_DIR,
         )
         tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
         got = collect_tables(tables)
