@@ -372,6 +372,12 @@ def test_rerun_with_bookmark_reset_leaves_identical_tables(spark, lake):
     assert table_rows(spark, lake["curated"], lake["raw"]) == lake["results"]["incremental"]
     for table, rows in lake["results"]["incremental"].items():
         assert len(rows) == len(set(rows)), f"duplicate rows in {table}"
+    # Every date of every table is one file: a date is whole in one task (OutputLayout).
+    for table in TABLES:
+        partitions = sorted((lake["curated"] / table).glob("snapshot_date=*"))
+        assert partitions, table
+        for part in partitions:
+            assert len(list(part.glob("*.parquet"))) == 1, sorted(os.listdir(part))
 
 
 # ---------------------------------------------------------------------------------------

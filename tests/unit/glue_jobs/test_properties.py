@@ -11,6 +11,9 @@ the generated dictionaries:
 - one dimension row per id and date; every fact track/album, every bridge artist, every
   track's album exists in its dimension on the same date.
 
+Both output layouts (hashed by date, and by date and key) are drawn, and each table's plan is
+checked to shuffle once, by the layout.
+
 As in ``run_job``, the parsed lines and the classified entries are written to Parquet and
 read back before ``build_tables``: the tables are built from materialised inputs, the way
 the job builds them, and each example costs a few small Spark jobs instead of recomputing
@@ -30,7 +33,13 @@ from hypothesis import strategies as st
 from pyspark.sql import functions as F
 
 from glue_jobs import transforms as X
-from glue_jobs.pipeline import ENTRIES_DIR, PARSED_DIR, OutputLayout, build_tables
+from glue_jobs.pipeline import (
+    ENTRIES_DIR,
+    PARSED_DIR,
+    OutputLayout,
+    build_tables,
+    configure_session,
+)
 from tests.unit.glue_jobs import builders as B
 
 pytestmark = pytest.mark.spark
@@ -154,8 +163,9 @@ def no_aqe(spark):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(docs=st.lists(documents(), min_size=1, max_size=4))
-def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
+@given(docs=st.lists(documents(), min_size=1, max_size=4), by_key=st.booleans())
+def test_invariants_hold_for_generated_documents(spark, no_aqe, docs, by_key):
+    configure_session(spark)  # the job's SQL settings, as process_files sets them
     files = [f"file:/raw/doc{i:02d}.json" for i in range(len(docs))]
     # Oracle: the latest (extracted_at, source_file) per playlist and date wins.
     best: dict[tuple, int] = {}
@@ -191,7 +201,13 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
             docs_df.transform(X.explode_entries).transform(X.classify_entries),
             Path(staging) / ENTRIES_DIR,
         )
-        tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2))
+        tables = build_tables(docs_df, entries, lambda _table: None, OutputLayout(2, by_key))
+        # Each table is shuffled once, by the layout; the window and the bridges' semi-join
+        # reuse that partitioning (no shuffle of the planner's own, ENSURE_REQUIREMENTS).
+        for name, df in tables.items():
+            plan = df._jdf.queryExecution().executedPlan().toString()
+            assert "ENSURE_REQUIREMENTS" not in plan, (name, plan)
+            assert "REPARTITION_BY_NUM" in plan, (name, plan)
         got = collect_tables(tables)
         counts = entries.transform(X.entry_counts).collect()[0]
 
