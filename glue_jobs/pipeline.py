@@ -608,14 +608,9 @@ def _rows_written(
             [(p, True) for p in paths], "source_file string, _from_run boolean"
         )
         per_file = per_file.join(run_files, "source_file", "left")  # paths are unique
-        from_run = F.col("_from_run").isNotNull()
+        run_rows = F.when(F.col("_from_run").isNotNull(), F.col("count")).otherwise(0)
         row = per_file.agg(
-            *(
-                F.sum(F.when(from_run & (F.col("table") == t), F.col("count")).otherwise(0)).alias(
-                    t
-                )
-                for t in S.TABLES
-            )
+            *(F.sum(F.when(F.col("table") == t, run_rows).otherwise(0)).alias(t) for t in S.TABLES)
         ).collect()[0]
         counts.update({t: int(row[t] or 0) for t in S.TABLES})
     return counts
