@@ -15,6 +15,9 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV     := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_VERSION := 3.3.30
 SPARK_SUBMIT := $(VENV)/bin/spark-submit
+# The providers' schemas for tf-check (requirements/provider-schemas.txt), downloaded once.
+PROVIDER_SCHEMAS := .cache/provider-schemas
+SCHEMAS_STAMP := $(PROVIDER_SCHEMAS)/.downloaded
 
 # Inputs of the parameterised targets (override on the command line).
 RAW       ?= build/lake/raw/playlist_snapshots
@@ -46,6 +49,11 @@ venv: $(STAMP) ## Create .venv with the pinned dependencies
 $(CHECKOV): 
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)" 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
+
+$(SCHEMAS_STAMP): requirements/provider-schemas.txt | $(STAMP)
+	rm -rf $(PROVIDER_SCHEMAS) && mkdir -p $(PROVIDER_SCHEMAS)
+	$(PY) -m pip download --quiet --no-deps --only-binary :all: --require-hashes -r requirements/provider-schemas.txt -d $(PROVIDER_SCHEMAS) 2>&1 | grep -v "^WARNING: Location" ; test $${PIPESTATUS[0]} -eq 0
+	@touch $@
 
 .PHONY: test
 test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
@@ -102,8 +110,8 @@ package-lambda: $(STAMP) ## Build dist/extract_lambda.zip (spotipy and its depen
 	$(PY) -m tools.package_lambda
 
 .PHONY: tf-check
-tf-check: $(STAMP) $(CHECKOV) ## Parse and cross-check terraform/ with the code; run checkov
-	$(PY) -m tools.tf_check --checkov $(CHECKOV)
+tf-check: $(STAMP) $(CHECKOV) $(SCHEMAS_STAMP) ## Parse terraform/, check it against the providers' schemas and the code; run checkov
+	$(PY) -m tools.tf_check --checkov $(CHECKOV) --provider-schemas $(PROVIDER_SCHEMAS)
 
 .PHONY: bench
 bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API (results in docs/)
@@ -115,4 +123,4 @@ clean: ## Remove build outputs (keeps the virtual environments)
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environments
-	rm -rf $(VENV) $(CHECKOV_VENV)
+	rm -rf $(VENV) $(CHECKOV_VENV) .cache

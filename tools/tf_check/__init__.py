@@ -12,7 +12,10 @@ No provider plugin can be installed here, so `terraform validate` cannot run. In
 - properties (:mod:`.properties`): bucket protection, the Lambda's safety nets and least
   privilege, the Glue job's settings and trigger chain, encryption, schedules, alarms;
 - consistency (:mod:`.consistency`): Terraform against docs/data-contract.md, the
-  extract_lambda and glue_jobs code, athena_sql/ and snowflake_sql/.
+  extract_lambda and glue_jobs code, athena_sql/ and snowflake_sql/;
+- provider schemas (:mod:`.provider_schema`, with ``--provider-schemas DIR``): every
+  resource, data source, argument, nested block and attribute reference against the AWS
+  and Snowflake providers' published schemas, the part of validate that needs the plugins.
 
 ``python -m tools.tf_check`` runs all of them, then ``terraform fmt -check`` (when a
 terraform binary is on PATH) and checkov (``--checkov <path>``), and exits non-zero on any
@@ -24,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks, consistency, properties
+from . import checks, consistency, properties, provider_schema
 from .contract import load_contract
 from .hcl import Problem, Tree, load_tree, parse_text
 
@@ -102,8 +105,9 @@ def check_examples(repo_root: Path) -> list[Problem]:
     return problems
 
 
-def check_repository(repo_root: Path = REPO_ROOT) -> Report:
-    """All HCL checks of ``repo_root``/terraform (no terraform binary, no checkov)."""
+def check_repository(repo_root: Path = REPO_ROOT, schemas_dir: Path | None = None) -> Report:
+    """All HCL checks of ``repo_root``/terraform (no terraform binary, no checkov); with
+    ``schemas_dir``, also against the provider schemas found there."""
     report = Report()
     tree = load_tree((repo_root / "terraform").resolve())
     repo = consistency.Repo(repo_root.resolve())
@@ -120,6 +124,20 @@ def check_repository(repo_root: Path = REPO_ROOT) -> Report:
     report.problems += sql_problems
     if skipped:
         report.notes.append(skipped)
+    if schemas_dir is not None:
+        schemas = provider_schema.load_schemas(schemas_dir)
+        missing = sorted({"aws", "snowflake"} - set(schemas))
+        if missing:
+            report.problems.append(
+                Problem(
+                    "schema",
+                    str(schemas_dir),
+                    f"no provider schema for {', '.join(missing)} (make .cache/provider-schemas/.downloaded)",
+                )
+            )
+        schema_problems, schema_notes = provider_schema.check(tree, schemas)
+        report.problems += schema_problems
+        report.notes += schema_notes
     return report
 
 

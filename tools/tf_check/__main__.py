@@ -1,4 +1,4 @@
-"""``python -m tools.tf_check [--checkov PATH]``: every check of terraform/, a list of the
+"""``python -m tools.tf_check [--checkov PATH] [--provider-schemas DIR]``: every check of terraform/, a list of the
 problems found, and a non-zero exit status if there is any."""
 
 from __future__ import annotations
@@ -117,14 +117,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--checkov", type=Path, help="checkov executable; checkov is skipped without it"
     )
+    parser.add_argument(
+        "--provider-schemas",
+        type=Path,
+        help="directory of the provider binding wheels (requirements/provider-schemas.txt); "
+        "the schema check is skipped without it",
+    )
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     terraform_dir = REPO_ROOT / "terraform"
-    report = check_repository(REPO_ROOT)
+    report = check_repository(REPO_ROOT, args.provider_schemas)
     problems = list(report.problems)
     notes = list(report.notes)
     hcl_seconds = time.monotonic() - started
+    if args.provider_schemas is None:
+        notes.append("no --provider-schemas given: skipped the provider schema check")
 
     fmt_problems, fmt_note = terraform_fmt(terraform_dir)
     problems += fmt_problems
