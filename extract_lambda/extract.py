@@ -284,13 +284,17 @@ def _read_playlist(
     playlist_id: str,
     shape: ApiShape,
 ) -> tuple[Snapshot, ApiShape]:
-    """Read one playlist completely; retried once if it changed while being read."""
+    """Read one playlist completely; read again once if it changed while being read (its
+    snapshot_id moved, or its pages disagree: an edit that adds or removes entries changes
+    the total between pages)."""
     for attempt in (1, 2):
         metadata = client.playlist(playlist_id)
         try:
-            entries, pages = _read_entries(config, client, pool, playlist_id, shape)
-        except PlaylistFailed as error:
-            if shape is TRACKS and error.reason in ("forbidden", "not_found"):
+            try:
+                entries, pages = _read_entries(config, client, pool, playlist_id, shape)
+            except PlaylistFailed as error:
+                if shape is not TRACKS or error.reason not in ("forbidden", "not_found"):
+                    raise
                 # The playlist exists (its metadata came back) but /tracks is refused: this
                 # app only has the 2026 API. Use /items from now on.
                 log.warning(
@@ -300,8 +304,15 @@ def _read_playlist(
                 )
                 shape = ITEMS
                 entries, pages = _read_entries(config, client, pool, playlist_id, shape)
-            else:
-                raise
+        except PlaylistFailed as error:
+            if attempt == 1 and error.reason in ("changed_during_read", "incomplete"):
+                log.warning(
+                    "playlist %s changed while it was read (%s); reading it again",
+                    playlist_id,
+                    error.message,
+                )
+                continue
+            raise
         if not config.verify_snapshot:
             break
         current = client.playlist(playlist_id, fields="snapshot_id").get("snapshot_id")

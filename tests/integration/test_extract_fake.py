@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -250,6 +251,39 @@ def test_playlist_changing_mid_read_is_read_again(tmp_path):
     assert _payload_uris(document["playlist"]["items"]["items"], "item") == _payload_uris(
         catalogue.entries(playlist_id, 1), "track"
     )
+
+
+@pytest.mark.parametrize("max_concurrency", [1, 16])
+def test_playlist_growing_between_pages_is_read_again(tmp_path, max_concurrency):
+    """An entry added between two pages changes the total the pages report: read again,
+    not failed (the edit that adds or removes tracks is the commonest one)."""
+    catalogue = Catalogue(seed=11, playlists=1, sizes=(120,), weeks=1)
+    entries = copy.deepcopy(catalogue.entries(catalogue.user_playlist_ids[0], 0))
+    playlist_id = "5FixedPlaylist00000001"
+    catalogue.add_fixed_playlist(playlist_id, entries)
+    with fake_server(catalogue) as server:
+        # The first page goes through; the entry is added before the second is answered.
+        server.add_fault(
+            Fault(
+                path=f"{playlist_id}/items",
+                after=1,
+                times=1,
+                action=lambda: catalogue.append_to_fixed_playlist(
+                    playlist_id, copy.deepcopy(entries[0])
+                ),
+            )
+        )
+        summary = extract_playlists(
+            config_for(server, max_concurrency=max_concurrency),
+            [playlist_id],
+            LocalDirectorySink(tmp_path),
+        )
+        metadata_reads = [r for r in server.requests if r.path == f"/v1/playlists/{playlist_id}"]
+    assert summary["playlists_ok"] == [playlist_id], summary["playlists_failed"]
+    document = read_document(landed_files(tmp_path)[0])
+    assert document["playlist"]["items"]["total"] == len(entries) + 1
+    assert len(document["playlist"]["items"]["items"]) == len(entries) + 1
+    assert len(metadata_reads) >= 3  # read, re-read, snapshot_id check
 
 
 def test_playlist_that_keeps_changing_fails_instead_of_landing_a_mix(tmp_path):

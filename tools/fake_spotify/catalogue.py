@@ -442,6 +442,12 @@ class Catalogue:
             )
         return songs
 
+    def append_to_fixed_playlist(self, playlist_id: str, entry: dict[str, Any]) -> None:
+        """A user adds an entry to a fixed playlist (its total and snapshot_id change): the
+        commonest real edit, for tests of a playlist edited while it is read."""
+        self._fixed[playlist_id].append(entry)
+        self.snapshot_id.cache_clear()
+
     @lru_cache(maxsize=4096)  # noqa: B019 - hashing a 10,000-entry chart is not free
     def snapshot_id(self, playlist_id: str, week: int) -> str:
         """Spotify-like version tag: changes whenever the week's entries change."""

@@ -373,7 +373,10 @@ class FakeSpotifyServer:
         limit: int,
         fields: str | None,
         echo: tuple[tuple[str, str], ...],
+        version: str,
     ) -> bytes:
+        """One page, cached per playlist version (``version``: its snapshot_id, which an
+        edit of a fixed playlist changes within a week)."""
         page = self._page(api_url, week, playlist_id, endpoint, offset, limit, echo)
         if fields:
             page = apply_fields(page, parse_fields(fields))
@@ -666,6 +669,14 @@ class _Handler(BaseHTTPRequestHandler):
             if name in query
         )
         payload = fake._page_bytes(
-            fake.api_url, fake.week, playlist_id, endpoint, offset, limit, fields, echo
+            fake.api_url,
+            fake.week,
+            playlist_id,
+            endpoint,
+            offset,
+            limit,
+            fields,
+            echo,
+            fake.catalogue.snapshot_id(playlist_id, fake.week),
         )
         return 200, payload, {}
