@@ -21,9 +21,9 @@ MASK = "***"
 _PATTERNS = (
     re.compile(r"(Bearer\s+)[^\s'\",}]+", re.IGNORECASE),
     re.compile(r"(Basic\s+)[A-Za-z0-9+/=]+", re.IGNORECASE),
-    re.compile(
-        r"""(['"]?(?:access_token|refresh_token|client_secret)['"]?\s*[:=]\s*['"]?)"""
-        r"""[^'"\s,&}]+""",
+    re.compile(  # also inside JSON held in a string (quotes escaped as \")
+        r"""((?:\\?['"])?(?:access_token|refresh_token|client_secret)(?:\\?['"])?"""
+        r"""\s*[:=]\s*(?:\\?['"])?)[^'"\s,&}\\]+""",
         re.IGNORECASE,
     ),
     re.compile(r"([?&]code=)[^&\s'\"]+"),  # an authorization code in a callback URL
@@ -85,6 +85,12 @@ def protect_logs(secrets: Iterable[str] = ()) -> Redactor:
     logging.getLogger("spotipy").setLevel(logging.CRITICAL)
     # urllib3 logs URLs only, but its DEBUG lines are per request noise.
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    # botocore logs every response body at DEBUG, the Secrets Manager read (the secret
+    # string) included, before the redactor can know the values: INFO at the most.
+    for name in ("botocore", "boto3", "s3transfer"):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter(_REDACTOR))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from extract_lambda import handler
+from extract_lambda import handler, logsafe
 from tests.fixtures.extract.support import CLIENT_SECRET, REFRESH_TOKEN, fake_server
 from tools.fake_spotify import Catalogue
 
@@ -140,6 +141,35 @@ def test_partial_failure_returns_and_total_failure_raises(server, aws, catalogue
         handler.lambda_handler({"playlist_ids": [editorial]}, Context())
     assert raised.value.summary["playlists_ok"] == []
     assert CLIENT_SECRET not in str(raised.value) and REFRESH_TOKEN not in str(raised.value)
+
+
+def test_a_debug_run_of_the_handler_leaks_no_secret(server, aws, catalogue, caplog, monkeypatch):
+    """Lambda's application log level set to DEBUG: botocore would log the whole
+    GetSecretValue response (the secret string) before the redactor knows its values."""
+    # A fresh container's redactor: earlier tests taught the shared one these values, and
+    # its filters sit on pytest's session-long handlers (they rewrite records in place).
+    monkeypatch.setattr(logsafe, "_REDACTOR", logsafe.Redactor())
+    removed = [
+        (h, f)
+        for h in logging.getLogger().handlers
+        for f in h.filters
+        if isinstance(f, logsafe.RedactingFilter)
+    ]
+    for h, f in removed:
+        h.removeFilter(f)
+    caplog.set_level(logging.DEBUG)
+    try:
+        summary = handler.lambda_handler({}, Context())
+    finally:
+        for h in logging.getLogger().handlers:
+            for f in [f for f in h.filters if isinstance(f, logsafe.RedactingFilter)]:
+                h.removeFilter(f)
+        for h, f in removed:
+            h.addFilter(f)
+    assert summary["playlists_ok"] == catalogue.user_playlist_ids
+    assert any(r.name.startswith("extract_lambda") for r in caplog.records)
+    assert CLIENT_SECRET not in caplog.text
+    assert REFRESH_TOKEN not in caplog.text
 
 
 def test_refused_secret_is_read_again_next_time(server, aws, catalogue):

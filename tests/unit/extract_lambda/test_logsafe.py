@@ -31,6 +31,19 @@ def test_token_shaped_text_is_masked_even_when_unknown():
     assert "grant_type" in redacted and "state=s1" in redacted
 
 
+def test_token_fields_of_json_inside_a_string_are_masked():
+    """A secret string as botocore prints a response body: JSON with escaped quotes."""
+    redactor = Redactor()
+    text = (
+        """{'SecretString': '{\\"client_id\\": \\"id-1\\", """
+        """\\"client_secret\\": \\"cs-777\\", \\"refresh_token\\": \\"rt-888\\"}'}"""
+    )
+    assert "cs-777" in text and '\\"client_secret\\"' in text
+    redacted = redactor(text)
+    assert "cs-777" not in redacted and "rt-888" not in redacted
+    assert "id-1" in redacted  # a client id is not a secret shape
+
+
 def test_filter_rewrites_message_and_arguments():
     record = logging.LogRecord(
         "spotipy.oauth2", logging.DEBUG, __file__, 1, "sending %s", ("Bearer abc123xyz",), None
