@@ -19,11 +19,14 @@ deleted last.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import FileInfo, LakeFS, join
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "_MANIFEST.json"
 QUARANTINE_FILE = "part-00000.json"
@@ -82,12 +85,39 @@ def write_quarantine(fs: LakeFS, staging: str, records: Sequence[dict[str, Any]]
     return [QUARANTINE_FILE]
 
 
+class StagingIncomplete(RuntimeError):
+    """A staged file the manifest lists is neither staged nor published any more."""
+
+
+def missing_files(fs: LakeFS, curated: str, staging: str, manifest: dict[str, Any]) -> list[str]:
+    """The files ``manifest`` lists that are in neither the staging nor their destination
+    (e.g. expired by a lifecycle rule): publishing it would lose their rows."""
+    missing = []
+    for table, days in manifest["tables"].items():
+        for day, names in days.items():
+            staged = partition_dir(staging, table, day)
+            target = partition_dir(curated, table, day)
+            for name in names:
+                if not fs.exists(join(staged, name)) and not fs.exists(join(target, name)):
+                    missing.append(join(staged, name))
+    quarantine = join(curated, S.QUARANTINE_DIR, f"run_id={manifest['run_id']}")
+    for name in manifest.get("quarantine_files", []):
+        staged = join(staging, S.QUARANTINE_DIR, name)
+        if not fs.exists(staged) and not fs.exists(join(quarantine, name)):
+            missing.append(staged)
+    return missing
+
+
 def publish_partition(fs: LakeFS, target: str, staged: str, names: Sequence[str]) -> None:
-    """Make ``target`` hold exactly ``names`` (idempotent, resumable)."""
+    """Make ``target`` hold exactly ``names`` (idempotent, resumable). Raises
+    :class:`StagingIncomplete`, before changing anything, if a name is in neither place."""
     keep = set(names)
     if not keep:
         fs.delete(target)
         return
+    lost = [n for n in names if not fs.exists(join(staged, n)) and not fs.exists(join(target, n))]
+    if lost:
+        raise StagingIncomplete(f"{staged}: staged files gone before publishing: {lost}")
     for name, _is_dir in fs.list_dir(target):
         if name not in keep:
             fs.delete(join(target, name))
@@ -136,6 +166,10 @@ def recover_staging(
 ) -> list[str]:
     """Finish or discard what earlier runs left in ``_staging``; returns rolled-forward ids.
 
+    A staging with a manifest is published and its raw files committed; one without a
+    manifest (the run died while staging), or one that lost staged files since, is deleted
+    uncommitted, so its raw files count as new and are processed again.
+
     ``commit`` records the rolled-forward run's raw files in the bookmark (local mode); on
     Glue it does nothing, because Glue's bookmark was not committed and Glue hands the same
     files to this run again, which re-processes them idempotently.
@@ -146,6 +180,20 @@ def recover_staging(
         staging = join(root, name)
         manifest = read_manifest(fs, staging) if is_dir else None
         if manifest is None:
+            fs.delete(staging)
+            continue
+        missing = missing_files(fs, curated, staging, manifest)
+        if missing:
+            # Rolling forward would publish the run without these rows and bookmark its raw
+            # files. Drop it uncommitted instead: its raw files are still new to the bookmark,
+            # so this run processes them again and rebuilds every date they touch.
+            log.warning(
+                "staging %s lost %d staged file(s) (e.g. %s): discarded, its raw files are "
+                "processed again",
+                name,
+                len(missing),
+                missing[0],
+            )
             fs.delete(staging)
             continue
         publish(fs, curated, staging, manifest)

@@ -42,7 +42,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "curated" {
   bucket = aws_s3_bucket.curated.id
 
   # A run that dies between staging and publishing leaves its staging directory behind;
-  # the next run does not reuse it, so it is garbage after a week.
+  # the next run publishes it (rolls forward) or, if the staging has lost files since,
+  # discards it and processes its raw files again (glue_jobs/publish.py). What is still
+  # there after a week was left by a run nothing recovered: it expires.
   rule {
     id     = "expire-abandoned-staging"
     status = "Enabled"

@@ -15,6 +15,7 @@ from glue_jobs.lakefs import FileInfo, LakeFS, qualify
 from glue_jobs.publish import (
     FAIL_POINTS,
     InjectedFailure,
+    StagingIncomplete,
     check_fail_point,
     maybe_fail,
     publish_partition,
@@ -132,6 +133,58 @@ def test_recovery_rolls_forward_a_complete_staging_and_drops_an_incomplete_one(f
     assert _files(curated / "_staging") == []
     summary = json.loads((curated / "_runs" / "run-done.json").read_text())
     assert summary["rolled_forward"] is True
+
+
+def test_recovery_discards_a_staging_that_lost_files_without_committing(fs, tmp_path):
+    """A staged file gone (the bucket's lifecycle rule expires old stagings object by
+    object): rolling forward would publish the run without its rows and bookmark its raw
+    files. The staging is dropped uncommitted, the published partition left as it was."""
+    curated = tmp_path / "curated"
+    staging = curated / "_staging" / "run-old"
+    kept = staging / "dim_track" / "snapshot_date=2026-01-05"
+    kept.mkdir(parents=True)
+    (kept / "part-1.parquet").write_text("new")  # fact_playlist_item's file is gone
+    old = curated / "fact_playlist_item" / "snapshot_date=2026-01-05"
+    old.mkdir(parents=True)
+    (old / "part-0.parquet").write_text("old")
+    manifest = {
+        "run_id": "run-old",
+        "tables": {
+            "dim_track": {"2026-01-05": ["part-1.parquet"]},
+            "fact_playlist_item": {"2026-01-05": ["part-2.parquet"]},
+        },
+        "quarantine_files": [],
+        "files": [{"path": "file:/raw/a", "size": 1, "mtime": 2}],
+        "summary": {"run_id": "run-old", "files_read": 1},
+    }
+    write_manifest(fs, qualify(str(staging)), manifest)
+    committed = []
+    assert recover_staging(fs, fs.root, committed.extend) == []
+    assert committed == []
+    assert _files(old) == ["part-0.parquet"]
+    assert not (curated / "dim_track").exists()
+    assert _files(curated / "_staging") == []
+    assert not (curated / "_runs").exists()
+
+
+def test_publishing_refuses_a_listed_file_that_is_nowhere(fs, tmp_path):
+    target = tmp_path / "t"
+    target.mkdir()
+    (target / "part-0.parquet").write_text("old")
+    staged = tmp_path / "s"
+    staged.mkdir()
+    (staged / "part-1.parquet").write_text("new")
+    with pytest.raises(StagingIncomplete, match="part-2.parquet"):
+        publish_partition(
+            fs, qualify(str(target)), qualify(str(staged)), ["part-1.parquet", "part-2.parquet"]
+        )
+    assert _files(target) == ["part-0.parquet"]  # nothing changed
+    # Resuming a half-done publish is fine: a name already moved counts as there.
+    (target / "part-2.parquet").write_text("moved earlier")
+    publish_partition(
+        fs, qualify(str(target)), qualify(str(staged)), ["part-1.parquet", "part-2.parquet"]
+    )
+    assert _files(target) == ["part-1.parquet", "part-2.parquet"]
 
 
 def test_fail_points_are_checked_up_front():
