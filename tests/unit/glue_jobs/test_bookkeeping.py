@@ -174,7 +174,7 @@ def test_publishing_refuses_a_listed_file_that_is_nowhere(fs, tmp_path):
     staged = tmp_path / "s"
     staged.mkdir()
     (staged / "part-1.parquet").write_text("new")
-    with pytest.raises(StagingIncomplete, match="part-2.parquet"):
+    with pytest.raises(StagingIncomplete, match=r"part-2\.parquet"):
         publish_partition(
             fs, qualify(str(target)), qualify(str(staged)), ["part-1.parquet", "part-2.parquet"]
         )
