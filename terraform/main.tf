@@ -114,6 +114,7 @@ module "monitoring" {
   kms_key_arn            = module.storage.kms_key_arn
   alarm_email_addresses  = var.alarm_email_addresses
   lambda_function_name   = module.extract.function_name
+  lambda_log_group_name  = module.extract.log_group_name
   dead_letter_queue_name = module.extract.dead_letter_queue_name
   glue_job_name          = module.glue.job_name
   crawler_names          = values(module.glue.crawler_names)

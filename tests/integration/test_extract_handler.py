@@ -172,6 +172,24 @@ def test_a_debug_run_of_the_handler_leaks_no_secret(server, aws, catalogue, capl
     assert REFRESH_TOKEN not in caplog.text
 
 
+def test_every_failed_playlist_is_an_error_line_and_a_clean_run_has_none(
+    server, aws, catalogue, caplog
+):
+    """The monitoring module alarms on the Lambda's ERROR log lines (a partly failed run
+    is a successful invocation): each failure must log one, a clean run none."""
+    caplog.set_level(logging.INFO)
+    handler.lambda_handler({}, Context())
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    caplog.clear()
+    (editorial,) = catalogue.editorial_ids
+    summary = handler.lambda_handler(
+        {"playlist_ids": [catalogue.user_playlist_ids[0], editorial]}, Context()
+    )
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert summary["playlists_failed"][0]["playlist_id"] == editorial
+    assert len(errors) == 1 and editorial in errors[0] and "not_found" in errors[0]
+
+
 def test_refused_secret_is_read_again_next_time(server, aws, catalogue):
     _, secrets = aws
     secrets.client.put_secret_value(

@@ -604,3 +604,63 @@ def test_glue_script_arguments_are_compared_with_terraform(
     messages = _messages(consistency.check_glue(tree, contract, drifted), "code")
     assert "does not resolve --raw_path, which Terraform passes" in messages
     assert "resolves --raw_root, which Terraform does not pass" in messages
+
+
+_ALARM = """
+resource "aws_cloudwatch_metric_alarm" "{name}" {{
+  alarm_name          = "{name}"
+  namespace           = "{namespace}"
+  metric_name         = {metric}
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  alarm_actions       = ["arn:aws:sns:us-east-1:123456789012:t"]
+}}
+"""
+
+_ERROR_FILTER = """
+variable "lambda_log_group_name" {
+  type        = string
+  description = "d"
+}
+resource "aws_cloudwatch_log_metric_filter" "errors" {
+  name           = "errors"
+  log_group_name = var.lambda_log_group_name
+  pattern        = "{ $.level = \\"ERROR\\" }"
+  metric_transformation {
+    name      = "ExtractErrorLines"
+    namespace = "SpotifyLakehouse/x"
+    value     = "1"
+  }
+}
+"""
+
+_NO_ERROR_ALARM = (
+    "no alarm with actions on the extract Lambda's ERROR log lines (a metric filter "
+    '{ $.level = "ERROR" } on its log group): failed playlists would go unnoticed'
+)
+
+
+def test_failed_playlists_need_an_alarm_on_the_extractors_error_lines(write_config) -> None:
+    base = _ALARM.format(name="lambda", namespace="AWS/Lambda", metric='"Errors"') + _ALARM.format(
+        name="dlq", namespace="AWS/SQS", metric='"ApproximateNumberOfMessagesVisible"'
+    )
+    without = write_config({"a/main.tf": base})
+    assert _NO_ERROR_ALARM in _messages(properties.check_monitoring(without), "monitoring")
+    # A filter alone is not enough: an alarm with actions must read its metric.
+    filter_only = write_config({"b/main.tf": base + _ERROR_FILTER})
+    assert _NO_ERROR_ALARM in _messages(properties.check_monitoring(filter_only), "monitoring")
+    alarmed = write_config(
+        {
+            "c/main.tf": base
+            + _ERROR_FILTER
+            + _ALARM.format(
+                name="errors",
+                namespace="SpotifyLakehouse/x",
+                metric="aws_cloudwatch_log_metric_filter.errors.metric_transformation[0].name",
+            )
+        }
+    )
+    assert _NO_ERROR_ALARM not in _messages(properties.check_monitoring(alarmed), "monitoring")

@@ -649,8 +649,8 @@ def check_athena(tree: Tree) -> list[Problem]:
 
 
 def check_monitoring(tree: Tree) -> list[Problem]:
-    """Alarms on Lambda errors and dead letters; a rule on failed Glue job runs; all to
-    a notification topic."""
+    """Alarms on Lambda errors, the extractor's ERROR log lines and dead letters; a rule on
+    failed Glue job runs; all to a notification topic."""
     problems: list[Problem] = []
     alarms = [b for _m, b in tree.all_resources("aws_cloudwatch_metric_alarm")]
     metrics = {
@@ -668,6 +668,27 @@ def check_monitoring(tree: Tree) -> list[Problem]:
                 "monitoring",
                 str(tree.base),
                 "no alarm with actions on dead-letter messages (AWS/SQS ApproximateNumberOfMessagesVisible)",
+            )
+        )
+    # A partly failed extraction succeeds as an invocation: its ERROR log lines must alarm.
+    error_filters = [
+        b.labels[1]
+        for _m, b in tree.all_resources("aws_cloudwatch_log_metric_filter")
+        if '$.level = \\"ERROR\\"' in str(b.body.get("pattern"))
+        and "lambda_log_group_name" in str(b.body.get("log_group_name"))
+    ]
+    if not any(
+        _refers_to(a.body.get("metric_name"), f"aws_cloudwatch_log_metric_filter.{name}")
+        for name in error_filters
+        for a in alarms
+        if a.body.get("alarm_actions")
+    ):
+        problems.append(
+            Problem(
+                "monitoring",
+                str(tree.base),
+                "no alarm with actions on the extract Lambda's ERROR log lines (a metric filter "
+                '{ $.level = "ERROR" } on its log group): failed playlists would go unnoticed',
             )
         )
     rules = {b.labels[1]: b for _m, b in tree.all_resources("aws_cloudwatch_event_rule")}

@@ -6,6 +6,8 @@ data "aws_caller_identity" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
+  # Custom metrics of this deployment (CloudWatch reserves the AWS/ prefix).
+  metric_namespace = "SpotifyLakehouse/${var.name_prefix}"
 }
 
 resource "aws_sns_topic" "this" {

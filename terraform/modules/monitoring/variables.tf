@@ -18,6 +18,11 @@ variable "lambda_function_name" {
   description = "Extract Lambda whose errors raise an alarm."
 }
 
+variable "lambda_log_group_name" {
+  type        = string
+  description = "Log group of the extract Lambda (JSON log format); its ERROR lines raise an alarm."
+}
+
 variable "dead_letter_queue_name" {
   type        = string
   description = "Dead-letter queue whose messages raise an alarm."
