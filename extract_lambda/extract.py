@@ -58,6 +58,14 @@ LIKELY_CAUSE = {
         "playlists the user owns or collaborates on only (since 2026-03-09)"
     ),
 }
+# With an app token there is no authorising user: a 403 means the app lacks extended quota.
+LIKELY_CAUSE_APP_TOKEN = {
+    "forbidden": (
+        "likely a development-mode app without a user: with client credentials only apps "
+        "with extended quota read playlist items (since 2026-03-09); store a user's refresh "
+        "token in the secret (`make spotify-auth`)"
+    ),
+}
 
 
 @dataclass
@@ -262,7 +270,8 @@ def _initial_shape(config: ExtractConfig) -> ApiShape:
 
 
 def _report_failure(summary: RunSummary, playlist_id: str, error: ExtractError) -> None:
-    cause = LIKELY_CAUSE.get(error.reason)
+    causes = LIKELY_CAUSE_APP_TOKEN if summary.auth_mode == "client_credentials" else {}
+    cause = causes.get(error.reason) or LIKELY_CAUSE.get(error.reason)
     message = f"{error.message} - {cause}" if cause else error.message
     log.error("playlist %s skipped (%s): %s", playlist_id, error.reason, message)
     summary.fail(playlist_id, error.reason, message, error.status)

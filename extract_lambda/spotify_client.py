@@ -312,7 +312,7 @@ class SpotifyClient:
             attempt += 1
             self.stats.add(requests=1, retries=1 if attempt > 1 else 0)
             try:
-                result = request()
+                result = _send(request)
             except SpotifyException as error:
                 status = error.http_status
                 if status == 401 and not refreshed:
@@ -447,3 +447,27 @@ def _api_message(error: SpotifyException) -> str:
     # spotipy's msg is "<url>:\n <API message>"; the URL repeats what we already say.
     text = str(error.msg or "")
     return text.rsplit(":\n", 1)[-1].strip() or "no message"
+
+
+def _send(request: Any) -> Any:
+    """``request()``, with an HTTP error whose body spotipy cannot read turned into the
+    SpotifyException it would have raised.
+
+    spotipy reads an error body as ``{"error": {"message": ..., "reason": ...}}``; any other
+    JSON (``{"error": "server_error"}``, a gateway's list) makes it raise AttributeError
+    while handling the HTTPError, which would lose the status (a 503 is retried, a 404 is
+    not). The HTTPError is that exception's context: classify its status instead.
+    """
+    try:
+        return request()
+    except (AttributeError, TypeError) as error:
+        http = error.__context__
+        if not isinstance(http, requests.HTTPError) or http.response is None:
+            raise
+        response = http.response
+        raise SpotifyException(
+            response.status_code,
+            -1,
+            f"{response.url}:\n an error body that is not a Spotify error object",
+            headers=response.headers,
+        ) from None

@@ -157,6 +157,38 @@ def test_5xx_gets_jittered_exponential_backoff_then_succeeds(catalogue, tmp_path
     assert len(set(clock.sleeps)) == 3
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "outcome"),
+    [
+        (503, b'{"error": "server_error"}', "ok"),  # OAuth-style error, transient
+        (502, b'["bad gateway"]', "ok"),  # a gateway's JSON
+        (404, b'{"error": "not found"}', "not_found"),  # still permanent, not retried
+    ],
+)
+def test_error_bodies_spotipy_cannot_read_keep_their_status(
+    catalogue, tmp_path, status, body, outcome
+):
+    """spotipy raises AttributeError on an error body that is not {"error": {...}}; the
+    status decides what happens, as for any other error."""
+    playlist_id = catalogue.user_playlist_ids[1]
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(status, path=f"{playlist_id}/items", times=1, body=body))
+        summary = extract_playlists(
+            config_for(server),
+            [playlist_id],
+            LocalDirectorySink(tmp_path),
+            deadline=FakeClock().deadline(300),
+        )
+        statuses = [r.status for r in _page_requests(server, playlist_id)]
+    if outcome == "ok":
+        assert summary["playlists_ok"] == [playlist_id]
+        assert statuses[:2] == [status, 200]
+    else:
+        assert _failures(summary) == {playlist_id: outcome}
+        assert statuses == [status]
+        assert f"HTTP {status}" in summary["playlists_failed"][0]["message"]
+
+
 def test_persistent_5xx_fails_that_playlist_after_bounded_attempts(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
@@ -307,3 +339,6 @@ def test_client_credentials_in_development_mode_cannot_read_items(catalogue, tmp
             LocalDirectorySink(tmp_path),
         )
     assert _failures(summary) == {catalogue.user_playlist_ids[0]: "forbidden"}
+    # No authorising user: the message names the refresh token, not playlist ownership.
+    message = summary["playlists_failed"][0]["message"]
+    assert "make spotify-auth" in message and "not owned" not in message
