@@ -326,8 +326,9 @@ class SpotifyClient:
                         "auth_failed",
                         f"the token endpoint refused the credentials ({error.error}: "
                         f"{error.error_description}); check the client id/secret and, for "
-                        "refresh_token mode, that the refresh token belongs to this app "
-                        "(run `make spotify-auth` again)",
+                        "refresh_token mode, that the refresh token belongs to this app and "
+                        "is less than 6 months old (Spotify's limit since 2026-07-20): run "
+                        "`make spotify-auth` again",
                     ) from None
                 failure = PlaylistFailed("auth_error", f"token endpoint error while {what}")
             except requests.Timeout:
