@@ -115,16 +115,15 @@ def publish_partition(fs: LakeFS, target: str, staged: str, names: Sequence[str]
     if not keep:
         fs.delete(target)
         return
-    lost = [n for n in names if not fs.exists(join(staged, n)) and not fs.exists(join(target, n))]
+    to_move = [n for n in names if fs.exists(join(staged, n))]
+    lost = [n for n in names if n not in to_move and not fs.exists(join(target, n))]
     if lost:
         raise StagingIncomplete(f"{staged}: staged files gone before publishing: {lost}")
     for name, _is_dir in fs.list_dir(target):
         if name not in keep:
             fs.delete(join(target, name))
-    for name in names:
-        src = join(staged, name)
-        if fs.exists(src):
-            fs.rename(src, join(target, name))
+    for name in to_move:
+        fs.rename(join(staged, name), join(target, name))
 
 
 def publish(
