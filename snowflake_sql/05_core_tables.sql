@@ -1,10 +1,14 @@
 -- 05_core_tables: the serving tables the tasks of 06_streams_tasks.sql merge into, with
--- the landing tables' columns:
---   core.fact_playlist_item   one row per (playlist_id, snapshot_date, position): the latest
---                             extraction of each playlist snapshot
---   core.dim_*                one row per id: its latest observation
---   core.bridge_*_artist      the artists of each track / album as its latest observation
---                             lists them, one row per (id, artist_position)
+-- the landing tables' columns and the lake's grain (one row per key and snapshot_date, as
+-- the Glue job wrote it), and the views that read a dimension at its latest observation:
+--   core.fact_playlist_item         one row per (playlist_id, snapshot_date, position)
+--   core.dim_*                      one row per (id, snapshot_date): each observation
+--   core.bridge_*_artist            one row per (id, snapshot_date, artist_position)
+--   core.dim_*_current              one row per id: its latest observation (snapshot_date,
+--                                   then extracted_at), the data contract's way to read a
+--                                   dimension, as athena_sql/views/10_*_current.sql
+--   core.bridge_*_artist_current    the credits of each track / album as its latest
+--                                   observation lists them (athena_sql/views/11_*)
 
 use database spotify_lakehouse;
 
@@ -29,7 +33,7 @@ create table if not exists core.fact_playlist_item (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.FACT_PLAYLIST_ITEM';
+comment = 'Serving table: the rows of LANDING.FACT_PLAYLIST_ITEM that the lake holds';
 
 create table if not exists core.dim_track (
     track_id varchar,
@@ -49,7 +53,7 @@ create table if not exists core.dim_track (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.DIM_TRACK';
+comment = 'Serving table: the rows of LANDING.DIM_TRACK that the lake holds';
 
 create table if not exists core.dim_album (
     album_id varchar,
@@ -67,7 +71,7 @@ create table if not exists core.dim_album (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.DIM_ALBUM';
+comment = 'Serving table: the rows of LANDING.DIM_ALBUM that the lake holds';
 
 create table if not exists core.dim_artist (
     artist_id varchar,
@@ -79,7 +83,7 @@ create table if not exists core.dim_artist (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.DIM_ARTIST';
+comment = 'Serving table: the rows of LANDING.DIM_ARTIST that the lake holds';
 
 create table if not exists core.dim_playlist (
     playlist_id varchar,
@@ -99,7 +103,7 @@ create table if not exists core.dim_playlist (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.DIM_PLAYLIST';
+comment = 'Serving table: the rows of LANDING.DIM_PLAYLIST that the lake holds';
 
 create table if not exists core.bridge_track_artist (
     track_id varchar,
@@ -111,7 +115,7 @@ create table if not exists core.bridge_track_artist (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.BRIDGE_TRACK_ARTIST';
+comment = 'Serving table: the rows of LANDING.BRIDGE_TRACK_ARTIST that the lake holds';
 
 create table if not exists core.bridge_album_artist (
     album_id varchar,
@@ -123,4 +127,134 @@ create table if not exists core.bridge_album_artist (
     source_file_name varchar,
     loaded_at timestamp_ltz
 )
-comment = 'Serving table merged from LANDING.BRIDGE_ALBUM_ARTIST';
+comment = 'Serving table: the rows of LANDING.BRIDGE_ALBUM_ARTIST that the lake holds';
+
+create or replace view core.dim_track_current
+comment = 'The latest observation of every track in CORE.DIM_TRACK'
+as
+select
+    track_id,
+    track_name,
+    track_uri,
+    album_id,
+    duration_ms,
+    explicit,
+    disc_number,
+    track_number,
+    isrc,
+    popularity,
+    linked_from_track_id,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.dim_track
+qualify row_number() over (
+    partition by track_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.dim_album_current
+comment = 'The latest observation of every album in CORE.DIM_ALBUM'
+as
+select
+    album_id,
+    album_name,
+    album_uri,
+    album_type,
+    release_date,
+    release_date_precision,
+    release_date_raw,
+    release_year,
+    total_tracks,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.dim_album
+qualify row_number() over (
+    partition by album_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.dim_artist_current
+comment = 'The latest observation of every artist in CORE.DIM_ARTIST'
+as
+select
+    artist_id,
+    artist_name,
+    artist_uri,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.dim_artist
+qualify row_number() over (
+    partition by artist_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.dim_playlist_current
+comment = 'The latest observation of every playlist in CORE.DIM_PLAYLIST'
+as
+select
+    playlist_id,
+    playlist_name,
+    description,
+    owner_id,
+    owner_display_name,
+    is_public,
+    is_collaborative,
+    snapshot_id,
+    followers_total,
+    total_items,
+    api_shape,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.dim_playlist
+qualify row_number() over (
+    partition by playlist_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.bridge_track_artist_current
+comment = 'The credits of every track as its latest observation lists them'
+as
+select
+    track_id,
+    artist_id,
+    artist_position,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.bridge_track_artist
+qualify dense_rank() over (
+    partition by track_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.bridge_album_artist_current
+comment = 'The credits of every album as its latest observation lists them'
+as
+select
+    album_id,
+    artist_id,
+    artist_position,
+    extracted_at,
+    source_file,
+    snapshot_date,
+    source_file_name,
+    loaded_at
+from core.bridge_album_artist
+qualify dense_rank() over (
+    partition by album_id
+    order by snapshot_date desc, extracted_at desc
+) = 1;

@@ -1,14 +1,19 @@
 -- 06_streams_tasks: a stream on every LANDING table and a task that MERGEs what it holds into
 -- the CORE table, every 15 minutes and only when the stream has data (the warehouse is not
--- woken otherwise). Every merge is idempotent: merging the same landed rows again, or
--- rows a pipe loaded twice, changes nothing.
---   fact_playlist_item   keyed by (playlist_id, snapshot_date, position); the latest
---                        extracted_at of a playlist snapshot wins, as a whole: rows of an
---                        older extraction that the newer one lacks are deleted
---   dim_*                one row per id, its latest observation (snapshot_date, then
---                        extracted_at), as the data contract reads a dimension
---   bridge_*_artist      the artist list of each track / album as its newest observation
---                        has it, replaced as a whole like a fact snapshot
+-- woken otherwise).
+--
+-- CORE mirrors the lake: the same rows at the same grain (one row per key and snapshot_date).
+-- The Glue job rewrites a date partition of a table as a whole whenever anything of that
+-- date changes (a playlist extracted again the same day, a late document), in one Spark
+-- write; Snowpipe then loads that write's files. So each merge lets the newest write of
+-- every date that landed replace that date in CORE as a whole: rows it has are inserted or
+-- updated, rows CORE holds for that date and the write lacks are deleted (an entry, an
+-- observation or a credit that a re-extraction no longer has). The current dimensions are
+-- the views of 05_core_tables.sql over these tables, as in Athena.
+--
+-- Every merge is idempotent: merging the same landed rows again, or rows a pipe loaded
+-- twice, changes nothing, and a write loaded before the one CORE holds for its date (an old
+-- file loaded late) changes nothing either.
 -- The tasks are created suspended (create or replace) and resumed at the end.
 
 use database spotify_lakehouse;
@@ -59,149 +64,141 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                playlist_id,
-                snapshot_id,
-                position,
-                item_type,
-                track_id,
-                episode_id,
-                album_id,
-                item_uri,
-                item_name,
-                added_at,
-                added_by_id,
-                popularity,
-                duration_ms,
-                is_local,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.fact_playlist_item_stream
 
         ),
 
-        -- One row per (playlist_id, snapshot_date, position): the newest extraction;
-        -- a file loaded twice counts once.
-        latest_landed as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by playlist_id, snapshot_date, position
-                order by extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
 
         ),
 
-        touched as (
-
-            select distinct
-                playlist_id,
-                snapshot_date
-            from latest_landed
-
-        ),
-
-        -- What CORE already holds for each playlist snapshot that landed.
-        held as (
+        held_dates as (
 
             select
-                held_rows.playlist_id,
-                held_rows.snapshot_id,
-                held_rows.position,
-                held_rows.item_type,
-                held_rows.track_id,
-                held_rows.episode_id,
-                held_rows.album_id,
-                held_rows.item_uri,
-                held_rows.item_name,
-                held_rows.added_at,
-                held_rows.added_by_id,
-                held_rows.popularity,
-                held_rows.duration_ms,
-                held_rows.is_local,
-                held_rows.extracted_at,
-                held_rows.source_file,
-                held_rows.snapshot_date,
-                held_rows.source_file_name,
-                held_rows.loaded_at
-            from core.fact_playlist_item as held_rows
-            inner join touched
-                on
-                    held_rows.playlist_id = touched.playlist_id
-                    and held_rows.snapshot_date = touched.snapshot_date
-
-        ),
-
-        extractions as (
-
-            select
-                playlist_id,
                 snapshot_date,
-                extracted_at
-            from latest_landed
-
-            union all
-
-            select
-                playlist_id,
-                snapshot_date,
-                extracted_at
-            from held
+                max(loaded_at) as loaded_at
+            from core.fact_playlist_item
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
 
         ),
 
-        -- The playlist snapshot as its newest extraction (landed or held) has it wins as a whole.
-        winners as (
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
 
             select
-                playlist_id,
-                snapshot_date,
-                max(extracted_at) as extracted_at
-            from extractions
-            group by playlist_id, snapshot_date
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
 
         ),
 
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
         incoming as (
 
             select
-                latest_landed.*,
+                rows_landed.playlist_id,
+                rows_landed.snapshot_id,
+                rows_landed.position,
+                rows_landed.item_type,
+                rows_landed.track_id,
+                rows_landed.episode_id,
+                rows_landed.album_id,
+                rows_landed.item_uri,
+                rows_landed.item_name,
+                rows_landed.added_at,
+                rows_landed.added_by_id,
+                rows_landed.popularity,
+                rows_landed.duration_ms,
+                rows_landed.is_local,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
                 false as is_stale
-            from latest_landed
-            inner join winners
+            from landing.fact_playlist_item as rows_landed
+            inner join replacing
                 on
-                    latest_landed.playlist_id = winners.playlist_id
-                    and latest_landed.snapshot_date = winners.snapshot_date
-                    and latest_landed.extracted_at = winners.extracted_at
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.playlist_id,
+                    rows_landed.position,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
 
         ),
 
-        -- Rows of an older extraction that the winning one has no row for (a playlist that got
-        -- shorter, a credit that was dropped): they are deleted.
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
         stale as (
 
             select
-                held.*,
+                held.playlist_id,
+                held.snapshot_id,
+                held.position,
+                held.item_type,
+                held.track_id,
+                held.episode_id,
+                held.album_id,
+                held.item_uri,
+                held.item_name,
+                held.added_at,
+                held.added_by_id,
+                held.popularity,
+                held.duration_ms,
+                held.is_local,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
                 true as is_stale
-            from held
-            inner join winners
-                on
-                    held.playlist_id = winners.playlist_id
-                    and held.snapshot_date = winners.snapshot_date
+            from core.fact_playlist_item as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
             left join incoming
                 on
                     held.playlist_id = incoming.playlist_id
-                    and held.snapshot_date = incoming.snapshot_date
                     and held.position = incoming.position
-            where
-                held.extracted_at < winners.extracted_at
-                and incoming.position is null
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.playlist_id is null
 
         ),
 
@@ -218,11 +215,11 @@ as
     ) as src
         on
             tgt.playlist_id = src.playlist_id
-            and tgt.snapshot_date = src.snapshot_date
             and tgt.position = src.position
+            and tgt.snapshot_date = src.snapshot_date
     when matched and src.is_stale then delete
-    -- Only a newer extraction replaces a row: re-loading a file changes nothing.
-    when matched and src.extracted_at > tgt.extracted_at then
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.snapshot_id = src.snapshot_id,
             tgt.item_type = src.item_type,
@@ -293,51 +290,153 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                track_id,
-                track_name,
-                track_uri,
-                album_id,
-                duration_ms,
-                explicit,
-                disc_number,
-                track_number,
-                isrc,
-                popularity,
-                linked_from_track_id,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.dim_track_stream
 
         ),
 
-        -- One row per track_id: its latest observation in what landed (a file loaded twice
-        -- counts once).
-        final as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by track_id
-                order by snapshot_date desc, extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.dim_track
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.track_id,
+                rows_landed.track_name,
+                rows_landed.track_uri,
+                rows_landed.album_id,
+                rows_landed.duration_ms,
+                rows_landed.explicit,
+                rows_landed.disc_number,
+                rows_landed.track_number,
+                rows_landed.isrc,
+                rows_landed.popularity,
+                rows_landed.linked_from_track_id,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.dim_track as rows_landed
+            inner join replacing
+                on
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.track_id,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.track_id,
+                held.track_name,
+                held.track_uri,
+                held.album_id,
+                held.duration_ms,
+                held.explicit,
+                held.disc_number,
+                held.track_number,
+                held.isrc,
+                held.popularity,
+                held.linked_from_track_id,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.dim_track as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
+            left join incoming
+                on
+                    held.track_id = incoming.track_id
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.track_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
 
         )
 
         select * from final
 
     ) as src
-        on tgt.track_id = src.track_id
-    -- Only a newer observation replaces the one held: re-loading a file changes nothing.
-    when matched and (
-        src.snapshot_date > tgt.snapshot_date
-        or (src.snapshot_date = tgt.snapshot_date and src.extracted_at > tgt.extracted_at)
-    ) then
+        on
+            tgt.track_id = src.track_id
+            and tgt.snapshot_date = src.snapshot_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.track_name = src.track_name,
             tgt.track_uri = src.track_uri,
@@ -351,10 +450,9 @@ as
             tgt.linked_from_track_id = src.linked_from_track_id,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
-    when not matched then insert (
+    when not matched and not src.is_stale then insert (
         track_id,
         track_name,
         track_uri,
@@ -401,49 +499,149 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                album_id,
-                album_name,
-                album_uri,
-                album_type,
-                release_date,
-                release_date_precision,
-                release_date_raw,
-                release_year,
-                total_tracks,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.dim_album_stream
 
         ),
 
-        -- One row per album_id: its latest observation in what landed (a file loaded twice
-        -- counts once).
-        final as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by album_id
-                order by snapshot_date desc, extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.dim_album
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.album_id,
+                rows_landed.album_name,
+                rows_landed.album_uri,
+                rows_landed.album_type,
+                rows_landed.release_date,
+                rows_landed.release_date_precision,
+                rows_landed.release_date_raw,
+                rows_landed.release_year,
+                rows_landed.total_tracks,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.dim_album as rows_landed
+            inner join replacing
+                on
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.album_id,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.album_id,
+                held.album_name,
+                held.album_uri,
+                held.album_type,
+                held.release_date,
+                held.release_date_precision,
+                held.release_date_raw,
+                held.release_year,
+                held.total_tracks,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.dim_album as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
+            left join incoming
+                on
+                    held.album_id = incoming.album_id
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.album_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
 
         )
 
         select * from final
 
     ) as src
-        on tgt.album_id = src.album_id
-    -- Only a newer observation replaces the one held: re-loading a file changes nothing.
-    when matched and (
-        src.snapshot_date > tgt.snapshot_date
-        or (src.snapshot_date = tgt.snapshot_date and src.extracted_at > tgt.extracted_at)
-    ) then
+        on
+            tgt.album_id = src.album_id
+            and tgt.snapshot_date = src.snapshot_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.album_name = src.album_name,
             tgt.album_uri = src.album_uri,
@@ -455,10 +653,9 @@ as
             tgt.total_tracks = src.total_tracks,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
-    when not matched then insert (
+    when not matched and not src.is_stale then insert (
         album_id,
         album_name,
         album_uri,
@@ -501,52 +698,145 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                artist_id,
-                artist_name,
-                artist_uri,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.dim_artist_stream
 
         ),
 
-        -- One row per artist_id: its latest observation in what landed (a file loaded twice
-        -- counts once).
-        final as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by artist_id
-                order by snapshot_date desc, extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.dim_artist
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.artist_id,
+                rows_landed.artist_name,
+                rows_landed.artist_uri,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.dim_artist as rows_landed
+            inner join replacing
+                on
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.artist_id,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.artist_id,
+                held.artist_name,
+                held.artist_uri,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.dim_artist as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
+            left join incoming
+                on
+                    held.artist_id = incoming.artist_id
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.artist_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
 
         )
 
         select * from final
 
     ) as src
-        on tgt.artist_id = src.artist_id
-    -- Only a newer observation replaces the one held: re-loading a file changes nothing.
-    when matched and (
-        src.snapshot_date > tgt.snapshot_date
-        or (src.snapshot_date = tgt.snapshot_date and src.extracted_at > tgt.extracted_at)
-    ) then
+        on
+            tgt.artist_id = src.artist_id
+            and tgt.snapshot_date = src.snapshot_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.artist_name = src.artist_name,
             tgt.artist_uri = src.artist_uri,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
-    when not matched then insert (
+    when not matched and not src.is_stale then insert (
         artist_id,
         artist_name,
         artist_uri,
@@ -577,51 +867,153 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                playlist_id,
-                playlist_name,
-                description,
-                owner_id,
-                owner_display_name,
-                is_public,
-                is_collaborative,
-                snapshot_id,
-                followers_total,
-                total_items,
-                api_shape,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.dim_playlist_stream
 
         ),
 
-        -- One row per playlist_id: its latest observation in what landed (a file loaded twice
-        -- counts once).
-        final as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by playlist_id
-                order by snapshot_date desc, extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.dim_playlist
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.playlist_id,
+                rows_landed.playlist_name,
+                rows_landed.description,
+                rows_landed.owner_id,
+                rows_landed.owner_display_name,
+                rows_landed.is_public,
+                rows_landed.is_collaborative,
+                rows_landed.snapshot_id,
+                rows_landed.followers_total,
+                rows_landed.total_items,
+                rows_landed.api_shape,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.dim_playlist as rows_landed
+            inner join replacing
+                on
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.playlist_id,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.playlist_id,
+                held.playlist_name,
+                held.description,
+                held.owner_id,
+                held.owner_display_name,
+                held.is_public,
+                held.is_collaborative,
+                held.snapshot_id,
+                held.followers_total,
+                held.total_items,
+                held.api_shape,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.dim_playlist as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
+            left join incoming
+                on
+                    held.playlist_id = incoming.playlist_id
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.playlist_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
 
         )
 
         select * from final
 
     ) as src
-        on tgt.playlist_id = src.playlist_id
-    -- Only a newer observation replaces the one held: re-loading a file changes nothing.
-    when matched and (
-        src.snapshot_date > tgt.snapshot_date
-        or (src.snapshot_date = tgt.snapshot_date and src.extracted_at > tgt.extracted_at)
-    ) then
+        on
+            tgt.playlist_id = src.playlist_id
+            and tgt.snapshot_date = src.snapshot_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.playlist_name = src.playlist_name,
             tgt.description = src.description,
@@ -635,10 +1027,9 @@ as
             tgt.api_shape = src.api_shape,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
-    when not matched then insert (
+    when not matched and not src.is_stale then insert (
         playlist_id,
         playlist_name,
         description,
@@ -685,116 +1076,119 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                track_id,
-                artist_id,
-                artist_position,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.bridge_track_artist_stream
 
         ),
 
-        -- One row per (track_id, artist_position): the newest extraction;
-        -- a file loaded twice counts once.
-        latest_landed as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by track_id, artist_position
-                order by extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
 
         ),
 
-        touched as (
+        held_dates as (
 
-            select distinct track_id
-            from latest_landed
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.bridge_track_artist
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
 
         ),
 
-        -- What CORE already holds for each track that landed.
-        held as (
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
 
             select
-                held_rows.track_id,
-                held_rows.artist_id,
-                held_rows.artist_position,
-                held_rows.extracted_at,
-                held_rows.source_file,
-                held_rows.snapshot_date,
-                held_rows.source_file_name,
-                held_rows.loaded_at
-            from core.bridge_track_artist as held_rows
-            inner join touched
-                on held_rows.track_id = touched.track_id
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
 
         ),
 
-        extractions as (
-
-            select
-                track_id,
-                extracted_at
-            from latest_landed
-
-            union all
-
-            select
-                track_id,
-                extracted_at
-            from held
-
-        ),
-
-        -- The track as its newest extraction (landed or held) has it wins as a whole.
-        winners as (
-
-            select
-                track_id,
-                max(extracted_at) as extracted_at
-            from extractions
-            group by track_id
-
-        ),
-
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
         incoming as (
 
             select
-                latest_landed.*,
+                rows_landed.track_id,
+                rows_landed.artist_id,
+                rows_landed.artist_position,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
                 false as is_stale
-            from latest_landed
-            inner join winners
+            from landing.bridge_track_artist as rows_landed
+            inner join replacing
                 on
-                    latest_landed.track_id = winners.track_id
-                    and latest_landed.extracted_at = winners.extracted_at
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.track_id,
+                    rows_landed.artist_position,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
 
         ),
 
-        -- Rows of an older extraction that the winning one has no row for (a playlist that got
-        -- shorter, a credit that was dropped): they are deleted.
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
         stale as (
 
             select
-                held.*,
+                held.track_id,
+                held.artist_id,
+                held.artist_position,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
                 true as is_stale
-            from held
-            inner join winners
-                on held.track_id = winners.track_id
+            from core.bridge_track_artist as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
             left join incoming
                 on
                     held.track_id = incoming.track_id
                     and held.artist_position = incoming.artist_position
-            where
-                held.extracted_at < winners.extracted_at
-                and incoming.artist_position is null
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.track_id is null
 
         ),
 
@@ -812,14 +1206,14 @@ as
         on
             tgt.track_id = src.track_id
             and tgt.artist_position = src.artist_position
+            and tgt.snapshot_date = src.snapshot_date
     when matched and src.is_stale then delete
-    -- Only a newer extraction replaces a row: re-loading a file changes nothing.
-    when matched and src.extracted_at > tgt.extracted_at then
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.artist_id = src.artist_id,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
     when not matched and not src.is_stale then insert (
@@ -853,116 +1247,119 @@ as
 
         with
 
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
         landed as (
 
             select
-                album_id,
-                artist_id,
-                artist_position,
-                extracted_at,
-                source_file,
                 snapshot_date,
-                source_file_name,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
                 loaded_at
             from landing.bridge_album_artist_stream
 
         ),
 
-        -- One row per (album_id, artist_position): the newest extraction;
-        -- a file loaded twice counts once.
-        latest_landed as (
+        landed_writes as (
+
+            select
+                snapshot_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by snapshot_date, write_id
+
+        ),
+
+        newest_writes as (
 
             select *
-            from landed
+            from landed_writes
             qualify row_number() over (
-                partition by album_id, artist_position
-                order by extracted_at desc, loaded_at desc
+                partition by snapshot_date
+                order by loaded_at desc, write_id desc
             ) = 1
 
         ),
 
-        touched as (
+        held_dates as (
 
-            select distinct album_id
-            from latest_landed
+            select
+                snapshot_date,
+                max(loaded_at) as loaded_at
+            from core.bridge_album_artist
+            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
+            group by snapshot_date
 
         ),
 
-        -- What CORE already holds for each album that landed.
-        held as (
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
 
             select
-                held_rows.album_id,
-                held_rows.artist_id,
-                held_rows.artist_position,
-                held_rows.extracted_at,
-                held_rows.source_file,
-                held_rows.snapshot_date,
-                held_rows.source_file_name,
-                held_rows.loaded_at
-            from core.bridge_album_artist as held_rows
-            inner join touched
-                on held_rows.album_id = touched.album_id
+                newest_writes.snapshot_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.snapshot_date = held_dates.snapshot_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
 
         ),
 
-        extractions as (
-
-            select
-                album_id,
-                extracted_at
-            from latest_landed
-
-            union all
-
-            select
-                album_id,
-                extracted_at
-            from held
-
-        ),
-
-        -- The album as its newest extraction (landed or held) has it wins as a whole.
-        winners as (
-
-            select
-                album_id,
-                max(extracted_at) as extracted_at
-            from extractions
-            group by album_id
-
-        ),
-
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
         incoming as (
 
             select
-                latest_landed.*,
+                rows_landed.album_id,
+                rows_landed.artist_id,
+                rows_landed.artist_position,
+                rows_landed.extracted_at,
+                rows_landed.source_file,
+                rows_landed.snapshot_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
                 false as is_stale
-            from latest_landed
-            inner join winners
+            from landing.bridge_album_artist as rows_landed
+            inner join replacing
                 on
-                    latest_landed.album_id = winners.album_id
-                    and latest_landed.extracted_at = winners.extracted_at
+                    rows_landed.snapshot_date = replacing.snapshot_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.album_id,
+                    rows_landed.artist_position,
+                    rows_landed.snapshot_date
+                order by rows_landed.loaded_at desc
+            ) = 1
 
         ),
 
-        -- Rows of an older extraction that the winning one has no row for (a playlist that got
-        -- shorter, a credit that was dropped): they are deleted.
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
         stale as (
 
             select
-                held.*,
+                held.album_id,
+                held.artist_id,
+                held.artist_position,
+                held.extracted_at,
+                held.source_file,
+                held.snapshot_date,
+                held.source_file_name,
+                held.loaded_at,
                 true as is_stale
-            from held
-            inner join winners
-                on held.album_id = winners.album_id
+            from core.bridge_album_artist as held
+            inner join replacing
+                on held.snapshot_date = replacing.snapshot_date
             left join incoming
                 on
                     held.album_id = incoming.album_id
                     and held.artist_position = incoming.artist_position
-            where
-                held.extracted_at < winners.extracted_at
-                and incoming.artist_position is null
+                    and held.snapshot_date = incoming.snapshot_date
+            where incoming.album_id is null
 
         ),
 
@@ -980,14 +1377,14 @@ as
         on
             tgt.album_id = src.album_id
             and tgt.artist_position = src.artist_position
+            and tgt.snapshot_date = src.snapshot_date
     when matched and src.is_stale then delete
-    -- Only a newer extraction replaces a row: re-loading a file changes nothing.
-    when matched and src.extracted_at > tgt.extracted_at then
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
         update set
             tgt.artist_id = src.artist_id,
             tgt.extracted_at = src.extracted_at,
             tgt.source_file = src.source_file,
-            tgt.snapshot_date = src.snapshot_date,
             tgt.source_file_name = src.source_file_name,
             tgt.loaded_at = src.loaded_at
     when not matched and not src.is_stale then insert (

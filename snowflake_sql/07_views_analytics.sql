@@ -16,7 +16,7 @@ albums as (
         album_id,
         release_year,
         total_tracks
-    from core.dim_album
+    from core.dim_album_current
 
 ),
 
@@ -25,7 +25,7 @@ tracks as (
     select
         track_id,
         album_id
-    from core.dim_track
+    from core.dim_track_current
 
 ),
 
@@ -71,7 +71,7 @@ artists as (
     select
         artist_id,
         artist_name
-    from core.dim_artist
+    from core.dim_artist_current
 
 ),
 
@@ -81,7 +81,7 @@ tracks as (
         track_id,
         duration_ms,
         popularity
-    from core.dim_track
+    from core.dim_track_current
 
 ),
 
@@ -90,7 +90,7 @@ track_artists as (
     select
         track_id,
         artist_id
-    from core.bridge_track_artist
+    from core.bridge_track_artist_current
 
 ),
 
@@ -99,7 +99,7 @@ albums as (
     select
         album_id,
         total_tracks
-    from core.dim_album
+    from core.dim_album_current
 
 ),
 
@@ -108,7 +108,7 @@ album_artists as (
     select
         album_id,
         artist_id
-    from core.bridge_album_artist
+    from core.bridge_album_artist_current
 
 ),
 
@@ -217,7 +217,7 @@ playlists as (
     select
         playlist_id,
         playlist_name
-    from core.dim_playlist
+    from core.dim_playlist_current
 
 ),
 
@@ -227,7 +227,7 @@ track_artists as (
         track_id,
         artist_id,
         artist_position
-    from core.bridge_track_artist
+    from core.bridge_track_artist_current
 
 ),
 
@@ -236,7 +236,7 @@ artists as (
     select
         artist_id,
         artist_name
-    from core.dim_artist
+    from core.dim_artist_current
 
 ),
 
@@ -366,25 +366,25 @@ playlist_items as (
 
 playlists as (
 
-    select playlist_id from core.dim_playlist
+    select playlist_id from core.dim_playlist_current
 
 ),
 
 tracks as (
 
-    select track_id from core.dim_track
+    select track_id from core.dim_track_current
 
 ),
 
 albums as (
 
-    select album_id from core.dim_album
+    select album_id from core.dim_album_current
 
 ),
 
 artists as (
 
-    select artist_id from core.dim_artist
+    select artist_id from core.dim_artist_current
 
 ),
 
@@ -481,7 +481,7 @@ playlists as (
     select
         playlist_id,
         playlist_name
-    from core.dim_playlist
+    from core.dim_playlist_current
 
 ),
 
@@ -530,7 +530,7 @@ tracks as (
         track_id,
         album_id,
         popularity
-    from core.dim_track
+    from core.dim_track_current
 
 ),
 
@@ -539,7 +539,7 @@ albums as (
     select
         album_id,
         release_date
-    from core.dim_album
+    from core.dim_album_current
 
 ),
 
@@ -680,7 +680,7 @@ track_artists as (
     select
         track_id,
         artist_id
-    from core.bridge_track_artist
+    from core.bridge_track_artist_current
 
 ),
 
@@ -689,7 +689,7 @@ artists as (
     select
         artist_id,
         artist_name
-    from core.dim_artist
+    from core.dim_artist_current
 
 ),
 

@@ -26,7 +26,7 @@ track_artists as (
     select
         track_id,
         artist_id
-    from core.bridge_track_artist
+    from core.bridge_track_artist_current
 
 ),
 
@@ -35,7 +35,7 @@ artists as (
     select
         artist_id,
         artist_name
-    from core.dim_artist
+    from core.dim_artist_current
 
 ),
 

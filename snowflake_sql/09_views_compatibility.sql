@@ -18,7 +18,7 @@ albums as (
         release_date,
         release_date_precision,
         total_tracks
-    from core.dim_album
+    from core.dim_album_current
 
 ),
 
@@ -48,7 +48,7 @@ artists as (
     select
         artist_id,
         artist_name
-    from core.dim_artist
+    from core.dim_artist_current
 
 ),
 
@@ -81,7 +81,7 @@ tracks as (
         duration_ms,
         popularity,
         album_id
-    from core.dim_track
+    from core.dim_track_current
 
 ),
 
@@ -91,7 +91,7 @@ track_artists as (
         track_id,
         artist_id,
         artist_position
-    from core.bridge_track_artist
+    from core.bridge_track_artist_current
 
 ),
 

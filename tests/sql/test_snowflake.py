@@ -214,21 +214,50 @@ def test_every_statement_is_engine_run_or_parse_only():
             assert sum(kinds) == 1, f"{path.name}: {statement[:80]!r} is {kinds}"
 
 
-def test_first_merge_inserts_every_landed_row_once(loaded):
+def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
     # Rows per table (the Glue job's partitions, fixture README): fact 5 + 9 + 10,
     # dim_track 4 + 7 + 8, dim_album 3 + 5 + 4, dim_artist 3 + 6 + 7, dim_playlist 1 + 2 + 2,
     # bridge_track_artist 5 + 10 + 11, bridge_album_artist 3 + 5 + 4 = 114 landed.
     assert loaded.landed == 114
-    # CORE: 24 fact rows; one row per track (9), album (5), artist (7), playlist (2); the
-    # credits of the 9 tracks (1+2+1+2+1+1+2+1+1 = 12) and of the 5 albums.
     assert loaded.first_merge == {
         "fact_playlist_item": (24, 0, 0),
-        "dim_track": (9, 0, 0),
-        "dim_album": (5, 0, 0),
-        "dim_artist": (7, 0, 0),
-        "dim_playlist": (2, 0, 0),
-        "bridge_track_artist": (12, 0, 0),
-        "bridge_album_artist": (5, 0, 0),
+        "dim_track": (19, 0, 0),
+        "dim_album": (12, 0, 0),
+        "dim_artist": (16, 0, 0),
+        "dim_playlist": (5, 0, 0),
+        "bridge_track_artist": (26, 0, 0),
+        "bridge_album_artist": (12, 0, 0),
+    }
+    # CORE holds the lake's rows, value for value (the Parquet files as the job wrote them).
+    for table in CURATED_TABLES:
+        lake = []
+        for path in sorted((curated / table).glob("snapshot_date=*/*.parquet")):
+            day = dt.date.fromisoformat(path.parent.name.split("=", 1)[1])
+            written = pq.ParquetFile(path).read()  # the file alone, as the pipe's COPY reads it
+            lake += [(*row.values(), day) for row in written.to_pylist()]
+        columns = ", ".join([*written.column_names, "snapshot_date"])
+        held = loaded.execute(f"select {columns} from core.{table}")
+        assert sorted_rows(held) == sorted_rows(lake), table
+    # The current views: one row per track (9), album (5), artist (7), playlist (2); the
+    # credits of the 9 tracks (1+2+1+2+1+1+2+1+1 = 12) and of the 5 albums.
+    counts = {
+        view: loaded.execute(f"select count(*) from core.{view}_current")[0][0]
+        for view in (
+            "dim_track",
+            "dim_album",
+            "dim_artist",
+            "dim_playlist",
+            "bridge_track_artist",
+            "bridge_album_artist",
+        )
+    }
+    assert counts == {
+        "dim_track": 9,
+        "dim_album": 5,
+        "dim_artist": 7,
+        "dim_playlist": 2,
+        "bridge_track_artist": 12,
+        "bridge_album_artist": 5,
     }
 
 
@@ -241,13 +270,13 @@ def test_pipe_expression_takes_snapshot_date_from_the_path(loaded):
         assert file_name.startswith(f"fact_playlist_item/snapshot_date={snapshot_date}/")
 
 
-def test_core_dimensions_hold_the_latest_observation(loaded):
+def test_current_dimensions_are_the_latest_observation(loaded):
     assert loaded.execute(
-        "select playlist_id, snapshot_id, snapshot_date from core.dim_playlist order by 1"
+        "select playlist_id, snapshot_id, snapshot_date from core.dim_playlist_current order by 1"
     ) == [("devModeMix", "snapDev2", D16), ("legacyMix", "snapLegacy3", D16)]
     # Leaver was last seen on 2026-11-09, and keeps that observation.
     assert loaded.execute(
-        "select snapshot_date, popularity from core.dim_track where track_id = 'trkLeaver'"
+        "select snapshot_date, popularity from core.dim_track_current where track_id = 'trkLeaver'"
     ) == [(D09, 30)]
 
 
@@ -270,38 +299,55 @@ def test_loading_the_same_files_again_changes_nothing(warehouse, curated):
     assert warehouse.core_contents() == before
 
 
-def test_a_later_extraction_replaces_its_snapshot_as_a_whole(warehouse):
-    wh = warehouse
-    # A second extraction of legacyMix on 2026-11-16, an hour later: one entry shorter
-    # (the local file at position 6 is gone) and Climber's popularity now 65.
+def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> None:
+    """What the pipes land when the Glue job rewrites ``table``'s partition ``day`` in a new
+    write: every row ``select`` makes of the landed rows of that day (``landed`` aliases
+    LANDING.<table>), as one new file loaded ``hours_later`` after the fixture."""
+    file_name = f"{table}/snapshot_date={day}/part-00000-rewrite-{hours_later}-c000.snappy.parquet"
+    columns = [c for c in _columns(wh, table) if c not in ("source_file_name", "loaded_at")]
     wh.execute(
+        f"""
+        insert into landing.{table}
+        select {", ".join(columns)}, '{file_name}', dateadd(hour, {hours_later}, loaded_at)
+        from ({select}) as rewritten
         """
-        insert into landing.fact_playlist_item
+    )
+
+
+def _columns(wh, table: str) -> list[str]:
+    return [
+        d.name.lower()
+        for d in (wh.cursor.execute(f"select * from landing.{table} limit 0"),)[0].description
+    ]
+
+
+def test_a_rewritten_date_replaces_that_date_as_a_whole(warehouse):
+    wh = warehouse
+    # legacyMix extracted again on 2026-11-16, an hour later: one entry shorter (the local
+    # file at position 6 is gone) and Climber's popularity now 65. The job rewrites the
+    # date: devModeMix's 4 rows of that day come again, unchanged, in the same write.
+    _rewrite(
+        wh,
+        "fact_playlist_item",
+        "2026-11-16",
+        """
         select
             playlist_id, snapshot_id, position, item_type, track_id, episode_id, album_id,
             item_uri, item_name, added_at, added_by_id,
-            iff(track_id = 'trkClimber', 65, popularity), duration_ms, is_local,
-            dateadd(hour, 1, extracted_at), 'later.json.gz', snapshot_date,
-            'fact_playlist_item/snapshot_date=2026-11-16/part-later.parquet', loaded_at
+            iff(track_id = 'trkClimber', 65, popularity) as popularity, duration_ms,
+            is_local,
+            iff(playlist_id = 'legacyMix', dateadd(hour, 1, extracted_at), extracted_at)
+                as extracted_at,
+            iff(playlist_id = 'legacyMix', 'later.json.gz', source_file) as source_file,
+            snapshot_date, source_file_name, loaded_at
         from landing.fact_playlist_item
-        where playlist_id = 'legacyMix' and snapshot_date = '2026-11-16' and position <= 5
-        """
+        where
+            snapshot_date = '2026-11-16'
+            and not (playlist_id = 'legacyMix' and position = 6)
+        """,
     )
-    # And an older extraction of 2026-11-09 arriving late, with an extra entry: ignored.
-    wh.execute(
-        """
-        insert into landing.fact_playlist_item
-        select
-            playlist_id, snapshot_id, position + 1, item_type, track_id, episode_id,
-            album_id, item_uri, item_name, added_at, added_by_id, popularity, duration_ms,
-            is_local, dateadd(hour, -1, extracted_at), 'earlier.json.gz', snapshot_date,
-            'fact_playlist_item/snapshot_date=2026-11-09/part-earlier.parquet', loaded_at
-        from landing.fact_playlist_item
-        where playlist_id = 'legacyMix' and snapshot_date = '2026-11-09'
-        """
-    )
-    # Positions 1-5 of 2026-11-16 updated, position 6 deleted; 2026-11-09 untouched.
-    assert wh.merge("fact_playlist_item") == (0, 5, 1)
+    # The 9 rows of the new write replace the 10 of the old one.
+    assert wh.merge("fact_playlist_item") == (0, 9, 1)
     assert wh.execute(
         """
         select snapshot_date, count(*), max(position), min(extracted_at), max(extracted_at)
@@ -319,6 +365,10 @@ def test_a_later_extraction_replaces_its_snapshot_as_a_whole(warehouse):
         "select popularity from core.fact_playlist_item "
         "where track_id = 'trkClimber' and snapshot_date = '2026-11-16'"
     ) == [(65,)]
+    assert wh.execute(
+        "select count(*) from core.fact_playlist_item "
+        "where playlist_id = 'devModeMix' and snapshot_date = '2026-11-16'"
+    ) == [(4,)]
     assert wh.merge("fact_playlist_item") == (0, 0, 0)
     # The trend views see the shorter snapshot: Garage Demo left on 2026-11-16.
     assert wh.execute(
@@ -327,22 +377,123 @@ def test_a_later_extraction_replaces_its_snapshot_as_a_whole(warehouse):
     ) == [(5, 1, 2)]
 
 
+def test_a_write_loaded_before_the_held_one_changes_nothing(warehouse):
+    wh = warehouse
+    before = wh.core_contents()
+    # An older write of 2026-11-09 (one entry more) whose file is loaded late: CORE holds a
+    # later load of that date, so it stays as it is.
+    _rewrite(
+        wh,
+        "fact_playlist_item",
+        "2026-11-09",
+        """
+        select
+            playlist_id, snapshot_id, position + 1 as position, item_type, track_id,
+            episode_id, album_id, item_uri, item_name, added_at, added_by_id, popularity,
+            duration_ms, is_local, dateadd(hour, -1, extracted_at) as extracted_at,
+            'earlier.json.gz' as source_file, snapshot_date, source_file_name, loaded_at
+        from landing.fact_playlist_item
+        where snapshot_date = '2026-11-09'
+        """,
+        hours_later=-1,
+    )
+    assert wh.merge("fact_playlist_item") == (0, 0, 0)
+    assert wh.core_contents() == before
+
+
+def test_a_re_extraction_with_no_rows_removes_the_superseded_ones(warehouse):
+    """legacyMix extracted again on 2026-11-16 and found empty: the rewritten date has no
+    row of it, so the older extraction's rows go (review finding: they used to stay)."""
+    wh = warehouse
+    _rewrite(
+        wh,
+        "fact_playlist_item",
+        "2026-11-16",
+        "select * from landing.fact_playlist_item "
+        "where snapshot_date = '2026-11-16' and playlist_id = 'devModeMix'",
+    )
+    assert wh.merge("fact_playlist_item") == (0, 4, 6)
+    assert wh.execute(
+        "select playlist_id, count(*) from core.fact_playlist_item "
+        "where snapshot_date = '2026-11-16' group by 1"
+    ) == [("devModeMix", 4)]
+
+
+def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
+    """Review finding: the lake's observation of an id for a date can get *older* (a
+    re-extraction no longer has it, another playlist's earlier extraction remains) or go;
+    CORE follows the lake instead of keeping the superseded observation."""
+    wh = warehouse
+    # Together's 2026-11-16 observation now comes from an earlier extraction (popularity 11)
+    # that credits Alpha alone; Bravo is not observed on 2026-11-16 any more.
+    _rewrite(
+        wh,
+        "dim_track",
+        "2026-11-16",
+        """
+        select
+            track_id, track_name, track_uri, album_id, duration_ms, explicit, disc_number,
+            track_number, isrc,
+            iff(track_id = 'trkTogether', 11, popularity) as popularity,
+            linked_from_track_id,
+            iff(track_id = 'trkTogether', dateadd(hour, -2, extracted_at), extracted_at)
+                as extracted_at,
+            source_file, snapshot_date, source_file_name, loaded_at
+        from landing.dim_track
+        where snapshot_date = '2026-11-16'
+        """,
+    )
+    _rewrite(
+        wh,
+        "bridge_track_artist",
+        "2026-11-16",
+        "select * from landing.bridge_track_artist where snapshot_date = '2026-11-16' "
+        "and not (track_id = 'trkTogether' and artist_id <> 'artAlpha')",
+    )
+    _rewrite(
+        wh,
+        "dim_artist",
+        "2026-11-16",
+        "select * from landing.dim_artist "
+        "where snapshot_date = '2026-11-16' and artist_id <> 'artBravo'",
+    )
+    wh.merge_all()
+    assert wh.execute(
+        "select popularity from core.dim_track_current where track_id = 'trkTogether'"
+    ) == [(11,)]
+    assert wh.execute(
+        "select artist_id from core.bridge_track_artist_current where track_id = 'trkTogether'"
+    ) == [("artAlpha",)]
+    # Bravo's latest observation is now an earlier date's (or none at all).
+    assert wh.execute(
+        "select snapshot_date from core.dim_artist_current where artist_id = 'artBravo'"
+    ) in ([], [(D09,)], [(D02,)])
+    assert wh.execute(
+        "select count(*) from core.dim_artist "
+        "where artist_id = 'artBravo' and snapshot_date = '2026-11-16'"
+    ) == [(0,)]
+
+
 def test_a_newer_credit_list_replaces_the_old_one(warehouse):
     wh = warehouse
     # Together observed on 2026-11-23 credited to Alpha alone: Bravo's credit goes.
-    wh.execute(
+    _rewrite(
+        wh,
+        "bridge_track_artist",
+        "2026-11-23",
         """
-        insert into landing.bridge_track_artist
         select
-            track_id, artist_id, artist_position, dateadd(day, 7, extracted_at), source_file,
-            '2026-11-23', source_file_name, loaded_at
+            track_id, artist_id, artist_position,
+            dateadd(day, 7, extracted_at) as extracted_at, source_file,
+            '2026-11-23'::date as snapshot_date, source_file_name, loaded_at
         from landing.bridge_track_artist
         where track_id = 'trkTogether' and artist_id = 'artAlpha' and snapshot_date = '2026-11-16'
-        """
+        """,
     )
-    assert wh.merge("bridge_track_artist") == (0, 1, 1)
+    assert wh.merge("bridge_track_artist") == (1, 0, 0)
     assert wh.execute(
-        "select artist_id, snapshot_date from core.bridge_track_artist where track_id = 'trkTogether'"
+        "select artist_id, snapshot_date from core.bridge_track_artist_current "
+        "where track_id = 'trkTogether'"
     ) == [("artAlpha", dt.date(2026, 11, 23))]
     songs = dict(
         wh.execute("select artist_name, song_count from analytics.top_artists_by_song_count")
@@ -350,32 +501,35 @@ def test_a_newer_credit_list_replaces_the_old_one(warehouse):
     assert songs["Bravo"] == 1  # Yesterday Once only
 
 
-def test_a_dimension_keeps_its_latest_observation(warehouse):
+def test_a_dimension_is_read_at_its_latest_observation(warehouse):
     wh = warehouse
 
     def land_sunrise(snapshot_date: str, days: int, popularity: int) -> None:
-        wh.execute(
+        _rewrite(
+            wh,
+            "dim_track",
+            snapshot_date,
             f"""
-            insert into landing.dim_track
             select
-                track_id, track_name, track_uri, album_id, duration_ms, explicit, disc_number,
-                track_number, isrc, {popularity}, linked_from_track_id,
-                dateadd(day, {days}, extracted_at), source_file, '{snapshot_date}',
-                source_file_name, loaded_at
+                track_id, track_name, track_uri, album_id, duration_ms, explicit,
+                disc_number, track_number, isrc, {popularity} as popularity,
+                linked_from_track_id, dateadd(day, {days}, extracted_at) as extracted_at,
+                source_file, '{snapshot_date}'::date as snapshot_date, source_file_name,
+                loaded_at
             from landing.dim_track
             where track_id = 'trkSunrise' and snapshot_date = '2026-11-16'
-            """
+            """,
         )
 
-    land_sunrise("2026-11-01", -15, 10)  # an older observation, arriving late: ignored
-    assert wh.merge("dim_track") == (0, 0, 0)
-    assert wh.execute("select popularity from core.dim_track where track_id = 'trkSunrise'") == [
-        (80,)
-    ]
-    land_sunrise("2026-11-23", 7, 85)  # a newer one replaces it
-    assert wh.merge("dim_track") == (0, 1, 0)
+    land_sunrise("2026-11-01", -15, 10)  # an earlier date: kept, but not the latest
+    assert wh.merge("dim_track") == (1, 0, 0)
     assert wh.execute(
-        "select popularity, snapshot_date from core.dim_track where track_id = 'trkSunrise'"
+        "select popularity from core.dim_track_current where track_id = 'trkSunrise'"
+    ) == [(80,)]
+    land_sunrise("2026-11-23", 7, 85)  # a later date is the latest observation
+    assert wh.merge("dim_track") == (1, 0, 0)
+    assert wh.execute(
+        "select popularity, snapshot_date from core.dim_track_current where track_id = 'trkSunrise'"
     ) == [(85, dt.date(2026, 11, 23))]
 
 
