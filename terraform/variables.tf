@@ -13,10 +13,10 @@ variable "project" {
   default     = "spotify-lakehouse"
 
   # Bucket names are <project>-<environment>-<purpose>-<account id>-<region> and S3
-  # allows 63 lower-case characters.
+  # allows 63 characters: 17 + 1 + 8 + 1 + 7 + 1 + 12 + 1 + 14 (the longest region names).
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,19}$", var.project))
-    error_message = "project must be 2-20 characters of lower-case letters, digits and hyphens, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}$", var.project))
+    error_message = "project must be 2-17 characters of lower-case letters, digits and hyphens, starting with a letter."
   }
 }
 
@@ -126,13 +126,13 @@ variable "extract_memory_mb" {
 
 variable "extract_reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the extract Lambda; 1 keeps a retry from overlapping a running extraction."
+  description = "Reserved concurrent executions of the extract Lambda; 1 keeps a retry from overlapping a running extraction. null reserves none: Lambda refuses any reservation that leaves the account fewer than its minimum unreserved executions (a new account whose quota is 10 cannot reserve any)."
   default     = 1
 
   # 0 would throttle every invocation, i.e. disable the pipeline.
   validation {
-    condition     = var.extract_reserved_concurrency >= 1
-    error_message = "extract_reserved_concurrency must be at least 1."
+    condition     = var.extract_reserved_concurrency == null ? true : var.extract_reserved_concurrency >= 1
+    error_message = "extract_reserved_concurrency must be at least 1, or null for no reservation."
   }
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tools.tf_check import properties
@@ -66,3 +68,38 @@ def test_schedules_default_to_weekly_extract_then_glue(tree: Tree) -> None:
     glue = literal_string(root.variables["glue_schedule_expression"].body["default"])
     assert extract == "cron(0 6 ? * MON *)"
     assert glue == "cron(0 9 ? * MON *)"
+
+
+def _longest_match(pattern: str) -> int:
+    """The longest string a ``^x[...]{m,n}$`` style validation regex admits."""
+    body = pattern.strip("^$")
+    length = 0
+    for _token, repeat in re.findall(r"(\[[^\]]*\]|\\.|[^\[{])(\{\d+,\d+\})?", body):
+        length += int(repeat.strip("{}").split(",")[1]) if repeat else 1
+    return length
+
+
+def test_the_longest_bucket_names_fit_s3s_63_characters(tree: Tree) -> None:
+    """Bucket names are <project>-<environment>-<purpose>-<account id>-<region>: with the
+    longest project and environment the root's validations admit, a 12-digit account id
+    and the longest region names (14 characters, ap-southeast-1), every name fits."""
+    root = tree.modules[tree.base]
+    limits = {}
+    for name in ("project", "environment"):
+        (validation,) = nested_blocks(root.variables[name].body, "validation")
+        pattern = re.search(r'regex\("([^"]+)"', validation["condition"]).group(1)
+        limits[name] = _longest_match(pattern)
+    assert limits == {"project": 17, "environment": 8}
+    prefix = limits["project"] + 1 + limits["environment"]
+    storage = tree.modules[tree.base / "modules" / "storage"]
+    (validation,) = nested_blocks(storage.variables["name_prefix"].body, "validation")
+    assert f"length(var.name_prefix) <= {prefix}" in validation["condition"]
+    suffix = "1" * 12 + "-" + "ap-southeast-1"
+    for block in storage.resources_of_type("aws_s3_bucket"):
+        name = (
+            block.body["bucket"]
+            .strip('"')
+            .replace("${var.name_prefix}", "p" * prefix)
+            .replace("${local.bucket_suffix}", suffix)
+        )
+        assert "${" not in name and len(name) <= 63, (block.labels[1], name, len(name))

@@ -36,7 +36,7 @@ resource "aws_lambda_function" "this" {
 
   timeout                        = var.timeout_seconds
   memory_size                    = var.memory_mb
-  reserved_concurrent_executions = var.reserved_concurrency
+  reserved_concurrent_executions = var.reserved_concurrency == null ? -1 : var.reserved_concurrency
   kms_key_arn                    = var.kms_key_arn
 
   environment {

@@ -70,7 +70,7 @@ variable "memory_mb" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the extract function; 1 keeps a retry from overlapping a running extraction."
+  description = "Reserved concurrent executions of the extract function; 1 keeps a retry from overlapping a running extraction; null reserves none."
 }
 
 variable "maximum_retry_attempts" {

@@ -38,11 +38,16 @@ data "aws_iam_policy_document" "job" {
   }
 
   # Spark replaces the partitions it rewrites, so the job deletes as well as writes,
-  # but only under the curated root.
+  # but only under the curated root. On Glue, s3:// goes through EMRFS, whose mkdirs
+  # checks the root's own key and may write a "<root>_$folder$" marker: both are included.
   statement {
-    sid       = "WriteCuratedTables"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.curated_bucket_arn}/${var.curated_prefix}/*"]
+    sid     = "WriteCuratedTables"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [
+      "${var.curated_bucket_arn}/${var.curated_prefix}/*",
+      "${var.curated_bucket_arn}/${var.curated_prefix}",
+      "${var.curated_bucket_arn}/${var.curated_prefix}_$folder$",
+    ]
   }
 
   statement {
@@ -52,9 +57,13 @@ data "aws_iam_policy_document" "job" {
   }
 
   statement {
-    sid       = "UseTempDir"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-    resources = ["${var.assets_bucket_arn}/tmp/*"]
+    sid     = "UseTempDir"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [
+      "${var.assets_bucket_arn}/tmp/*",
+      "${var.assets_bucket_arn}/tmp",
+      "${var.assets_bucket_arn}/tmp_$folder$",
+    ]
   }
 
   # SSE-KMS reads and writes, plus the client-side encrypted bookmarks, which Glue

@@ -7,7 +7,7 @@ resource "aws_s3_bucket" "access_logs" {
   #checkov:skip=CKV_AWS_145:S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS; SSE-S3 (AES256) is the only supported option.
   #checkov:skip=CKV_AWS_21:Log objects are written once by the S3 logging service and expire by lifecycle; versions would only delay that.
   #checkov:skip=CKV2_AWS_62:Nothing consumes access-log events.
-  bucket        = "${var.name_prefix}-access-logs-${local.bucket_suffix}"
+  bucket        = "${var.name_prefix}-logs-${local.bucket_suffix}"
   force_destroy = var.force_destroy
 }
 

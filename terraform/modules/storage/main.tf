@@ -15,6 +15,9 @@ locals {
 
   # Account id and region make the names globally unique without a random suffix, so a
   # redeploy after `terraform destroy` gets the same names (and the docs can name them).
+  # <name prefix>-<purpose>-<account id>-<region>: S3 allows 63 characters, and with the
+  # longest purpose (7), an account id (12) and the longest region names (14, e.g.
+  # ap-southeast-1) the prefix may have 26 (var.name_prefix checks it).
   bucket_suffix = "${local.account_id}-${local.region}"
 }
 
@@ -37,14 +40,14 @@ resource "aws_s3_bucket" "athena_results" {
   #checkov:skip=CKV_AWS_144:Query results are disposable and expire after a few days; replicating them has no value.
   #checkov:skip=CKV_AWS_21:Query results are write-once and expire after a few days; versioning would only delay their deletion.
   #checkov:skip=CKV2_AWS_62:Nothing consumes query-result events.
-  bucket        = "${var.name_prefix}-athena-results-${local.bucket_suffix}"
+  bucket        = "${var.name_prefix}-athena-${local.bucket_suffix}"
   force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket" "glue_assets" {
   #checkov:skip=CKV_AWS_144:The assets (job script, library zip) are build outputs of this repository and are re-uploaded by terraform apply; replication would only add cost.
   #checkov:skip=CKV2_AWS_62:Nothing consumes events of the job script or library uploads.
-  bucket        = "${var.name_prefix}-glue-assets-${local.bucket_suffix}"
+  bucket        = "${var.name_prefix}-assets-${local.bucket_suffix}"
   force_destroy = var.force_destroy
 }
 

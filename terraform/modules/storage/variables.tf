@@ -1,6 +1,11 @@
 variable "name_prefix" {
   type        = string
   description = "Prefix of every bucket name (project-environment); the account id and region are appended so names are globally unique."
+
+  validation {
+    condition     = length(var.name_prefix) <= 26
+    error_message = "name_prefix may have at most 26 characters: bucket names (<prefix>-<purpose>-<account id>-<region>) must fit S3's 63."
+  }
 }
 
 variable "raw_prefix" {
