@@ -51,7 +51,12 @@ def test_flex_is_the_default_execution_class(tree: Tree) -> None:
 def test_lambda_settings(tree: Tree) -> None:
     ((module, function),) = tree.all_resources("aws_lambda_function")
     body = function.body
-    assert expression_text(body["reserved_concurrent_executions"]) == "var.reserved_concurrency"
+    # One execution reserved by default; null (-1 to the provider) reserves none.
+    assert (
+        expression_text(body["reserved_concurrent_executions"])
+        == "var.reserved_concurrency == null ? -1 : var.reserved_concurrency"
+    )
+    assert tree.modules[tree.base].variables["extract_reserved_concurrency"].body["default"] == 1
     assert literal_string(nested_blocks(body, "tracing_config")[0]["mode"]) == "Active"
     assert (
         expression_text(nested_blocks(body, "dead_letter_config")[0]["target_arn"])
