@@ -158,7 +158,16 @@ def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
         transformation_ctx=S.BOOKMARK_CTX,
     )
     rows = frame.toDF().select(F.input_file_name().alias("path")).distinct().collect()
-    return sorted({r["path"] for r in rows if r["path"]})
+    paths = {r["path"] for r in rows}
+    if paths & {None, ""}:
+        # Spark leaves input_file_name() empty for splits that are not plain file splits;
+        # skipping those rows would let job.commit() bookmark their files unprocessed.
+        raise RuntimeError(
+            "Glue's bookmarked reader returned rows without a file name "
+            "(input_file_name() is empty): stopping before the bookmark moves past files "
+            "this run cannot name. Check the reader's groupFiles setting."
+        )
+    return sorted(paths)
 
 
 def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:

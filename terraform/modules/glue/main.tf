@@ -100,10 +100,13 @@ resource "aws_glue_job" "this" {
   }
 
   # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
+  # --bookmark_store glue says outright that Glue's bookmark is used: were the script ever
+  # to miss the Glue runtime, "auto" would quietly start an empty local bookmark instead.
   default_arguments = {
     "--raw_path"                     = local.raw_path
     "--curated_path"                 = local.curated_path
     "--job-bookmark-option"          = "job-bookmark-enable"
+    "--bookmark_store"               = "glue"
     "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
     "--job-language"                 = "python"
     "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"

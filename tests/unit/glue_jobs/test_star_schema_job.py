@@ -72,6 +72,7 @@ class RecordingGlue:
         self.delivered = [str(p) for p in delivered]
         self.curated = curated
         self.calls: list[tuple] = []
+        self.frame = None  # a DataFrame to hand over instead of reading ``delivered``
         recorder = self
 
         class Frame:
@@ -84,6 +85,8 @@ class RecordingGlue:
         class Reader:
             def from_options(self, **kwargs):
                 recorder.calls.append(("from_options", kwargs))
+                if recorder.frame is not None:
+                    return Frame(recorder.frame)
                 if not recorder.delivered:
                     return Frame(recorder.spark.createDataFrame([], "playlist_id string"))
                 return Frame(recorder.spark.read.json(recorder.delivered))
@@ -171,3 +174,15 @@ def test_glue_branch_with_nothing_new_still_commits(spark, tmp_path):
     assert [c[0] for c in glue.calls] == ["GlueContext", "init", "from_options", "commit"]
     written = json.loads((curated / "_runs" / f"{summary['run_id']}.json").read_text())
     assert written["files_read"] == 0
+
+
+def test_glue_branch_refuses_rows_without_a_file_name_and_does_not_commit(spark, tmp_path):
+    """Rows whose input_file_name() is empty (a split that is not a plain file split) must
+    stop the run: dropping them would let Job.commit bookmark files never processed."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    raw.mkdir()
+    glue = RecordingGlue(spark, [], curated)
+    glue.frame = spark.createDataFrame([("p1",)], "playlist_id string")  # no file behind it
+    with pytest.raises(RuntimeError, match="without a file name"):
+        job.main(_glue_argv(raw, curated), spark=spark, glue_api=glue.api)
+    assert "commit" not in [c[0] for c in glue.calls]
