@@ -67,12 +67,16 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string must not break logging
             message = str(record.msg)
-        record.msg = self.redactor(message)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            # Render the traceback now, redacted, so handlers do not render it raw.
-            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
+            # Render the traceback now, redacted, into the message itself: a handler must not
+            # render it raw, and Lambda's JSON log format reads only exc_info (it would drop
+            # an exc_text), so the message is the one place every format keeps.
+            trace = logging.Formatter().formatException(record.exc_info)
+            message = f"{message}\n{trace}"
             record.exc_info = None
+            record.exc_text = None
+        record.msg = self.redactor(message)
         return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import sys
 
 from extract_lambda.logsafe import RedactingFilter, Redactor
 
@@ -50,3 +51,22 @@ def test_filter_rewrites_message_and_arguments():
     )
     assert RedactingFilter(Redactor()).filter(record)
     assert record.getMessage() == "sending Bearer ***"
+
+
+def test_a_traceback_is_kept_redacted_in_the_message():
+    """Lambda's JSON log format builds its stack trace from exc_info only; the filter
+    clears exc_info (it would be rendered raw), so the traceback goes into the message."""
+    redactor = Redactor(["secret-value-123"])
+    try:
+        raise ValueError("refused secret-value-123")
+    except ValueError:
+        record = logging.LogRecord(
+            "extract_lambda", logging.ERROR, __file__, 1, "unexpected error in %s", ("p1",), None
+        )
+        record.exc_info = sys.exc_info()
+    assert RedactingFilter(redactor).filter(record)
+    assert record.exc_info is None and record.exc_text is None
+    text = record.getMessage()
+    assert text.startswith("unexpected error in p1\nTraceback (most recent call last):")
+    assert "ValueError: refused ***" in text and "secret-value-123" not in text
+    assert logging.Formatter().format(record) == text  # nothing rendered twice
