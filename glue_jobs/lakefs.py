@@ -92,7 +92,16 @@ class LakeFS:
         """Move a file; an existing ``dst`` is replaced."""
         s, d = self._path(src), self._path(dst)
         self._fs.mkdirs(d.getParent())
-        if not self._fs.rename(s, d):
+        try:
+            moved = bool(self._fs.rename(s, d))
+        except Exception:
+            # Hadoop's FileSystem specification lets rename onto an existing file raise
+            # (FileAlreadyExistsException) instead of returning false, as object-store
+            # clients may; replace the file below, as for a false.
+            if not self._fs.exists(d):
+                raise
+            moved = False
+        if not moved:
             # Object stores and some local setups refuse to rename over an existing file.
             self._fs.delete(d, False)
             if not self._fs.rename(s, d):

@@ -245,3 +245,29 @@ def test_rows_written_counts_this_runs_rows_with_a_plan_that_does_not_grow_with_
     last = spark._jsparkSession.sharedState().statusStore().executionsList().last()
     # 20,000 paths of ~50 characters in the plan would make it megabytes long.
     assert len(last.physicalPlanDescription()) < 100_000
+
+
+class _RaisingOnOverwrite:
+    """The job's FileSystem as Hadoop's specification allows it to be: rename onto an
+    existing file raises instead of returning false (object-store clients may)."""
+
+    def __init__(self, fs):
+        self._fs = fs
+
+    def __getattr__(self, name):
+        return getattr(self._fs, name)
+
+    def rename(self, src, dst):
+        if self._fs.exists(dst):
+            raise RuntimeError("FileAlreadyExistsException: rename destination exists")
+        return self._fs.rename(src, dst)
+
+
+def test_rename_replaces_a_file_when_the_filesystem_raises_on_overwrite(fs, tmp_path):
+    fs._fs = _RaisingOnOverwrite(fs._fs)
+    target = qualify(str(tmp_path / "curated" / "_runs" / "r.json"))
+    fs.write_text(target, "first")
+    fs.write_text(target, "second")  # write_text renames a temporary file onto the target
+    assert (tmp_path / "curated" / "_runs" / "r.json").read_text() == "second"
+    with pytest.raises(OSError, match=r"could not rename"):  # a missing source still fails
+        fs.rename(qualify(str(tmp_path / "absent")), qualify(str(tmp_path / "elsewhere")))
