@@ -1,6 +1,10 @@
 # Two roles: the job reads raw and writes curated; the crawlers read curated and write
 # the catalog. Neither can do the other's work.
 
+# No aws:SourceAccount condition here, unlike the Scheduler roles: EventBridge Scheduler
+# documents that it sends the key when it assumes a role, Glue does not, and a condition on
+# a key that is absent denies the role to the job and the crawlers. A role cannot be passed
+# to another account's Glue anyway (iam:PassRole is same-account).
 data "aws_iam_policy_document" "glue_trust" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -8,12 +12,6 @@ data "aws_iam_policy_document" "glue_trust" {
     principals {
       type        = "Service"
       identifiers = ["glue.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
     }
   }
 }
