@@ -119,6 +119,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         kms_key_id=environ.get("RAW_KMS_KEY_ID", "").strip() or None,
         client=_client("s3"),
     )
+    sink.check_client()
     # Without a real context (a local invocation) there is no time limit to respect.
     if hasattr(context, "get_remaining_time_in_millis"):
         deadline = Deadline.from_lambda_context(context, reserve_s=RESERVE_S)

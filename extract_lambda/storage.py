@@ -151,6 +151,21 @@ class S3Sink:
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
 
+    def check_client(self) -> None:
+        """Fail now, in words, if the S3 client cannot send ``If-None-Match`` on PutObject
+        (S3 conditional writes, botocore 1.35 and later): the zip takes boto3 from the
+        Lambda runtime, and an older one would fail every write with a validation error."""
+        operation = self.client.meta.service_model.operation_model("PutObject")
+        if "IfNoneMatch" not in operation.input_shape.members:
+            import botocore
+
+            raise RuntimeError(
+                f"botocore {botocore.__version__} cannot send If-None-Match on PutObject, "
+                "which keeps landed snapshots immutable (botocore 1.35 or later has it): "
+                "update the Lambda runtime, or add boto3 to the zip "
+                "(RUNTIME_PROVIDED in tools/package_lambda.py)"
+            )
+
     def write(self, key: str, body: bytes) -> str:
         from botocore.exceptions import ClientError
 

@@ -122,3 +122,13 @@ def test_sink_from_uri(tmp_path):
     assert isinstance(local, LocalDirectorySink) and local.prefix == ""
     with pytest.raises(ValueError):
         sink_from_uri("gs://bucket/x")
+
+
+def test_s3_sink_refuses_a_botocore_without_conditional_writes():
+    client = boto3.client("s3", region_name="us-east-1")
+    S3Sink("bucket", client=client).check_client()  # the pinned botocore has IfNoneMatch
+    # What a botocore before 1.35 loads: PutObject without the IfNoneMatch member.
+    members = client.meta.service_model.operation_model("PutObject").input_shape.members
+    del members["IfNoneMatch"]
+    with pytest.raises(RuntimeError, match=r"cannot send If-None-Match on PutObject"):
+        S3Sink("bucket", client=client).check_client()
