@@ -315,10 +315,7 @@ def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> Non
 
 
 def _columns(wh, table: str) -> list[str]:
-    return [
-        d.name.lower()
-        for d in (wh.cursor.execute(f"select * from landing.{table} limit 0"),)[0].description
-    ]
+    return wh.query(f"select * from landing.{table} limit 0")[0]
 
 
 def test_a_rewritten_date_replaces_that_date_as_a_whole(warehouse):
