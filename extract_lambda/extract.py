@@ -36,6 +36,7 @@ from extract_lambda.spotify_client import (
 from extract_lambda.storage import (
     Sink,
     SnapshotExists,
+    WriteConflict,
     as_utc,
     encode_document,
     iso_timestamp,
@@ -229,6 +230,10 @@ def _run(
             except SnapshotExists as error:
                 log.error("playlist %s not landed: %s", playlist_id, error)
                 summary.fail(playlist_id, "already_exists", str(error))
+                continue
+            except WriteConflict as error:
+                log.error("playlist %s not landed: %s", playlist_id, error)
+                summary.fail(playlist_id, "write_failed", str(error))
                 continue
             except Exception as error:  # a sink or encoding failure must not hide the others
                 log.exception("playlist %s not landed: unexpected error", playlist_id)

@@ -25,15 +25,18 @@ from extract_lambda.config import ConfigError, Credentials, ExtractConfig, split
 from extract_lambda.extract import extract_playlists
 from extract_lambda.logsafe import protect_logs
 from extract_lambda.retry import Deadline
-from extract_lambda.storage import S3Sink
+from extract_lambda.storage import S3_WRITE_BOUND_S, S3Sink, s3_client_config
 
 log = logging.getLogger("extract_lambda")
 log.setLevel(logging.INFO)
 
 DEFAULT_RAW_PREFIX = "playlist_snapshots"
-# Kept free at the end of the invocation for the last write and the summary; at least one
-# request timeout, so an in-flight request cannot run past the Lambda's end.
-RESERVE_S = 15.0
+# Kept free at the end of the invocation: the retries and waits stop this long before the
+# Lambda's end, which leaves room for a Spotify request already in flight (connect and read
+# timeouts), then the last snapshot's write (S3_WRITE_BOUND_S, retry included), then the
+# summary: 42 s with the defaults (2 x 10 + 20 + 2).
+SUMMARY_S = 2.0
+RESERVE_S = 2 * ExtractConfig.request_timeout_s + S3_WRITE_BOUND_S + SUMMARY_S
 
 _secret_cache: dict[str, Credentials] = {}
 _secret_lock = threading.Lock()
@@ -59,7 +62,8 @@ def _client(service: str) -> Any:
     if service not in _clients:
         import boto3
 
-        _clients[service] = boto3.client(service)
+        config = s3_client_config() if service == "s3" else None
+        _clients[service] = boto3.client(service, config=config)
     return _clients[service]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import uuid
@@ -23,9 +24,41 @@ from typing import Any, Protocol
 
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_=./-]+$")
 
+log = logging.getLogger("extract_lambda")
+
+# The Lambda's S3 client: a PutObject, botocore's retry included, ends within
+# S3_WRITE_BOUND_S, so the handler can keep enough time for the last write (handler.RESERVE_S
+# is computed from it). botocore's default (60 s timeouts, legacy retries) could outlive the
+# invocation. Timeouts are per socket operation: a slow upload that keeps moving is not cut.
+S3_CONNECT_TIMEOUT_S = 2.0
+S3_READ_TIMEOUT_S = 5.0
+S3_MAX_ATTEMPTS = 2  # the first call and one retry ("standard" mode)
+# botocore's standard backoff before the one retry: at most 1 s (throttling scale) plus up to
+# 5 s more when S3 sends x-amz-retry-after (botocore.retries.standard.ExponentialBackoff).
+_S3_MAX_BACKOFF_S = 1.0 + 5.0
+S3_WRITE_BOUND_S = S3_MAX_ATTEMPTS * (S3_CONNECT_TIMEOUT_S + S3_READ_TIMEOUT_S) + _S3_MAX_BACKOFF_S
+
+
+def s3_client_config() -> Any:
+    """The botocore ``Config`` of the Lambda's S3 client (bounded, see S3_WRITE_BOUND_S)."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=S3_CONNECT_TIMEOUT_S,
+        read_timeout=S3_READ_TIMEOUT_S,
+        retries={"mode": "standard", "total_max_attempts": S3_MAX_ATTEMPTS},
+    )
+
 
 class SnapshotExists(FileExistsError):
     """The snapshot object is already there (same playlist, same microsecond): not replaced."""
+
+
+class WriteConflict(RuntimeError):
+    """S3 answered 409 ConditionalRequestConflict: another conditional write of the same key
+    was in progress. Only an earlier attempt of this very request can write this key, so the
+    snapshot may or may not land; it is reported as not landed (``write_failed``), never as
+    ``already_exists``."""
 
 
 class Sink(Protocol):
@@ -183,16 +216,34 @@ class S3Sink:
             arguments["SSEKMSKeyId"] = self.kms_key_id
         else:
             arguments["ServerSideEncryption"] = "AES256"
+        location = f"s3://{self.bucket}/{key}"
         try:
             self.client.put_object(**arguments)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
-            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
-                raise SnapshotExists(
-                    f"s3://{self.bucket}/{key} already exists; not replaced"
+            retried = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            if code == "PreconditionFailed" and retried:
+                # botocore retried (a timeout, a dropped connection, a 5xx) and S3 then found
+                # the key taken. The key names this extraction's microsecond, and the body is
+                # the same in every attempt: the object is the one an earlier attempt wrote
+                # before its response was lost. It landed.
+                log.warning(
+                    "%s: landed by an earlier attempt whose response was lost "
+                    "(the retry %d found the object in place)",
+                    location,
+                    retried,
+                )
+                return location
+            if code == "PreconditionFailed":
+                raise SnapshotExists(f"{location} already exists; not replaced") from None
+            if code == "ConditionalRequestConflict":
+                raise WriteConflict(
+                    f"{location}: S3 reported a concurrent write of the key (409, an earlier "
+                    "attempt of this request still in progress); the snapshot may or may not "
+                    "have landed, and the next run extracts the playlist again"
                 ) from None
             raise
-        return f"s3://{self.bucket}/{key}"
+        return location
 
 
 def sink_from_uri(out: str, *, kms_key_id: str | None = None, s3_client: Any = None) -> Sink:

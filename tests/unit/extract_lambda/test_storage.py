@@ -6,17 +6,25 @@ import gzip
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 from moto import mock_aws
+from moto.core.models import botocore_stubber
 
 from extract_lambda.storage import (
+    S3_MAX_ATTEMPTS,
+    S3_WRITE_BOUND_S,
     LocalDirectorySink,
     S3Sink,
     SnapshotExists,
+    WriteConflict,
     encode_document,
     iso_timestamp,
+    s3_client_config,
     sink_from_uri,
     snapshot_key,
 )
@@ -132,3 +140,97 @@ def test_s3_sink_refuses_a_botocore_without_conditional_writes():
     del members["IfNoneMatch"]
     with pytest.raises(RuntimeError, match=r"cannot send If-None-Match on PutObject"):
         S3Sink("bucket", client=client).check_client()
+
+
+def _landing_bucket() -> Any:
+    s3 = boto3.client("s3", region_name="us-east-1", config=s3_client_config())
+    s3.create_bucket(Bucket="raw-bucket")
+    return s3
+
+
+def _xml_error(status: int, code: str) -> AWSResponse:
+    body = f"<Error><Code>{code}</Code><Message>{code}</Message></Error>".encode()
+    return AWSResponse("https://raw-bucket.s3.amazonaws.com/k", status, {}, _RawBody(body))
+
+
+class _RawBody:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self._body
+
+
+@mock_aws
+def test_s3_sink_reports_landed_when_a_retry_finds_its_own_earlier_attempt(caplog):
+    # The first PutObject reaches S3 (moto stores the object) and its response is lost on the
+    # way back; botocore retries, and S3 answers 412 because the object is there. The key
+    # names this extraction's microsecond, so that object is this write's: it landed.
+    s3 = _landing_bucket()
+    attempts = []
+
+    def lose_the_first_response(request: Any, **kwargs: Any) -> Any:
+        attempts.append(request.url)
+        if len(attempts) == 1:
+            botocore_stubber(request=request, **kwargs)  # S3 does it
+            raise ConnectionClosedError(endpoint_url=request.url)  # the answer never comes
+        return None  # moto answers the retry
+
+    s3.meta.events.register_first("before-send.s3.PutObject", lose_the_first_response)
+    sink = S3Sink("raw-bucket", client=s3)
+    key = snapshot_key(sink.prefix, "abc", MOMENT)
+    with caplog.at_level("WARNING", logger="extract_lambda"):
+        assert sink.write(key, b"body") == f"s3://raw-bucket/{key}"
+    assert len(attempts) == 2
+    assert "landed by an earlier attempt whose response was lost" in caplog.text
+    assert s3.get_object(Bucket="raw-bucket", Key=key)["Body"].read() == b"body"
+    # Without a retry, an existing key is still somebody else's snapshot: not replaced.
+    with pytest.raises(SnapshotExists):
+        sink.write(key, b"other")
+    assert s3.get_object(Bucket="raw-bucket", Key=key)["Body"].read() == b"body"
+
+
+@mock_aws
+def test_s3_sink_reports_a_conditional_write_conflict_as_not_landed():
+    s3 = _landing_bucket()
+    calls = []
+
+    def conflict(request: Any, **_: Any) -> Any:
+        calls.append(request.url)
+        return _xml_error(409, "ConditionalRequestConflict")
+
+    s3.meta.events.register_first("before-send.s3.PutObject", conflict)
+    sink = S3Sink("raw-bucket", client=s3)
+    with pytest.raises(WriteConflict, match=r"may or may not have landed"):
+        sink.write(snapshot_key(sink.prefix, "abc", MOMENT), b"body")
+    assert not isinstance(WriteConflict("x"), SnapshotExists)  # never `already_exists`
+
+
+@mock_aws
+def test_s3_client_of_the_lambda_bounds_one_write():
+    # Every attempt times out at once: the write gives up after the configured attempts,
+    # and the bound the handler's reserve is built on follows from the client's own config.
+    from extract_lambda import handler
+
+    handler._clients.clear()
+    try:
+        s3 = handler._client("s3")
+    finally:
+        handler._clients.clear()
+    s3.create_bucket(Bucket="raw-bucket")
+    config = s3.meta.config
+    assert config.retries == {"mode": "standard", "total_max_attempts": S3_MAX_ATTEMPTS}
+    bound = config.retries["total_max_attempts"] * (config.connect_timeout + config.read_timeout)
+    assert bound + 6.0 <= S3_WRITE_BOUND_S  # 6 s: botocore's longest backoff before a retry
+    assert 2 * handler.ExtractConfig.request_timeout_s + S3_WRITE_BOUND_S <= handler.RESERVE_S
+    attempts = []
+
+    def time_out(request: Any, **_: Any) -> Any:
+        attempts.append(request.url)
+        raise ReadTimeoutError(endpoint_url=request.url)
+
+    s3.meta.events.register_first("before-send.s3.PutObject", time_out)
+    s3.meta.events.register("before-sleep", lambda **_: None)  # no real backoff in tests
+    with pytest.raises(ReadTimeoutError):
+        S3Sink("raw-bucket", client=s3).write("k/abc.json.gz", b"body")
+    assert len(attempts) == S3_MAX_ATTEMPTS
