@@ -242,10 +242,12 @@ artists as (
 
 latest_snapshots as (
 
+    -- From dim_playlist, which has a row for every snapshot: a playlist whose latest
+    -- snapshot is empty has no songs now, not the songs of an older snapshot.
     select
         playlist_id,
         max(snapshot_date) as snapshot_date
-    from playlist_items
+    from core.dim_playlist
     group by playlist_id
 
 ),
@@ -390,10 +392,11 @@ artists as (
 
 snapshots as (
 
+    -- dim_playlist has a row for every snapshot, an empty one included; the fact does not.
     select distinct
         playlist_id,
         snapshot_date
-    from playlist_items
+    from core.dim_playlist
 
 ),
 

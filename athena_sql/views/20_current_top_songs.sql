@@ -49,10 +49,12 @@ artists as (
 
 latest_snapshots as (
 
+    -- From dim_playlist, which has a row for every snapshot: a playlist whose latest
+    -- snapshot is empty has no songs now, not the songs of an older snapshot.
     select
         playlist_id,
-        max(snapshot_date) as snapshot_date
-    from playlist_items
+        max(cast(snapshot_date as date)) as snapshot_date
+    from dim_playlist
     group by playlist_id
 
 ),

@@ -42,10 +42,11 @@ artists as (
 
 snapshots as (
 
+    -- dim_playlist has a row for every snapshot, an empty one included; the fact does not.
     select distinct
         playlist_id,
-        snapshot_date
-    from playlist_items
+        cast(snapshot_date as date) as snapshot_date
+    from dim_playlist
 
 ),
 

@@ -33,10 +33,11 @@ items as (
 
 snapshots as (
 
+    -- dim_playlist has a row for every snapshot: after an empty one, every item is new.
     select distinct
         playlist_id,
-        snapshot_date
-    from items
+        cast(snapshot_date as date) as snapshot_date
+    from dim_playlist
 
 ),
 

@@ -28,10 +28,12 @@ items as (
 
 snapshots as (
 
+    -- dim_playlist has a row for every snapshot; an empty one has no fact rows, and its
+    -- exits count all the same.
     select distinct
         playlist_id,
-        snapshot_date
-    from items
+        cast(snapshot_date as date) as snapshot_date
+    from dim_playlist
 
 ),
 
@@ -107,23 +109,23 @@ counted as (
 final as (
 
     select
-        counted.playlist_id,
-        counted.snapshot_date,
+        snapshot_sequence.playlist_id,
+        snapshot_sequence.snapshot_date,
         snapshot_sequence.previous_snapshot_date,
-        counted.item_count,
+        coalesce(counted.item_count, 0) as item_count,
         case
             when snapshot_sequence.previous_snapshot_date is not null
-                then counted.new_entry_count
+                then coalesce(counted.new_entry_count, 0)
         end as new_entry_count,
         case
             when snapshot_sequence.previous_snapshot_date is not null
-                then counted.exit_count
+                then coalesce(counted.exit_count, 0)
         end as exit_count
-    from counted
-    inner join snapshot_sequence
+    from snapshot_sequence
+    left join counted
         on
-            counted.playlist_id = snapshot_sequence.playlist_id
-            and counted.snapshot_date = snapshot_sequence.snapshot_date
+            snapshot_sequence.playlist_id = counted.playlist_id
+            and snapshot_sequence.snapshot_date = counted.snapshot_date
 
 )
 

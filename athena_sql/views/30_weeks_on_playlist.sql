@@ -22,10 +22,11 @@ playlist_items as (
 
 latest_snapshots as (
 
+    -- From dim_playlist, which has a row for every snapshot, an empty one included.
     select
         playlist_id,
-        max(snapshot_date) as latest_snapshot_date
-    from playlist_items
+        max(cast(snapshot_date as date)) as latest_snapshot_date
+    from dim_playlist
     group by playlist_id
 
 ),

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 D02, D09, D16 = date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)
 LEGACY, DEV = "legacyMix", "devModeMix"
+EMPTIED, FADED = "emptiedMix", "fadedMix"  # an empty snapshot in the middle, and at the end
 EPISODE = "491- The Missing Middle"
 UNAVAILABLE = "unavailable (development-mode API)"
 
@@ -22,7 +23,8 @@ def _added(month: int, day: int) -> datetime:
 
 EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # Dimensions count distinct ids; playlist_items counts fact rows: legacyMix 5 + 6 + 6
-    # (the null item of 2026-11-02 has no row), devModeMix 3 + 4.
+    # (the null item of 2026-11-02 has no row), devModeMix 3 + 4, emptiedMix 1 + 0 + 1,
+    # fadedMix 1 + 0 = 27. Snapshots: 3 + 2 + 3 + 2 = 10, the two empty ones included.
     "entity_record_counts": (
         ("entity", "record_count"),
         [
@@ -30,9 +32,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             ("artists", 7),
             ("episodes", 1),
             ("local_files", 1),
-            ("playlist_items", 24),
-            ("playlist_snapshots", 5),
-            ("playlists", 2),
+            ("playlist_items", 27),
+            ("playlist_snapshots", 10),
+            ("playlists", 4),
             ("tracks", 9),
         ],
     ),
@@ -51,7 +53,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     ),
     # Alpha: popularity (80 + 70) / 2 = 75 over 2 of 3 songs (Sunset has none: partial),
     #   duration (200000 + 240000 + 170000) / 3 = 203333.3 -> 203333,
-    #   appearances Sunrise 3 + Together 3 + Sunset 1 = 7, album First Light (10 tracks).
+    #   appearances Sunrise 3 + Together 3 + Sunset 2 (devModeMix, fadedMix) = 8, album
+    #   First Light (10 tracks).
     # Bravo: (70 + 40) / 2 = 55, (240000 + 180000) / 2 = 210000, 3 + 3 = 6, Old Times (12).
     # Charlie: 60, 210000, Climber 2, Mixtape (8).
     # Delta: (60 + 30) / 2 = 45, (210000 + 190000) / 2 = 200000, Climber 2 + Leaver 2 = 4,
@@ -72,7 +75,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "album_total_tracks",
         ),
         [
-            ("Alpha", 3, 75.0, 2, "partial", 203333, 7, 1, 10),
+            ("Alpha", 3, 75.0, 2, "partial", 203333, 8, 1, 10),
             ("Bravo", 2, 55.0, 2, "available", 210000, 6, 1, 12),
             ("Charlie", 1, 60.0, 1, "available", 210000, 2, 1, 8),
             ("Delta", 2, 45.0, 2, "available", 200000, 4, 1, 9),
@@ -103,6 +106,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # legacyMix 2026-11-16 by popularity: Sunrise 80 (position 2), Together 70 (3),
     # Climber 60 (1), Echoes 50 (5), Yesterday Once 40 (4); the local file is not a song.
     # devModeMix 2026-11-16 has no popularity: playlist order, the episode left out.
+    # fadedMix's latest snapshot is empty: no songs now (not Sunset of 2026-11-09), and
+    # emptiedMix's latest holds only the episode, which is not a song.
     "current_top_songs": (
         (
             "playlist_id",
@@ -172,6 +177,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # legacyMix: September Sunrise, Together; October Yesterday Once, Leaver, the local
     # file (the null item added on 2026-10-20 never reached a table); November Climber,
     # Echoes. devModeMix: October Hole in One; November the episode, Fairway, Sunset.
+    # emptiedMix: November the episode; fadedMix: November Sunset.
     "monthly_playlist_additions": (
         ("playlist_id", "added_month_date", "added_item_count"),
         [
@@ -180,9 +186,13 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (LEGACY, date(2026, 11, 1), 2),
             (DEV, date(2026, 10, 1), 1),
             (DEV, date(2026, 11, 1), 3),
+            (EMPTIED, date(2026, 11, 1), 1),
+            (FADED, date(2026, 11, 1), 1),
         ],
     ),
-    # Weekly snapshots, so weeks = snapshots. Leaver was last seen on 2026-11-09.
+    # Weekly snapshots, so weeks = snapshots. Leaver was last seen on 2026-11-09. The
+    # episode is on emptiedMix's 2026-11-02 and 2026-11-16 (not on the empty 2026-11-09);
+    # Sunset is not on fadedMix's latest snapshot, the empty 2026-11-16.
     "weeks_on_playlist": (
         (
             "playlist_id",
@@ -206,6 +216,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (DEV, EPISODE, "episode", 2, 2, D09, D16, True),
             (DEV, "Fairway", "track", 2, 2, D09, D16, True),
             (DEV, "Sunset", "track", 1, 1, D16, D16, True),
+            (EMPTIED, EPISODE, "episode", 2, 2, D02, D16, True),
+            (FADED, "Sunset", "track", 1, 1, D09, D09, False),
         ],
     ),
     # position_change = previous - current: positive is a climb. The null item at position
@@ -238,10 +250,14 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (DEV, D16, D09, "Hole in One", 2, 1, -1, "dropped"),
             (DEV, D16, D09, "Sunset", 3, None, None, "new"),
             (DEV, D16, D09, EPISODE, 4, 2, -2, "dropped"),
+            # The snapshot before is the empty one of 2026-11-09: the episode is new again.
+            (EMPTIED, D16, D09, EPISODE, 1, None, None, "new"),
         ],
     ),
     # First snapshots have nothing to compare with. legacyMix 2026-11-09: Climber in;
-    # 2026-11-16: Echoes in, Leaver out. devModeMix 2026-11-16: Sunset in.
+    # 2026-11-16: Echoes in, Leaver out. devModeMix 2026-11-16: Sunset in. emptiedMix:
+    # the episode out on the empty 2026-11-09 and in again on 2026-11-16; fadedMix: Sunset
+    # out on the empty 2026-11-16.
     "snapshot_entries_exits": (
         (
             "playlist_id",
@@ -257,11 +273,17 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (LEGACY, D16, D09, 6, 1, 1),
             (DEV, D09, None, 3, None, None),
             (DEV, D16, D09, 4, 1, 0),
+            (EMPTIED, D02, None, 1, None, None),
+            (EMPTIED, D09, D02, 0, 0, 1),
+            (EMPTIED, D16, D09, 1, 1, 0),
+            (FADED, D09, None, 1, None, None),
+            (FADED, D16, D09, 0, 0, 1),
         ],
     ),
     # Entries crediting the artist / all entries of the snapshot (local file and episode
     # included). legacyMix 2026-11-02 has 5 entries: Sunrise, Together, Yesterday Once,
-    # Leaver, Garage Demo; 2026-11-09 and 2026-11-16 have 6; devModeMix 3 then 4.
+    # Leaver, Garage Demo; 2026-11-09 and 2026-11-16 have 6; devModeMix 3 then 4; fadedMix
+    # 2026-11-09 has Sunset alone. The episode credits no artist; empty snapshots have no row.
     "artist_playlist_share": (
         (
             "playlist_id",
@@ -289,9 +311,11 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (DEV, D16, "Alpha", 1, 4, 0.25),
             (DEV, D16, "Foxtrot", 1, 4, 0.25),
             (DEV, D16, "Golf", 2, 4, 0.5),
+            (FADED, D09, "Alpha", 1, 1, 1.0),
         ],
     ),
-    # Every song ever on a playlist, its primary artist, its earliest added_at.
+    # Every song ever on a playlist, its primary artist, its earliest added_at (Sunset: on
+    # fadedMix since 2026-11-08, before devModeMix's 2026-11-12).
     "songs": (
         (
             "song_id",
@@ -390,7 +414,7 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 170000,
                 "https://open.spotify.com/track/trkSunset",
                 None,
-                _added(11, 12),
+                _added(11, 8),
                 "albGolfCourse",
                 "artAlpha",
             ),

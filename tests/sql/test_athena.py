@@ -23,13 +23,13 @@ def athena(curated):
 
 
 def test_the_glue_job_read_the_fixture_as_described(glue_run):
-    # 5 documents; entries: legacyMix 6 + 6 + 6, devModeMix 3 + 4 = 25, of which the null
-    # item of 2026-11-02 gets no row: 24 fact rows.
+    # 10 documents; entries: legacyMix 6 + 6 + 6, devModeMix 3 + 4, emptiedMix 1 + 0 + 1,
+    # fadedMix 1 + 0 = 28, of which the null item of 2026-11-02 gets no row: 27 fact rows.
     _, summary = glue_run
-    assert summary["files_read"] == 5
+    assert summary["files_read"] == 10
     assert summary["files_quarantined"] == 0
-    assert summary["entries_read"] == 25
-    assert summary["rows_written"]["fact_playlist_item"] == 24
+    assert summary["entries_read"] == 28
+    assert summary["rows_written"]["fact_playlist_item"] == 27
     assert summary["rejections"]["fact_playlist_item"]["null_item"] == 1
     assert summary["snapshot_dates"] == ["2026-11-02", "2026-11-09", "2026-11-16"]
 
@@ -68,7 +68,7 @@ def test_current_views_hold_one_row_per_id(athena):
         ("dim_track_current", "track_id", 9),
         ("dim_album_current", "album_id", 5),
         ("dim_artist_current", "artist_id", 7),
-        ("dim_playlist_current", "playlist_id", 2),
+        ("dim_playlist_current", "playlist_id", 4),
     ]:
         total, distinct = athena.execute(
             f"select count(*), count(distinct {key}) from {view}"
@@ -105,24 +105,26 @@ def test_playlist_snapshot_items_filters_playlist_and_partition(athena):
 
 def test_partition_inventory_counts_rows_of_the_range_only(athena):
     # Per snapshot date, from the fixture README: tracks seen that day, their albums, track
-    # and album artists, and one bridge row per credit. 2026-11-02 is outside the range.
+    # and album artists, and one bridge row per credit; a playlist row per snapshot, the
+    # empty ones (emptiedMix 2026-11-09, fadedMix 2026-11-16) included. 2026-11-02 is outside
+    # the range. 2026-11-09: Sunset on fadedMix adds a track and a credit, nothing else new.
     result = query.run_named_query(athena, "partition_inventory", ["2026-11-09", "2026-11-16"] * 7)
     assert sorted_rows(result.rows) == sorted_rows(
         [
             ("bridge_album_artist", "2026-11-09", 5),
             ("bridge_album_artist", "2026-11-16", 4),
-            ("bridge_track_artist", "2026-11-09", 10),
+            ("bridge_track_artist", "2026-11-09", 11),
             ("bridge_track_artist", "2026-11-16", 11),
             ("dim_album", "2026-11-09", 5),
             ("dim_album", "2026-11-16", 4),
             ("dim_artist", "2026-11-09", 6),
             ("dim_artist", "2026-11-16", 7),
-            ("dim_playlist", "2026-11-09", 2),
-            ("dim_playlist", "2026-11-16", 2),
-            ("dim_track", "2026-11-09", 7),
+            ("dim_playlist", "2026-11-09", 4),
+            ("dim_playlist", "2026-11-16", 4),
+            ("dim_track", "2026-11-09", 8),
             ("dim_track", "2026-11-16", 8),
-            ("fact_playlist_item", "2026-11-09", 9),
-            ("fact_playlist_item", "2026-11-16", 10),
+            ("fact_playlist_item", "2026-11-09", 10),
+            ("fact_playlist_item", "2026-11-16", 11),
         ]
     )
 
@@ -167,7 +169,7 @@ def test_translation_runs_trino_functions_on_duckdb():
 def test_run_analytics_returns_records_and_dataframes(curated):
     results = query.run_analytics(curated, ["entity_record_counts"])
     counts = {r["entity"]: r["record_count"] for r in results["entity_record_counts"].records()}
-    assert counts["playlist_items"] == 24
+    assert counts["playlist_items"] == 27
     frame = results["entity_record_counts"].to_dataframe()
     assert list(frame.columns) == ["entity", "record_count"]
     assert len(frame) == 8

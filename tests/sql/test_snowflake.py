@@ -215,17 +215,18 @@ def test_every_statement_is_engine_run_or_parse_only():
 
 
 def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
-    # Rows per table (the Glue job's partitions, fixture README): fact 5 + 9 + 10,
-    # dim_track 4 + 7 + 8, dim_album 3 + 5 + 4, dim_artist 3 + 6 + 7, dim_playlist 1 + 2 + 2,
-    # bridge_track_artist 5 + 10 + 11, bridge_album_artist 3 + 5 + 4 = 114 landed.
-    assert loaded.landed == 114
+    # Rows per table (the Glue job's partitions, fixture README): fact 6 + 10 + 11,
+    # dim_track 4 + 8 + 8, dim_album 3 + 5 + 4, dim_artist 3 + 6 + 7, dim_playlist 2 + 4 + 4
+    # (the empty snapshots have a playlist row and no other), bridge_track_artist
+    # 5 + 11 + 11, bridge_album_artist 3 + 5 + 4 = 124 landed.
+    assert loaded.landed == 124
     assert loaded.first_merge == {
-        "fact_playlist_item": (24, 0, 0),
-        "dim_track": (19, 0, 0),
+        "fact_playlist_item": (27, 0, 0),
+        "dim_track": (20, 0, 0),
         "dim_album": (12, 0, 0),
         "dim_artist": (16, 0, 0),
-        "dim_playlist": (5, 0, 0),
-        "bridge_track_artist": (26, 0, 0),
+        "dim_playlist": (10, 0, 0),
+        "bridge_track_artist": (27, 0, 0),
         "bridge_album_artist": (12, 0, 0),
     }
     # CORE holds the lake's rows, value for value (the Parquet files as the job wrote them).
@@ -238,7 +239,7 @@ def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
         columns = ", ".join([*written.column_names, "snapshot_date"])
         held = loaded.execute(f"select {columns} from core.{table}")
         assert sorted_rows(held) == sorted_rows(lake), table
-    # The current views: one row per track (9), album (5), artist (7), playlist (2); the
+    # The current views: one row per track (9), album (5), artist (7), playlist (4); the
     # credits of the 9 tracks (1+2+1+2+1+1+2+1+1 = 12) and of the 5 albums.
     counts = {
         view: loaded.execute(f"select count(*) from core.{view}_current")[0][0]
@@ -255,7 +256,7 @@ def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
         "dim_track": 9,
         "dim_album": 5,
         "dim_artist": 7,
-        "dim_playlist": 2,
+        "dim_playlist": 4,
         "bridge_track_artist": 12,
         "bridge_album_artist": 5,
     }
@@ -273,7 +274,12 @@ def test_pipe_expression_takes_snapshot_date_from_the_path(loaded):
 def test_current_dimensions_are_the_latest_observation(loaded):
     assert loaded.execute(
         "select playlist_id, snapshot_id, snapshot_date from core.dim_playlist_current order by 1"
-    ) == [("devModeMix", "snapDev2", D16), ("legacyMix", "snapLegacy3", D16)]
+    ) == [
+        ("devModeMix", "snapDev2", D16),
+        ("emptiedMix", "snapEmptied3", D16),
+        ("fadedMix", "snapFaded2", D16),  # an empty snapshot is the latest observation
+        ("legacyMix", "snapLegacy3", D16),
+    ]
     # Leaver was last seen on 2026-11-09, and keeps that observation.
     assert loaded.execute(
         "select snapshot_date, popularity from core.dim_track_current where track_id = 'trkLeaver'"
@@ -291,7 +297,7 @@ def test_loading_the_same_files_again_changes_nothing(warehouse, curated):
     before = warehouse.core_contents()
     # The pipes load every file a second time (a re-sent notification, a recreated pipe):
     # every landing row is now there twice, with a later loaded_at.
-    assert warehouse.land(curated, LOADED_AT + dt.timedelta(hours=1)) == 114
+    assert warehouse.land(curated, LOADED_AT + dt.timedelta(hours=1)) == 124
     assert warehouse.merge_all() == dict.fromkeys(CURATED_TABLES, (0, 0, 0))
     assert warehouse.core_contents() == before
     # And merging with nothing new changes nothing either.
@@ -322,7 +328,7 @@ def test_a_rewritten_date_replaces_that_date_as_a_whole(warehouse):
     wh = warehouse
     # legacyMix extracted again on 2026-11-16, an hour later: one entry shorter (the local
     # file at position 6 is gone) and Climber's popularity now 65. The job rewrites the
-    # date: devModeMix's 4 rows of that day come again, unchanged, in the same write.
+    # date: the other playlists' 5 rows of that day come again, unchanged, in the same write.
     _rewrite(
         wh,
         "fact_playlist_item",
@@ -343,8 +349,8 @@ def test_a_rewritten_date_replaces_that_date_as_a_whole(warehouse):
             and not (playlist_id = 'legacyMix' and position = 6)
         """,
     )
-    # The 9 rows of the new write replace the 10 of the old one.
-    assert wh.merge("fact_playlist_item") == (0, 9, 1)
+    # The 10 rows of the new write replace the 11 of the old one.
+    assert wh.merge("fact_playlist_item") == (0, 10, 1)
     assert wh.execute(
         """
         select snapshot_date, count(*), max(position), min(extracted_at), max(extracted_at)
@@ -407,13 +413,14 @@ def test_a_re_extraction_with_no_rows_removes_the_superseded_ones(warehouse):
         "fact_playlist_item",
         "2026-11-16",
         "select * from landing.fact_playlist_item "
-        "where snapshot_date = '2026-11-16' and playlist_id = 'devModeMix'",
+        "where snapshot_date = '2026-11-16' and playlist_id != 'legacyMix'",
     )
-    assert wh.merge("fact_playlist_item") == (0, 4, 6)
+    # The other playlists' 5 rows come again; legacyMix's 6 go.
+    assert wh.merge("fact_playlist_item") == (0, 5, 6)
     assert wh.execute(
         "select playlist_id, count(*) from core.fact_playlist_item "
-        "where snapshot_date = '2026-11-16' group by 1"
-    ) == [("devModeMix", 4)]
+        "where snapshot_date = '2026-11-16' group by 1 order by 1"
+    ) == [("devModeMix", 4), ("emptiedMix", 1)]
 
 
 def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):

@@ -32,7 +32,7 @@ def contract(repo: Repo) -> Contract:
 
 VERSIONS_ROOT = """
 terraform {
-  required_version = "~> 1.9"
+  required_version = "~> 1.10"
   required_providers {
     aws = {
       source  = "hashicorp/aws"

@@ -196,7 +196,7 @@ def test_unpinned_or_wrong_major_providers_are_reported(write_config) -> None:
         {
             "versions.tf": """
             terraform {
-              required_version = "~> 1.9"
+              required_version = "~> 1.10"
               required_providers {
                 aws = {
                   source  = "hashicorp/aws"
