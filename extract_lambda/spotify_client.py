@@ -130,14 +130,32 @@ class Stats:
             self.slept_s += slept_s
 
 
+class _Session(requests.Session):
+    """A session whose own ``verify`` (the CA bundle) wins over a request's ``verify=True``.
+
+    spotipy's client-credentials token request passes ``verify=True`` explicitly
+    (spotipy 2.26, ``SpotifyClientCredentials._request_access_token``), and requests lets a
+    request's setting override the session's: behind a TLS-inspecting proxy that one request
+    would be checked against certifi's CAs instead of REQUESTS_CA_BUNDLE and fail. ``True``
+    is requests' default, so treating it as "not set" changes nothing else; an explicit
+    ``False`` or path still wins.
+    """
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[no-untyped-def]
+        if verify is True:
+            verify = None
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
+
 def build_session(max_concurrency: int, urls: tuple[str, ...] = ()) -> requests.Session:
     """A session without urllib3 retries, with a pool big enough for the page workers.
 
     Proxy and CA-bundle settings are read from the environment once, here: with
     ``trust_env`` on, requests rescans the whole environment on every request, which was a
-    tenth of the client's CPU time on a 200-page playlist.
+    tenth of the client's CPU time on a 200-page playlist. The bundle applies to every
+    request, spotipy's token requests included (``_Session``).
     """
-    session = requests.Session()
+    session = _Session()
     adapter = HTTPAdapter(
         pool_connections=4, pool_maxsize=max(10, max_concurrency + 2), max_retries=0
     )
