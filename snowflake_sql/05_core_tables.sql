@@ -8,7 +8,9 @@
 --                                   then extracted_at), the data contract's way to read a
 --                                   dimension, as athena_sql/views/10_*_current.sql
 --   core.bridge_*_artist_current    the credits of each track / album as its latest
---                                   observation lists them (athena_sql/views/11_*)
+--                                   observation lists them (athena_sql/views/11_*; only
+--                                   credits with an artist id are bridged, so a latest
+--                                   observation with none falls back to the one before)
 
 use database spotify_lakehouse;
 
