@@ -1407,6 +1407,32 @@ as
         src.loaded_at
     );
 
+-- One case the merges cannot see: a playlist extracted again on a day and found empty (or
+-- with no entry that makes a fact row). The lake then has no fact row of it for that day;
+-- if no other playlist of the day has one either, the Glue job writes no fact file for the
+-- date, and MERGE_FACT_PLAYLIST_ITEM never hears of the rewrite. The newer document is in
+-- CORE.DIM_PLAYLIST all the same (every snapshot, an empty one too, has its playlist row),
+-- so after every MERGE_DIM_PLAYLIST run the fact rows of an older extraction of a playlist
+-- and day than the one CORE.DIM_PLAYLIST holds are deleted: the lake never keeps them (the
+-- latest extraction of a playlist and day wins). It only ever deletes, and only what a newer
+-- document supersedes, so the order in which the tables' files land does not matter.
+create or replace task core.sweep_superseded_facts
+    warehouse = spotify_wh
+    comment = 'Deletes CORE.FACT_PLAYLIST_ITEM rows superseded by a newer CORE.DIM_PLAYLIST row'
+    after core.merge_dim_playlist
+as
+    delete from core.fact_playlist_item
+    where exists (
+        select 1 as superseded
+        from core.dim_playlist
+        where
+            core.dim_playlist.playlist_id = core.fact_playlist_item.playlist_id
+            and core.dim_playlist.snapshot_date = core.fact_playlist_item.snapshot_date
+            and core.dim_playlist.extracted_at > core.fact_playlist_item.extracted_at
+    );
+
+-- A child task is resumed before its root.
+alter task core.sweep_superseded_facts resume;
 alter task core.merge_fact_playlist_item resume;
 alter task core.merge_dim_track resume;
 alter task core.merge_dim_album resume;

@@ -229,7 +229,7 @@ final as (
 select * from final
 order by status = 'Loaded' asc, last_loaded_at desc;
 
--- 3. Merge task runs of the last 24 hours, failures first.
+-- 3. Merge (and sweep) task runs of the last 24 hours, failures first.
 with
 
 task_history as (
@@ -249,7 +249,7 @@ task_history as (
     where
         database_name = 'SPOTIFY_LAKEHOUSE'
         and schema_name = 'CORE'
-        and startswith(name, 'MERGE_')
+        and (startswith(name, 'MERGE_') or startswith(name, 'SWEEP_'))
 
 ),
 

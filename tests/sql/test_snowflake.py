@@ -42,6 +42,12 @@ RUN_AS_WRITTEN = re.compile(
 TASK_MERGE = re.compile(
     r"^create\s+or\s+replace\s+task\s+.*?\bas\s+(merge\s+into\b.*)$", re.I | re.S
 )
+# A child task of a merge task: Snowflake runs it after each run of its root.
+TASK_AFTER = re.compile(
+    r"^create\s+or\s+replace\s+task\s+core\.(\w+)\s.*?\bafter\s+core\.merge_(\w+)\s+"
+    r"as\s+(delete\s+from\b.*)$",
+    re.I | re.S,
+)
 PARSE_ONLY = re.compile(
     r"^(create\s+(warehouse|storage\s+integration|file\s+format|stage|pipe|stream)"
     r"|alter\s+task|with)\b",
@@ -68,6 +74,19 @@ def task_merges() -> dict[str, str]:
 
 
 @functools.cache
+def tasks_after() -> dict[str, list[tuple[str, str]]]:
+    """The (task name, statement) of every child task, by the table of its root's merge."""
+    children: dict[str, list[tuple[str, str]]] = {}
+    for statement in script("06"):
+        match = TASK_AFTER.match(statement)
+        if match:
+            children.setdefault(match.group(2).lower(), []).append(
+                (match.group(1).lower(), match.group(3))
+            )
+    return children
+
+
+@functools.cache
 def pipe_snapshot_date_expression() -> str:
     """The expression the pipes use for snapshot_date (the same in every pipe)."""
     expressions = set()
@@ -85,6 +104,7 @@ class Warehouse:
     def __init__(self, connection):
         self.connection = connection
         self.cursor = connection.cursor()
+        self.deleted_by: dict[str, int] = {}  # rows each child task deleted, last run
 
     def execute(self, sql: str, params=None) -> list[tuple]:
         self.cursor.execute(sql, params)
@@ -141,6 +161,9 @@ class Warehouse:
         reports a count only for the kinds of action the MERGE has."""
         (row,) = self.execute(task_merges()[table])
         counts = {d.name.lower(): int(v) for d, v in zip(self.cursor.description, row, strict=True)}
+        for task, statement in tasks_after().get(table, []):  # the task graph runs them next
+            ((deleted,),) = self.execute(statement)
+            self.deleted_by[task] = int(deleted)
         return tuple(counts.get(f"number of rows {action}", 0) for action in ACTIONS)
 
     def merge_all(self) -> dict[str, tuple[int, int, int]]:
@@ -210,7 +233,10 @@ def warehouse(account) -> Warehouse:
 def test_every_statement_is_engine_run_or_parse_only():
     for path in sorted(SNOWFLAKE_SQL.glob("*.sql")):
         for statement in statements(path.read_text(encoding="utf-8")):
-            kinds = [bool(p.match(statement)) for p in (RUN_AS_WRITTEN, TASK_MERGE, PARSE_ONLY)]
+            kinds = [
+                bool(p.match(statement))
+                for p in (RUN_AS_WRITTEN, TASK_MERGE, TASK_AFTER, PARSE_ONLY)
+            ]
             assert sum(kinds) == 1, f"{path.name}: {statement[:80]!r} is {kinds}"
 
 
@@ -421,6 +447,73 @@ def test_a_re_extraction_with_no_rows_removes_the_superseded_ones(warehouse):
         "select playlist_id, count(*) from core.fact_playlist_item "
         "where snapshot_date = '2026-11-16' group by 1 order by 1"
     ) == [("devModeMix", 4), ("emptiedMix", 1)]
+
+
+def test_a_date_re_extracted_empty_writes_no_fact_file_and_still_loses_its_facts(warehouse):
+    """legacyMix and emptiedMix, the only playlists of 2026-11-02, extracted again an hour
+    later and found empty: the Glue job rewrites the date's dim_playlist (two rows, total 0)
+    but has no fact row of that date at all, so it writes no fact file and the fact merge
+    never hears of it (documented as a gap until this session). The sweep task that runs
+    after the dim_playlist merge deletes the superseded facts."""
+    wh = warehouse
+    _rewrite(
+        wh,
+        "dim_playlist",
+        "2026-11-02",
+        """
+        select
+            playlist_id, playlist_name, description, owner_id, owner_display_name,
+            is_public, is_collaborative, snapshot_id || '-again' as snapshot_id,
+            followers_total, 0 as total_items, api_shape,
+            dateadd(hour, 1, extracted_at) as extracted_at, 'again.json.gz' as source_file,
+            snapshot_date, source_file_name, loaded_at
+        from landing.dim_playlist
+        where snapshot_date = '2026-11-02'
+        """,
+    )
+    facts_per_date = (
+        "select snapshot_date, count(*) from core.fact_playlist_item group by 1 order by 1"
+    )
+    assert wh.merge("fact_playlist_item") == (0, 0, 0)  # no fact file landed
+    assert wh.execute(facts_per_date) == [(D02, 6), (D09, 10), (D16, 11)]
+    assert wh.merge("dim_playlist") == (0, 2, 0)
+    assert wh.deleted_by == {"sweep_superseded_facts": 6}
+    assert wh.execute(facts_per_date) == [(D09, 10), (D16, 11)]
+    # The views see two empty snapshots: everything on legacyMix's 2026-11-09 is new.
+    assert wh.execute(
+        "select snapshot_date, item_count, new_entry_count, exit_count "
+        "from analytics.snapshot_entries_exits where playlist_id = 'legacyMix' "
+        "and snapshot_date <= '2026-11-09' order by 1"
+    ) == [(D02, 0, None, None), (D09, 6, 6, 0)]
+    # Again: nothing more to delete.
+    assert wh.merge("dim_playlist") == (0, 0, 0)
+    assert wh.deleted_by == {"sweep_superseded_facts": 0}
+
+
+def test_the_sweep_never_deletes_facts_newer_than_the_held_playlist_row(warehouse):
+    """The fact write of a re-extraction can land before its dim_playlist write: the facts
+    are then newer than the playlist row CORE holds, and stay."""
+    wh = warehouse
+    _rewrite(
+        wh,
+        "fact_playlist_item",
+        "2026-11-09",
+        """
+        select
+            playlist_id, snapshot_id, position, item_type, track_id, episode_id, album_id,
+            item_uri, item_name, added_at, added_by_id, popularity, duration_ms, is_local,
+            dateadd(hour, 1, extracted_at) as extracted_at, 'later.json.gz' as source_file,
+            snapshot_date, source_file_name, loaded_at
+        from landing.fact_playlist_item
+        where snapshot_date = '2026-11-09'
+        """,
+    )
+    assert wh.merge("fact_playlist_item") == (0, 10, 0)
+    assert wh.merge("dim_playlist") == (0, 0, 0)
+    assert wh.deleted_by == {"sweep_superseded_facts": 0}
+    assert wh.execute(
+        "select count(*) from core.fact_playlist_item where snapshot_date = '2026-11-09'"
+    ) == [(10,)]
 
 
 def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
