@@ -26,17 +26,25 @@ _SAFE_KEY = re.compile(r"^[A-Za-z0-9_=./-]+$")
 
 log = logging.getLogger("extract_lambda")
 
-# The Lambda's S3 client: a PutObject, botocore's retry included, ends within
+# The Lambda's S3 client: a PutObject, botocore's retry included, stalls for at most
 # S3_WRITE_BOUND_S, so the handler can keep enough time for the last write (handler.RESERVE_S
-# is computed from it). botocore's default (60 s timeouts, legacy retries) could outlive the
-# invocation. Timeouts are per socket operation: a slow upload that keeps moving is not cut.
+# is computed from it). botocore's defaults (60 s timeouts; 3 attempts in "standard" mode,
+# 5 in the "legacy" mode of older botocores) could outlive the invocation. The timeouts are
+# per socket operation: a slow upload that keeps moving is not cut, so this bounds a stalled
+# write, not a slow one.
 S3_CONNECT_TIMEOUT_S = 2.0
 S3_READ_TIMEOUT_S = 5.0
 S3_MAX_ATTEMPTS = 2  # the first call and one retry ("standard" mode)
+# Each attempt may first wait up to 1 s for "100 Continue" (botocore sends PutObject bodies
+# with "Expect: 100-continue"; botocore.awsrequest.AWSConnection), outside both timeouts.
+_S3_EXPECT_CONTINUE_S = 1.0
 # botocore's standard backoff before the one retry: at most 1 s (throttling scale) plus up to
 # 5 s more when S3 sends x-amz-retry-after (botocore.retries.standard.ExponentialBackoff).
 _S3_MAX_BACKOFF_S = 1.0 + 5.0
-S3_WRITE_BOUND_S = S3_MAX_ATTEMPTS * (S3_CONNECT_TIMEOUT_S + S3_READ_TIMEOUT_S) + _S3_MAX_BACKOFF_S
+S3_WRITE_BOUND_S = (
+    S3_MAX_ATTEMPTS * (S3_CONNECT_TIMEOUT_S + S3_READ_TIMEOUT_S + _S3_EXPECT_CONTINUE_S)
+    + _S3_MAX_BACKOFF_S
+)
 
 
 def s3_client_config() -> Any:

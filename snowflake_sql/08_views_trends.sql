@@ -125,11 +125,24 @@ items as (
 
 snapshots as (
 
-    -- dim_playlist has a row for every snapshot: after an empty one, every item is new.
+    -- A playlist's snapshots: those with entries, from the fact, and the empty ones, which
+    -- only dim_playlist has (total_items = 0; the two sets are disjoint). Not all of
+    -- dim_playlist: while the fact of a new date is still being loaded (the crawlers and
+    -- the Snowflake tasks load the tables one by one), that would look like an empty
+    -- snapshot of every playlist.
+    -- After an empty snapshot, every item is new.
     select distinct
         playlist_id,
         snapshot_date
+    from items
+
+    union all
+
+    select
+        playlist_id,
+        snapshot_date
     from core.dim_playlist
+    where total_items = 0
 
 ),
 
@@ -208,12 +221,24 @@ items as (
 
 snapshots as (
 
-    -- dim_playlist has a row for every snapshot; an empty one has no fact rows, and its
-    -- exits count all the same.
+    -- A playlist's snapshots: those with entries, from the fact, and the empty ones, which
+    -- only dim_playlist has (total_items = 0; the two sets are disjoint). Not all of
+    -- dim_playlist: while the fact of a new date is still being loaded (the crawlers and
+    -- the Snowflake tasks load the tables one by one), that would look like an empty
+    -- snapshot of every playlist.
+    -- An empty snapshot's exits count all the same.
     select distinct
         playlist_id,
         snapshot_date
+    from items
+
+    union all
+
+    select
+        playlist_id,
+        snapshot_date
     from core.dim_playlist
+    where total_items = 0
 
 ),
 
@@ -333,13 +358,34 @@ playlist_items as (
 
 ),
 
+snapshots as (
+
+    -- A playlist's snapshots: those with entries, from the fact, and the empty ones, which
+    -- only dim_playlist has (total_items = 0; the two sets are disjoint). Not all of
+    -- dim_playlist: while the fact of a new date is still being loaded (the crawlers and
+    -- the Snowflake tasks load the tables one by one), that would look like an empty
+    -- snapshot of every playlist.
+    select distinct
+        playlist_id,
+        snapshot_date
+    from playlist_items
+
+    union all
+
+    select
+        playlist_id,
+        snapshot_date
+    from core.dim_playlist
+    where total_items = 0
+
+),
+
 latest_snapshots as (
 
-    -- From dim_playlist, which has a row for every snapshot, an empty one included.
     select
         playlist_id,
         max(snapshot_date) as latest_snapshot_date
-    from core.dim_playlist
+    from snapshots
     group by playlist_id
 
 ),

@@ -109,7 +109,7 @@ variable "extract_timeout_seconds" {
 
   validation {
     condition     = var.extract_timeout_seconds >= 60 && var.extract_timeout_seconds <= 900
-    error_message = "Between 60 and 900 seconds: the extractor keeps 42 s in reserve to finish cleanly before the Lambda deadline."
+    error_message = "Between 60 and 900 seconds: the extractor keeps 44 s in reserve to finish cleanly before the Lambda deadline."
   }
 }
 

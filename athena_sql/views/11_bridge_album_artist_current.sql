@@ -1,6 +1,6 @@
 -- bridge_album_artist_current: the artists of every album as its latest observation lists them,
 -- in order (artist_position 1 = primary). A credit dropped in a later snapshot is not kept.
--- Only credits with an artist id are bridged, so for a album whose latest observation credits
+-- Only credits with an artist id are bridged, so for an album whose latest observation credits
 -- no artist with an id, the latest observation that does is used.
 create or replace view bridge_album_artist_current as
 

@@ -1,6 +1,6 @@
 """The SQL tests' lake: the raw fixture of tests/sql/fixtures, through the real Glue job, once.
 
-``curated`` is the curated root that ``glue_jobs.pipeline.run_job`` writes from the five
+``curated`` is the curated root that ``glue_jobs.pipeline.run_job`` writes from the ten
 documents of tests/sql/fixtures/raw; every Athena and Snowflake test reads it. "Once" holds
 across xdist workers too: test_athena.py and test_snowflake.py may run on different
 workers, and the second one reads the lake the first one wrote.

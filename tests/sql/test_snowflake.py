@@ -516,6 +516,21 @@ def test_the_sweep_never_deletes_facts_newer_than_the_held_playlist_row(warehous
     ) == [(10,)]
 
 
+def test_a_date_whose_facts_are_not_merged_yet_is_not_an_empty_snapshot(warehouse):
+    """The pipes and tasks load the tables one by one: with 2026-11-16's playlist rows
+    merged and its facts not yet, the views show the previous snapshot, not every playlist
+    emptied (as in Athena)."""
+    wh = warehouse
+    wh.execute("delete from core.fact_playlist_item where snapshot_date = '2026-11-16'")
+    assert wh.execute(
+        "select playlist_id, snapshot_date from analytics.snapshot_entries_exits "
+        "where exit_count > 0 order by 1, 2"
+    ) == [("emptiedMix", D09), ("fadedMix", D16)]
+    assert wh.execute(
+        "select distinct playlist_id, snapshot_date from analytics.current_top_songs order by 1"
+    ) == [("devModeMix", D09), ("legacyMix", D09)]
+
+
 def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
     """Review finding: the lake's observation of an id for a date can get *older* (a
     re-extraction no longer has it, another playlist's earlier extraction remains) or go;

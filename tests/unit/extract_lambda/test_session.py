@@ -125,7 +125,7 @@ def test_token_requests_trust_the_ca_bundle_of_the_environment(
             max_attempts=1,
         )
         client = SpotifyClient(config, Deadline())
-        client.authenticate()  # raised auth_error (CERTIFICATE_VERIFY_FAILED) before the fix
+        client.authenticate()  # before the fix: CERTIFICATE_VERIFY_FAILED, 'connection failed'
         client.close()
     finally:
         server.shutdown()
