@@ -348,7 +348,7 @@ class SpotifyClient:
                         "is less than 6 months old (Spotify's limit since 2026-07-20): run "
                         "`make spotify-auth` again",
                     ) from None
-                failure = PlaylistFailed("auth_error", f"token endpoint error while {what}")
+                failure = _token_endpoint_failure(error, what)
             except requests.Timeout:
                 failure = PlaylistFailed("timeout", f"timed out while {what}")
             except requests.ConnectionError:
@@ -450,6 +450,24 @@ class SpotifyClient:
         cached = self._auth.cache_handler.get_cached_token() or {}
         if cached:
             self._auth.cache_handler.save_token_to_cache({**cached, "expires_at": 0})
+
+
+def _token_endpoint_failure(error: SpotifyOauthError, what: str) -> ExtractError:
+    """A token-endpoint error that is not a refusal of the credentials: retried like the API's.
+
+    spotipy raises SpotifyOauthError from inside its ``except HTTPError`` (``oauth2.py``,
+    ``_handle_oauth_error``), so the HTTP response, with its status and ``Retry-After``, is
+    the exception's context: a 429 waits as long as the endpoint asks (within the deadline),
+    like the Web API's, instead of the plain backoff.
+    """
+    context = error.__context__
+    response = getattr(context, "response", None)
+    status = getattr(response, "status_code", None)
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return _RateLimited(f"HTTP 429 from the token endpoint while {what}", status, retry_after)
+    detail = f"HTTP {status} " if status else ""
+    return PlaylistFailed("auth_error", f"token endpoint error {detail}while {what}", status)
 
 
 class _Permanent(PlaylistFailed):

@@ -316,6 +316,38 @@ def test_token_endpoint_5xx_is_retried(catalogue, tmp_path):
     assert len(clock.sleeps) == 2
 
 
+def test_token_endpoint_429_waits_as_long_as_retry_after_asks(catalogue, tmp_path):
+    # Review finding: a 429 from the token endpoint got the plain backoff (well under a
+    # second) whatever its Retry-After said, and failed as auth_error after max_attempts.
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(429, path="/api/token", times=1, retry_after=7))
+        summary = extract_playlists(
+            config_for(server),
+            catalogue.user_playlist_ids[:1],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+        )
+    assert summary["playlists_ok"] == catalogue.user_playlist_ids[:1]
+    assert clock.sleeps == [7]
+
+
+def test_token_endpoint_429_longer_than_the_run_can_wait_stops_it_clearly(catalogue, tmp_path):
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(429, path="/api/token", times=1, retry_after=3600))
+        summary = extract_playlists(
+            config_for(server),
+            catalogue.user_playlist_ids[:1],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+        )
+    assert summary["stopped"]["reason"] == "rate_limited"
+    assert "token endpoint" in summary["stopped"]["message"]
+    assert "3600s (Retry-After)" in summary["stopped"]["message"]
+    assert clock.sleeps == []
+
+
 def test_no_time_left_means_nothing_is_attempted(catalogue, tmp_path):
     with fake_server(catalogue) as server:
         summary = extract_playlists(
