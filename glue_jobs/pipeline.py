@@ -112,7 +112,8 @@ def configure_session(spark: SparkSession) -> None:
     """The SQL semantics the job relies on, set explicitly rather than assumed.
 
     UTC (``snapshot_date`` is the UTC date of ``extracted_at``), non-ANSI casts (an odd
-    date in one album is a null, not a failed job), Parquet timestamps as
+    date in one album is a null, not a failed job), old dates written as they are (no
+    calendar rebase, which raises for dates before 1582), Parquet timestamps as
     ``TIMESTAMP_MICROS`` (read as UTC instants by Athena, Snowflake and DuckDB alike), no
     ``_SUCCESS`` markers (the manifest is the commit marker).
     """
@@ -120,6 +121,13 @@ def configure_session(spark: SparkSession) -> None:
     spark.conf.set("spark.sql.ansi.enabled", "false")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
     spark.conf.set("spark.sql.parquet.compression.codec", "snappy")
+    # Dates before 1582-10-15 and timestamps before 1900 (an album released in "1500", an
+    # old added_at) are written as they are, in the proleptic Gregorian calendar Athena,
+    # Snowflake and DuckDB read; Spark's default raises, failing the run on every retry.
+    for mode in ("datetimeRebaseModeInWrite", "int96RebaseModeInWrite"):
+        spark.conf.set(f"spark.sql.parquet.{mode}", "CORRECTED")
+    for mode in ("datetimeRebaseModeInRead", "int96RebaseModeInRead"):
+        spark.conf.set(f"spark.sql.parquet.{mode}", "CORRECTED")
     spark.sparkContext._jsc.hadoopConfiguration().set(
         "mapreduce.fileoutputcommitter.marksuccessfuljobs", "false"
     )

@@ -27,14 +27,33 @@ Transform = Callable[[DataFrame], DataFrame]
 # ---------------------------------------------------------------------------------------
 
 
+_BLANK = r"^\s*$"  # Java's \s: space, tab, newline, vertical tab, form feed, carriage return
+
+
 def blank_to_null(col: Column) -> Column:
-    """The string, or null when it is null, empty or only whitespace (``added_by.id = ""``)."""
-    return F.when(F.trim(col) != "", col)
+    """The string, or null when it is null, empty or only whitespace (``added_by.id = ""``).
+
+    Any whitespace, not only spaces (Spark's ``trim`` strips spaces alone): an id of a tab
+    is no id.
+    """
+    return F.when(~col.rlike(_BLANK), col)
 
 
 def is_blank(col: Column) -> Column:
     """True when the string is null, empty or only whitespace."""
-    return col.isNull() | (F.trim(col) == "")
+    return col.isNull() | col.rlike(_BLANK)
+
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def to_int(col: Column) -> Column:
+    """A parsed integer (``LongType``) as an int column; null when it does not fit.
+
+    A plain cast would wrap around with ANSI off (4294967396 -> 100); Spotify's counts and
+    popularity fit easily, so a value that does not is no value.
+    """
+    return F.when(col.between(_INT_MIN, _INT_MAX), col.cast("int"))
 
 
 def iso_timestamp(col: Column) -> Column:
@@ -102,8 +121,14 @@ def entry_kind(entry: Column) -> Column:
 
 
 def missing_id_count(artists: Column) -> Column:
-    """How many artist references of an array carry no id (0 for a null array)."""
-    return F.coalesce(F.size(F.filter(artists, lambda a: is_blank(a["id"]))), F.lit(0))
+    """How many artist references of an array carry no id (0 for a null array).
+
+    Not ``coalesce(size(...), 0)``: with ANSI off, ``size(null)`` is -1
+    (``spark.sql.legacy.sizeOfNull``), which would subtract from the rejection counts.
+    """
+    return F.when(artists.isNull(), F.lit(0)).otherwise(
+        F.size(F.filter(artists, lambda a: is_blank(a["id"])))
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -142,7 +167,13 @@ def split_lines(df: DataFrame) -> DataFrame:
     )
 
 
-_JSON_OPTIONS = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": S.CORRUPT_COLUMN}
+# Strict JSON: Spark's parser otherwise accepts single-quoted strings and NaN/Infinity.
+_JSON_OPTIONS = {
+    "mode": "PERMISSIVE",
+    "columnNameOfCorruptRecord": S.CORRUPT_COLUMN,
+    "allowSingleQuotes": "false",
+    "allowNonNumericNumbers": "false",
+}
 _JSON_SCALAR = r'^\s*(-?\d+(\.\d+)?([eE][+-]?\d+)?|"([^"\\]|\\.)*"|true|false|null)\s*$'
 
 
@@ -157,6 +188,12 @@ def _is_valid_json(line: Column) -> Column:
         .when(stripped.startswith("["), F.json_array_length(line).isNotNull())
         .otherwise(line.rlike(_JSON_SCALAR))
     )
+
+
+def _not_one_value(line: Column) -> Column:
+    """True unless the line is exactly one JSON value (whitespace around it allowed)."""
+    count = F.json_array_length(F.concat(F.lit("["), line, F.lit("]")))
+    return count.isNull() | (count != 1)
 
 
 def parse_documents(df: DataFrame) -> DataFrame:
@@ -181,7 +218,10 @@ def parse_documents(df: DataFrame) -> DataFrame:
         .withColumn("playlist_meta", doc["playlist"].dropFields("items", "tracks"))
         .withColumn("entries", container["items"])
         .withColumn("total", container["total"])
-        .withColumn("n_entries", F.coalesce(F.size(container["items"]), F.lit(0)))
+        .withColumn(  # not size(null), which is -1 with ANSI off
+            "n_entries",
+            F.when(container["items"].isNull(), F.lit(0)).otherwise(F.size(container["items"])),
+        )
         .withColumn(
             "api_shape",
             F.when(declared_shape.isin("items", "tracks"), declared_shape).otherwise(
@@ -206,6 +246,13 @@ def classify_documents(df: DataFrame) -> DataFrame:
     where = F.concat(F.lit("line "), F.col("line_no").cast("string"), F.lit(": "))
     checks: list[tuple[Column, str, Column]] = [
         (corrupt & ~_is_valid_json(line), "invalid_json", F.lit("not valid JSON")),
+        # from_json reads the first value and ignores the rest of the line: two documents
+        # joined on one line ({...}{...}) or trailing junk would lose their tail silently.
+        (
+            ~corrupt & _not_one_value(line),
+            "invalid_json",
+            F.lit("more than one JSON value, or text after the document"),
+        ),
         (
             corrupt & ~F.ltrim(line).startswith("{"),
             "wrong_shape",
@@ -304,12 +351,12 @@ def classify_entries(entries: DataFrame) -> DataFrame:
         payload["name"].alias("item_name"),
         iso_timestamp(entry["added_at"]).alias("added_at"),
         blank_to_null(entry["added_by"]["id"]).alias("added_by_id"),
-        payload["popularity"].cast("int").alias("popularity"),
+        to_int(payload["popularity"]).alias("popularity"),
         payload["duration_ms"].alias("duration_ms"),
         entry_is_local(entry).alias("is_local"),
         payload["explicit"].alias("explicit"),
-        payload["disc_number"].cast("int").alias("disc_number"),
-        payload["track_number"].cast("int").alias("track_number"),
+        to_int(payload["disc_number"]).alias("disc_number"),
+        to_int(payload["track_number"]).alias("track_number"),
         payload["external_ids"]["isrc"].alias("isrc"),
         blank_to_null(payload["linked_from"]["id"]).alias("linked_from_track_id"),
         payload["album"].alias("album"),
@@ -384,8 +431,10 @@ def album_observations(entries: DataFrame) -> DataFrame:
     """Every observation of an album through a track (``dim_album`` columns + ``artists``)."""
     album = F.col("album")
     raw = album["release_date"]
-    precision = album["release_date_precision"]
-    parsed = release_date(raw, precision)
+    given = album["release_date_precision"]
+    # Only Spotify's three values are kept; any other is no precision (and no date).
+    precision = F.when(given.isin("year", "month", "day"), given)
+    parsed = release_date(raw, given)
     return entries.filter((F.col("kind") == S.ENTRY_TRACK) & ~is_blank(album["id"])).select(
         album["id"].alias("album_id"),
         album["name"].alias("album_name"),
@@ -395,7 +444,7 @@ def album_observations(entries: DataFrame) -> DataFrame:
         precision.alias("release_date_precision"),
         raw.alias("release_date_raw"),
         F.year(parsed).alias("release_year"),
-        album["total_tracks"].cast("int").alias("total_tracks"),
+        to_int(album["total_tracks"]).alias("total_tracks"),
         *_LINEAGE,
         *_with_tiebreak(F.col("line_no"), F.col("position"), F.lit(0)),
         album["artists"].alias("artists"),

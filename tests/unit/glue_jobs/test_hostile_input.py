@@ -1,0 +1,150 @@
+"""Plausible but hostile raw input (review of 2026-11-21): each case failed before its fix.
+
+Expected values are written out by hand from the documents built in each test.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import functions as F
+
+from glue_jobs import transforms as X
+from glue_jobs.pipeline import run_job
+from tests.unit.glue_jobs import builders as B
+from tests.unit.glue_jobs.test_transforms import EXTRACTED, entries_of, lines_df
+
+pytestmark = pytest.mark.spark
+
+
+def test_dates_before_the_gregorian_switch_are_written_not_a_failed_run(spark, tmp_path):
+    # Spark's default refuses to write a date before 1582-10-15 or a timestamp before 1900
+    # to Parquet: the run failed, committed nothing, and failed again on every retry.
+    old_album = B.album("al1", "Madrigals", release_date="1500", precision="year")
+    doc = B.document(
+        "p1",
+        EXTRACTED,
+        [B.entry(B.track("t1", "Madrigal", album_obj=old_album), added_at="1800-01-01T00:00:00Z")],
+    )
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    B.write_raw(raw, B.raw_key(doc), [doc])
+    summary = run_job(spark, str(raw), str(curated), run_id="old-dates")
+    assert summary["files_quarantined"] == 0
+    albums = pq.read_table(curated / "dim_album").to_pylist()
+    assert [(a["album_id"], a["release_date"], a["release_year"]) for a in albums] == [
+        ("al1", date(1500, 1, 1), 1500)
+    ]
+    facts = pq.read_table(curated / "fact_playlist_item").to_pylist()
+    assert [f["added_at"].replace(tzinfo=None) for f in facts] == [datetime(1800, 1, 1)]
+
+
+def test_a_line_must_hold_exactly_one_strict_json_document(spark):
+    good = B.document("p1", EXTRACTED, [B.entry(B.track("t1", "x"))])
+    other = B.document("p2", EXTRACTED, [B.entry(B.track("t2", "y"))])
+    text = json.dumps(good)
+    cases = [
+        (text, None),
+        ("  " + text + "  ", None),
+        # Two documents joined without a newline: from_json read the first and dropped the
+        # second, with nothing counted.
+        (text + json.dumps(other), "invalid_json"),
+        (text + " junk]", "invalid_json"),
+        # Spark's JSON parser accepts these unless told not to.
+        (text.replace('"', "'"), "invalid_json"),
+        (text.replace('"followers": {"total": 4}', '"followers": {"total": NaN}'), "invalid_json"),
+    ]
+    assert '"followers": {"total": NaN}' in cases[-1][0]
+    got = (
+        lines_df(spark, [c[0] for c in cases])
+        .transform(X.parse_documents)
+        .transform(X.classify_documents)
+        .orderBy("line_no")
+        .select("reason", "detail")
+        .collect()
+    )
+    assert [r["reason"] for r in got] == [c[1] for c in cases]
+    assert got[2]["detail"] == "line 3: more than one JSON value, or text after the document"
+
+
+def test_null_artist_lists_count_no_missing_artist_ids(spark):
+    # size(null) is -1 with ANSI off: each null list subtracted one from the rejections.
+    doc = B.document(
+        "p1",
+        EXTRACTED,
+        [
+            B.entry(B.track("t1", "x", artists=[B.artist(None, "?")])),
+            B.entry(B.track("t2", "y", album_obj=B.album("al2", "A", artists=[]))),
+        ],
+    )
+    raw = json.loads(json.dumps(doc))
+    raw["playlist"]["items"]["items"][1]["item"]["artists"] = None
+    raw["playlist"]["items"]["items"][1]["item"]["album"]["artists"] = None
+    counts = entries_of(spark, raw).transform(X.entry_counts).collect()[0]
+    assert (counts["track_artist_without_id"], counts["album_artist_without_id"]) == (1, 0)
+    sizes = spark.createDataFrame([([{"id": None}],), (None,)], "a array<struct<id:string>>")
+    got = sizes.select(X.missing_id_count(F.col("a")).alias("n")).collect()
+    assert [r["n"] for r in got] == [1, 0]
+
+
+def test_integers_that_do_not_fit_are_null_not_wrapped(spark):
+    # A long cast to int wraps around with ANSI off: 4294967396 became popularity 100.
+    big = B.track("t1", "x", popularity=100, album_obj=B.album("al1", "A", total_tracks=10))
+    doc = json.loads(json.dumps(B.document("p1", EXTRACTED, [B.entry(big)])))
+    payload = doc["playlist"]["items"]["items"][0]["item"]
+    payload["popularity"] = 4_294_967_396
+    payload["track_number"] = 4_294_967_297
+    payload["album"]["total_tracks"] = 2**31
+    entries = entries_of(spark, doc)
+    (fact,) = entries.select("popularity", "track_number").collect()
+    assert (fact["popularity"], fact["track_number"]) == (None, None)
+    (album,) = entries.transform(X.album_observations).select("total_tracks").collect()
+    assert album["total_tracks"] is None
+    fits = spark.createDataFrame([(2**31 - 1,), (-(2**31),), (2**31,)], "n long")
+    assert [r[0] for r in fits.select(X.to_int(F.col("n"))).collect()] == [
+        2**31 - 1,
+        -(2**31),
+        None,
+    ]
+
+
+def test_an_id_of_whitespace_is_no_id(spark):
+    # Spark's trim strips spaces only: a tab was a track id.
+    df = spark.createDataFrame([("\t",), ("\n \r",), (" ",), ("",), (None,), (" t1",)], "s string")
+    got = df.select(X.is_blank(F.col("s")).alias("b"), X.blank_to_null(F.col("s")).alias("v"))
+    assert [tuple(r) for r in got.collect()] == [
+        (True, None),
+        (True, None),
+        (True, None),
+        (True, None),
+        (True, None),
+        (False, " t1"),
+    ]
+    doc = B.document("p1", EXTRACTED, [B.entry(B.track("\t", "x"))])
+    counts = entries_of(spark, doc).transform(X.entry_counts).collect()[0]
+    assert (counts["track"], counts["missing_id"]) == (0, 1)
+
+
+def test_a_release_date_precision_spotify_does_not_send_is_no_precision(spark):
+    albums = [
+        B.album("al1", "A", release_date="2020-05-01", precision="DAY"),
+        B.album("al2", "B", release_date="2020-05-01", precision="week"),
+        B.album("al3", "C", release_date="2020-05", precision="month"),
+    ]
+    doc = B.document(
+        "p1", EXTRACTED, [B.entry(B.track(f"t{i}", "x", album_obj=a)) for i, a in enumerate(albums)]
+    )
+    got = (
+        entries_of(spark, doc)
+        .transform(X.album_observations)
+        .select("album_id", "release_date", "release_date_precision", "release_date_raw")
+        .orderBy("album_id")
+        .collect()
+    )
+    assert [tuple(r) for r in got] == [
+        ("al1", None, None, "2020-05-01"),
+        ("al2", None, None, "2020-05-01"),
+        ("al3", date(2020, 5, 1), "month", "2020-05"),
+    ]
