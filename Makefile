@@ -36,6 +36,9 @@ help: ## List the targets
 
 $(STAMP): pyproject.toml requirements/dev.lock
 	@test -x "$(PYTHON)" || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "Python 3.11 is required (the Glue 5.0 and Lambda runtimes' version);" \
+			"$(PYTHON) is $$($(PYTHON) -V 2>&1). Set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24" 2>&1 | grep -v "^WARNING: Location" || true
 	@# Only the dependencies are installed: the project's packages run from the work tree.
@@ -117,9 +120,13 @@ tf-check: $(STAMP) $(CHECKOV) $(SCHEMAS_STAMP) ## Parse terraform/, check it aga
 bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API (results in docs/)
 	$(PY) -m tools.bench
 
+# build/lake (your extractions), build/demo-live (the live demo's weeks of real snapshots)
+# and build/lambda-wheels (the wheels cached for offline rebuilds of the Lambda zip) are
+# kept: they cannot be made again. Remove them by hand if you mean to.
 .PHONY: clean
-clean: ## Remove build outputs (keeps the virtual environments)
-	rm -rf build dist spark-warehouse metastore_db derby.log .pytest_cache .ruff_cache .hypothesis
+clean: ## Remove build outputs (keeps the virtual environments, build/lake, build/demo-live)
+	rm -rf build/demo build/bench dist spark-warehouse metastore_db derby.log \
+		.pytest_cache .ruff_cache .hypothesis
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environments

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import decimal
+import itertools
 import re
 import sys
 from collections.abc import Sequence
@@ -158,7 +159,20 @@ def run_named_query(
     path = NAMED_QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise ValueError(f"no named query {name!r}; known: {', '.join(named_query_names())}")
-    return _fetch(con, name, athena_to_duckdb(path.read_text()), list(params))
+    sql = path.read_text()
+    try:
+        return _fetch(con, name, athena_to_duckdb(sql), list(params))
+    except duckdb.InvalidInputException as error:
+        if "parameter" not in str(error).lower():
+            raise
+        # The file's header comment says what the parameters are.
+        header = " ".join(
+            line.removeprefix("--").strip()
+            for line in itertools.takewhile(lambda x: x.startswith("--"), sql.splitlines())
+        )
+        raise ValueError(
+            f"{name} got {len(params)} parameter(s) (one --param per value, in order): {header}"
+        ) from None
 
 
 def run_analytics(

@@ -62,6 +62,20 @@ def test_a_foreign_directory_is_never_wiped(tmp_path, capsys, monkeypatch):
     assert precious.read_text() == "keep me"
 
 
+def test_a_simulated_run_never_wipes_a_live_lake(tmp_path, capsys, monkeypatch):
+    # Review finding: the simulated demo emptied its --dir before checking the lake's kind,
+    # so `make demo DEMO_DIR=build/demo-live` deleted weeks of real snapshots.
+    lake = tmp_path / "demo-live"
+    runner.prepare_lake(lake, "live", fresh=False)
+    week = lake / runner.RAW_DIR / "snapshot_date=2026-11-16" / "real.json.gz"
+    week.parent.mkdir(parents=True)
+    week.write_bytes(b"a real snapshot")
+    status, output = _main(capsys, ["--dir", str(lake)], monkeypatch, {})
+    assert status == 2
+    assert "holds a live demo lake" in output
+    assert week.read_bytes() == b"a real snapshot"
+
+
 def test_bad_sizes_are_usage_errors(tmp_path, capsys, monkeypatch):
     status, output = _main(capsys, ["--dir", str(tmp_path / "l"), "--weeks", "0"], monkeypatch, {})
     assert status == 2

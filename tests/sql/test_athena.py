@@ -116,6 +116,16 @@ def test_a_date_whose_fact_is_not_loaded_yet_is_not_an_empty_snapshot(curated, t
         con.close()
 
 
+def test_a_named_query_without_its_parameters_says_what_they_are(athena):
+    with pytest.raises(ValueError) as raised:
+        query.run_named_query(athena, "position_changes_between", [])
+    assert str(raised.value).startswith(
+        "position_changes_between got 0 parameter(s) (one --param per value, in order): "
+        "position_changes_between: the position_changes view"
+    )
+    assert "Parameters, in order: first snapshot_date, last snapshot_date" in str(raised.value)
+
+
 def test_playlist_snapshot_items_filters_playlist_and_partition(athena):
     result = query.run_named_query(
         athena, "playlist_snapshot_items", ["legacyMix", "2026-11-09", "2026-11-09"]

@@ -162,12 +162,14 @@ def prepare_lake(lake: Path, kind: str, *, fresh: bool) -> None:
                 "choose another --dir (or delete it yourself)"
             )
         existing = json.loads(marker.read_text()).get("kind")
-        if fresh:
-            shutil.rmtree(lake)
-        elif existing != kind:
+        # Checked before emptying anything: a simulated run must never wipe a live lake,
+        # whose weeks of real snapshots cannot be extracted again.
+        if existing != kind:
             raise UsageError(
                 f"{lake} holds a {existing} demo lake; the {kind} demo needs its own --dir"
             )
+        if fresh:
+            shutil.rmtree(lake)
     lake.mkdir(parents=True, exist_ok=True)
     if not marker.is_file():
         marker.write_text(json.dumps({"kind": kind}) + "\n")
