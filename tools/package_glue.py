@@ -17,6 +17,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tools.untracked import refuse_untracked
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "glue_jobs"
 DEFAULT_OUTPUT = PROJECT_ROOT / "dist" / "glue_jobs.zip"
@@ -28,6 +30,7 @@ def package_files(root: Path = PROJECT_ROOT) -> list[Path]:
     package_dir = root / PACKAGE
     if not (package_dir / "__init__.py").is_file():
         raise FileNotFoundError(f"{package_dir} is not a Python package")
+    refuse_untracked(package_dir)
     return sorted(
         p.relative_to(root) for p in package_dir.rglob("*.py") if "__pycache__" not in p.parts
     )
@@ -51,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
-    path = build(args.output)
+    try:
+        path = build(args.output)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     with zipfile.ZipFile(path) as zf:
         count = len(zf.namelist())
     print(f"wrote {path} ({count} files)")

@@ -31,6 +31,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.untracked import refuse_untracked
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOCK_FILE = PROJECT_ROOT / "requirements" / "dev.lock"
 DEFAULT_OUTPUT = PROJECT_ROOT / "dist" / "extract_lambda.zip"
@@ -184,6 +186,10 @@ def build(
     lock_file: Path = LOCK_FILE,
 ) -> BuildResult:
     """Build the zip at `output` and return its hash (Terraform's base64 SHA-256)."""
+    try:
+        refuse_untracked(package_dir)
+    except RuntimeError as error:
+        raise PackagingError(str(error)) from None
     requirement = pinned(TOP_LEVEL_REQUIREMENT, lock_file)
     download_wheels(cache, requirement, lock_file)
     with tempfile.TemporaryDirectory(prefix="lambda-site-") as work:
