@@ -153,3 +153,31 @@ def test_run_cost_model_leaves_out_the_warm_up_and_fits_a_line():
     assert (run_s, file_s) == (pytest.approx(9.0), pytest.approx(0.15))
     # A single run: the only estimate there is.
     assert runner.run_cost_model([(10, 40.0)]) == (pytest.approx(30.0), pytest.approx(1.0))
+
+
+def test_ctrl_c_is_remembered_and_passed_on_to_sparks_handler():
+    # Review finding: Ctrl-C during a Spark call ended as "the demo failed" with pages of
+    # Py4J tracebacks; the demo now remembers the signal and says "interrupted" (130). A
+    # real Ctrl-C was checked by hand (SIGINT to the process and to its process group).
+    import logging
+    import signal
+
+    calls = []
+    original = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))
+    root = logging.getLogger()
+    try:
+        runner.INTERRUPTED.clear()
+        runner.note_interrupts()
+        handler = signal.getsignal(signal.SIGINT)
+        handler(signal.SIGINT, None)
+        assert runner.INTERRUPTED.is_set()
+        assert calls == [signal.SIGINT]  # Spark's handler (here a stand-in) still runs
+        py4j_record = logging.LogRecord(
+            "root", logging.ERROR, "/x/py4j/clientserver.py", 1, "Exception", None, None
+        )
+        other = logging.LogRecord("root", logging.ERROR, "/x/tools/demo/a.py", 1, "x", None, None)
+        assert (root.filter(py4j_record), bool(root.filter(other))) == (False, True)
+    finally:
+        signal.signal(signal.SIGINT, original)
+        root.removeFilter(runner._drop_py4j_records)
+        runner.INTERRUPTED.clear()

@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as error:
-        if _interrupted(error):  # Ctrl-C inside a Spark call surfaces as a Py4J error
+        # Ctrl-C inside a Spark call surfaces as a Py4J error, with or without the
+        # KeyboardInterrupt in its chain.
+        if runner.INTERRUPTED.is_set() or _interrupted(error):
             print("interrupted", file=sys.stderr)
             return 130
         traceback.print_exc()

@@ -30,6 +30,8 @@ import logging
 import math
 import os
 import shutil
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -246,10 +248,49 @@ def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
     builder = builder.config("spark.driver.extraJavaOptions", " ".join(java_options))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
+    note_interrupts()  # after Spark installed its own SIGINT handler, which it chains to
     try:
         yield session
     finally:
+        if INTERRUPTED.is_set():
+            # Stopping aborts the cancelled jobs, which Spark logs with Java stack traces.
+            with contextlib.suppress(Exception):
+                session.sparkContext.setLogLevel("OFF")
         session.stop()
+
+
+#: Set when Ctrl-C (SIGINT) arrives while the demo's SparkSession runs.
+INTERRUPTED = threading.Event()
+
+
+def _drop_py4j_records(record: logging.LogRecord) -> bool:
+    return "py4j" not in record.pathname and not record.name.startswith("py4j")
+
+
+def note_interrupts() -> None:
+    """Remember a Ctrl-C, then let the handler in place (Spark's) do its work.
+
+    Spark's handler cancels the running jobs through Py4J; when the signal lands while
+    Python waits on Py4J, that call fails with a ``Py4JError`` and no ``KeyboardInterrupt``
+    reaches the demo, which then reported a failure with pages of Py4J tracebacks (review).
+    With the flag the demo says "interrupted" and exits 130, and Py4J's own error logging
+    is silenced from that moment.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        INTERRUPTED.set()
+        # Py4J logs its failed calls through the root logger (``logging.exception``).
+        logging.getLogger().addFilter(_drop_py4j_records)
+        logging.getLogger("py4j").setLevel(logging.CRITICAL + 1)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
 
 
 def start_spark(stack: contextlib.ExitStack, spark, lake: Path, progress: Progress):
