@@ -237,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         dest="views",
         metavar="NAME",
-        help="print only this view (repeatable); default: every analytics view",
+        help="print only this view (repeatable; the *_current views too); default: every "
+        "analytics view",
     )
     parser.add_argument(
         "--named-query",
@@ -258,9 +259,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             results = [run_named_query(con, args.named_query, args.param)]
         else:
             known = analytics_view_names()
-            unknown = sorted(set(args.views or ()) - set(known))
+            # --view also takes the *_current views (the documented way to read a
+            # dimension); without --view only the analytics are printed.
+            every = [view_name(path) for path in view_files()]
+            unknown = sorted(set(args.views or ()) - set(every))
             if unknown:
-                parser.error(f"unknown view(s) {', '.join(unknown)}; known: {', '.join(known)}")
+                parser.error(f"unknown view(s) {', '.join(unknown)}; known: {', '.join(every)}")
             results = [run_view(con, name) for name in args.views or known]
     except (FileNotFoundError, ValueError, duckdb.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)

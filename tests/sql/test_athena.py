@@ -236,6 +236,17 @@ def test_make_query_runs_a_named_query(curated, capsys):
     assert "(4 rows)" in out
 
 
+def test_make_query_prints_a_current_view_when_asked(curated, capsys):
+    # The docs say to read a dimension through its *_current view; --view refused them.
+    assert query.main(["--curated", str(curated), "--view", "dim_playlist_current"]) == 0
+    out = capsys.readouterr().out
+    assert "== dim_playlist_current" in out
+    assert "(4 rows)" in out
+    with pytest.raises(SystemExit):
+        query.main(["--curated", str(curated), "--view", "no_such_view"])
+    assert "unknown view(s) no_such_view" in capsys.readouterr().err
+
+
 def test_make_query_says_what_is_missing(tmp_path, capsys):
     assert query.main(["--curated", str(tmp_path)]) == 1
     assert "no Parquet files under" in capsys.readouterr().err
