@@ -57,6 +57,7 @@ from glue_jobs.publish import (
 
 __all__ = [
     "InjectedFailure",
+    "SwappedRoots",
     "configure_session",
     "fail_point_from_env",
     "new_run_id",
@@ -161,12 +162,13 @@ def run_job(
     configure_session(spark)
     run_id = run_id or new_run_id()
     fs = LakeFS(spark, curated_path)
+    raw_fs = LakeFS(spark, raw_path)
+    _refuse_swapped_roots(raw_fs, fs)
     bookmark = LocalBookmark(fs)
     # Recover first: a roll-forward commits its files, and a reset must forget those too.
     rolled = recover_staging(fs, fs.root, bookmark.commit)
     if reset_bookmark:
         bookmark.reset()
-    raw_fs = LakeFS(spark, raw_path)
     listing = raw_fs.list_files(raw_fs.root)
     new_files = bookmark.select_new(listing)
     return process_files(
@@ -179,6 +181,35 @@ def run_job(
         fail_after=fail_after,
         rolled_forward=rolled,
     )
+
+
+class SwappedRoots(ValueError):
+    """The raw and curated roots look the wrong way round."""
+
+
+def _refuse_swapped_roots(raw_fs: LakeFS, curated_fs: LakeFS) -> None:
+    """Stop before writing anything when the raw and curated roots look swapped.
+
+    Run the other way round, the job would read the curated Parquet as raw snapshots
+    (quarantining every file) and write its staging and bookmark into the raw folder.
+    """
+    raw_children = {name for name, is_dir in raw_fs.list_dir(raw_fs.root) if is_dir}
+    curated_like = sorted(raw_children & {*S.TABLES, S.STATE_DIR})
+    if curated_like:
+        raise SwappedRoots(
+            f"raw path {raw_fs.root} looks like a curated root (it holds "
+            f"{', '.join(name + '/' for name in curated_like)}): are RAW and CURATED swapped?"
+        )
+    dated = sorted(
+        name
+        for name, is_dir in curated_fs.list_dir(curated_fs.root)
+        if is_dir and name.startswith("snapshot_date=")
+    )
+    if dated:
+        raise SwappedRoots(
+            f"curated path {curated_fs.root} looks like a raw root (it holds {dated[0]}/): "
+            "are RAW and CURATED swapped?"
+        )
 
 
 # ---------------------------------------------------------------------------------------

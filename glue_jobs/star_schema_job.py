@@ -34,6 +34,7 @@ from pyspark.sql import functions as F
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import FileInfo, LakeFS
 from glue_jobs.pipeline import (
+    SwappedRoots,
     configure_session,
     fail_point_from_env,
     new_run_id,
@@ -198,14 +199,20 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
 
 
 def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
-    """One run with the local bookmark (plain PySpark)."""
-    return run_job(
-        spark,
-        opts.raw_path,
-        opts.curated_path,
-        reset_bookmark=opts.reset_bookmark,
-        fail_after=fail_point_from_env(),
-    )
+    """One run with the local bookmark (plain PySpark).
+
+    A missing raw root or swapped roots stop it with one line, not a traceback.
+    """
+    try:
+        return run_job(
+            spark,
+            opts.raw_path,
+            opts.curated_path,
+            reset_bookmark=opts.reset_bookmark,
+            fail_after=fail_point_from_env(),
+        )
+    except (FileNotFoundError, SwappedRoots) as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def main(

@@ -186,3 +186,38 @@ def test_glue_branch_refuses_rows_without_a_file_name_and_does_not_commit(spark,
     with pytest.raises(RuntimeError, match="without a file name"):
         job.main(_glue_argv(raw, curated), spark=spark, glue_api=glue.api)
     assert "commit" not in [c[0] for c in glue.calls]
+
+
+def _local_argv(raw: Path, curated: Path) -> list[str]:
+    return [SCRIPT, "--JOB_NAME", "local", "--raw_path", str(raw), "--curated_path", str(curated)]
+
+
+def test_local_run_with_swapped_roots_stops_before_writing_anything(spark, tmp_path):
+    # Review finding: `make glue-local` with RAW and CURATED swapped read the curated Parquet
+    # as raw (quarantining all of it), wrote its staging into the raw folder, said "ok".
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    doc = B.document("p1", "2026-01-05T06:00:00.000001Z", [B.entry(B.track("t1", "x"))])
+    B.write_raw(raw, B.raw_key(doc), [doc])
+    assert job.main(_local_argv(raw, curated), spark=spark, glue_api=None)["files_read"] == 1
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    with pytest.raises(SystemExit) as swapped:
+        job.main(_local_argv(curated, raw), spark=spark, glue_api=None)
+    assert "looks like a curated root (it holds _state/, bridge_" in str(swapped.value)
+    assert "are RAW and CURATED swapped?" in str(swapped.value)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SystemExit) as into_raw:
+        job.main(_local_argv(empty, raw), spark=spark, glue_api=None)
+    assert "looks like a raw root (it holds snapshot_date=2026-01-05/)" in str(into_raw.value)
+
+
+def test_local_run_with_a_missing_raw_root_says_so_in_one_line(spark, tmp_path):
+    with pytest.raises(SystemExit) as missing:
+        job.main(
+            _local_argv(tmp_path / "nowhere", tmp_path / "curated"), spark=spark, glue_api=None
+        )
+    assert str(missing.value).startswith("error: raw path ")
+    assert "does not exist" in str(missing.value)
