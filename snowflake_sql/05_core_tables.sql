@@ -11,6 +11,10 @@
 --                                   observation lists them (athena_sql/views/11_*; only
 --                                   credits with an artist id are bridged, so a latest
 --                                   observation with none falls back to the one before)
+--   core.playlist_snapshot_dates    every (playlist_id, snapshot_date) with a snapshot: those
+--                                   with entries (the fact) and the empty ones (dim_playlist,
+--                                   total_items = 0), as athena_sql/views/11_playlist_snapshot_
+--                                   dates.sql; the trend views read a playlist's snapshots here
 
 use database spotify_lakehouse;
 
@@ -260,3 +264,17 @@ qualify dense_rank() over (
     partition by album_id
     order by snapshot_date desc, extracted_at desc
 ) = 1;
+
+create or replace view core.playlist_snapshot_dates
+comment = 'Every snapshot of every playlist: those with entries and the empty ones'
+as
+select distinct
+    playlist_id,
+    snapshot_date
+from core.fact_playlist_item
+union all
+select
+    playlist_id,
+    snapshot_date
+from core.dim_playlist
+where total_items = 0;

@@ -22,23 +22,10 @@ playlist_items as (
 
 snapshots as (
 
-    -- A playlist's snapshots: those with entries, from the fact, and the empty ones, which
-    -- only dim_playlist has (total_items = 0; the two sets are disjoint). Not all of
-    -- dim_playlist: while the fact of a new date is still being loaded (the crawlers and
-    -- the Snowflake tasks load the tables one by one), that would look like an empty
-    -- snapshot of every playlist.
-    select distinct
-        playlist_id,
-        snapshot_date
-    from playlist_items
-
-    union all
-
     select
         playlist_id,
-        cast(snapshot_date as date) as snapshot_date
-    from dim_playlist
-    where total_items = 0
+        snapshot_date
+    from playlist_snapshot_dates
 
 ),
 

@@ -75,6 +75,10 @@ def test_current_views_hold_one_row_per_id(athena):
             f"select count(*), count(distinct {key}) from {view}"
         ).fetchone()
         assert (view, total, distinct) == (view, count, count)
+    # Every snapshot once: legacyMix 3, devModeMix 2, emptiedMix 3, fadedMix 2 (fixture README).
+    assert athena.execute(
+        "select count(*), count(distinct (playlist_id, snapshot_date)) from playlist_snapshot_dates"
+    ).fetchone() == (10, 10)
     # The latest observation wins: legacyMix's last snapshot is snapLegacy3 of 2026-11-16.
     assert athena.execute(
         "select snapshot_id, snapshot_date from dim_playlist_current where playlist_id = 'legacyMix'"

@@ -306,6 +306,10 @@ def test_current_dimensions_are_the_latest_observation(loaded):
         ("fadedMix", "snapFaded2", D16),  # an empty snapshot is the latest observation
         ("legacyMix", "snapLegacy3", D16),
     ]
+    # Every snapshot once, the two empty ones included (as in Athena).
+    assert loaded.execute(
+        "select playlist_id, count(*) from core.playlist_snapshot_dates group by 1 order by 1"
+    ) == [("devModeMix", 2), ("emptiedMix", 3), ("fadedMix", 2), ("legacyMix", 3)]
     # Leaver was last seen on 2026-11-09, and keeps that observation.
     assert loaded.execute(
         "select snapshot_date, popularity from core.dim_track_current where track_id = 'trkLeaver'"
