@@ -302,16 +302,23 @@ def test_expired_token_mid_run_is_refreshed_once(catalogue, tmp_path):
     assert len(token_calls) == 2 and statuses[0] == 401
 
 
-def test_token_endpoint_5xx_is_retried(catalogue, tmp_path):
+def _first_playlist_with_a_token_fault(catalogue, tmp_path, fault):
+    """Extract one playlist while the token endpoint misbehaves; (summary, clock)."""
     clock = FakeClock()
     with fake_server(catalogue) as server:
-        server.add_fault(Fault(503, path="/api/token", times=2))
+        server.add_fault(fault)
         summary = extract_playlists(
             config_for(server),
             catalogue.user_playlist_ids[:1],
             LocalDirectorySink(tmp_path),
             deadline=clock.deadline(60),
         )
+    return summary, clock
+
+
+def test_token_endpoint_5xx_is_retried(catalogue, tmp_path):
+    fault = Fault(503, path="/api/token", times=2)
+    summary, clock = _first_playlist_with_a_token_fault(catalogue, tmp_path, fault)
     assert summary["playlists_ok"] == catalogue.user_playlist_ids[:1]
     assert len(clock.sleeps) == 2
 
@@ -319,29 +326,15 @@ def test_token_endpoint_5xx_is_retried(catalogue, tmp_path):
 def test_token_endpoint_429_waits_as_long_as_retry_after_asks(catalogue, tmp_path):
     # Review finding: a 429 from the token endpoint got the plain backoff (well under a
     # second) whatever its Retry-After said, and failed as auth_error after max_attempts.
-    clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path="/api/token", times=1, retry_after=7))
-        summary = extract_playlists(
-            config_for(server),
-            catalogue.user_playlist_ids[:1],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
+    fault = Fault(429, path="/api/token", times=1, retry_after=7)
+    summary, clock = _first_playlist_with_a_token_fault(catalogue, tmp_path, fault)
     assert summary["playlists_ok"] == catalogue.user_playlist_ids[:1]
     assert clock.sleeps == [7]
 
 
 def test_token_endpoint_429_longer_than_the_run_can_wait_stops_it_clearly(catalogue, tmp_path):
-    clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path="/api/token", times=1, retry_after=3600))
-        summary = extract_playlists(
-            config_for(server),
-            catalogue.user_playlist_ids[:1],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
+    fault = Fault(429, path="/api/token", times=1, retry_after=3600)
+    summary, clock = _first_playlist_with_a_token_fault(catalogue, tmp_path, fault)
     assert summary["stopped"]["reason"] == "rate_limited"
     assert "token endpoint" in summary["stopped"]["message"]
     assert "3600s (Retry-After)" in summary["stopped"]["message"]
