@@ -331,6 +331,7 @@ def process_files(
         "snapshot_dates": [d.isoformat() for d in touched],
         "rows_written": rows_written,
         "rejections": _rejections(file_reasons, plan.superseded, counts),
+        "unreadable_values": _unreadable_values(counts),
         "files_reread": len(rereads.reread_files),
         "rolled_forward_runs": list(rolled_forward),
     }
@@ -659,8 +660,6 @@ def _rows_written(
 # Summary
 # ---------------------------------------------------------------------------------------
 
-_ENTRY_REASONS = (S.ENTRY_NULL_ITEM, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE, S.ENTRY_MISSING_ID)
-
 
 def _rejections(
     file_reasons: dict[str, tuple[str, str, int]],
@@ -677,12 +676,19 @@ def _rejections(
         out.update(extra)
         return out
 
-    no_track = (S.ENTRY_NULL_ITEM, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE)
+    no_track = (
+        S.ENTRY_NULL_ITEM,
+        S.ENTRY_UNSUPPORTED_TYPE,
+        S.ENTRY_LOCAL_FILE,
+        S.ENTRY_EPISODE,
+    )
     missing_album = c[S.ENTRY_MISSING_ID] + c["track_without_album_id"]
     return {
         "files": {r: by_file.get(r, 0) for r in S.FILE_REASONS},
         "documents": {S.SUPERSEDED: len(superseded)},
-        S.FACT_PLAYLIST_ITEM: entry_level(S.ENTRY_NULL_ITEM, S.ENTRY_MISSING_ID),
+        S.FACT_PLAYLIST_ITEM: entry_level(
+            S.ENTRY_NULL_ITEM, S.ENTRY_UNSUPPORTED_TYPE, S.ENTRY_MISSING_ID
+        ),
         S.DIM_TRACK: entry_level(*no_track, S.ENTRY_MISSING_ID),
         S.DIM_ALBUM: entry_level(*no_track, missing_id=missing_album),
         S.DIM_ARTIST: entry_level(
@@ -700,10 +706,15 @@ def _rejections(
     }
 
 
-_EXTRA_COUNTS = ("track_without_album_id", "track_artist_without_id", "album_artist_without_id")
+def _unreadable_values(counts: dict[str, int | None]) -> dict[str, dict[str, int]]:
+    return {
+        table: {c: int(counts[T.unreadable_count_name(table, c)] or 0) for c in columns}
+        for table, columns in T.UNREADABLE_VALUES.items()
+    }
 
 
 def _empty_counts() -> dict[str, Any]:
+    zeros: dict[str, int | None] = dict.fromkeys(T.COUNT_NAMES, 0)
     return {
         "files_read": 0,
         "files_quarantined": 0,
@@ -711,7 +722,8 @@ def _empty_counts() -> dict[str, Any]:
         "entries_read": 0,
         "snapshot_dates": [],
         "rows_written": dict.fromkeys(S.TABLES, 0),
-        "rejections": _rejections({}, (), dict.fromkeys((*T.ENTRY_KINDS, *_EXTRA_COUNTS), 0)),
+        "rejections": _rejections({}, (), zeros),
+        "unreadable_values": _unreadable_values(zeros),
         "files_reread": 0,
     }
 

@@ -72,6 +72,8 @@ ENTRY_NULL_ITEM = "null_item"
 ENTRY_LOCAL_FILE = "local_file"
 ENTRY_EPISODE = "episode"
 ENTRY_MISSING_ID = "missing_id"
+# A payload whose ``type`` is neither ``track`` nor ``episode`` (the API's only two).
+ENTRY_UNSUPPORTED_TYPE = "unsupported_type"
 ENTRY_TRACK = "track"  # not a rejection: a track that reaches every table
 
 # ---------------------------------------------------------------------------------------

@@ -104,16 +104,25 @@ def entry_is_local(entry: Column) -> Column:
     )
 
 
+_ITEM_TYPES = ("track", "episode")
+
+
 def entry_kind(entry: Column) -> Column:
     """What an entry is, in the terms of the contract's rejection table (section 4).
 
-    ``null_item`` (no payload), ``local_file``, ``missing_id`` (a non-local item without an
-    id), ``episode``, or ``track``. The first that applies wins.
+    ``null_item`` (no payload), ``local_file``, ``unsupported_type`` (a ``type`` other than
+    ``track`` or ``episode``: not stored as a track), ``missing_id`` (a non-local item
+    without an id), ``episode``, or ``track``. The first that applies wins. A payload
+    without ``type`` is a track (the legacy shape's track objects may omit it).
     """
     payload = entry_payload(entry)
     return (
         F.when(payload.isNull(), F.lit(S.ENTRY_NULL_ITEM))
         .when(entry_is_local(entry), F.lit(S.ENTRY_LOCAL_FILE))
+        .when(
+            payload["type"].isNotNull() & ~payload["type"].isin(*_ITEM_TYPES),
+            F.lit(S.ENTRY_UNSUPPORTED_TYPE),
+        )
         .when(is_blank(payload["id"]), F.lit(S.ENTRY_MISSING_ID))
         .when(payload["type"] == "episode", F.lit(S.ENTRY_EPISODE))
         .otherwise(F.lit(S.ENTRY_TRACK))
@@ -361,7 +370,19 @@ def classify_entries(entries: DataFrame) -> DataFrame:
         blank_to_null(payload["linked_from"]["id"]).alias("linked_from_track_id"),
         payload["album"].alias("album"),
         payload["artists"].alias("artists"),
+        F.struct(
+            unreadable(entry["added_at"], iso_timestamp(entry["added_at"])).alias("added_at"),
+            *(
+                unreadable(payload[c], to_int(payload[c])).alias(c)
+                for c in ("popularity", "disc_number", "track_number")
+            ),
+        ).alias("_unreadable"),
     )
+
+
+def unreadable(raw: Column, read: Column) -> Column:
+    """A value the document has (not null) that its column could not read (null)."""
+    return raw.isNotNull() & read.isNull()
 
 
 # ---------------------------------------------------------------------------------------
@@ -427,13 +448,16 @@ def track_observations(entries: DataFrame) -> DataFrame:
     )
 
 
+_PRECISIONS = ("year", "month", "day")
+
+
 def album_observations(entries: DataFrame) -> DataFrame:
     """Every observation of an album through a track (``dim_album`` columns + ``artists``)."""
     album = F.col("album")
     raw = album["release_date"]
     given = album["release_date_precision"]
     # Only Spotify's three values are kept; any other is no precision (and no date).
-    precision = F.when(given.isin("year", "month", "day"), given)
+    precision = F.when(given.isin(*_PRECISIONS), given)
     parsed = release_date(raw, given)
     return entries.filter((F.col("kind") == S.ENTRY_TRACK) & ~is_blank(album["id"])).select(
         album["id"].alias("album_id"),
@@ -613,23 +637,72 @@ ENTRY_KINDS = (
     S.ENTRY_LOCAL_FILE,
     S.ENTRY_EPISODE,
     S.ENTRY_NULL_ITEM,
+    S.ENTRY_UNSUPPORTED_TYPE,
     S.ENTRY_MISSING_ID,
+)
+
+# Values a document has that their column cannot read are stored as null, the row kept,
+# and counted here (run summary ``unreadable_values``, contract section 5): an ``added_at``
+# that is not an ISO date-time, an integer that does not fit an int, a ``release_date``
+# that does not have the shape of its precision or does not exist, a precision Spotify does
+# not send. Spotify's own "unknown" release date (year ``0000``) is not counted.
+UNREADABLE_VALUES: dict[str, tuple[str, ...]] = {
+    S.FACT_PLAYLIST_ITEM: ("added_at", "popularity"),
+    S.DIM_TRACK: ("popularity", "disc_number", "track_number"),
+    S.DIM_ALBUM: ("release_date", "release_date_precision", "total_tracks"),
+}
+EXTRA_COUNTS = ("track_without_album_id", "track_artist_without_id", "album_artist_without_id")
+
+
+def unreadable_count_name(table: str, column: str) -> str:
+    return f"unreadable__{table}__{column}"
+
+
+COUNT_NAMES = (
+    *ENTRY_KINDS,
+    *EXTRA_COUNTS,
+    *(unreadable_count_name(t, c) for t, cols in UNREADABLE_VALUES.items() for c in cols),
 )
 
 
 def entry_counts(entries: DataFrame) -> DataFrame:
-    """One row: entries of this run's documents by kind, and the references without id."""
+    """One row: entries of this run's documents by kind, the references without id, and
+    the unreadable values per table and column (named as ``COUNT_NAMES``)."""
     kind = F.col("kind")
     is_track = kind == S.ENTRY_TRACK
+    in_fact = kind.isin(S.ENTRY_TRACK, S.ENTRY_LOCAL_FILE, S.ENTRY_EPISODE)
     has_album = is_track & ~is_blank(F.col("album.id"))
+    flags = F.col("_unreadable")
+    album = F.col("album")
+    raw_date, given = album["release_date"], album["release_date_precision"]
+    where = {S.FACT_PLAYLIST_ITEM: in_fact, S.DIM_TRACK: is_track, S.DIM_ALBUM: has_album}
+    value_unreadable = {
+        "added_at": flags["added_at"],
+        "popularity": flags["popularity"],
+        "disc_number": flags["disc_number"],
+        "track_number": flags["track_number"],
+        "release_date": unreadable(raw_date, release_date(raw_date, given))
+        & ~raw_date.startswith("0000"),
+        "release_date_precision": given.isNotNull() & ~given.isin(*_PRECISIONS),
+        "total_tracks": unreadable(album["total_tracks"], to_int(album["total_tracks"])),
+    }
+
+    def n(condition: Column, name: str) -> Column:
+        return F.sum(F.when(condition, 1).otherwise(0)).alias(name)
+
     new = entries.filter(F.col("_is_new"))
     return new.agg(
-        *(F.sum(F.when(kind == k, 1).otherwise(0)).alias(k) for k in ENTRY_KINDS),
-        F.sum(F.when(is_track & ~has_album, 1).otherwise(0)).alias("track_without_album_id"),
+        *(n(kind == k, k) for k in ENTRY_KINDS),
+        n(is_track & ~has_album, "track_without_album_id"),
         F.sum(F.when(is_track, missing_id_count(F.col("artists"))).otherwise(0)).alias(
             "track_artist_without_id"
         ),
         F.sum(F.when(has_album, missing_id_count(F.col("album.artists"))).otherwise(0)).alias(
             "album_artist_without_id"
+        ),
+        *(
+            n(where[table] & value_unreadable[column], unreadable_count_name(table, column))
+            for table, columns in UNREADABLE_VALUES.items()
+            for column in columns
         ),
     )

@@ -19,7 +19,7 @@ provider "snowflake" {
 
   # Tables and pipes are still preview features of provider 2.x and must be enabled by
   # name; the storage integration, stage and file format resources used here are stable
-  # (since 2.19 and 2.21).
+  # (since 2.18 and 2.21; the provider warns about stable names left in this list).
   preview_features_enabled = [
     "snowflake_table_resource",
     "snowflake_pipe_resource",

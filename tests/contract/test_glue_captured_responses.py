@@ -114,6 +114,11 @@ def test_every_captured_entry_is_accounted_for(run):
     )
     assert summary["rejections"]["dim_track"]["local_file"] == 2 * kinds["local_file"]
     assert summary["rejections"]["dim_track"]["episode"] == 2 * kinds["episode"]
+    # Spotify's real values are all readable: the counters do not fire on real data.
+    assert rejected["unsupported_type"] == 0
+    assert {
+        c: n for cols in summary["unreadable_values"].values() for c, n in cols.items() if n
+    } == {}
 
 
 def test_both_shapes_give_the_same_rows(run):

@@ -161,6 +161,9 @@ def test_rejections_count_the_awkward_entries_of_the_catalogue(small_demo, docum
     dim_track = totals["rejections"]["dim_track"]
     assert dim_track["local_file"] == expected["local_file"]
     assert dim_track["episode"] == expected["episode"]
+    # The fake's catalogue is Spotify-shaped: nothing in it is unreadable.
+    assert dim_track["unsupported_type"] == 0
+    assert +totals["unreadable_values"] == Counter()
 
 
 def _expected_chart(documents: list[dict]) -> tuple[list[str], dict[str, dict[str, int]]]:

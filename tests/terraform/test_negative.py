@@ -377,6 +377,44 @@ def test_weak_glue_job_is_reported(write_config) -> None:
     assert any("trigger outside a workflow" in m for m in messages)
 
 
+def test_encrypted_crawler_logs_need_a_declared_log_group_with_retention(write_config) -> None:
+    crawler = """
+        resource "aws_iam_role" "crawler" {
+          name               = "r"
+          assume_role_policy = "{}"
+        }
+        resource "aws_glue_security_configuration" "this" {
+          name = "s"
+        }
+        resource "aws_glue_crawler" "this" {
+          name                   = "c"
+          database_name          = "d"
+          role                   = aws_iam_role.crawler.arn
+          security_configuration = aws_glue_security_configuration.this.name
+        }
+    """
+    group = """
+        resource "aws_cloudwatch_log_group" "crawlers" {
+          name = "/aws-glue/crawlers-role/${aws_iam_role.crawler.name}-${aws_glue_security_configuration.this.name}"
+          %s
+        }
+    """
+    # Logs to /aws-glue/crawlers are not where an encrypted crawler writes.
+    wrong_group = 'resource "aws_cloudwatch_log_group" "c" {\n name = "/aws-glue/crawlers"\n}'
+    cases = {
+        crawler + wrong_group: "no aws_cloudwatch_log_group named",
+        crawler + group % "": "crawler log group has no retention_in_days",
+        crawler + group % "retention_in_days = 30": None,
+    }
+    for config, expected in cases.items():
+        messages = _messages(properties.check_glue(write_config({"main.tf": config})), "glue")
+        crawler_messages = [m for m in messages if "crawler" in m and "trigger" not in m]
+        if expected is None:
+            assert crawler_messages == [], crawler_messages
+        else:
+            assert any(expected in m for m in crawler_messages), crawler_messages
+
+
 def test_lambda_without_safety_nets_is_reported(write_config) -> None:
     tree = write_config(
         {

@@ -65,6 +65,7 @@ ENTRY_REASONS = {
     "superseded_snapshot": "a later extraction of the same playlist on the same day wins",
     "null_item": "the entry's track or episode is null: no row anywhere",
     "missing_id": "a track without an id: no row anywhere",
+    "unsupported_type": "neither a track nor an episode (an audiobook chapter, say): no row anywhere",
     "local_file": "a local file: a fact row, but no track, album or artist rows",
     "episode": "a podcast episode: a fact row, but no track, album or artist rows",
 }
@@ -118,6 +119,7 @@ def aggregate_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "entries_read": 0,
         "rows_written": Counter(),
         "rejections": {},
+        "unreadable_values": Counter(),
     }
     for run in runs:
         totals["runs"] += 1
@@ -127,6 +129,10 @@ def aggregate_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         for level, reasons in (run.get("rejections") or {}).items():
             bucket = totals["rejections"].setdefault(level, Counter())
             bucket.update({k: int(v or 0) for k, v in (reasons or {}).items()})
+        for table, columns in (run.get("unreadable_values") or {}).items():
+            totals["unreadable_values"].update(
+                {f"{table}.{c}": int(n or 0) for c, n in (columns or {}).items()}
+            )
     return totals
 
 
@@ -428,6 +434,10 @@ def _quality_rows(
             continue  # already counted as an entry without a fact row
         meaning = ENTRY_REASONS.get(reason, "a fact row, but not a track")
         rows.append(("entry", reason, int(count), False, meaning))
+    for column, count in sorted(totals["unreadable_values"].items()):
+        if count:
+            meaning = "a value its column cannot read: stored as null, the row is kept"
+            rows.append(("value", column, int(count), False, meaning))
     return rows
 
 

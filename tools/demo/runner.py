@@ -755,6 +755,11 @@ def print_summary(progress: Progress, result: DemoResult, failed: Mapping[str, i
         if count:
             note = "  (injected on purpose)" if injected.get(reason) else ""
             p(f"    {reason:<{width}}  {count:>10,}{note}")
+    unreadable = {c: n for c, n in sorted(totals["unreadable_values"].items()) if n}
+    if unreadable:
+        p("  unreadable values (stored as null, rows kept)")
+        for column, count in unreadable.items():
+            p(f"    {column}  {count:>10,}")
     p(f"  report            {result.report}")
     stages = ", ".join(f"{k} {format_duration(v)}" for k, v in progress.totals.items())
     p(f"  total time        {format_duration(progress.elapsed)} ({stages})")

@@ -442,7 +442,7 @@ def check_glue(tree: Tree) -> list[Problem]:
     problems: list[Problem] = []
     jobs = tree.all_resources("aws_glue_job")
     if not jobs:
-        return [Problem("glue", str(tree.base), "no aws_glue_job")]
+        problems.append(Problem("glue", str(tree.base), "no aws_glue_job"))
     for module, job in jobs:
         where = _where(job)
         body = job.body
@@ -481,11 +481,13 @@ def check_glue(tree: Tree) -> list[Problem]:
             inner = _first(encryption, block_name)
             if inner is None or literal_string(inner.get(attribute)) != mode:
                 problems.append(Problem("glue", _where(config), f"{block_name} is not {mode}"))
-    for _module, crawler in tree.all_resources("aws_glue_crawler"):
+    for module, crawler in tree.all_resources("aws_glue_crawler"):
         if "security_configuration" not in crawler.body:
             problems.append(
                 Problem("glue", _where(crawler), "crawler has no security_configuration")
             )
+        else:
+            problems.extend(_check_crawler_log_group(module, crawler))
     for _module, obj in tree.all_resources("aws_s3_object"):
         source = expression_text(obj.body.get("source"))
         if expression_text(obj.body.get("source_hash")) != f"filemd5({source})":
@@ -505,6 +507,50 @@ def check_glue(tree: Tree) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
+    """The log group Glue logs an encrypted crawler's runs to, declared with a retention.
+
+    With a security configuration, Glue logs crawls to
+    ``/aws-glue/crawlers-role/<role name>-<security configuration name>`` and creates that
+    group itself, without retention, unless it exists.
+    """
+    role = re.fullmatch(
+        r"aws_iam_role\.([\w-]+)\.(arn|name)", expression_text(crawler.body.get("role")) or ""
+    )
+    config = re.fullmatch(
+        r"aws_glue_security_configuration\.([\w-]+)\.name",
+        expression_text(crawler.body.get("security_configuration")) or "",
+    )
+    if not role or not config:
+        return [
+            Problem(
+                "glue",
+                _where(crawler),
+                "crawler role or security_configuration is not a reference to this module's resources, so its log group cannot be checked",
+            )
+        ]
+    name = (
+        f'"/aws-glue/crawlers-role/${{aws_iam_role.{role.group(1)}.name}}-'
+        f'${{aws_glue_security_configuration.{config.group(1)}.name}}"'
+    )
+    groups = [
+        g
+        for g in module.resources_of_type("aws_cloudwatch_log_group")
+        if g.body.get("name") == name
+    ]
+    if not groups:
+        return [
+            Problem(
+                "glue",
+                _where(crawler),
+                f"no aws_cloudwatch_log_group named {name}: Glue would create the crawler's encrypted log group itself, with no retention",
+            )
+        ]
+    if "retention_in_days" not in groups[0].body:
+        return [Problem("glue", _where(groups[0]), "crawler log group has no retention_in_days")]
+    return []
 
 
 def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:

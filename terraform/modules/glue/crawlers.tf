@@ -1,6 +1,16 @@
 # One crawler per curated table prefix, so each table's name is its folder's name and
 # nothing under the bookkeeping prefixes (_runs, _quarantine, _staging) becomes a table.
 
+# With a security configuration that encrypts CloudWatch Logs, Glue does not log crawls to
+# /aws-glue/crawlers but to /aws-glue/crawlers-role/<role path without the leading
+# slash><role name>-<security configuration name>, and creates that group itself, with no
+# retention and beyond `terraform destroy`. Declared here so that it has both.
+resource "aws_cloudwatch_log_group" "crawlers" {
+  name              = "/aws-glue/crawlers-role/${aws_iam_role.crawler.name}-${aws_glue_security_configuration.this.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
 resource "aws_glue_crawler" "this" {
   for_each = toset(var.tables)
 
@@ -36,5 +46,5 @@ resource "aws_glue_crawler" "this" {
     }
   })
 
-  depends_on = [aws_iam_role_policy.crawler]
+  depends_on = [aws_iam_role_policy.crawler, aws_cloudwatch_log_group.crawlers]
 }

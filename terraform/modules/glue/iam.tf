@@ -38,9 +38,11 @@ data "aws_iam_policy_document" "job" {
   # Spark replaces the partitions it rewrites, so the job deletes as well as writes,
   # but only under the curated root. On Glue, s3:// goes through EMRFS, whose mkdirs
   # checks the root's own key and may write a "<root>_$folder$" marker: both are included.
+  # AbortMultipartUpload: a failed or killed task abandons its multipart upload; without it
+  # the parts stay (and are billed) until the one-day lifecycle rule removes them.
   statement {
     sid     = "WriteCuratedTables"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = [
       "${var.curated_bucket_arn}/${var.curated_prefix}/*",
       "${var.curated_bucket_arn}/${var.curated_prefix}",
@@ -56,7 +58,7 @@ data "aws_iam_policy_document" "job" {
 
   statement {
     sid     = "UseTempDir"
-    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = [
       "${var.assets_bucket_arn}/tmp/*",
       "${var.assets_bucket_arn}/tmp",

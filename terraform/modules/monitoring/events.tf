@@ -1,6 +1,6 @@
 resource "aws_cloudwatch_event_rule" "glue_job_failed" {
   name        = "${var.name_prefix}-glue-job-failed"
-  description = "A run of the star-schema job failed, timed out or was stopped"
+  description = "A run (or retry attempt) of the star-schema job failed, timed out or was stopped"
 
   event_pattern = jsonencode({
     source        = ["aws.glue"]

@@ -148,3 +148,86 @@ def test_a_release_date_precision_spotify_does_not_send_is_no_precision(spark):
         ("al2", None, None, "2020-05-01"),
         ("al3", date(2020, 5, 1), "month", "2020-05"),
     ]
+
+
+def test_an_item_that_is_neither_track_nor_episode_is_a_counted_rejection(spark, tmp_path):
+    # It was stored as a track: an audiobook chapter in dim_track, its book in dim_album.
+    chapter = {
+        **B.track("c1", "Chapter 1", album_obj=B.album("book1", "A book")),
+        "type": "chapter",
+    }
+    untyped = {k: v for k, v in B.track("t2", "Old track").items() if k != "type"}
+    doc = B.document(
+        "p1", EXTRACTED, [B.entry(chapter), B.entry(B.track("t1", "Song")), B.entry(untyped)]
+    )
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    B.write_raw(raw, B.raw_key(doc), [doc])
+    summary = run_job(spark, str(raw), str(curated), run_id="chapter")
+    facts = pq.read_table(curated / "fact_playlist_item").to_pylist()
+    assert sorted((f["position"], f["track_id"]) for f in facts) == [(2, "t1"), (3, "t2")]
+    tracks = pq.read_table(curated / "dim_track").to_pylist()
+    assert sorted(t["track_id"] for t in tracks) == ["t1", "t2"]
+    albums = pq.read_table(curated / "dim_album").to_pylist()
+    assert "book1" not in {a["album_id"] for a in albums}
+    assert summary["entries_read"] == 3
+    for table in ("fact_playlist_item", "dim_track", "dim_album", "dim_artist"):
+        assert summary["rejections"][table]["unsupported_type"] == 1, table
+
+
+def test_values_the_columns_cannot_read_are_stored_null_and_counted(spark, tmp_path):
+    # They became null with nothing counted; the rows stay, and each value is now counted.
+    e1 = B.entry(
+        B.track(
+            "t1", "a", album_obj=B.album("al1", "A", release_date="2020-02-30", precision="day")
+        ),
+        added_at="yesterday",
+    )
+    e1["item"]["popularity"] = 4_294_967_396
+    e2 = B.entry(
+        B.track("t2", "b", album_obj=B.album("al2", "B", release_date="0000", precision="year")),
+        added_at=None,
+    )
+    e2["item"]["track_number"] = 2**31
+    e3 = B.entry(
+        B.track(
+            "t3", "c", album_obj=B.album("al3", "C", release_date="2020-05-01", precision="week")
+        ),
+        added_at="2026-01-02",
+    )
+    e3["item"]["disc_number"] = -(2**31) - 1
+    e3["item"]["album"]["total_tracks"] = 2**31
+    e4 = B.entry(B.local_track("Demo", "Me"), added_at="garbage")
+    e4["item"]["popularity"] = 2**40
+    e5 = B.entry(B.episode("ep1", "Episode"))
+    # An album without an id has no row, so its unreadable date is no album's value.
+    e6 = B.entry(
+        B.track("t6", "f", album_obj=B.album(None, "F", release_date="soon", precision="day"))
+    )
+    doc = B.document("p1", EXTRACTED, [e1, e2, e3, e4, e5, e6])
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    B.write_raw(raw, B.raw_key(doc), [doc])
+    summary = run_job(spark, str(raw), str(curated), run_id="unreadable")
+    assert summary["unreadable_values"] == {
+        "fact_playlist_item": {"added_at": 3, "popularity": 2},
+        "dim_track": {"popularity": 1, "disc_number": 1, "track_number": 1},
+        "dim_album": {"release_date": 2, "release_date_precision": 1, "total_tracks": 1},
+    }
+    # The rows are all there, with nulls where the values were unreadable.
+    facts = pq.read_table(curated / "fact_playlist_item").to_pylist()
+    by_position = {f["position"]: f for f in facts}
+    assert sorted(by_position) == [1, 2, 3, 4, 5, 6]
+    assert [by_position[p]["added_at"] is None for p in range(1, 7)] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert (by_position[1]["popularity"], by_position[4]["popularity"]) == (None, None)
+    tracks = {t["track_id"]: t for t in pq.read_table(curated / "dim_track").to_pylist()}
+    assert (tracks["t1"]["popularity"], tracks["t2"]["track_number"]) == (None, None)
+    assert tracks["t3"]["disc_number"] is None
+    albums = {a["album_id"]: a for a in pq.read_table(curated / "dim_album").to_pylist()}
+    assert [albums[a]["release_date"] for a in ("al1", "al2", "al3")] == [None, None, None]
+    assert (albums["al3"]["release_date_precision"], albums["al3"]["total_tracks"]) == (None, None)

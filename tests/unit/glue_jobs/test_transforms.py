@@ -320,21 +320,26 @@ def test_entry_counts_count_this_runs_entries_by_kind(spark):
             B.entry(B.local_track("L", "B")),
             B.entry(B.episode("e", "E")),
             B.entry(B.track(None, "z")),
+            # An audiobook chapter is not a track, even with an id and an album.
+            B.entry({**B.track("c1", "Chapter 1"), "type": "chapter"}),
         ],
     )
     new = entries_of(spark, doc, is_new=True)
     old = entries_of(spark, doc, is_new=False)
     row = new.unionByName(old).transform(X.entry_counts).collect()[0].asDict()
+    unreadable = {k: row.pop(k) for k in list(row) if k.startswith("unreadable__")}
     assert row == {
         "track": 2,
         "local_file": 1,
         "episode": 1,
         "null_item": 1,
+        "unsupported_type": 1,
         "missing_id": 1,
         "track_without_album_id": 1,
         "track_artist_without_id": 1,
         "album_artist_without_id": 0,
     }
+    assert len(unreadable) == 8 and set(unreadable.values()) == {0}
 
 
 # ---------------------------------------------------------------------------------------
