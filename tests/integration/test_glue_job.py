@@ -189,12 +189,38 @@ def test_first_run_counts_everything(spark, lake):
         "unsupported_contract_version": 1,
         "incomplete_snapshot": 1,
     }
-    assert _no_zero(s["rejections"]["fact_playlist_item"]) == {"null_item": 2, "missing_id": 1}
-    assert _no_zero(s["rejections"]["dim_track"]) == {
+    # Every reason of its table, zeros included (contract section 5). A: a null item, a
+    # local file, an episode; B: an id-less track and a missing payload. Every track of
+    # the fixture has an album with an id and artists with ids.
+    entry_level = {
+        "superseded_snapshot": 0,
         "null_item": 2,
+        "unsupported_type": 0,
         "local_file": 1,
         "episode": 1,
         "missing_id": 1,
+    }
+    with_artists = {**entry_level, "missing_artist_id": 0}
+    assert {k: v for k, v in s["rejections"].items() if k != "files"} == {
+        "documents": {"superseded_snapshot": 0},
+        "fact_playlist_item": {
+            "superseded_snapshot": 0,
+            "null_item": 2,
+            "unsupported_type": 0,
+            "missing_id": 1,
+        },
+        "dim_track": entry_level,
+        "dim_album": entry_level,
+        "dim_artist": with_artists,
+        "dim_playlist": {"superseded_snapshot": 0},
+        "bridge_track_artist": with_artists,
+        "bridge_album_artist": with_artists,
+    }
+    # ALB_C's absent release date and T_A2's absent popularity are absent, not unreadable.
+    assert s["unreadable_values"] == {
+        "fact_playlist_item": {"added_at": 0, "popularity": 0},
+        "dim_track": {"popularity": 0, "disc_number": 0, "track_number": 0},
+        "dim_album": {"release_date": 0, "release_date_precision": 0, "total_tracks": 0},
     }
     # The contract's invariant: 11 = 8 + 2 + 1.
     fact = s["rejections"]["fact_playlist_item"]
@@ -323,8 +349,10 @@ def test_later_extraction_replaces_and_older_one_is_superseded(spark, lake):
     s = run_job(spark, str(lake["raw"]), str(cur), run_id="run3")
     assert (s["files_read"], s["documents_read"], s["entries_read"]) == (2, 2, 3)
     assert s["files_reread"] == 2  # B and C, the other documents of D1; not A (replaced)
-    assert s["rejections"]["documents"] == {"superseded_snapshot": 1}  # G, older than B
-    assert _no_zero(s["rejections"]["fact_playlist_item"]) == {"superseded_snapshot": 1}
+    # G, older than B, is superseded: its one entry in every entry-level table.
+    for level, reasons in s["rejections"].items():
+        if level != "files":
+            assert _no_zero(reasons) == {"superseded_snapshot": 1}, level
     assert s["rows_written"]["fact_playlist_item"] == 2
     assert s["rows_written"]["dim_track"] == 2  # tA2 and tE1 observed latest in E
     fact = spark.read.parquet(str(cur / "fact_playlist_item")).filter(f"snapshot_date = '{D1}'")
@@ -366,6 +394,14 @@ def test_rerun_with_bookmark_reset_leaves_identical_tables(spark, lake):
     # 11 + 1 + 3 entries; A (6) and G (1) superseded by E and B.
     assert s["entries_read"] == 15
     assert s["rejections"]["documents"] == {"superseded_snapshot": 2}
+    assert _no_zero(s["rejections"]["dim_playlist"]) == {"superseded_snapshot": 2}
+    # A's 6 entries and G's 1 are superseded; of the winners, B has a missing payload and
+    # an id-less track (A's local file and episode went with A).
+    expected = {"superseded_snapshot": 7, "null_item": 1, "missing_id": 1}
+    for table in ("fact_playlist_item", "dim_track", "dim_album", "dim_artist"):
+        assert _no_zero(s["rejections"][table]) == expected, table
+    for table in ("bridge_track_artist", "bridge_album_artist"):
+        assert _no_zero(s["rejections"][table]) == expected, table
     assert s["rows_written"]["fact_playlist_item"] == 6  # E 2 + B 2 + C 1 + F 1
     fact = s["rejections"]["fact_playlist_item"]
     assert s["entries_read"] == s["rows_written"]["fact_playlist_item"] + sum(fact.values())

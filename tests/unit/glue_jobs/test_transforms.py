@@ -16,6 +16,8 @@ from pyspark.sql import types as T
 from glue_jobs import schemas as S
 from glue_jobs import transforms as X
 from tests.unit.glue_jobs import builders as B
+from tools.tf_check import REPO_ROOT
+from tools.tf_check.contract import load_contract
 
 pytestmark = pytest.mark.spark
 
@@ -169,6 +171,9 @@ def test_every_bad_document_gets_its_reason(spark):
     wrong_type = json.loads(json.dumps(good))
     wrong_type["playlist"]["followers"] = "many"
     wrong_date = dict(good, snapshot_date="2026-01-06")
+    # A future version may have another shape: its version is reported, not the shape.
+    v2_other_shape = {k: v for k, v in v2.items() if k != "playlist"}
+    other_playlist = dict(good, playlist={**good["playlist"], "id": "p9"})
     cases = [
         (json.dumps(good), None),
         (json.dumps(legacy), None),
@@ -182,12 +187,15 @@ def test_every_bad_document_gets_its_reason(spark):
         (json.dumps(short), "incomplete_snapshot"),
         (json.dumps(wrong_type), "wrong_shape"),
         (json.dumps(wrong_date), "wrong_shape"),
+        (json.dumps(v2_other_shape), "unsupported_contract_version"),
+        (json.dumps(other_playlist), "wrong_shape"),
     ]
     df = lines_df(spark, [c[0] for c in cases]).transform(X.parse_documents)
     got = df.transform(X.classify_documents).orderBy("line_no").select("reason", "detail").collect()
     assert [r["reason"] for r in got] == [c[1] for c in cases]
     assert all(r["detail"].startswith("line ") for r in got if r["reason"])
     assert got[9]["detail"] == "line 10: 1 entries, total says 2"
+    assert got[13]["detail"] == "line 14: playlist.id differs from playlist_id"
 
 
 def test_parse_documents_reads_both_shapes(spark):
@@ -339,7 +347,15 @@ def test_entry_counts_count_this_runs_entries_by_kind(spark):
         "track_artist_without_id": 1,
         "album_artist_without_id": 0,
     }
-    assert len(unreadable) == 8 and set(unreadable.values()) == {0}
+    assert unreadable == {
+        f"unreadable__{table}__{column}": 0
+        for table, columns in (
+            ("fact_playlist_item", ("added_at", "popularity")),
+            ("dim_track", ("popularity", "disc_number", "track_number")),
+            ("dim_album", ("release_date", "release_date_precision", "total_tracks")),
+        )
+        for column in columns
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -405,6 +421,12 @@ def test_rows_of_winners_keeps_children_of_the_winning_observation_only(spark):
 
 
 def test_table_columns_gives_exactly_the_contract_schema(spark):
+    # The job's schemas are the contract's section 3, column by column, name and type.
+    contract = load_contract(REPO_ROOT / "docs" / "data-contract.md")
+    assert set(contract.columns) == set(S.TABLES)
+    for table in S.TABLES:
+        written = [(f.name, f.dataType.simpleString()) for f in S.TABLE_SCHEMAS[table].fields]
+        assert written == contract.columns[table], table
     doc = B.document("p1", EXTRACTED, [B.entry(B.track("t1", "x"))])
     fact = (
         entries_of(spark, doc)
