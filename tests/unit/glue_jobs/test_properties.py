@@ -214,12 +214,14 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs, by_key):
     # Each track entry of a winning document: exactly one fact row, same position and id.
     expected_tracks = Counter()
     expected_fact = 0
+    expected_kinds: Counter[str] = Counter()
     for i in winners:
         d = docs[i]
         shape = d["api_shape"]
         payload_key = "item" if shape == "items" else "track"
         for pos, e in enumerate(d["playlist"][shape]["items"], start=1):
             kind = kind_of(e, shape)
+            expected_kinds[kind] += 1
             if kind in ("track", "local_file", "episode"):
                 expected_fact += 1
             if kind == "track":
@@ -239,7 +241,10 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs, by_key):
         len(d["playlist"][d["api_shape"]]["items"]) for i, d in enumerate(docs) if i not in winners
     )
     entries_read = sum(len(d["playlist"][d["api_shape"]]["items"]) for d in docs)
-    rejected = (counts["null_item"] or 0) + (counts["missing_id"] or 0) + superseded
+    # The job's counts of each kind are the oracle's, and they account for every entry.
+    for kind in X.ENTRY_KINDS:
+        assert (counts[kind] or 0) == expected_kinds[kind], kind
+    rejected = expected_kinds["null_item"] + expected_kinds["missing_id"] + superseded
     assert entries_read == len(fact) + rejected
 
     # Dimensions: one row per id and date; everything referenced exists.
