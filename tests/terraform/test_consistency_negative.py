@@ -410,6 +410,12 @@ def test_glue_configuration_matching_the_contract_has_no_problems(
             id="crawler-target",
         ),
         pytest.param(
+            '  s3_target {\n    path = "${local.curated_path}${each.key}/"\n  }\n',
+            "",
+            "crawler has no s3_target: it reads nothing",
+            id="crawler-without-target",
+        ),
+        pytest.param(
             '"dim_album", ',
             "",
             "crawlers cover ['bridge_album_artist', 'bridge_track_artist', 'dim_artist', "

@@ -297,6 +297,10 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                     f"crawlers cover {sorted(tables)}, the contract's tables are {sorted(contract.tables)}",
                 )
             )
+        if not nested_blocks(crawler.body, "s3_target"):
+            problems.append(
+                Problem("contract", _where(crawler), "crawler has no s3_target: it reads nothing")
+            )
         for table in tables:
             each = Scope(tree, module, {"key": table, "value": table})
             for target in nested_blocks(crawler.body, "s3_target"):
