@@ -221,3 +221,36 @@ def test_local_run_with_a_missing_raw_root_says_so_in_one_line(spark, tmp_path):
         )
     assert str(missing.value).startswith("error: raw path ")
     assert "does not exist" in str(missing.value)
+
+
+def test_the_glue_bookmark_store_without_the_glue_runtime_stops_before_anything(spark, tmp_path):
+    # Terraform passes --bookmark_store glue: a script that failed to detect Glue must not
+    # fall back to an empty local bookmark (it would reprocess every raw file).
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    doc = B.document("p1", "2026-01-05T06:00:00.000001Z", [B.entry(B.track("t1", "x"))])
+    B.write_raw(raw, B.raw_key(doc), [doc])
+    argv = [*_local_argv(raw, curated), "--bookmark_store", "glue"]
+    with pytest.raises(SystemExit, match="--bookmark_store glue needs the Glue runtime"):
+        job.main(argv, spark=spark, glue_api=None)
+    assert not curated.exists()
+
+
+def test_the_local_bookmark_store_on_glue_lists_files_itself(spark, tmp_path):
+    # --bookmark_store local on Glue: Glue's bookmarked reader is not used; the listing
+    # bookmark under the curated root selects the files, and quarantines exactly.
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    doc = B.document("p1", "2026-01-05T06:00:00.000001Z", [B.entry(B.track("t1", "x"))])
+    good = B.write_raw(raw, B.raw_key(doc), [doc])
+    empty = B.write_raw(raw, "bad/empty.json", b"")  # Glue's reader would never name it
+    glue = RecordingGlue(spark, [good], curated)
+    argv = [*_glue_argv(raw, curated), "--bookmark_store", "local"]
+    summary = job.main(argv, spark=spark, glue_api=glue.api)
+    assert [c[0] for c in glue.calls] == []  # no GlueContext, no Job, no bookmarked read
+    assert (summary["mode"], summary["files_read"], summary["files_quarantined"]) == (
+        "local",
+        2,
+        1,
+    )
+    assert summary["rejections"]["files"]["empty_file"] == 1
+    bookmark = json.loads((curated / "_state" / "bookmark.json").read_text())
+    assert sorted(bookmark["files"]) == sorted(f"file:{p}" for p in (good, empty))
