@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from glue_jobs import pipeline
+from glue_jobs.lakefs import LakeFS
 from glue_jobs.pipeline import run_job
 from tests.unit.glue_jobs import builders as B
 
@@ -128,3 +129,20 @@ def test_a_date_whose_other_raw_files_are_gone_is_not_rebuilt(spark, tmp_path):
     # Tables, run summaries and _state/bookmark.json byte for byte: nothing moved.
     assert Path("_state/bookmark.json") in before
     assert after == before
+
+
+def test_a_raw_file_the_reader_returned_nothing_for_is_never_marked_processed(spark, tmp_path):
+    # Spark skips zero-byte files (recorded as empty_file); any other file without a
+    # record stops the run instead of being bookmarked unread.
+    empty, silent = tmp_path / "empty.json", tmp_path / "silent.json"
+    empty.write_bytes(b"")
+    silent.write_bytes(b"{}\n")
+    fs = LakeFS(spark, str(tmp_path))
+    records = pipeline._unseen_empty_files(fs, [f"file:{empty}"], [])
+    assert [(r["source_file"], r["reason"], r["size"]) for r in records] == [
+        (f"file:{empty}", "empty_file", 0)
+    ]
+    with pytest.raises(RuntimeError, match=r"1 raw file\(s\) produced no record at all"):
+        pipeline._unseen_empty_files(fs, [f"file:{empty}", f"file:{silent}"], [])
+    seen = [{"source_file": f"file:{silent}"}]
+    assert pipeline._unseen_empty_files(fs, [f"file:{silent}"], seen) == []
