@@ -2,18 +2,28 @@
 
 404/403 are permanent (no retry, one clear line, the others go on); 429 honours Retry-After
 within the deadline and stops the run beyond it; QUOTA_EXCEEDED stops the run; 5xx,
-timeouts, dropped connections and broken bodies get bounded, jittered backoff.
+timeouts, dropped connections and broken bodies get bounded, jittered backoff; other 4xx,
+a 401 that survives the refresh, a token endpoint that keeps failing, pages that do not add
+up to the playlist and write errors each get their reason in the summary.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import threading
 import time
+from datetime import UTC, datetime
 
+import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
 
 from extract_lambda.extract import extract_playlists
-from extract_lambda.storage import LocalDirectorySink
+from extract_lambda.retry import Deadline
+from extract_lambda.spotify_client import ITEMS, SpotifyClient
+from extract_lambda.storage import LocalDirectorySink, S3Sink
 from tests.fixtures.extract.support import FakeClock, config_for, fake_server, landed_files
 from tools.fake_spotify import Catalogue, Fault
 
@@ -77,20 +87,40 @@ def test_429_waits_for_retry_after_within_the_deadline(catalogue, tmp_path):
     assert summary["retries"] == 2 and summary["waited_s"] == 14
 
 
-def test_429_pauses_every_page_worker_not_just_the_one_that_got_it(catalogue, tmp_path):
-    playlist_id = catalogue.user_playlist_ids[0]
-    clock = FakeClock()
+def test_429_pauses_every_page_worker_not_just_the_one_that_got_it(catalogue):
+    """After a 429 every thread waits out the Retry-After, not only the one that got it.
+
+    The clock is frozen, so the pause never ends: a request another worker makes after the
+    429 is made while the pause is still on, and must wait the same 5 s first.
+    """
+    playlist_id = catalogue.user_playlist_ids[0]  # more than 50 entries: a page at 50
+    sleeps = []
+    deadline = Deadline(
+        60,
+        monotonic=lambda: 1000.0,
+        sleep=lambda seconds: sleeps.append((threading.current_thread().name, seconds)),
+    )
     with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=5, after=1, times=1))
-        summary = extract_playlists(
-            config_for(server, max_concurrency=4),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
-    assert summary["playlists_ok"] == [playlist_id]
-    assert clock.sleeps and max(clock.sleeps) <= 5
-    assert sum(clock.sleeps) >= 5
+        server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=5, times=1))
+        client = SpotifyClient(config_for(server, max_concurrency=4), deadline)
+        try:
+            client.authenticate()
+            first = threading.Thread(
+                target=client.page, args=(playlist_id, ITEMS, 0), name="first-worker"
+            )
+            first.start()
+            first.join()
+            other = threading.Thread(
+                target=client.page, args=(playlist_id, ITEMS, 50), name="other-worker"
+            )
+            other.start()
+            other.join()
+        finally:
+            client.close()
+        statuses = [r.status for r in _page_requests(server, playlist_id)]
+    assert statuses == [429, 200, 200]
+    assert sleeps == [("first-worker", 5.0), ("other-worker", 5.0)]
+    assert client.stats.slept_s == 10.0
 
 
 def test_429_longer_than_the_deadline_stops_the_run_without_sleeping(catalogue, tmp_path, caplog):
@@ -150,11 +180,12 @@ def test_5xx_gets_jittered_exponential_backoff_then_succeeds(catalogue, tmp_path
         statuses = [r.status for r in _page_requests(server, playlist_id)]
     assert summary["playlists_ok"] == [playlist_id]
     assert statuses == [503, 503, 503, 200]
-    assert len(clock.sleeps) == 3
-    # Full jitter under a doubling, capped ceiling: 1, 2, then 3 (cap).
-    for sleep, ceiling in zip(clock.sleeps, (1.0, 2.0, 3.0), strict=True):
-        assert 0 <= sleep <= ceiling
-    assert len(set(clock.sleeps)) == 3
+    # The documented formula, uniform(0, min(cap, base * 2**(n-1))) for retry n, drawn from
+    # the same seeded source: ceilings 1, 2, then 3 (the cap, not 4).
+    expected = random.Random(4)
+    waits = [expected.uniform(0, 1.0), expected.uniform(0, 2.0), expected.uniform(0, 3.0)]
+    assert clock.sleeps == waits
+    assert summary["waited_s"] == round(sum(waits), 3)
 
 
 @pytest.mark.parametrize(
@@ -219,8 +250,16 @@ def test_backoff_never_sleeps_past_the_deadline(catalogue, tmp_path):
             deadline=clock.deadline(10),
             rng=random.Random(0),
         )
-    assert sum(clock.sleeps) <= 10
-    assert _failures(summary)[playlist_id] in ("server_error", "deadline")
+    # Random(0) under a ceiling of 8: the first wait, ~6.76 s, fits in the 10 s; the second
+    # draw, ~6.06 s, is more than the ~3.24 s left, so the code refuses to sleep it and the
+    # playlist fails with its own reason (the run's deadline is not reached).
+    expected = random.Random(0)
+    first_wait, second_wait = expected.uniform(0, 8.0), expected.uniform(0, 8.0)
+    assert second_wait > 10 - first_wait
+    assert clock.sleeps == [first_wait]
+    assert _failures(summary) == {playlist_id: "server_error"}
+    assert "no time left to retry" in summary["playlists_failed"][0]["message"]
+    assert summary["stopped"] is None
 
 
 @pytest.mark.parametrize(
@@ -250,23 +289,28 @@ def test_timeouts_dropped_connections_and_broken_bodies_are_retried(
     assert logged in caplog.text
 
 
-def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path):
-    """With spotipy's default session a 429 would be retried 3 times, sleeping Retry-After."""
+def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path, monkeypatch):
+    """With spotipy's default session a 429 would be retried 3 times, sleeping Retry-After.
+
+    A retry by urllib3 or spotipy would be a second request; any real sleep (urllib3's
+    Retry.sleep and spotipy go through time.sleep) is recorded instead of slept.
+    """
     playlist_id = catalogue.user_playlist_ids[2]
     clock = FakeClock()
+    real_sleeps = []
+    monkeypatch.setattr(time, "sleep", real_sleeps.append)
     with fake_server(catalogue) as server:
         server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=2, times=None))
-        started = time.monotonic()
         summary = extract_playlists(
             config_for(server, max_attempts=1),
             [playlist_id],
             LocalDirectorySink(tmp_path),
             deadline=clock.deadline(60),
         )
-        elapsed = time.monotonic() - started
         calls = _page_requests(server, playlist_id)
     assert len(calls) == 1
-    assert elapsed < 1.9, "no hidden real sleep of Retry-After"
+    assert real_sleeps == [], "no hidden real sleep of Retry-After"
+    assert clock.sleeps == []
     assert summary["stopped"]["reason"] == "rate_limited"
 
 
@@ -351,8 +395,17 @@ def test_no_time_left_means_nothing_is_attempted(catalogue, tmp_path):
         )
         requests = server.requests
     assert requests == []
-    assert summary["stopped"]["reason"] == "deadline"
-    assert summary["playlists_ok"] == [] and len(summary["playlists_failed"]) == 3
+    ids = catalogue.user_playlist_ids
+    assert summary["stopped"] == {
+        "reason": "deadline",
+        "message": "out of time before getting an access token",
+    }
+    assert summary["playlists_ok"] == []
+    assert _failures(summary) == {
+        ids[0]: "deadline",
+        ids[1]: "not_attempted",
+        ids[2]: "not_attempted",
+    }
 
 
 def test_client_credentials_in_development_mode_cannot_read_items(catalogue, tmp_path):
@@ -367,3 +420,254 @@ def test_client_credentials_in_development_mode_cannot_read_items(catalogue, tmp
     # No authorising user: the message names the refresh token, not playlist ownership.
     message = summary["playlists_failed"][0]["message"]
     assert "make spotify-auth" in message and "not owned" not in message
+
+
+# -- the rest of the failure table of docs/extractor.md --------------------------------------
+
+
+def _page_body(**page):
+    """A page the fake sends instead of the real one (a body of JSON bytes)."""
+    return json.dumps(page).encode()
+
+
+def _metadata_requests(server, playlist_id):
+    return [r for r in server.requests if r.path == f"/v1/playlists/{playlist_id}"]
+
+
+def test_fewer_entries_than_total_is_incomplete_and_nothing_lands(catalogue, tmp_path):
+    """A last page (no next) after 50 entries of a playlist that reports 80: incomplete.
+
+    A count that is off may be an edit between pages, so the playlist is read again once
+    (a second metadata read) before it fails.
+    """
+    playlist_id = catalogue.user_playlist_ids[1]
+    short = _page_body(items=[{}] * 50, limit=50, offset=0, next=None, total=80)
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(200, path=f"{playlist_id}/items", times=None, body=short))
+        summary = extract_playlists(
+            config_for(server, max_concurrency=1),
+            [playlist_id],
+            LocalDirectorySink(tmp_path),
+            deadline=FakeClock().deadline(60),
+        )
+        metadata_reads = _metadata_requests(server, playlist_id)
+        page_reads = _page_requests(server, playlist_id)
+    assert _failures(summary) == {playlist_id: "incomplete"}
+    assert "read 50 entries but the API reports 80" in summary["playlists_failed"][0]["message"]
+    assert len(metadata_reads) == 2 and len(page_reads) == 2
+    assert landed_files(tmp_path) == [] and summary["keys"] == []
+
+
+def test_a_page_without_next_before_the_last_is_incomplete(catalogue, tmp_path):
+    """Pages fetched by offset must still form a next chain: every page but the last has one.
+
+    The playlist has 126 entries, so pages at 0, 50 and 100. The pages after the first come
+    back with 38 entries and no next: 50 + 38 + 38 = 126 matches the total, so only the next
+    check can tell that the page at 50 is not a middle page.
+    """
+    playlist_id = catalogue.user_playlist_ids[0]
+    assert len(catalogue.entries(playlist_id, 0)) == 126  # 120 songs, 6 awkward entries
+    no_next = _page_body(items=[{}] * 38, limit=50, next=None, total=126)  # offset: as asked
+    with fake_server(catalogue) as server:
+        # Every page after the first, in both reads: requests 2-3 (first fault), then 5-6
+        # (the second fault lets requests 1 and 4, the first pages, through).
+        path = f"{playlist_id}/items"
+        server.add_fault(Fault(200, path=path, after=1, times=2, body=no_next))
+        server.add_fault(Fault(200, path=path, after=2, times=2, body=no_next))
+        summary = extract_playlists(
+            config_for(server, max_concurrency=4),
+            [playlist_id],
+            LocalDirectorySink(tmp_path),
+            deadline=FakeClock().deadline(60),
+        )
+        metadata_reads = _metadata_requests(server, playlist_id)
+        page_reads = _page_requests(server, playlist_id)
+    assert _failures(summary) == {playlist_id: "incomplete"}
+    message = summary["playlists_failed"][0]["message"]
+    assert f"page at offset 50 of {playlist_id} has no next" in message
+    assert len(metadata_reads) == 2 and len(page_reads) == 6
+    assert landed_files(tmp_path) == []
+
+
+def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_path):
+    """Following next to offset 50, the API answers with a page saying offset 0.
+
+    Its 50 entries and its next (to 100) would make 50 + 50 + 26 = 126 entries, the total:
+    only the offset check refuses it. Not an edit, so not read again.
+    """
+    playlist_id = catalogue.user_playlist_ids[0]
+    assert len(catalogue.entries(playlist_id, 0)) == 126  # 120 songs, 6 awkward entries
+    with fake_server(catalogue) as server:
+        wrong = _page_body(
+            items=[{}] * 50,
+            limit=50,
+            offset=0,
+            next=f"{server.api_url}/playlists/{playlist_id}/items?offset=100&limit=50",
+            total=126,
+        )
+        server.add_fault(Fault(200, path=f"{playlist_id}/items", after=1, times=1, body=wrong))
+        summary = extract_playlists(
+            config_for(server, max_concurrency=1),
+            [playlist_id],
+            LocalDirectorySink(tmp_path),
+            deadline=FakeClock().deadline(60),
+        )
+        metadata_reads = _metadata_requests(server, playlist_id)
+        page_reads = _page_requests(server, playlist_id)
+    assert _failures(summary) == {playlist_id: "bad_response"}
+    message = summary["playlists_failed"][0]["message"]
+    assert f"asked {playlist_id} for offset 50, got 0" in message
+    assert [r.query["offset"] for r in page_reads] == ["0", "50"]
+    assert len(metadata_reads) == 1
+    assert landed_files(tmp_path) == []
+
+
+def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
+    first, second, _ = catalogue.user_playlist_ids
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(400, path=f"{first}/items", times=None))
+        summary = extract_playlists(
+            config_for(server),
+            [first, second],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+        )
+        statuses = [r.status for r in _page_requests(server, first)]
+    assert _failures(summary) == {first: "bad_request"}
+    assert summary["playlists_failed"][0]["status"] == 400
+    assert "HTTP 400" in summary["playlists_failed"][0]["message"]
+    assert statuses == [400]
+    assert clock.sleeps == [] and summary["retries"] == 0
+    assert summary["playlists_ok"] == [second] and summary["stopped"] is None
+
+
+def test_a_401_that_persists_after_the_refresh_stops_the_run_as_auth_failed(catalogue, tmp_path):
+    first, second, _ = catalogue.user_playlist_ids
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(401, path=f"{first}/items", times=None))
+        summary = extract_playlists(
+            config_for(server),
+            [first, second],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+        )
+        statuses = [r.status for r in _page_requests(server, first)]
+        token_calls = [r for r in server.requests if r.path == "/api/token"]
+        second_calls = [r for r in server.requests if second in r.path]
+    # One token at the start, one refresh after the first 401; the second 401 is final.
+    assert statuses == [401, 401] and len(token_calls) == 2
+    assert _failures(summary) == {first: "auth_failed", second: "not_attempted"}
+    assert summary["stopped"]["reason"] == "auth_failed"
+    assert "HTTP 401 twice" in summary["stopped"]["message"]
+    assert second_calls == [] and clock.sleeps == []
+    assert landed_files(tmp_path) == []
+
+
+def test_a_token_endpoint_5xx_that_persists_stops_the_run_as_auth_error(catalogue, tmp_path):
+    first, second, _ = catalogue.user_playlist_ids
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(503, path="/api/token", times=None))
+        summary = extract_playlists(
+            config_for(server, max_attempts=3),
+            [first, second],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+            rng=random.Random(7),
+        )
+        token_calls = [r for r in server.requests if r.path == "/api/token"]
+        api_calls = [r for r in server.requests if r.path.startswith("/v1/")]
+    assert len(token_calls) == 3 and api_calls == []
+    # Backoff of config_for (base 0.5 s) between the three attempts: ceilings 0.5 and 1.
+    expected = random.Random(7)
+    assert clock.sleeps == [expected.uniform(0, 0.5), expected.uniform(0, 1.0)]
+    assert _failures(summary) == {first: "auth_error", second: "not_attempted"}
+    assert summary["stopped"]["reason"] == "auth_error"
+    assert "gave up after 3 attempts" in summary["stopped"]["message"]
+
+
+MOMENT = datetime(2026, 11, 16, 6, 0, 3, 123456, tzinfo=UTC)
+
+
+def _error_lines_naming(caplog, playlist_id):
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelname == "ERROR" and playlist_id in r.getMessage()
+    ]
+
+
+def test_a_write_conflict_is_write_failed_and_the_others_land(catalogue, monkeypatch, caplog):
+    """S3 answers 409 ConditionalRequestConflict for one playlist's PutObject (moto lands
+    the others): reported as write_failed, never as already_exists, and the run goes on."""
+    first, second, third = catalogue.user_playlist_ids
+    for name, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
+    conflict = b"<Error><Code>ConditionalRequestConflict</Code><Message>x</Message></Error>"
+
+    def conflict_for_second(request, **_):
+        if f"playlist_id%3D{second}/" in request.url or f"playlist_id={second}/" in request.url:
+            return AWSResponse(request.url, 409, {}, _RawBody(conflict))
+        return None  # moto answers
+
+    with mock_aws(), fake_server(catalogue) as server:
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="raw-bucket")
+        s3.meta.events.register_first("before-send.s3.PutObject", conflict_for_second)
+        summary = extract_playlists(
+            config_for(server),
+            [first, second, third],
+            S3Sink("raw-bucket", client=s3),
+            clock=lambda: MOMENT,
+            deadline=FakeClock().deadline(60),
+        )
+        landed = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="raw-bucket")["Contents"])
+    assert summary["playlists_ok"] == [first, third]
+    assert _failures(summary) == {second: "write_failed"}
+    assert "may or may not have landed" in summary["playlists_failed"][0]["message"]
+    assert len(_error_lines_naming(caplog, second)) == 1
+    # moto still stores the conflicting write (its handler runs too), which a 409 allows:
+    # the snapshot "may or may not have landed". The summary names only sure landings.
+    assert set(summary["keys"]) <= set(landed)
+    assert [key.split("/")[2] for key in summary["keys"]] == [
+        f"playlist_id={first}",
+        f"playlist_id={third}",
+    ]
+
+
+class _RawBody:
+    def __init__(self, body):
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body
+
+
+def test_any_other_write_error_is_write_failed_and_the_others_land(catalogue, tmp_path, caplog):
+    """A file where one playlist's directory should be: mkdir raises FileExistsError, an
+    OSError that is not SnapshotExists (the snapshot itself does not exist)."""
+    first, second, third = catalogue.user_playlist_ids
+    blocker = tmp_path / "snapshot_date=2026-11-16" / f"playlist_id={second}"
+    blocker.parent.mkdir()
+    blocker.write_bytes(b"not a directory")
+    with fake_server(catalogue) as server:
+        summary = extract_playlists(
+            config_for(server),
+            [first, second, third],
+            LocalDirectorySink(tmp_path),
+            clock=lambda: MOMENT,
+            deadline=FakeClock().deadline(60),
+        )
+    assert summary["playlists_ok"] == [first, third]
+    assert _failures(summary) == {second: "write_failed"}
+    assert summary["playlists_failed"][0]["message"].startswith("FileExistsError: ")
+    assert len(_error_lines_naming(caplog, second)) == 1
+    assert [p.parent.name for p in landed_files(tmp_path)] == sorted(
+        [f"playlist_id={first}", f"playlist_id={third}"]
+    )

@@ -52,7 +52,11 @@ def test_a_debug_run_with_failures_leaks_nothing(tmp_path, caplog):
             deadline=FakeClock().deadline(60),
         )
         forbidden = _forbidden(server)
-    assert len(summary["playlists_ok"]) == 2 and len(summary["playlists_failed"]) == 2
+    assert summary["playlists_ok"] == catalogue.user_playlist_ids
+    (editorial,) = catalogue.editorial_ids
+    (not_owned,) = catalogue.not_owned_ids
+    failures = {f["playlist_id"]: f["reason"] for f in summary["playlists_failed"]}
+    assert failures == {editorial: "not_found", not_owned: "forbidden"}
     assert caplog.records, "logs were captured"
     texts = {
         "logs": caplog.text,

@@ -54,6 +54,7 @@ def test_refresh_token_selects_the_user_flow_and_blank_values_count_as_unset():
         ("SPOTIFY_MARKET", "usa", "SPOTIFY_MARKET"),
         ("MAX_CONCURRENCY", "0", "MAX_CONCURRENCY"),
         ("MAX_CONCURRENCY", "many", "MAX_CONCURRENCY"),
+        ("MAX_CONCURRENCY", "65", "MAX_CONCURRENCY"),
         ("SPOTIFY_API_URL", "ftp://example.com", "SPOTIFY_API_URL"),
         # A bearer token must not travel in clear over a network.
         ("SPOTIFY_API_URL", "http://api.example.com/v1", "loopback"),
@@ -64,6 +65,14 @@ def test_refresh_token_selects_the_user_flow_and_blank_values_count_as_unset():
 def test_invalid_settings_are_refused_by_name(name, value, message):
     with pytest.raises(ConfigError, match=message):
         ExtractConfig.from_env({**ENV, name: value})
+
+
+def test_max_concurrency_is_1_to_64_as_documented():
+    assert ExtractConfig.from_env({**ENV, "MAX_CONCURRENCY": "1"}).max_concurrency == 1
+    assert ExtractConfig.from_env({**ENV, "MAX_CONCURRENCY": "64"}).max_concurrency == 64
+    for value in ("0", "65"):
+        with pytest.raises(ConfigError, match=r"MAX_CONCURRENCY must be between 1 and 64"):
+            ExtractConfig.from_env({**ENV, "MAX_CONCURRENCY": value})
 
 
 def test_missing_local_credentials_name_the_variables():
