@@ -403,6 +403,20 @@ def test_glue_configuration_matching_the_contract_has_no_problems(
             id="curated_path",
         ),
         pytest.param(
+            '"s3://${var.raw_bucket}/playlist_snapshots/"',
+            '"s3://${var.curated_bucket}/playlist_snapshots/"',
+            "--raw_path is 's3://<var.curated_bucket>/playlist_snapshots/', "
+            "the contract's root is s3://<raw-bucket>/playlist_snapshots/",
+            id="raw_path-in-the-curated-bucket",
+        ),
+        pytest.param(
+            '"${local.curated_path}${each.key}/"',
+            '"s3://${var.raw_bucket}/curated/${each.key}/"',
+            "crawler of {table} reads s3://<var.raw_bucket>/curated/{table}/, "
+            "not s3://<curated-bucket>/curated/{table}/",
+            id="crawler-target-in-the-raw-bucket",
+        ),
+        pytest.param(
             '"${local.curated_path}${each.key}/"',
             '"${local.curated_path}tables/${each.key}/"',
             "crawler of {table} reads s3://<var.curated_bucket>/curated/tables/{table}/, "

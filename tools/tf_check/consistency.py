@@ -56,6 +56,32 @@ def _placeholders(text: str) -> str:
     return re.sub(r"<[^<>]*>", "<>", text)
 
 
+# The lake's buckets as the contract names them (``<raw-bucket>``, ``<curated-bucket>``).
+_BUCKET_WORDS = frozenset({"raw", "curated"})
+
+
+def _same_location(actual: str, contract_location: str) -> bool:
+    """``actual`` (evaluated Terraform) is the contract's location, in the same bucket.
+
+    Beyond the shape (``_placeholders``), the reference standing for each bucket must name
+    the contract's bucket and no other: ``<var.raw_bucket_name>`` or
+    ``<aws_s3_bucket.raw.id>`` for ``<raw-bucket>``, never ``<var.curated_bucket_name>``.
+    """
+    if _placeholders(actual) != _placeholders(contract_location):
+        return False
+    pairs = zip(
+        re.findall(r"<([^<>]*)>", actual),
+        re.findall(r"<([^<>]*)>", contract_location),
+        strict=True,
+    )
+    for reference, placeholder in pairs:
+        wanted = set(re.split(r"[^a-z0-9]+", placeholder.lower())) & _BUCKET_WORDS
+        named = set(re.split(r"[^a-z0-9]+", reference.lower())) & _BUCKET_WORDS
+        if wanted and named != wanted:
+            return False
+    return True
+
+
 def _single(tree: Tree, resource_type: str) -> tuple[Module, Block] | None:
     found = tree.all_resources(resource_type)
     return found[0] if len(found) == 1 else None
@@ -212,7 +238,7 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
             )
     roots = {"--raw_path": contract.raw_root, "--curated_path": contract.curated_root}
     for name, root in roots.items():
-        if name in arguments and _placeholders(str(arguments[name])) != _placeholders(root):
+        if name in arguments and not _same_location(str(arguments[name]), root):
             problems.append(
                 Problem(
                     "contract",
@@ -306,7 +332,7 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
             for target in nested_blocks(crawler.body, "s3_target"):
                 path = str(evaluate(target.get("path"), each))
                 expected = contract.curated_root + table + "/"
-                if _placeholders(path) != _placeholders(expected):
+                if not _same_location(path, expected):
                     problems.append(
                         Problem(
                             "contract",
@@ -632,7 +658,7 @@ def check_snowflake_contract(tree: Tree, contract: Contract) -> list[Problem]:
         "stage's storage integration",
     )
     expected_url = contract.curated_root
-    if _placeholders(str(model.stage["url"])) != _placeholders(expected_url):
+    if not _same_location(str(model.stage["url"]), expected_url):
         problems.append(
             Problem(
                 "contract",
