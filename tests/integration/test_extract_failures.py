@@ -430,8 +430,31 @@ def _page_body(**page):
     return json.dumps(page).encode()
 
 
-def _metadata_requests(server, playlist_id):
-    return [r for r in server.requests if r.path == f"/v1/playlists/{playlist_id}"]
+def _extract_under(catalogue, tmp_path, faults, playlist_ids, clock, **config):
+    """Extract ``playlist_ids`` from the fake with ``faults`` in place (a Fault, a list, or
+    a function of the server for faults that name its address): the summary and every
+    request the fake received."""
+    rng = config.pop("rng", None)
+    with fake_server(catalogue) as server:
+        made = faults(server) if callable(faults) else faults
+        for fault in made if isinstance(made, list) else [made]:
+            server.add_fault(fault)
+        summary = extract_playlists(
+            config_for(server, **config),
+            playlist_ids,
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+            **({"rng": rng} if rng is not None else {}),
+        )
+        return summary, list(server.requests)
+
+
+def _reads(requests, playlist_id):
+    """The metadata reads and the page reads of one playlist."""
+    return (
+        [r for r in requests if r.path == f"/v1/playlists/{playlist_id}"],
+        [r for r in requests if r.path == f"/v1/playlists/{playlist_id}/items"],
+    )
 
 
 def test_fewer_entries_than_total_is_incomplete_and_nothing_lands(catalogue, tmp_path):
@@ -442,16 +465,11 @@ def test_fewer_entries_than_total_is_incomplete_and_nothing_lands(catalogue, tmp
     """
     playlist_id = catalogue.user_playlist_ids[1]
     short = _page_body(items=[{}] * 50, limit=50, offset=0, next=None, total=80)
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(200, path=f"{playlist_id}/items", times=None, body=short))
-        summary = extract_playlists(
-            config_for(server, max_concurrency=1),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=FakeClock().deadline(60),
-        )
-        metadata_reads = _metadata_requests(server, playlist_id)
-        page_reads = _page_requests(server, playlist_id)
+    fault = Fault(200, path=f"{playlist_id}/items", times=None, body=short)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [playlist_id], FakeClock(), max_concurrency=1
+    )
+    metadata_reads, page_reads = _reads(requests, playlist_id)
     assert _failures(summary) == {playlist_id: "incomplete"}
     assert "read 50 entries but the API reports 80" in summary["playlists_failed"][0]["message"]
     assert len(metadata_reads) == 2 and len(page_reads) == 2
@@ -468,20 +486,17 @@ def test_a_page_without_next_before_the_last_is_incomplete(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[0]
     assert len(catalogue.entries(playlist_id, 0)) == 126  # 120 songs, 6 awkward entries
     no_next = _page_body(items=[{}] * 38, limit=50, next=None, total=126)  # offset: as asked
-    with fake_server(catalogue) as server:
-        # Every page after the first, in both reads: requests 2-3 (first fault), then 5-6
-        # (the second fault lets requests 1 and 4, the first pages, through).
-        path = f"{playlist_id}/items"
-        server.add_fault(Fault(200, path=path, after=1, times=2, body=no_next))
-        server.add_fault(Fault(200, path=path, after=2, times=2, body=no_next))
-        summary = extract_playlists(
-            config_for(server, max_concurrency=4),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=FakeClock().deadline(60),
-        )
-        metadata_reads = _metadata_requests(server, playlist_id)
-        page_reads = _page_requests(server, playlist_id)
+    # Every page after the first, in both reads: requests 2-3 (first fault), then 5-6
+    # (the second fault lets requests 1 and 4, the first pages, through).
+    path = f"{playlist_id}/items"
+    faults = [
+        Fault(200, path=path, after=1, times=2, body=no_next),
+        Fault(200, path=path, after=2, times=2, body=no_next),
+    ]
+    summary, requests = _extract_under(
+        catalogue, tmp_path, faults, [playlist_id], FakeClock(), max_concurrency=4
+    )
+    metadata_reads, page_reads = _reads(requests, playlist_id)
     assert _failures(summary) == {playlist_id: "incomplete"}
     message = summary["playlists_failed"][0]["message"]
     assert f"page at offset 50 of {playlist_id} has no next" in message
@@ -497,7 +512,8 @@ def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_p
     """
     playlist_id = catalogue.user_playlist_ids[0]
     assert len(catalogue.entries(playlist_id, 0)) == 126  # 120 songs, 6 awkward entries
-    with fake_server(catalogue) as server:
+
+    def wrong_page(server):
         wrong = _page_body(
             items=[{}] * 50,
             limit=50,
@@ -505,15 +521,12 @@ def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_p
             next=f"{server.api_url}/playlists/{playlist_id}/items?offset=100&limit=50",
             total=126,
         )
-        server.add_fault(Fault(200, path=f"{playlist_id}/items", after=1, times=1, body=wrong))
-        summary = extract_playlists(
-            config_for(server, max_concurrency=1),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=FakeClock().deadline(60),
-        )
-        metadata_reads = _metadata_requests(server, playlist_id)
-        page_reads = _page_requests(server, playlist_id)
+        return Fault(200, path=f"{playlist_id}/items", after=1, times=1, body=wrong)
+
+    summary, requests = _extract_under(
+        catalogue, tmp_path, wrong_page, [playlist_id], FakeClock(), max_concurrency=1
+    )
+    metadata_reads, page_reads = _reads(requests, playlist_id)
     assert _failures(summary) == {playlist_id: "bad_response"}
     message = summary["playlists_failed"][0]["message"]
     assert f"asked {playlist_id} for offset 50, got 0" in message
@@ -525,15 +538,9 @@ def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_p
 def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(400, path=f"{first}/items", times=None))
-        summary = extract_playlists(
-            config_for(server),
-            [first, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
-        statuses = [r.status for r in _page_requests(server, first)]
+    fault = Fault(400, path=f"{first}/items", times=None)
+    summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
+    statuses = [r.status for r in requests if r.path == f"/v1/playlists/{first}/items"]
     assert _failures(summary) == {first: "bad_request"}
     assert summary["playlists_failed"][0]["status"] == 400
     assert "HTTP 400" in summary["playlists_failed"][0]["message"]
@@ -545,17 +552,11 @@ def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
 def test_a_401_that_persists_after_the_refresh_stops_the_run_as_auth_failed(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(401, path=f"{first}/items", times=None))
-        summary = extract_playlists(
-            config_for(server),
-            [first, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
-        statuses = [r.status for r in _page_requests(server, first)]
-        token_calls = [r for r in server.requests if r.path == "/api/token"]
-        second_calls = [r for r in server.requests if second in r.path]
+    fault = Fault(401, path=f"{first}/items", times=None)
+    summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
+    statuses = [r.status for r in requests if r.path == f"/v1/playlists/{first}/items"]
+    token_calls = [r for r in requests if r.path == "/api/token"]
+    second_calls = [r for r in requests if second in r.path]
     # One token at the start, one refresh after the first 401; the second 401 is final.
     assert statuses == [401, 401] and len(token_calls) == 2
     assert _failures(summary) == {first: "auth_failed", second: "not_attempted"}
@@ -568,17 +569,12 @@ def test_a_401_that_persists_after_the_refresh_stops_the_run_as_auth_failed(cata
 def test_a_token_endpoint_5xx_that_persists_stops_the_run_as_auth_error(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(503, path="/api/token", times=None))
-        summary = extract_playlists(
-            config_for(server, max_attempts=3),
-            [first, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-            rng=random.Random(7),
-        )
-        token_calls = [r for r in server.requests if r.path == "/api/token"]
-        api_calls = [r for r in server.requests if r.path.startswith("/v1/")]
+    fault = Fault(503, path="/api/token", times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [first, second], clock, max_attempts=3, rng=random.Random(7)
+    )
+    token_calls = [r for r in requests if r.path == "/api/token"]
+    api_calls = [r for r in requests if r.path.startswith("/v1/")]
     assert len(token_calls) == 3 and api_calls == []
     # Backoff of config_for (base 0.5 s) between the three attempts: ceilings 0.5 and 1.
     expected = random.Random(7)
