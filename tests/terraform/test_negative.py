@@ -401,10 +401,16 @@ def test_encrypted_crawler_logs_need_a_declared_log_group_with_retention(write_c
     """
     # Logs to /aws-glue/crawlers are not where an encrypted crawler writes.
     wrong_group = 'resource "aws_cloudwatch_log_group" "c" {\n name = "/aws-glue/crawlers"\n}'
+    with_path = crawler.replace(
+        'name               = "r"', 'name               = "r"\n path = "/service/"'
+    )
+    assert with_path != crawler
     cases = {
         crawler + wrong_group: "no aws_cloudwatch_log_group named",
         crawler + group % "": "crawler log group has no retention_in_days",
         crawler + group % "retention_in_days = 30": None,
+        # Glue would log to /aws-glue/crawlers-role/service/r-s: not the declared group.
+        with_path + group % "retention_in_days = 30": "crawler role has a path other than /",
     }
     for config, expected in cases.items():
         messages = _messages(properties.check_glue(write_config({"main.tf": config})), "glue")

@@ -513,8 +513,9 @@ def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
     """The log group Glue logs an encrypted crawler's runs to, declared with a retention.
 
     With a security configuration, Glue logs crawls to
-    ``/aws-glue/crawlers-role/<role name>-<security configuration name>`` and creates that
-    group itself, without retention, unless it exists.
+    ``/aws-glue/crawlers-role/<role path without its leading slash><role name>-<security
+    configuration name>`` and creates that group itself, without retention, unless it
+    exists. The roles here keep the default path ``/``.
     """
     role = re.fullmatch(
         r"aws_iam_role\.([\w-]+)\.(arn|name)", expression_text(crawler.body.get("role")) or ""
@@ -529,6 +530,22 @@ def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
                 "glue",
                 _where(crawler),
                 "crawler role or security_configuration is not a reference to this module's resources, so its log group cannot be checked",
+            )
+        ]
+    role_block = next(
+        (r for r in module.resources_of_type("aws_iam_role") if r.labels[1] == role.group(1)),
+        None,
+    )
+    path = role_block.body.get("path") if role_block is not None else None
+    if path is not None and literal_string(path) != "/":
+        # Glue puts the role's path (without its leading slash) before the role name.
+        return [
+            Problem(
+                "glue",
+                _where(role_block),
+                "crawler role has a path other than /: Glue would log to "
+                "/aws-glue/crawlers-role/<path><name>-<security configuration>, a group "
+                "this configuration does not declare",
             )
         ]
     name = (

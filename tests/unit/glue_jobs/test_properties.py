@@ -73,6 +73,9 @@ payloads = st.one_of(
     st.just(B.local_track("Heart", "Band")),
     st.just(B.episode("e1", "Episode")),
     st.just(B.track(None, "No id")),
+    # Neither track nor episode, with and without an id: unsupported_type either way.
+    st.just({**B.track("c1", "Chapter"), "type": "chapter"}),
+    st.just({**B.track(None, "Chapter"), "type": "chapter"}),
 )
 
 
@@ -103,6 +106,8 @@ def kind_of(entry: dict, shape: str) -> str:
         return "null_item"
     if payload.get("is_local"):
         return "local_file"
+    if payload.get("type") not in (None, "track", "episode"):
+        return "unsupported_type"
     if not payload.get("id"):
         return "missing_id"
     return payload["type"]
@@ -244,7 +249,12 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs, by_key):
     # The job's counts of each kind are the oracle's, and they account for every entry.
     for kind in X.ENTRY_KINDS:
         assert (counts[kind] or 0) == expected_kinds[kind], kind
-    rejected = expected_kinds["null_item"] + expected_kinds["missing_id"] + superseded
+    rejected = (
+        expected_kinds["null_item"]
+        + expected_kinds["unsupported_type"]
+        + expected_kinds["missing_id"]
+        + superseded
+    )
     assert entries_read == len(fact) + rejected
 
     # Dimensions: one row per id and date; everything referenced exists.
