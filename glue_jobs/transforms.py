@@ -372,12 +372,13 @@ def classify_entries(entries: DataFrame) -> DataFrame:
         payload["artists"].alias("artists"),
         F.struct(
             unreadable(entry["added_at"], iso_timestamp(entry["added_at"])).alias("added_at"),
-            *(
-                unreadable(payload[c], to_int(payload[c])).alias(c)
-                for c in ("popularity", "disc_number", "track_number")
-            ),
+            *(unreadable(payload[c], to_int(payload[c])).alias(c) for c in _PAYLOAD_INTS),
         ).alias("_unreadable"),
     )
+
+
+# The payload's integers that classify_entries reads with to_int.
+_PAYLOAD_INTS = ("popularity", "disc_number", "track_number")
 
 
 def unreadable(raw: Column, read: Column) -> Column:
@@ -448,17 +449,22 @@ def track_observations(entries: DataFrame) -> DataFrame:
     )
 
 
-_PRECISIONS = ("year", "month", "day")
+def album_release(album: Column) -> tuple[Column, Column]:
+    """``(release_date, release_date_precision)`` of an album as ``dim_album`` stores them.
+
+    Only Spotify's three precisions are kept; any other is no precision (and no date).
+    """
+    given = album["release_date_precision"]
+    return release_date(album["release_date"], given), F.when(
+        given.isin("year", "month", "day"), given
+    )
 
 
 def album_observations(entries: DataFrame) -> DataFrame:
     """Every observation of an album through a track (``dim_album`` columns + ``artists``)."""
     album = F.col("album")
     raw = album["release_date"]
-    given = album["release_date_precision"]
-    # Only Spotify's three values are kept; any other is no precision (and no date).
-    precision = F.when(given.isin(*_PRECISIONS), given)
-    parsed = release_date(raw, given)
+    parsed, precision = album_release(album)
     return entries.filter((F.col("kind") == S.ENTRY_TRACK) & ~is_blank(album["id"])).select(
         album["id"].alias("album_id"),
         album["name"].alias("album_name"),
@@ -674,16 +680,14 @@ def entry_counts(entries: DataFrame) -> DataFrame:
     has_album = is_track & ~is_blank(F.col("album.id"))
     flags = F.col("_unreadable")
     album = F.col("album")
-    raw_date, given = album["release_date"], album["release_date_precision"]
+    raw_date = album["release_date"]
+    parsed, precision = album_release(album)
     where = {S.FACT_PLAYLIST_ITEM: in_fact, S.DIM_TRACK: is_track, S.DIM_ALBUM: has_album}
+    # Each condition compares the raw value with the very expression its column stores.
     value_unreadable = {
-        "added_at": flags["added_at"],
-        "popularity": flags["popularity"],
-        "disc_number": flags["disc_number"],
-        "track_number": flags["track_number"],
-        "release_date": unreadable(raw_date, release_date(raw_date, given))
-        & ~raw_date.startswith("0000"),
-        "release_date_precision": given.isNotNull() & ~given.isin(*_PRECISIONS),
+        **{c: flags[c] for c in ("added_at", *_PAYLOAD_INTS)},
+        "release_date": unreadable(raw_date, parsed) & ~raw_date.startswith("0000"),
+        "release_date_precision": unreadable(album["release_date_precision"], precision),
         "total_tracks": unreadable(album["total_tracks"], to_int(album["total_tracks"])),
     }
 
