@@ -27,11 +27,16 @@ def _sort_key(row: Sequence[Any]) -> tuple:
 def rows_as_expected(
     columns: Sequence[str], actual_columns: Sequence[str], actual_rows: Iterable[Sequence[Any]]
 ) -> list[tuple]:
-    """The actual rows, reduced to ``columns`` (matched case-insensitively), normalized and
-    sorted, ready to compare with the expected rows sorted the same way."""
+    """The actual rows in the order of ``columns`` (matched case-insensitively), normalized
+    and sorted, ready to compare with the expected rows sorted the same way.
+
+    ``columns`` must name every column the query returns: a column left out of the
+    expectation would never be compared."""
     index = {name.lower(): i for i, name in enumerate(actual_columns)}
     missing = [c for c in columns if c not in index]
     assert not missing, f"columns {missing} not in {list(actual_columns)}"
+    unchecked = [c for c in actual_columns if c.lower() not in columns]
+    assert not unchecked, f"columns {unchecked} are returned but not in the expectation"
     rows = [tuple(normalize(row[index[c]]) for c in columns) for row in actual_rows]
     return sorted(rows, key=_sort_key)
 

@@ -15,6 +15,32 @@ LEGACY, DEV = "legacyMix", "devModeMix"
 EMPTIED, FADED = "emptiedMix", "fadedMix"  # an empty snapshot in the middle, and at the end
 EPISODE = "491- The Missing Middle"
 UNAVAILABLE = "unavailable (development-mode API)"
+PLAYLIST_NAMES = {
+    LEGACY: "Legacy Mix",
+    DEV: "Dev Mode Mix",
+    EMPTIED: "Emptied Mix",
+    FADED: "Faded Mix",
+}
+ARTISTS = ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf")
+ARTIST_IDS = {name: f"art{name}" for name in ARTISTS}
+# Each item of the fixture by name: its track_id (none for the local file and the episode)
+# and its Spotify URI, as the raw documents send them.
+ITEMS = {
+    "Sunrise": "trkSunrise",
+    "Together": "trkTogether",
+    "Yesterday Once": "trkYesterday",
+    "Climber": "trkClimber",
+    "Leaver": "trkLeaver",
+    "Echoes": "trkEchoes",
+    "Hole in One": "trkHoleInOne",
+    "Fairway": "trkFairway",
+    "Sunset": "trkSunset",
+}
+ITEM_URIS = {
+    **{name: f"spotify:track:{track_id}" for name, track_id in ITEMS.items()},
+    "Garage Demo": "spotify:local:The+Waymores:Garage+Demo:Garage+Demo:128",
+    EPISODE: "spotify:episode:epMissingMiddle",
+}
 
 
 def _added(month: int, day: int) -> datetime:
@@ -42,13 +68,16 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # Yesterday Once; Delta = Climber, Leaver; Golf = Hole in One, Fairway; then Charlie,
     # Echo and Foxtrot with 1 each, of which Charlie comes first by name.
     "top_artists_by_song_count": (
-        ("song_rank", "artist_name", "song_count"),
+        ("song_rank", "artist_name", "song_count", "artist_id"),
         [
-            (1, "Alpha", 3),
-            (2, "Bravo", 2),
-            (2, "Delta", 2),
-            (2, "Golf", 2),
-            (5, "Charlie", 1),
+            (*row, ARTIST_IDS[row[1]])
+            for row in [
+                (1, "Alpha", 3),
+                (2, "Bravo", 2),
+                (2, "Delta", 2),
+                (2, "Golf", 2),
+                (5, "Charlie", 1),
+            ]
         ],
     ),
     # Alpha: popularity (80 + 70) / 2 = 75 over 2 of 3 songs (Sunset has none: partial),
@@ -73,15 +102,19 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "track_appearance_count",
             "album_count",
             "album_total_tracks",
+            "artist_id",
         ),
         [
-            ("Alpha", 3, 75.0, 2, "partial", 203333, 8, 1, 10),
-            ("Bravo", 2, 55.0, 2, "available", 210000, 6, 1, 12),
-            ("Charlie", 1, 60.0, 1, "available", 210000, 2, 1, 8),
-            ("Delta", 2, 45.0, 2, "available", 200000, 4, 1, 9),
-            ("Echo", 1, 50.0, 1, "available", 220000, 1, 0, 0),
-            ("Foxtrot", 1, None, 0, UNAVAILABLE, 150000, 2, 0, 0),
-            ("Golf", 2, None, 0, UNAVAILABLE, 155000, 4, 1, 3),
+            (*row, ARTIST_IDS[row[0]])
+            for row in [
+                ("Alpha", 3, 75.0, 2, "partial", 203333, 8, 1, 10),
+                ("Bravo", 2, 55.0, 2, "available", 210000, 6, 1, 12),
+                ("Charlie", 1, 60.0, 1, "available", 210000, 2, 1, 8),
+                ("Delta", 2, 45.0, 2, "available", 200000, 4, 1, 9),
+                ("Echo", 1, 50.0, 1, "available", 220000, 1, 0, 0),
+                ("Foxtrot", 1, None, 0, UNAVAILABLE, 150000, 2, 0, 0),
+                ("Golf", 2, None, 0, UNAVAILABLE, 155000, 4, 1, 3),
+            ]
         ],
     ),
     # Reference date 2026-11-16, so the last quarter is after 2026-08-16: First Light
@@ -119,26 +152,31 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "position",
             "ranked_by",
             "popularity_status",
+            "playlist_name",
+            "track_id",
         ),
         [
-            (LEGACY, D16, 1, "Sunrise", "Alpha", 80, 2, "popularity", "available"),
-            (LEGACY, D16, 2, "Together", "Alpha, Bravo", 70, 3, "popularity", "available"),
-            (LEGACY, D16, 3, "Climber", "Charlie, Delta", 60, 1, "popularity", "available"),
-            (LEGACY, D16, 4, "Echoes", "Echo", 50, 5, "popularity", "available"),
-            (LEGACY, D16, 5, "Yesterday Once", "Bravo", 40, 4, "popularity", "available"),
-            (DEV, D16, 1, "Fairway", "Golf", None, 1, "playlist position", UNAVAILABLE),
-            (
-                DEV,
-                D16,
-                2,
-                "Hole in One",
-                "Golf, Foxtrot",
-                None,
-                2,
-                "playlist position",
-                UNAVAILABLE,
-            ),
-            (DEV, D16, 3, "Sunset", "Alpha", None, 3, "playlist position", UNAVAILABLE),
+            (*row, PLAYLIST_NAMES[row[0]], ITEMS[row[3]])
+            for row in [
+                (LEGACY, D16, 1, "Sunrise", "Alpha", 80, 2, "popularity", "available"),
+                (LEGACY, D16, 2, "Together", "Alpha, Bravo", 70, 3, "popularity", "available"),
+                (LEGACY, D16, 3, "Climber", "Charlie, Delta", 60, 1, "popularity", "available"),
+                (LEGACY, D16, 4, "Echoes", "Echo", 50, 5, "popularity", "available"),
+                (LEGACY, D16, 5, "Yesterday Once", "Bravo", 40, 4, "popularity", "available"),
+                (DEV, D16, 1, "Fairway", "Golf", None, 1, "playlist position", UNAVAILABLE),
+                (
+                    DEV,
+                    D16,
+                    2,
+                    "Hole in One",
+                    "Golf, Foxtrot",
+                    None,
+                    2,
+                    "playlist position",
+                    UNAVAILABLE,
+                ),
+                (DEV, D16, 3, "Sunset", "Alpha", None, 3, "playlist position", UNAVAILABLE),
+            ]
         ],
     ),
     # artist_metrics ordered by average popularity; Foxtrot and Golf have none: no rank.
@@ -151,15 +189,19 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "popularity_track_count",
             "track_count",
             "popularity_status",
+            "artist_id",
         ),
         [
-            (1, 1, "Alpha", 75.0, 2, 3, "partial"),
-            (2, 2, "Charlie", 60.0, 1, 1, "available"),
-            (3, 3, "Bravo", 55.0, 2, 2, "available"),
-            (4, 4, "Echo", 50.0, 1, 1, "available"),
-            (5, 5, "Delta", 45.0, 2, 2, "available"),
-            (6, None, "Foxtrot", None, 0, 1, UNAVAILABLE),
-            (7, None, "Golf", None, 0, 2, UNAVAILABLE),
+            (*row, ARTIST_IDS[row[2]])
+            for row in [
+                (1, 1, "Alpha", 75.0, 2, 3, "partial"),
+                (2, 2, "Charlie", 60.0, 1, 1, "available"),
+                (3, 3, "Bravo", 55.0, 2, 2, "available"),
+                (4, 4, "Echo", 50.0, 1, 1, "available"),
+                (5, 5, "Delta", 45.0, 2, 2, "available"),
+                (6, None, "Foxtrot", None, 0, 1, UNAVAILABLE),
+                (7, None, "Golf", None, 0, 2, UNAVAILABLE),
+            ]
         ],
     ),
     # 1998: Old Times (12 tracks; Yesterday Once). 2020: Delta Blues (9; Leaver).
@@ -179,15 +221,18 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # Echoes. devModeMix: October Hole in One; November the episode, Fairway, Sunset.
     # emptiedMix: November the episode; fadedMix: November Sunset.
     "monthly_playlist_additions": (
-        ("playlist_id", "added_month_date", "added_item_count"),
+        ("playlist_id", "added_month_date", "added_item_count", "playlist_name"),
         [
-            (LEGACY, date(2026, 9, 1), 2),
-            (LEGACY, date(2026, 10, 1), 3),
-            (LEGACY, date(2026, 11, 1), 2),
-            (DEV, date(2026, 10, 1), 1),
-            (DEV, date(2026, 11, 1), 3),
-            (EMPTIED, date(2026, 11, 1), 1),
-            (FADED, date(2026, 11, 1), 1),
+            (*row, PLAYLIST_NAMES[row[0]])
+            for row in [
+                (LEGACY, date(2026, 9, 1), 2),
+                (LEGACY, date(2026, 10, 1), 3),
+                (LEGACY, date(2026, 11, 1), 2),
+                (DEV, date(2026, 10, 1), 1),
+                (DEV, date(2026, 11, 1), 3),
+                (EMPTIED, date(2026, 11, 1), 1),
+                (FADED, date(2026, 11, 1), 1),
+            ]
         ],
     ),
     # Weekly snapshots, so weeks = snapshots. Leaver was last seen on 2026-11-09. The
@@ -203,21 +248,26 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "first_seen_date",
             "last_seen_date",
             "is_on_latest_snapshot",
+            "track_id",
+            "item_uri",
         ),
         [
-            (LEGACY, "Sunrise", "track", 3, 3, D02, D16, True),
-            (LEGACY, "Together", "track", 3, 3, D02, D16, True),
-            (LEGACY, "Yesterday Once", "track", 3, 3, D02, D16, True),
-            (LEGACY, "Leaver", "track", 2, 2, D02, D09, False),
-            (LEGACY, "Garage Demo", "track", 3, 3, D02, D16, True),
-            (LEGACY, "Climber", "track", 2, 2, D09, D16, True),
-            (LEGACY, "Echoes", "track", 1, 1, D16, D16, True),
-            (DEV, "Hole in One", "track", 2, 2, D09, D16, True),
-            (DEV, EPISODE, "episode", 2, 2, D09, D16, True),
-            (DEV, "Fairway", "track", 2, 2, D09, D16, True),
-            (DEV, "Sunset", "track", 1, 1, D16, D16, True),
-            (EMPTIED, EPISODE, "episode", 2, 2, D02, D16, True),
-            (FADED, "Sunset", "track", 1, 1, D09, D09, False),
+            (*row, ITEMS.get(row[1]), ITEM_URIS[row[1]])
+            for row in [
+                (LEGACY, "Sunrise", "track", 3, 3, D02, D16, True),
+                (LEGACY, "Together", "track", 3, 3, D02, D16, True),
+                (LEGACY, "Yesterday Once", "track", 3, 3, D02, D16, True),
+                (LEGACY, "Leaver", "track", 2, 2, D02, D09, False),
+                (LEGACY, "Garage Demo", "track", 3, 3, D02, D16, True),
+                (LEGACY, "Climber", "track", 2, 2, D09, D16, True),
+                (LEGACY, "Echoes", "track", 1, 1, D16, D16, True),
+                (DEV, "Hole in One", "track", 2, 2, D09, D16, True),
+                (DEV, EPISODE, "episode", 2, 2, D09, D16, True),
+                (DEV, "Fairway", "track", 2, 2, D09, D16, True),
+                (DEV, "Sunset", "track", 1, 1, D16, D16, True),
+                (EMPTIED, EPISODE, "episode", 2, 2, D02, D16, True),
+                (FADED, "Sunset", "track", 1, 1, D09, D09, False),
+            ]
         ],
     ),
     # position_change = previous - current: positive is a climb. The null item at position
@@ -232,26 +282,30 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "previous_position",
             "position_change",
             "movement",
+            "item_uri",
         ),
         [
-            (LEGACY, D09, D02, "Sunrise", 1, 1, 0, "unchanged"),
-            (LEGACY, D09, D02, "Together", 2, 2, 0, "unchanged"),
-            (LEGACY, D09, D02, "Yesterday Once", 3, 4, 1, "climbed"),
-            (LEGACY, D09, D02, "Leaver", 4, 5, 1, "climbed"),
-            (LEGACY, D09, D02, "Climber", 5, None, None, "new"),
-            (LEGACY, D09, D02, "Garage Demo", 6, 6, 0, "unchanged"),
-            (LEGACY, D16, D09, "Climber", 1, 5, 4, "climbed"),
-            (LEGACY, D16, D09, "Sunrise", 2, 1, -1, "dropped"),
-            (LEGACY, D16, D09, "Together", 3, 2, -1, "dropped"),
-            (LEGACY, D16, D09, "Yesterday Once", 4, 3, -1, "dropped"),
-            (LEGACY, D16, D09, "Echoes", 5, None, None, "new"),
-            (LEGACY, D16, D09, "Garage Demo", 6, 6, 0, "unchanged"),
-            (DEV, D16, D09, "Fairway", 1, 3, 2, "climbed"),
-            (DEV, D16, D09, "Hole in One", 2, 1, -1, "dropped"),
-            (DEV, D16, D09, "Sunset", 3, None, None, "new"),
-            (DEV, D16, D09, EPISODE, 4, 2, -2, "dropped"),
-            # The snapshot before is the empty one of 2026-11-09: the episode is new again.
-            (EMPTIED, D16, D09, EPISODE, 1, None, None, "new"),
+            (*row, ITEM_URIS[row[3]])
+            for row in [
+                (LEGACY, D09, D02, "Sunrise", 1, 1, 0, "unchanged"),
+                (LEGACY, D09, D02, "Together", 2, 2, 0, "unchanged"),
+                (LEGACY, D09, D02, "Yesterday Once", 3, 4, 1, "climbed"),
+                (LEGACY, D09, D02, "Leaver", 4, 5, 1, "climbed"),
+                (LEGACY, D09, D02, "Climber", 5, None, None, "new"),
+                (LEGACY, D09, D02, "Garage Demo", 6, 6, 0, "unchanged"),
+                (LEGACY, D16, D09, "Climber", 1, 5, 4, "climbed"),
+                (LEGACY, D16, D09, "Sunrise", 2, 1, -1, "dropped"),
+                (LEGACY, D16, D09, "Together", 3, 2, -1, "dropped"),
+                (LEGACY, D16, D09, "Yesterday Once", 4, 3, -1, "dropped"),
+                (LEGACY, D16, D09, "Echoes", 5, None, None, "new"),
+                (LEGACY, D16, D09, "Garage Demo", 6, 6, 0, "unchanged"),
+                (DEV, D16, D09, "Fairway", 1, 3, 2, "climbed"),
+                (DEV, D16, D09, "Hole in One", 2, 1, -1, "dropped"),
+                (DEV, D16, D09, "Sunset", 3, None, None, "new"),
+                (DEV, D16, D09, EPISODE, 4, 2, -2, "dropped"),
+                # The snapshot before is the empty one of 2026-11-09: the episode is new again.
+                (EMPTIED, D16, D09, EPISODE, 1, None, None, "new"),
+            ]
         ],
     ),
     # First snapshots have nothing to compare with. legacyMix 2026-11-09: Climber in;
@@ -292,26 +346,30 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "artist_entry_count",
             "playlist_entry_count",
             "entry_share",
+            "artist_id",
         ),
         [
-            (LEGACY, D02, "Alpha", 2, 5, 0.4),
-            (LEGACY, D02, "Bravo", 2, 5, 0.4),
-            (LEGACY, D02, "Delta", 1, 5, 0.2),
-            (LEGACY, D09, "Alpha", 2, 6, 0.3333),
-            (LEGACY, D09, "Bravo", 2, 6, 0.3333),
-            (LEGACY, D09, "Charlie", 1, 6, 0.1667),
-            (LEGACY, D09, "Delta", 2, 6, 0.3333),
-            (LEGACY, D16, "Alpha", 2, 6, 0.3333),
-            (LEGACY, D16, "Bravo", 2, 6, 0.3333),
-            (LEGACY, D16, "Charlie", 1, 6, 0.1667),
-            (LEGACY, D16, "Delta", 1, 6, 0.1667),
-            (LEGACY, D16, "Echo", 1, 6, 0.1667),
-            (DEV, D09, "Foxtrot", 1, 3, 0.3333),
-            (DEV, D09, "Golf", 2, 3, 0.6667),
-            (DEV, D16, "Alpha", 1, 4, 0.25),
-            (DEV, D16, "Foxtrot", 1, 4, 0.25),
-            (DEV, D16, "Golf", 2, 4, 0.5),
-            (FADED, D09, "Alpha", 1, 1, 1.0),
+            (*row, ARTIST_IDS[row[2]])
+            for row in [
+                (LEGACY, D02, "Alpha", 2, 5, 0.4),
+                (LEGACY, D02, "Bravo", 2, 5, 0.4),
+                (LEGACY, D02, "Delta", 1, 5, 0.2),
+                (LEGACY, D09, "Alpha", 2, 6, 0.3333),
+                (LEGACY, D09, "Bravo", 2, 6, 0.3333),
+                (LEGACY, D09, "Charlie", 1, 6, 0.1667),
+                (LEGACY, D09, "Delta", 2, 6, 0.3333),
+                (LEGACY, D16, "Alpha", 2, 6, 0.3333),
+                (LEGACY, D16, "Bravo", 2, 6, 0.3333),
+                (LEGACY, D16, "Charlie", 1, 6, 0.1667),
+                (LEGACY, D16, "Delta", 1, 6, 0.1667),
+                (LEGACY, D16, "Echo", 1, 6, 0.1667),
+                (DEV, D09, "Foxtrot", 1, 3, 0.3333),
+                (DEV, D09, "Golf", 2, 3, 0.6667),
+                (DEV, D16, "Alpha", 1, 4, 0.25),
+                (DEV, D16, "Foxtrot", 1, 4, 0.25),
+                (DEV, D16, "Golf", 2, 4, 0.5),
+                (FADED, D09, "Alpha", 1, 1, 1.0),
+            ]
         ],
     ),
     # Every song ever on a playlist, its primary artist, its earliest added_at (Sunset: on
@@ -468,9 +526,6 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     ),
     "artists": (
         ("artist_id", "artist_name", "external_url"),
-        [
-            (f"art{name}", name, f"https://open.spotify.com/artist/art{name}")
-            for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf")
-        ],
+        [(f"art{name}", name, f"https://open.spotify.com/artist/art{name}") for name in ARTISTS],
     ),
 }
