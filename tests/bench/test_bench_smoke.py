@@ -20,6 +20,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,9 @@ def test_engines_agree_on_fact_rows(results: dict) -> None:
     }
     assert len(set(facts.values())) == 1, facts
     # Worked out from the landed files themselves (the engines' input): every entry of a
-    # playlist's latest document of a day becomes a fact row, except null payloads (the
-    # generator lands no missing ids); earlier documents of that day are superseded.
+    # playlist's latest document of a day becomes a fact row, except what the contract
+    # rejects (null payloads, audiobook chapters, tracks without an id); earlier documents
+    # of that day are superseded.
     documents = _landed_documents(
         Path(results["datasets"][str(results["options"]["items"])]["raw"])
     )
@@ -113,12 +115,28 @@ def test_engines_agree_on_fact_rows(results: dict) -> None:
         if key not in latest or document["extracted_at"] > latest[key]["extracted_at"]:
             latest[key] = document
     entries = [e for d in latest.values() for e in d["playlist"][d["api_shape"]]["items"]]
-    nulls = sum(1 for e in entries if (e.get("item") or e.get("track")) is None)
+    rejected = Counter(_rejection(e) for e in entries)
+    # The generator lands each rejected kind at this size (so each rule is cross-checked).
+    assert set(rejected) == {None, "null_item", "unsupported_type", "missing_id"}, rejected
     assert rows["glue-full"]["items"] == sum(
         len(d["playlist"][d["api_shape"]]["items"]) for d in documents
     )
-    assert facts["glue-full"] == len(entries) - nulls
+    assert facts["glue-full"] == rejected[None]
     assert results["cross_check"]["fact_playlist_item"]["agree"]
+
+
+def _rejection(entry: dict) -> str | None:
+    """Why the contract keeps an entry out of the fact table (section 4), or None."""
+    payload = entry.get("item") or entry.get("track")
+    if payload is None:
+        return "null_item"
+    if entry.get("is_local") or payload.get("is_local"):
+        return None
+    if payload.get("type") not in (None, "track", "episode"):
+        return "unsupported_type"
+    if not payload.get("id"):
+        return "missing_id"
+    return None
 
 
 def _landed_documents(raw: Path) -> list[dict]:

@@ -265,11 +265,10 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
             playlist_id,
             snapshot_id,
             position,
-            coalesce(payload.type, 'track') as item_type,
-            case when payload.type = 'track' and not is_local then payload.id end as track_id,
-            case when payload.type = 'episode' then payload.id end as episode_id,
-            case when payload.type = 'track' and not is_local then payload.album.id end
-                as album_id,
+            case when payload.type = 'episode' then 'episode' else 'track' end as item_type,
+            case when kind = 'track' then payload.id end as track_id,
+            case when kind = 'episode' then payload.id end as episode_id,
+            case when kind = 'track' then payload.album.id end as album_id,
             payload.uri as item_uri,
             payload.name as item_name,
             cast(try_strptime(added_at, '%Y-%m-%dT%H:%M:%SZ') as timestamp) as added_at,
@@ -281,10 +280,20 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
             source_file,
             snapshot_date,
             payload
-        from entries
-        where payload is not null
-            and not (coalesce(payload.type, 'track') = 'track' and not is_local
-                     and payload.id is null)
+        from (
+            -- The contract's entry kinds (section 4), the first that applies.
+            select *,
+                case
+                    when payload is null then 'null_item'
+                    when is_local then 'local_file'
+                    when payload.type not in ('track', 'episode') then 'unsupported_type'
+                    when regexp_full_match(coalesce(payload.id, ''), '\\s*') then 'missing_id'
+                    when payload.type = 'episode' then 'episode'
+                    else 'track'
+                end as kind
+            from entries
+        )
+        where kind in ('track', 'local_file', 'episode')
         """,
         """
         create temp table out_fact_playlist_item as

@@ -10,8 +10,9 @@ same seven tables as the Glue job so that the comparison is like for like:
 
 * every artist of a track and of an album (the originals keep the first artist, or
   flatten artists without order), with the bridge tables;
-* both API shapes (``item`` before ``track``), local files, episodes and null items with
-  the contract's rules, and "latest wins" per playlist and ``snapshot_date``;
+* both API shapes (``item`` before ``track``), and the contract's entry rules in its order
+  (null items, local files, unsupported types, missing ids, episodes, tracks), and "latest
+  wins" per playlist and ``snapshot_date``;
 * Parquet partitioned by ``snapshot_date`` instead of CSV.
 
 What it still does not do: quarantine records, run summaries, bookmarks, or schema
@@ -91,9 +92,11 @@ def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
         if item is None:
             continue  # null_item
         is_local = bool(entry.get("is_local") or item.get("is_local"))
-        item_type = item.get("type") or "track"
-        if item_type == "track" and not is_local and not item.get("id"):
+        if not is_local and item.get("type") not in (None, "track", "episode"):
+            continue  # unsupported_type (an audiobook chapter, say)
+        if not is_local and not (item.get("id") or "").strip():
             continue  # missing_id
+        item_type = "episode" if item.get("type") == "episode" else "track"
         album = item.get("album") or {}
         added_by = (entry.get("added_by") or {}).get("id") or None
         is_track = item_type == "track" and not is_local
