@@ -16,6 +16,29 @@ SHARED_SPOTIFY = PROJECT_ROOT.parent / "shared" / "spotify"
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 
+# The files that take minutes, longest first (measured with `--durations`). `make test`
+# hands whole files to its workers in collection order (xdist --dist loadfile), so a long
+# file collected last would run alone at the end while the other workers sit idle; started
+# first, the short files fill in around them. Only the order changes, never what runs.
+LONGEST_FIRST = (
+    "tests/bench/test_bench_smoke.py",
+    "tests/integration/test_glue_job.py",
+    "tests/unit/glue_jobs/test_properties.py",
+    "tests/demo/test_demo_end_to_end.py",
+    "tests/unit/glue_jobs/test_star_schema_job.py",
+    "tests/integration/test_glue_accounting.py",
+    "tests/unit/glue_jobs/test_hostile_input.py",
+    "tests/sql/test_athena.py",
+    "tests/sql/test_snowflake.py",
+    "tests/demo/test_demo_cli.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {PROJECT_ROOT / name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))  # stable: the rest as before
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator:
     """The one SparkSession of the test run (local[2], UTC, no UI, few shuffle partitions,
