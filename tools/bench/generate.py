@@ -106,6 +106,7 @@ SHARE_EPISODE = 0.01
 SHARE_NULL = 0.002
 SHARE_CHAPTER = 0.002  # unsupported_type (data contract, section 4)
 SHARE_NO_ID = 0.002  # missing_id
+N_REJECTED = 5  # distinct chapters, and distinct id-less tracks, in the catalogue
 SHARE_SUPERSEDED = 0.01  # playlists extracted twice on one day
 SHARE_CHANGED_PER_DAY = 0.3  # playlists that change between two snapshots
 
@@ -402,7 +403,7 @@ class Catalogue:
         # An audiobook chapter (a type the product does not store) and tracks that come
         # without an id: a few of each, rejected by the contract's rules.
         self.chapters: list[str] = []
-        for _ in range(5):
+        for _ in range(N_REJECTED):
             chapter_id = _spotify_id(rng)
             self.chapters.append(
                 landed(
@@ -420,7 +421,7 @@ class Catalogue:
                 )
             )
         self.no_ids: list[str] = []
-        for _ in range(5):
+        for _ in range(N_REJECTED):
             self.no_ids.append(
                 landed(
                     {
@@ -507,9 +508,9 @@ def _new_entry(rng: random.Random, layout: Layout, home: int, span: int, added_a
     elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE:
         kind, index = "episode", rng.randrange(layout.n_episodes)
     elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE + SHARE_CHAPTER:
-        kind, index = "chapter", rng.randrange(5)
+        kind, index = "chapter", rng.randrange(N_REJECTED)
     elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE + SHARE_CHAPTER + SHARE_NO_ID:
-        kind, index = "no_id", rng.randrange(5)
+        kind, index = "no_id", rng.randrange(N_REJECTED)
     else:
         # Each playlist draws mostly from its own "genre" window of the catalogue, so
         # playlists overlap the way real ones do (popular tracks are in many).

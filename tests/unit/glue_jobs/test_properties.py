@@ -2,9 +2,9 @@
 
 Hypothesis builds a handful of documents in up to three independent worlds (several
 playlists and dates, extraction times that collide, tracks shared between playlists and
-worlds with differing albums and artists, every kind of messy entry). They go through the job's own parse -> explode -> ``build_tables`` chain, and
-the contract's invariants are checked against an oracle computed here in plain Python from
-the generated dictionaries:
+worlds with differing albums and artists, every kind of messy entry). They go through the
+job's own parse -> explode -> ``build_tables`` chain, and the contract's invariants are
+checked against an oracle computed here in plain Python from the generated dictionaries:
 
 - every track entry of a winning document gives exactly one fact row (same position, id);
 - fact rows + rejected entries add up to the entries read;
@@ -106,9 +106,8 @@ def worlds(draw):
     A world's playlists are its own (their ids are prefixed with the world), so each world
     has its own winners and superseded documents, as a separate example would; tracks,
     albums and artists are shared, so the dimensions also see the same ids from several
-    worlds. One Spark pass checks all of them: a Spark pass costs seconds whatever its size,
-    and several small worlds per pass test as much as as many passes would, in a third of
-    the time.
+    worlds. One Spark pass checks all of them: a pass over a few documents costs seconds
+    whatever their number, so a world costs little more than its share of one pass.
     """
     return [
         doc
@@ -235,10 +234,10 @@ def test_invariants_hold_for_generated_documents(spark, no_aqe, docs):
                 plan = df._jdf.queryExecution().executedPlan().toString()
                 assert "ENSURE_REQUIREMENTS" not in plan, (name, by_key, plan)
                 assert "REPARTITION_BY_NUM" in plan, (name, by_key, plan)
-            check_tables(collect_tables(tables), docs, files, winners, counts)
+            check_tables(collect_tables(tables), docs, winners, counts)
 
 
-def check_tables(got, docs, files, winners, counts) -> None:
+def check_tables(got, docs, winners, counts) -> None:
     """The contract's invariants on the collected tables, against the oracle."""
     # Each track entry of a winning document: exactly one fact row, same position and id.
     expected_tracks = Counter()
