@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import JVM_OPTIONS
+from tests.oracle import FACT_KINDS, entry_kind
 from tools.fake_spotify import Catalogue
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -115,28 +116,14 @@ def test_engines_agree_on_fact_rows(results: dict) -> None:
         if key not in latest or document["extracted_at"] > latest[key]["extracted_at"]:
             latest[key] = document
     entries = [e for d in latest.values() for e in d["playlist"][d["api_shape"]]["items"]]
-    rejected = Counter(_rejection(e) for e in entries)
+    kinds = Counter(entry_kind(e) for e in entries)
     # The generator lands each rejected kind at this size (so each rule is cross-checked).
-    assert set(rejected) == {None, "null_item", "unsupported_type", "missing_id"}, rejected
+    assert set(kinds) == FACT_KINDS | {"null_item", "unsupported_type", "missing_id"}, kinds
     assert rows["glue-full"]["items"] == sum(
         len(d["playlist"][d["api_shape"]]["items"]) for d in documents
     )
-    assert facts["glue-full"] == rejected[None]
+    assert facts["glue-full"] == sum(kinds[kind] for kind in FACT_KINDS)
     assert results["cross_check"]["fact_playlist_item"]["agree"]
-
-
-def _rejection(entry: dict) -> str | None:
-    """Why the contract keeps an entry out of the fact table (section 4), or None."""
-    payload = entry.get("item") or entry.get("track")
-    if payload is None:
-        return "null_item"
-    if entry.get("is_local") or payload.get("is_local"):
-        return None
-    if payload.get("type") not in (None, "track", "episode"):
-        return "unsupported_type"
-    if not payload.get("id"):
-        return "missing_id"
-    return None
 
 
 def _landed_documents(raw: Path) -> list[dict]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from glue_jobs.pipeline import run_job
+from tests.oracle import entry_kind
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -50,17 +51,6 @@ def wrap(page: dict, playlist_id: str, extracted_at: str, shape: str) -> dict:
             shape: {"total": len(entries), "items": entries},
         },
     }
-
-
-def kind(entry: dict) -> str:
-    track = entry["track"]
-    if track is None:
-        return "null_item"
-    if entry.get("is_local") or track.get("is_local"):
-        return "local_file"
-    if not track.get("id"):
-        return "missing_id"
-    return track["type"]
 
 
 def expected_release(album: dict) -> date | None:
@@ -101,7 +91,7 @@ def run(spark, captured):
 
 def test_every_captured_entry_is_accounted_for(run):
     pages, summary, _table = run
-    kinds = Counter(kind(e) for page in pages.values() for e in page["items"])
+    kinds = Counter(entry_kind(e) for page in pages.values() for e in page["items"])
     assert summary["files_quarantined"] == 0
     assert summary["documents_read"] == 2 * len(PAGES)
     assert summary["entries_read"] == 2 * sum(kinds.values())  # 2 * 47

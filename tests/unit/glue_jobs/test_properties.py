@@ -40,6 +40,7 @@ from glue_jobs.pipeline import (
     build_tables,
     configure_session,
 )
+from tests.oracle import FACT_KINDS, entry_kind
 from tests.unit.glue_jobs import builders as B
 
 pytestmark = pytest.mark.spark
@@ -114,20 +115,6 @@ def worlds(draw):
         for k in range(draw(st.integers(1, 3)))
         for doc in draw(st.lists(documents(f"w{k}-"), min_size=1, max_size=4))
     ]
-
-
-def kind_of(entry: dict, shape: str) -> str:
-    """The contract's rejection table, applied to a generated entry (the oracle)."""
-    payload = entry.get("item" if shape == "items" else "track")
-    if payload is None:
-        return "null_item"
-    if payload.get("is_local"):
-        return "local_file"
-    if payload.get("type") not in (None, "track", "episode"):
-        return "unsupported_type"
-    if not payload.get("id"):
-        return "missing_id"
-    return payload["type"]
 
 
 # The columns the invariants look at, per table: collected in one Spark action.
@@ -248,9 +235,9 @@ def check_tables(got, docs, winners, counts) -> None:
         shape = d["api_shape"]
         payload_key = "item" if shape == "items" else "track"
         for pos, e in enumerate(d["playlist"][shape]["items"], start=1):
-            kind = kind_of(e, shape)
+            kind = entry_kind(e)
             expected_kinds[kind] += 1
-            if kind in ("track", "local_file", "episode"):
+            if kind in FACT_KINDS:
                 expected_fact += 1
             if kind == "track":
                 key = (d["playlist_id"], d["snapshot_date"], pos, e[payload_key]["id"])
