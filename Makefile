@@ -63,8 +63,8 @@ $(SCHEMAS_STAMP): requirements/provider-schemas.txt | $(STAMP)
 test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
 	@# Three workers on the 2 cores, one SparkSession each; a file's tests stay together on
 	@# one worker. The Spark tests spend much of their time waiting (JVM round trips, tiny
-	@# stages): a third worker keeps both cores busy (one run each on the same tree: 12 min
-	@# 49 s with two workers, 8 min 5 s with three, 10 min 5 s with four; README, "Develop").
+	@# stages): a third worker keeps both cores busy (one run each on the same tree, on
+	@# 2026-11-22: 12 min 49 s with two workers, 8 min 5 s with three, 10 min 5 s with four).
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint

@@ -122,6 +122,33 @@ def test_contract_handler_and_runtime_change_is_reported(
     assert _messages(problems, "code") == ["defines no top-level handle()"]
 
 
+def _repo_with_packager(repo: Repo, tmp_path: Path, old: str, new: str) -> Repo:
+    """A repository whose tools/package_lambda.py has ``old`` replaced by ``new`` once; the
+    Lambda package the checks also read is the real one (a symlink)."""
+    text = repo.lambda_packager.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is no longer in tools/package_lambda.py; update this test"
+    (tmp_path / "tools").mkdir(parents=True)
+    (tmp_path / "tools" / "package_lambda.py").write_text(
+        text.replace(old, new, 1), encoding="utf-8"
+    )
+    (tmp_path / "extract_lambda").symlink_to(repo.root / "extract_lambda")
+    return Repo(tmp_path)
+
+
+def test_a_zip_built_for_another_python_than_the_runtime_is_reported(
+    tree: Tree, repo: Repo, contract: Contract, tmp_path: Path
+) -> None:
+    assert _messages(consistency.check_lambda(tree, contract, repo)) == []
+    other = _repo_with_packager(repo, tmp_path / "other", '"3.11",', '"3.13",')
+    assert _messages(consistency.check_lambda(tree, contract, other)) == [
+        "builds the zip for Python 3.13, the function's runtime is 'python3.11'"
+    ]
+    unnamed = _repo_with_packager(repo, tmp_path / "unnamed", '"--python-version",', "")
+    assert _messages(consistency.check_lambda(tree, contract, unnamed)) == [
+        "PLATFORM_ARGS names no --python-version for pip"
+    ]
+
+
 def test_contract_lambda_package_change_is_reported(tree: Tree, repo: Repo, tmp_path: Path) -> None:
     contract = _drifted_contract(repo, tmp_path, "`dist/extract_lambda.zip`", "`dist/extract.zip`")
     messages = _messages(consistency.check_lambda(tree, contract, repo))

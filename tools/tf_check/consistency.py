@@ -43,6 +43,10 @@ class Repo:
         return self.root / "snowflake_sql"
 
     @property
+    def lambda_packager(self) -> Path:
+        return self.root / "tools" / "package_lambda.py"
+
+    @property
     def athena_sql(self) -> Path:
         return self.root / "athena_sql"
 
@@ -162,6 +166,7 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
         rf"^def {re.escape(function_name)}\(", source.read_text(encoding="utf-8"), re.MULTILINE
     ):
         problems.append(Problem("code", str(source), f"defines no top-level {function_name}()"))
+    problems.extend(_packaged_for(runtime, repo.lambda_packager))
     package_dir = repo.root / module_path.split(".")[0]
     code = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package_dir.glob("*.py")))
     for name in sorted(names):
@@ -174,6 +179,38 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _packaged_for(runtime: Any, packager: Path) -> list[Problem]:
+    """The zip's wheels are downloaded for the Python of the function's runtime.
+
+    ``tools/package_lambda.py`` passes ``--python-version X.Y`` to pip (in ``PLATFORM_ARGS``);
+    wheels with compiled code for another Python do not import on the runtime, so a runtime
+    changed in Terraform alone would deploy a zip that fails on its first import.
+    """
+    if not packager.is_file():
+        return [Problem("code", str(packager), "the Lambda packager does not exist")]
+    version = None
+    for node in ast.walk(ast.parse(packager.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "PLATFORM_ARGS" for t in node.targets)
+            and isinstance(node.value, ast.Tuple | ast.List)
+        ):
+            args = [e.value if isinstance(e, ast.Constant) else None for e in node.value.elts]
+            if "--python-version" in args[:-1]:
+                version = args[args.index("--python-version") + 1]
+    if version is None:
+        return [Problem("code", str(packager), "PLATFORM_ARGS names no --python-version for pip")]
+    if runtime != f"python{version}":
+        return [
+            Problem(
+                "code",
+                str(packager),
+                f"builds the zip for Python {version}, the function's runtime is {runtime!r}",
+            )
+        ]
+    return []
 
 
 # ---------------------------------------------------------------------------------------
