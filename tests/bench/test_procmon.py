@@ -35,3 +35,19 @@ def test_pages_shared_by_a_fork_are_counted_once(tmp_path: Path) -> None:
     assert measured.peak_rss_bytes > 380 * MIB  # both processes' RSS: the block twice
     assert 200 * MIB < measured.peak_pss_bytes < 290 * MIB  # the block once, plus Python
     assert sum(measured.peak_breakdown.values()) == measured.peak_pss_bytes
+
+
+def test_sampling_slows_down_once_the_run_has_settled(tmp_path: Path) -> None:
+    # 3 s of sleep: sampled every 0.05 s for the first 0.5 s (about 10 samples), then once a
+    # second (about 3 more). A fixed 0.05 s interval would take about 60.
+    measured = run_measured(
+        [sys.executable, "-c", "import time; time.sleep(3)"],
+        log=tmp_path / "log",
+        interval=0.05,
+        settled_interval=1.0,
+        settle_after_s=0.5,
+    )
+    assert measured.returncode == 0
+    assert 5 <= measured.samples <= 20, measured.samples
+    assert measured.wall_s >= 3
+    assert 0 <= measured.monitor_cpu_s < measured.wall_s

@@ -197,6 +197,7 @@ def measure(
     row.peak_rss_mib = round(measured.peak_rss_bytes / MIB, 1)
     row.cpu_s = measured.cpu_s
     row.details["samples"] = measured.samples
+    row.details["monitor_cpu_s"] = measured.monitor_cpu_s
     row.details["peak_pss_mib_by_process"] = {
         name: round(pss / MIB, 1) for name, pss in measured.peak_breakdown.items()
     }
