@@ -64,7 +64,8 @@ test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh cl
 	@# Three workers on the 2 cores, one SparkSession each; a file's tests stay together on
 	@# one worker. The Spark tests spend much of their time waiting (JVM round trips, tiny
 	@# stages): a third worker keeps both cores busy (one run each on the same tree, on
-	@# 2026-11-22: 12 min 49 s with two workers, 8 min 5 s with three, 10 min 5 s with four).
+	@# 2026-11-22: 12 min 49 s with two workers, 8 min 5 s with three, 10 min 5 s with four;
+	@# single runs on a VM whose speed varies by up to 1.6x, so indicative, not exact).
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint

@@ -147,6 +147,16 @@ def test_a_zip_built_for_another_python_than_the_runtime_is_reported(
     assert _messages(consistency.check_lambda(tree, contract, unnamed)) == [
         "PLATFORM_ARGS names no --python-version for pip"
     ]
+    annotated = _repo_with_packager(
+        repo, tmp_path / "annotated", "PLATFORM_ARGS = (", "PLATFORM_ARGS: tuple[str, ...] = ("
+    )
+    assert _messages(consistency.check_lambda(tree, contract, annotated)) == []
+    joined = _repo_with_packager(
+        repo, tmp_path / "joined", '"--python-version",\n    "3.11",', '"--python-version=3.12",'
+    )
+    assert _messages(consistency.check_lambda(tree, contract, joined)) == [
+        "builds the zip for Python 3.12, the function's runtime is 'python3.11'"
+    ]
 
 
 def test_contract_lambda_package_change_is_reported(tree: Tree, repo: Repo, tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ JVM that PySpark launches and any Python workers. The tree is sampled with psuti
 ``settle_after_s`` old. Sampling is not free: reading a process's PSS walks its page
 tables, and on 2 cores the monitor competes with the run it measures. On the reference
 machine, a Glue run over one 1M day (about 60 s, a 2 GB JVM) cost the monitor 9.4
-CPU-seconds at a fixed 0.1 s (419 samples) and 3.1 settling to 0.5 s after 5 s (152
-samples). The monitor's own CPU time is reported (``monitor_cpu_s``).
+CPU-seconds at a fixed 0.1 s (419 samples) and 3.1-3.6 settling to 0.5 s after 5 s
+(141-152 samples). The monitor's own CPU time is reported (``monitor_cpu_s``).
 
 Memory is the proportional set size (PSS) summed over the tree: a page shared by n
 processes counts 1/n in each, so the sum is what the tree really holds. Summed RSS is kept
@@ -74,7 +74,8 @@ def run_measured(
     peak_rss = 0
     samples = 0
     # Last CPU time seen per process: a process that exits between two samples keeps
-    # what it had used at the previous one (at most `interval` of CPU is missed).
+    # what it had used at the previous one (at most one sampling interval of CPU is missed:
+    # `interval`, or `settled_interval` once settled).
     cpu_seen: dict[tuple[int, float], float] = {}
     monitor_started = time.process_time()
     with log.open("wb") as out:

@@ -184,22 +184,33 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
 def _packaged_for(runtime: Any, packager: Path) -> list[Problem]:
     """The zip's wheels are downloaded for the Python of the function's runtime.
 
-    ``tools/package_lambda.py`` passes ``--python-version X.Y`` to pip (in ``PLATFORM_ARGS``);
-    wheels with compiled code for another Python do not import on the runtime, so a runtime
-    changed in Terraform alone would deploy a zip that fails on its first import.
+    ``tools/package_lambda.py`` passes ``--python-version X.Y`` to pip in the constant
+    ``PLATFORM_ARGS``; wheels with compiled code for another Python do not import on the
+    runtime, so a runtime changed in Terraform alone would deploy a zip that fails on its
+    first import. Both spellings pip takes (``--python-version X.Y`` and
+    ``--python-version=X.Y``) are read, and the last one counts, as for pip.
     """
     if not packager.is_file():
         return [Problem("code", str(packager), "the Lambda packager does not exist")]
     version = None
     for node in ast.walk(ast.parse(packager.read_text(encoding="utf-8"))):
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "PLATFORM_ARGS" for t in node.targets)
-            and isinstance(node.value, ast.Tuple | ast.List)
-        ):
-            args = [e.value if isinstance(e, ast.Constant) else None for e in node.value.elts]
-            if "--python-version" in args[:-1]:
-                version = args[args.index("--python-version") + 1]
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if not any(isinstance(t, ast.Name) and t.id == "PLATFORM_ARGS" for t in targets):
+            continue
+        if not isinstance(node.value, ast.Tuple | ast.List):
+            continue
+        args = [e.value if isinstance(e, ast.Constant) else None for e in node.value.elts]
+        for i, arg in enumerate(args):
+            if arg == "--python-version" and i + 1 < len(args):
+                version = args[i + 1]
+            elif isinstance(arg, str) and arg.startswith("--python-version="):
+                version = arg.split("=", 1)[1]
     if version is None:
         return [Problem("code", str(packager), "PLATFORM_ARGS names no --python-version for pip")]
     if runtime != f"python{version}":
