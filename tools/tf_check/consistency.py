@@ -194,13 +194,12 @@ def _packaged_for(runtime: Any, packager: Path) -> list[Problem]:
         return [Problem("code", str(packager), "the Lambda packager does not exist")]
     version = None
     for node in ast.walk(ast.parse(packager.read_text(encoding="utf-8"))):
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
         if not any(isinstance(t, ast.Name) and t.id == "PLATFORM_ARGS" for t in targets):
             continue
         if not isinstance(node.value, ast.Tuple | ast.List):
