@@ -501,25 +501,27 @@ Entry = tuple[str, int, str, str]
 
 def _new_entry(rng: random.Random, layout: Layout, home: int, span: int, added_at: str, users):
     roll = rng.random()
-    if roll < SHARE_NULL:
-        kind, index = "null", 0
-    elif roll < SHARE_NULL + SHARE_LOCAL:
-        kind, index = "local", rng.randrange(layout.n_locals)
-    elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE:
-        kind, index = "episode", rng.randrange(layout.n_episodes)
-    elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE + SHARE_CHAPTER:
-        kind, index = "chapter", rng.randrange(N_REJECTED)
-    elif roll < SHARE_NULL + SHARE_LOCAL + SHARE_EPISODE + SHARE_CHAPTER + SHARE_NO_ID:
-        kind, index = "no_id", rng.randrange(N_REJECTED)
+    # The kinds other than track, each with its share of entries and how many distinct
+    # payloads it draws from (none for null), walked in this order.
+    shares = (
+        ("null", SHARE_NULL, 0),
+        ("local", SHARE_LOCAL, layout.n_locals),
+        ("episode", SHARE_EPISODE, layout.n_episodes),
+        ("chapter", SHARE_CHAPTER, N_REJECTED),
+        ("no_id", SHARE_NO_ID, N_REJECTED),
+    )
+    bound = 0.0
+    for kind, share, pool in shares:
+        bound += share
+        if roll < bound:
+            return (kind, rng.randrange(pool) if pool else 0, added_at, rng.choice(users))
+    # Each playlist draws mostly from its own "genre" window of the catalogue, so
+    # playlists overlap the way real ones do (popular tracks are in many).
+    if rng.random() < 0.8:
+        index = (home + rng.randrange(span)) % layout.n_tracks
     else:
-        # Each playlist draws mostly from its own "genre" window of the catalogue, so
-        # playlists overlap the way real ones do (popular tracks are in many).
-        if rng.random() < 0.8:
-            index = (home + rng.randrange(span)) % layout.n_tracks
-        else:
-            index = int(rng.paretovariate(1.2) * 50) % layout.n_tracks
-        kind = "track"
-    return (kind, index, added_at, rng.choice(users))
+        index = int(rng.paretovariate(1.2) * 50) % layout.n_tracks
+    return ("track", index, added_at, rng.choice(users))
 
 
 def _entry_json(entry: Entry, catalogue: Catalogue, legacy: bool) -> str:
