@@ -1,7 +1,6 @@
-# The AWS side of the Spotify playlist lakehouse: storage, the weekly extract Lambda,
-# the Glue star-schema job with its crawlers, Athena, and monitoring. Snowflake is a
-# separate, optional root (terraform/snowflake/) so that this one never needs
-# Snowflake credentials; see docs/deploy.md.
+# The Spotify playlist lakehouse: storage, the weekly extract Lambda, the Glue
+# star-schema job with its crawlers, Athena, monitoring and, when var.snowflake_enabled is
+# true, the Snowflake serving layer; see docs/deploy.md.
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
@@ -26,6 +25,13 @@ locals {
   glue_library_path   = "${local.repo_root}/dist/glue_jobs.zip"
   glue_script_path    = "${local.repo_root}/glue_jobs/star_schema_job.py"
   athena_sql_dir      = "${local.repo_root}/athena_sql"
+
+  # The directory module.snowflake is read from. Terraform resolves it at `terraform init`
+  # (1.15+: it may use only const variables and locals). Off, the stand-in has no Snowflake
+  # resource, so Terraform never configures the Snowflake provider and an AWS-only
+  # deployment needs no Snowflake credentials; a count = 0 would not do that, because
+  # Terraform configures every provider its resources name, whatever their count.
+  snowflake_module_dir = var.snowflake_enabled ? "snowflake" : "snowflake_disabled"
 }
 
 module "storage" {
@@ -118,4 +124,17 @@ module "monitoring" {
   dead_letter_queue_name = module.extract.dead_letter_queue_name
   glue_job_name          = module.glue.job_name
   crawler_names          = values(module.glue.crawler_names)
+}
+
+module "snowflake" {
+  source = "./modules/${local.snowflake_module_dir}"
+
+  name_prefix                    = local.name_prefix
+  curated_bucket_name            = module.storage.curated_bucket_name
+  curated_bucket_arn             = module.storage.curated_bucket_arn
+  curated_prefix                 = local.curated_prefix
+  kms_key_arn                    = module.storage.kms_key_arn
+  tables                         = local.curated_tables
+  warehouse_size                 = var.snowflake_warehouse_size
+  warehouse_auto_suspend_seconds = var.snowflake_warehouse_auto_suspend_seconds
 }

@@ -4,12 +4,12 @@ output "raw_bucket_name" {
 }
 
 output "curated_bucket_name" {
-  description = "Bucket of the curated star schema (input of terraform/snowflake)."
+  description = "Bucket of the curated star schema."
   value       = module.storage.curated_bucket_name
 }
 
 output "curated_bucket_arn" {
-  description = "ARN of the curated bucket (input of terraform/snowflake)."
+  description = "ARN of the curated bucket."
   value       = module.storage.curated_bucket_arn
 }
 
@@ -24,7 +24,7 @@ output "glue_assets_bucket_name" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the lake's KMS key (input of terraform/snowflake)."
+  description = "ARN of the lake's KMS key."
   value       = module.storage.kms_key_arn
 }
 
@@ -72,3 +72,31 @@ output "alarm_topic_arn" {
   description = "SNS topic of the pipeline alarms."
   value       = module.monitoring.alarm_topic_arn
 }
+
+# Snowflake: null unless snowflake_enabled.
+
+output "snowflake_storage_integration_name" {
+  description = "Snowflake storage integration reading the curated bucket (null unless snowflake_enabled)."
+  value       = module.snowflake.storage_integration_name
+}
+
+output "snowflake_role_arn" {
+  description = "IAM role Snowflake assumes; its trust policy holds the integration's IAM user and external id (null unless snowflake_enabled)."
+  value       = module.snowflake.snowflake_role_arn
+}
+
+output "snowflake_stage_name" {
+  description = "External stage over the curated root (null unless snowflake_enabled)."
+  value       = module.snowflake.stage_name
+}
+
+output "snowflake_pipe_names" {
+  description = "Pipe per curated table (null unless snowflake_enabled)."
+  value       = module.snowflake.pipe_names
+}
+
+output "snowflake_pipe_notification_channels" {
+  description = "SQS queues the curated bucket notifies (null unless snowflake_enabled)."
+  value       = module.snowflake.pipe_notification_channels
+}
+

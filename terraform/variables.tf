@@ -319,3 +319,38 @@ variable "alarm_email_addresses" {
     error_message = "Each alarm address must look like name@example.com."
   }
 }
+
+# ---------------------------------------------------------------------------------
+# Snowflake (optional)
+# ---------------------------------------------------------------------------------
+
+variable "snowflake_enabled" {
+  type        = bool
+  description = "Deploy the Snowflake serving layer: storage integration and the IAM role it assumes, stage, landing tables, auto-ingest pipes and the curated bucket's event notification. Read at `terraform init` (a const variable): run `terraform init` again after changing it. Credentials come from the environment (docs/deploy.md)."
+  default     = false
+  const       = true
+}
+
+variable "snowflake_role" {
+  type        = string
+  description = "Snowflake role Terraform works as when snowflake_enabled; it needs CREATE INTEGRATION (ACCOUNTADMIN has it) besides creating databases and warehouses."
+  default     = "ACCOUNTADMIN"
+}
+
+variable "snowflake_warehouse_size" {
+  type        = string
+  description = "Size of SPOTIFY_WH (the merge tasks need no more than XSMALL at this scale)."
+  default     = "XSMALL"
+}
+
+variable "snowflake_warehouse_auto_suspend_seconds" {
+  type        = number
+  description = "Idle seconds before SPOTIFY_WH suspends; Snowflake bills a minimum of 60 seconds per resume."
+  default     = 60
+
+  validation {
+    condition     = var.snowflake_warehouse_auto_suspend_seconds >= 60
+    error_message = "Use at least 60 seconds: each resume is billed for at least a minute anyway."
+  }
+}
+

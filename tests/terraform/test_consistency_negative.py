@@ -53,7 +53,7 @@ def test_contract_curated_root_change_is_reported_by_glue_and_snowflake(
             f"not s3://<curated-bucket>/serving/{table}/" in glue
         )
     assert _messages(consistency.check_snowflake_contract(tree, contract)) == [
-        "stage URL s3://<data.aws_s3_bucket.curated.id>/curated/ "
+        "stage URL s3://<aws_s3_bucket.curated.id>/curated/ "
         "is not the curated root s3://<curated-bucket>/serving/"
     ]
 

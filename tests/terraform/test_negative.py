@@ -11,7 +11,15 @@ import pytest
 from tools.tf_check import check_examples, checks, consistency, properties
 from tools.tf_check.consistency import Repo
 from tools.tf_check.contract import load_contract
-from tools.tf_check.hcl import Problem, Tree
+from tools.tf_check.hcl import (
+    Problem,
+    Scope,
+    Tree,
+    Unknown,
+    evaluate,
+    load_tree,
+    module_source_dirs,
+)
 
 
 def _messages(problems: list[Problem], check: str | None = None) -> list[str]:
@@ -139,7 +147,7 @@ def test_unknown_module_output_is_reported(write_config) -> None:
         }
     )
     messages = _messages(checks.check_references(tree), "reference")
-    assert "module.child has no output 'not_an_output' (outputs: real)" in messages
+    assert "module.child has no output 'not_an_output' in child/ (outputs: real)" in messages
 
 
 def test_module_arguments_must_be_the_childs_variables(write_config) -> None:
@@ -288,7 +296,6 @@ def test_backend_example_must_lock_and_encrypt(tmp_path: Path) -> None:
     example = tmp_path / "terraform" / "environments" / "example"
     example.mkdir(parents=True)
     (example / "terraform.tfvars.example").write_text("", encoding="utf-8")
-    (example / "snowflake.tfvars.example").write_text("", encoding="utf-8")
     (example / "backend.tf.example").write_text(
         'terraform {\n  backend "s3" {\n    bucket = "b"\n  }\n}\n', encoding="utf-8"
     )
@@ -708,3 +715,146 @@ def test_failed_playlists_need_an_alarm_on_the_extractors_error_lines(write_conf
         }
     )
     assert _NO_ERROR_ALARM not in _messages(properties.check_monitoring(alarmed), "monitoring")
+
+
+SWITCHED = """
+variable "on" {
+  type        = bool
+  description = "the switch"
+  default     = false
+  const       = true
+}
+
+locals {
+  dir = var.on ? "child" : "stand_in"
+}
+
+module "child" {
+  source = "./modules/${local.dir}"
+  size   = 1
+}
+
+output "o" {
+  value       = module.child.out
+  description = "d"
+}
+"""
+
+CHILD = {
+    "modules/child/variables.tf": """
+    variable "size" {
+      type        = number
+      description = "d"
+    }
+    """,
+    "modules/child/main.tf": 'resource "random_id" "this" {\n  byte_length = var.size\n}\n',
+    "modules/child/outputs.tf": """
+    output "out" {
+      value       = random_id.this.hex
+      description = "d"
+    }
+    """,
+}
+
+
+def test_a_switched_source_resolves_to_both_alternatives(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": SWITCHED,
+            **CHILD,
+            "modules/stand_in/variables.tf": """
+            variable "size" {
+              type        = number
+              description = "d"
+            }
+            """,
+            "modules/stand_in/outputs.tf": 'output "out" {\n  value = null\n  description = "d"\n}\n',
+        }
+    )
+    root = tree.modules[tree.base]
+    dirs = module_source_dirs(tree, root, root.module_calls["child"])
+    assert [d.name for d in dirs] == ["child", "stand_in"]
+    assert checks.check_module_calls(tree) == []
+    assert checks.check_references(tree) == []
+    # The stand-in takes its alternative's variables without using them; the real module's
+    # unused variables would still be reported.
+    assert _messages(checks.check_unused(tree)) == []
+    assert {m.path.name for m in tree.roots} == {"terraform"}
+
+
+def test_switched_alternatives_must_have_the_same_interface(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": SWITCHED,
+            **CHILD,
+            "modules/stand_in/variables.tf": """
+            variable "size" {
+              type        = string
+              description = "d"
+            }
+            """,
+            "modules/stand_in/outputs.tf": 'output "other" {\n  value = null\n  description = "d"\n}\n',
+        }
+    )
+    messages = _messages(checks.check_module_calls(tree), "module")
+    assert any(
+        m.startswith("variable 'size': child/ has 'number', stand_in/ has 'string'")
+        for m in messages
+    )
+    assert any(
+        m.startswith("output 'other': child/ has 'none', stand_in/ has ''") for m in messages
+    )
+    assert any(m.startswith("output 'out': child/ has '', stand_in/ has 'none'") for m in messages)
+    assert "module.child has no output 'out' in stand_in/ (outputs: other)" in _messages(
+        checks.check_references(tree), "reference"
+    )
+
+
+def test_a_source_from_a_non_const_variable_is_reported(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": SWITCHED.replace("  const       = true\n", ""),
+            **CHILD,
+        }
+    )
+    messages = _messages(checks.check_module_calls(tree), "module")
+    assert messages == [
+        "source '\"./modules/${local.dir}\"' is not a local module with .tf files"
+        " (a computed source may use only bool variables with const = true)"
+    ]
+
+
+def test_const_variables_need_terraform_1_15(write_config) -> None:
+    tree = write_config({"main.tf": SWITCHED, **CHILD, "modules/stand_in/main.tf": ""})
+    assert 'const variables need Terraform 1.15: set required_version to "~> 1.15" or later' in (
+        _messages(checks.check_versions(tree), "versions")
+    )
+    (tree.base / "versions.tf").write_text(
+        (tree.base / "versions.tf").read_text().replace('"~> 1.10"', '"~> 1.15"')
+    )
+    fixed = load_tree(tree.base)
+    assert not [m for m in _messages(checks.check_versions(fixed)) if "1.15" in m]
+
+
+def test_conditionals_are_evaluated_when_their_condition_is_known(write_config) -> None:
+    tree = write_config(
+        {
+            "variables.tf": 'variable "flag" {\n  type = bool\n  description = "d"\n  default = true\n}\n',
+            "main.tf": """
+            locals {
+              plain    = var.flag ? "yes" : "no"
+              nested   = var.flag ? (false ? "a" : "b") : "c"
+              chained  = false ? "a" : true ? "b" : "c"
+              unknown  = var.missing ? "a" : "b"
+              template = "x-${var.flag ? "on" : "off"}"
+            }
+            """,
+        }
+    )
+    root = tree.modules[tree.base]
+    values = {name: evaluate(value, Scope(tree, root)) for name, value in root.locals.items()}
+    assert values["plain"] == "yes"
+    assert values["nested"] == "b"
+    assert values["chained"] == "b"
+    assert isinstance(values["unknown"], Unknown)
+    assert values["template"] == "x-on"

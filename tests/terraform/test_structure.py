@@ -4,9 +4,18 @@ typed and described variables, described outputs, the module layout and the pins
 from __future__ import annotations
 
 from tools.tf_check import checks, example_files
-from tools.tf_check.hcl import Tree, attributes, literal_string, nested_blocks
+from tools.tf_check.hcl import (
+    Scope,
+    Tree,
+    attributes,
+    const_variables,
+    evaluate,
+    literal_string,
+    module_source_dirs,
+    nested_blocks,
+)
 
-MODULES = {"storage", "extract", "glue", "athena", "snowflake", "monitoring"}
+MODULES = {"storage", "extract", "glue", "athena", "snowflake", "snowflake_disabled", "monitoring"}
 
 
 def _report(problems) -> str:
@@ -46,7 +55,7 @@ def test_layout_is_root_plus_one_module_per_concern(tree: Tree) -> None:
     modules = {p.name for p in (tree.base / "modules").iterdir() if p.is_dir()}
     assert modules == MODULES
     roots = {m.path.relative_to(tree.base).as_posix() for m in tree.roots}
-    assert roots == {".", "snowflake"}
+    assert roots == {"."}
     for name in MODULES:
         for required in checks.REQUIRED_FILES:
             assert (tree.base / "modules" / name / required).is_file(), f"modules/{name}/{required}"
@@ -65,9 +74,49 @@ def test_roots_pin_aws_6_and_snowflake_2_and_modules_set_floors(tree: Tree) -> N
                         literal_string(spec["version"]),
                     )
     assert pins[("terraform", "aws")] == ("hashicorp/aws", "~> 6.0")
-    assert pins[("snowflake", "aws")] == ("hashicorp/aws", "~> 6.0")
-    assert pins[("snowflake", "snowflake")][0] == "snowflakedb/snowflake"
-    assert pins[("snowflake", "snowflake")][1].startswith("~> 2.")
+    assert pins[("terraform", "snowflake")][0] == "snowflakedb/snowflake"
+    assert pins[("terraform", "snowflake")][1].startswith("~> 2.")
+
+
+def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
+    """Issue 5: one variable switches Snowflake on, and off it needs no Snowflake login.
+
+    Terraform configures every provider that a resource in the configuration names, even at
+    count = 0, and the Snowflake provider logs in while being configured; it prunes a
+    provider no resource uses. So the switch chooses module.snowflake's source (a const
+    variable, read at init): off, the configuration holds no Snowflake resource at all."""
+    root = next(m for m in tree.roots if m.path == tree.base)
+    switch = attributes(root.variables["snowflake_enabled"].body)
+    assert (switch["type"], switch["const"], switch["default"]) == ("bool", True, False)
+    assert const_variables(root) == {"snowflake_enabled": root.variables["snowflake_enabled"]}
+
+    call = root.module_calls["snowflake"]
+    modules = tree.base / "modules"
+    assert module_source_dirs(tree, root, call) == [
+        modules / "snowflake",
+        modules / "snowflake_disabled",
+    ]
+    for enabled, directory in ((True, "snowflake"), (False, "snowflake_disabled")):
+        scope = Scope(tree, root, consts={root.path: {"snowflake_enabled": enabled}})
+        assert evaluate(call.body["source"], scope) == f"./modules/{directory}"
+
+    # Every Snowflake resource and data source is in modules/snowflake, so with the switch
+    # off no block of the configuration names the Snowflake provider.
+    snowflake_blocks = {
+        module.path.name
+        for kind in ("resource", "data")
+        for module, block in tree.all_blocks(kind)
+        if block.labels[0].startswith("snowflake_")
+    }
+    assert snowflake_blocks == {"snowflake"}
+    stand_in = tree.modules[modules / "snowflake_disabled"]
+    assert [
+        b.kind for b in stand_in.blocks if b.kind not in ("variable", "output", "terraform")
+    ] == []
+    # The provider block is the root's, so switching off can still destroy what was created.
+    assert [b.labels for b in root.of_kind("provider")] == [("aws",), ("snowflake",)]
+    # The interface check (same variables and outputs on both sides) holds.
+    assert checks.check_module_calls(tree) == []
 
 
 def test_house_style(tree: Tree) -> None:

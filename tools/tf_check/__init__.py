@@ -4,7 +4,9 @@ No provider plugin can be installed here, so `terraform validate` cannot run. In
 .tf file is parsed with python-hcl2 and checked for what validate and review would catch:
 
 - structure (:mod:`.checks`): every var., local., module.<name>.<output>, data. and
-  resource reference is declared; module arguments are the child's variables; variables
+  resource reference is declared; module arguments are the child's variables (a source
+  chosen by a bool const variable is checked both ways, and its alternatives must have the
+  same interface); variables
   are typed and described, outputs described; each module has main.tf, variables.tf,
   outputs.tf and versions.tf; roots pin providers with ~> (AWS 6.x, Snowflake 2.x),
   modules set >= floors; house style (``this``, count/for_each first, tags last); every
@@ -62,10 +64,7 @@ def structure_problems(
 def example_files(repo_root: Path) -> list[tuple[Path, Path]]:
     """(example tfvars, root module it is for) pairs of terraform/environments/example."""
     examples = repo_root / "terraform" / "environments" / "example"
-    return [
-        (examples / "terraform.tfvars.example", repo_root / "terraform"),
-        (examples / "snowflake.tfvars.example", repo_root / "terraform" / "snowflake"),
-    ]
+    return [(examples / "terraform.tfvars.example", repo_root / "terraform")]
 
 
 def check_examples(repo_root: Path) -> list[Problem]:

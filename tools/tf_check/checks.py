@@ -16,9 +16,11 @@ from .hcl import (
     Problem,
     Tree,
     attributes,
+    const_variables,
+    expression_text,
     expressions_in,
     literal_string,
-    module_source_dir,
+    module_source_dirs,
     nested_blocks,
     parse_text,
 )
@@ -161,33 +163,40 @@ def _check_module_reference(
         ]
     if output is None:
         return []
-    child_dir = module_source_dir(module, call)
-    child = tree.modules.get(child_dir) if child_dir else None
-    if child is None:
+    children = [tree.modules.get(d) for d in module_source_dirs(tree, module, call)]
+    if not children or None in children:
         return [
             Problem(
                 "reference",
                 where,
-                f"module.{name}'s source {literal_string(call.body.get('source'))} has no .tf files",
+                f"module.{name}'s source {_source_text(call)} has no .tf files",
             )
         ]
-    if output not in child.outputs:
-        return [
-            Problem(
-                "reference",
-                where,
-                f"module.{name} has no output {output!r} (outputs: {', '.join(sorted(child.outputs)) or 'none'})",
-            )
-        ]
-    return []
+    return [
+        Problem(
+            "reference",
+            where,
+            f"module.{name} has no output {output!r} in {child.path.name}/ (outputs: {', '.join(sorted(child.outputs)) or 'none'})",
+        )
+        for child in children
+        if child is not None and output not in child.outputs
+    ]
+
+
+def _source_text(call: Block) -> str:
+    source = call.body.get("source")
+    return literal_string(source) or expression_text(source) or str(source)
 
 
 def check_unused(tree: Tree) -> list[Problem]:
     """Variables and locals nobody reads are dead configuration (often a typo's twin)."""
     problems: list[Problem] = []
+    stand_ins = _stand_ins(tree)
     for module in tree.modules.values():
         code = "\n".join(module_code(module))
         for name, block in module.variables.items():
+            if module.path in stand_ins:
+                continue
             if not re.search(r"(?<![\w.$])var\." + re.escape(name) + r"\b", code):
                 problems.append(
                     Problem("unused", _where(module, block), f"variable {name!r} is never used")
@@ -199,6 +208,24 @@ def check_unused(tree: Tree) -> list[Problem]:
                     Problem("unused", locals_block.where, f"local {name!r} is never used")
                 )
     return problems
+
+
+def _stand_ins(tree: Tree) -> set[Path]:
+    """Modules that are one of the alternatives of a switched source and declare nothing
+    (no resource, data source or module call): they take their alternative's variables
+    only so that the call is valid whichever way the switch is set."""
+    found = set()
+    for module, call in tree.all_blocks("module"):
+        dirs = module_source_dirs(tree, module, call)
+        if len(dirs) < 2:
+            continue
+        for path in dirs:
+            child = tree.modules.get(path)
+            if child is not None and not any(
+                child.of_kind(kind) for kind in ("resource", "data", "module")
+            ):
+                found.add(path)
+    return found
 
 
 def check_variables(tree: Tree) -> list[Problem]:
@@ -237,37 +264,74 @@ def check_module_calls(tree: Tree) -> list[Problem]:
     """Module arguments are the child's variables, and every required variable is passed."""
     problems: list[Problem] = []
     for module, call in tree.all_blocks("module"):
-        child_dir = module_source_dir(module, call)
-        child = tree.modules.get(child_dir) if child_dir else None
         where = _where(module, call)
-        if child is None:
+        dirs = module_source_dirs(tree, module, call)
+        children = [tree.modules.get(d) for d in dirs]
+        if not children or None in children:
             problems.append(
                 Problem(
                     "module",
                     where,
-                    f"source {literal_string(call.body.get('source'))!r} is not a local module with .tf files",
+                    f"source {_source_text(call)!r} is not a local module with .tf files"
+                    " (a computed source may use only bool variables with const = true)",
                 )
             )
             continue
         arguments = {k for k in attributes(call.body) if k not in MODULE_META_ARGUMENTS}
-        declared = child.variables
-        for argument in sorted(arguments - set(declared)):
-            problems.append(
-                Problem(
-                    "module",
-                    where,
-                    f"argument {argument!r} is not a variable of {child.path.name}/",
-                )
-            )
-        for name, variable in sorted(declared.items()):
-            if "default" not in variable.body and name not in arguments:
+        for child in children:
+            assert child is not None
+            declared = child.variables
+            for argument in sorted(arguments - set(declared)):
                 problems.append(
                     Problem(
                         "module",
                         where,
-                        f"required variable {name!r} of {child.path.name}/ is not passed",
+                        f"argument {argument!r} is not a variable of {child.path.name}/",
                     )
                 )
+            for name, variable in sorted(declared.items()):
+                if "default" not in variable.body and name not in arguments:
+                    problems.append(
+                        Problem(
+                            "module",
+                            where,
+                            f"required variable {name!r} of {child.path.name}/ is not passed",
+                        )
+                    )
+        problems += _alternatives_differ(children, where)  # type: ignore[arg-type]
+    return problems
+
+
+def _interface(module: Module) -> dict[str, dict[str, str]]:
+    """A module's variables (name: type) and outputs (name: "")."""
+    return {
+        "variable": {
+            name: str(attributes(b.body).get("type")) for name, b in module.variables.items()
+        },
+        "output": dict.fromkeys(module.outputs, ""),
+    }
+
+
+def _alternatives_differ(children: list[Module], where: str) -> list[Problem]:
+    """The directories a const variable chooses between are interchangeable: the same
+    variables, of the same types, and the same outputs (a caller or an output that reads
+    one of them would otherwise break only when the switch is flipped)."""
+    problems = []
+    first = children[0]
+    for other in children[1:]:
+        a, b = _interface(first), _interface(other)
+        for kind in ("variable", "output"):
+            for name in sorted(set(a[kind]) | set(b[kind])):
+                if a[kind].get(name) != b[kind].get(name):
+                    problems.append(
+                        Problem(
+                            "module",
+                            where,
+                            f"{kind} {name!r}: {first.path.name}/ has {a[kind].get(name, 'none')!r}, "
+                            f"{other.path.name}/ has {b[kind].get(name, 'none')!r}; the alternatives "
+                            "of a switched source must have the same interface",
+                        )
+                    )
     return problems
 
 
@@ -371,7 +435,27 @@ def check_versions(tree: Tree) -> list[Problem]:
                             f"snowflake is pinned to {version!r}, not the 2.x major",
                         )
                     )
+        problems += _const_needs_1_15(module, terraform_blocks, where)
     return problems
+
+
+def _const_needs_1_15(module: Module, terraform_blocks: list[Block], where: str) -> list[Problem]:
+    """``const = true`` variables (and module sources computed from them) exist from
+    Terraform 1.15: a module declaring one must not admit an older Terraform."""
+    if not const_variables(module):
+        return []
+    for block in terraform_blocks:
+        version = literal_string(block.body.get("required_version")) or ""
+        match = re.fullmatch(r"(~>|>=)\s*1\.(\d+)(?:\.\d+)?", version.strip())
+        if match and int(match.group(2)) >= 15:
+            return []
+    return [
+        Problem(
+            "versions",
+            where,
+            'const variables need Terraform 1.15: set required_version to "~> 1.15" or later',
+        )
+    ]
 
 
 def check_style(tree: Tree) -> list[Problem]:

@@ -19,6 +19,7 @@ rendered as ``<...>`` inside strings, so callers can still compare the known par
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -129,9 +130,7 @@ class Tree:
         called = set()
         for module in self.modules.values():
             for call in module.module_calls.values():
-                target = module_source_dir(module, call)
-                if target is not None:
-                    called.add(target)
+                called.update(module_source_dirs(self, module, call))
         return called
 
     @property
@@ -145,8 +144,8 @@ class Tree:
             self._callers = {}
             for parent in self.modules.values():
                 for call in parent.module_calls.values():
-                    target = module_source_dir(parent, call)
-                    self._callers.setdefault(target, []).append((parent, call))
+                    for target in module_source_dirs(self, parent, call):
+                        self._callers.setdefault(target, []).append((parent, call))
         return self._callers.get(module.path, [])
 
     def all_blocks(self, kind: str) -> Iterator[tuple[Module, Block]]:
@@ -260,11 +259,43 @@ def load_tree(base: Path) -> Tree:
     return Tree(base=base, modules=modules, problems=problems)
 
 
-def module_source_dir(module: Module, call: Block) -> Path | None:
-    source = literal_string(call.body.get("source"))
-    if source is None or not source.startswith(("./", "../")):
-        return None
-    return (module.path / source).resolve()
+def const_variables(module: Module) -> dict[str, Block]:
+    """The variables of ``module`` declared ``const = true`` (Terraform >= 1.15): known at
+    ``terraform init``, so they may choose a module's source."""
+    return {
+        name: block
+        for name, block in module.variables.items()
+        if attributes(block.body).get("const") is True
+    }
+
+
+def module_source_dirs(tree: Tree, module: Module, call: Block) -> list[Path]:
+    """Every local directory a module call can read.
+
+    A literal ``./`` or ``../`` source is one directory. A source computed from the calling
+    module's const variables is one directory per value they can take; only ``bool`` const
+    variables are enumerated (true and false), which is what a switch needs. Anything else
+    (a registry source, a non-const variable, a string const) gives no directory: the
+    callers report it as a source they cannot check.
+    """
+    source = call.body.get("source")
+    literal = literal_string(source)
+    if literal is not None:
+        return [(module.path / literal).resolve()] if literal.startswith(("./", "../")) else []
+    consts = const_variables(module)
+    for block in consts.values():
+        declared = attributes(block.body).get("type")
+        if (expression_text(declared) or declared) != "bool":
+            return []
+    names = sorted(consts)
+    found: set[Path] = set()
+    for values in itertools.product((True, False), repeat=len(names)):
+        scope = Scope(tree, module, consts={module.path: dict(zip(names, values, strict=True))})
+        value = evaluate(source, scope)
+        if not isinstance(value, str) or "<" in value or not value.startswith(("./", "../")):
+            return []
+        found.add((module.path / value).resolve())
+    return sorted(found)
 
 
 # ---------------------------------------------------------------------------------------
@@ -431,6 +462,8 @@ class Scope:
     depth: int = 0
     # Names bound by enclosing `for` expressions.
     bindings: dict[str, Any] = field(default_factory=dict)
+    # Values given to const variables, by module directory (see module_source_dirs).
+    consts: dict[Path, dict[str, Any]] = field(default_factory=dict)
 
     def deeper(
         self,
@@ -446,6 +479,7 @@ class Scope:
             self.each if each is None else each,
             self.depth + 1,
             {**inherited, **(bindings or {})},
+            self.consts,
         )
 
 
@@ -541,6 +575,14 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return float(expr) if "." in expr else int(expr)
     if expr in ("true", "false"):
         return expr == "true"
+    if expr.startswith("(") and expr.endswith(")") and _closes_at_end(expr):
+        return evaluate_expression(expr[1:-1], nested)
+    conditional = _split_conditional(expr)
+    if conditional is not None:
+        condition = evaluate_expression(conditional[0], nested)
+        if isinstance(condition, bool):
+            return evaluate_expression(conditional[1 if condition else 2], nested)
+        return Unknown(expr)
     if expr.startswith("[") and expr.endswith("]") and _closes_at_end(expr):
         return _evaluate_list(expr[1:-1].strip(), nested)
     if expr.startswith("{") and expr.endswith("}") and _closes_at_end(expr):
@@ -580,8 +622,7 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return _walk(_index(value, indexes, nested), parts[2:], expr, nested)
     if head == "module" and len(parts) >= 3 and not indexes:
         call_block = scope.module.module_calls.get(name)
-        child_dir = module_source_dir(scope.module, call_block) if call_block else None
-        child = scope.tree.modules.get(child_dir) if child_dir else None
+        child = _called_module(call_block, scope) if call_block else None
         output = child.outputs.get(parts[2]) if child else None
         if output is None:
             return Unknown(expr)
@@ -590,6 +631,50 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
     if len(parts) >= 3:
         return _resource_attribute(head, name, indexes, parts[2:], expr, scope)
     return Unknown(expr)
+
+
+def _called_module(call: Block, scope: Scope) -> Module | None:
+    """The module a call reads: its only candidate directory, or, for a source chosen by
+    const variables, the one their values in ``scope`` pick (none if they are not set)."""
+    dirs = module_source_dirs(scope.tree, scope.module, call)
+    if len(dirs) > 1:
+        source = evaluate(call.body.get("source"), scope)
+        dirs = (
+            [(scope.module.path / source).resolve()]
+            if isinstance(source, str) and "<" not in source
+            else []
+        )
+    return scope.tree.modules.get(dirs[0]) if len(dirs) == 1 else None
+
+
+def _split_conditional(expr: str) -> tuple[str, str, str] | None:
+    """``cond ? a : b`` as its three parts, when the ``?`` is at the top level."""
+    first = _split_first(expr, "?")
+    if first is None:
+        return None
+    condition, rest = first
+    depth = pending = 0
+    i = 0
+    while i < len(rest):
+        char = rest[i]
+        if char == '"':
+            i, _ = _scan_string(rest, i)
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and rest.startswith("::", i):  # provider::name::function
+            i += 2
+            continue
+        elif depth == 0 and char == "?":  # a conditional nested in the true branch
+            pending += 1
+        elif depth == 0 and char == ":":
+            if pending == 0:
+                return condition, rest[:i].strip(), rest[i + 1 :].strip()
+            pending -= 1
+        i += 1
+    return None
 
 
 def _closes_at_end(expr: str) -> bool:
@@ -747,7 +832,11 @@ def _walk(value: Any, rest: list[str], expr: str, scope: Scope) -> Any:
 
 
 def _variable_value(name: str, scope: Scope) -> Any:
-    """A module variable's value: what its caller passes, else its default."""
+    """A module variable's value: a const value being enumerated, else what its caller
+    passes, else its default."""
+    consts = scope.consts.get(scope.module.path, {})
+    if name in consts:
+        return consts[name]
     for parent, call in scope.tree.callers(scope.module):
         if name in attributes(call.body):
             return evaluate(call.body[name], scope.deeper(module=parent, each={}))

@@ -31,7 +31,7 @@ resource "aws_s3_bucket" "raw" {
 resource "aws_s3_bucket" "curated" {
   #checkov:skip=CKV_AWS_144:Curated tables are derived from the raw bucket and can be rebuilt by re-running the Glue job; replication would only add cost.
   #checkov:skip=CKV_AWS_21:Curated tables are derived data rewritten per partition by the Glue job; versions would keep every superseded Parquet file. The raw bucket is versioned and is the source of truth.
-  #checkov:skip=CKV2_AWS_62:The only event consumer (Snowpipe) is optional and lives in the Snowflake stack, which owns this bucket's single aws_s3_bucket_notification.
+  #checkov:skip=CKV2_AWS_62:The only event consumer (Snowpipe) is optional and lives in modules/snowflake, which owns this bucket's single aws_s3_bucket_notification.
   bucket        = "${var.name_prefix}-curated-${local.bucket_suffix}"
   force_destroy = var.force_destroy
 }

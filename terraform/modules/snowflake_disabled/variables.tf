@@ -1,0 +1,39 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of the AWS resource names (project-environment), for the IAM role Snowflake assumes."
+}
+
+variable "curated_bucket_name" {
+  type        = string
+  description = "Curated bucket the stage reads and whose single S3 event notification feeds the pipes."
+}
+
+variable "curated_bucket_arn" {
+  type        = string
+  description = "ARN of the curated bucket."
+}
+
+variable "curated_prefix" {
+  type        = string
+  description = "Key prefix of the curated root (data contract: curated); the stage URL points at it."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "ARN of the lake's KMS key; Snowflake's role may decrypt curated objects with it."
+}
+
+variable "tables" {
+  type        = list(string)
+  description = "Curated tables (data contract section 6): one landing table and one pipe each."
+}
+
+variable "warehouse_size" {
+  type        = string
+  description = "Size of SPOTIFY_WH, the warehouse of the merge tasks and of analysts' queries."
+}
+
+variable "warehouse_auto_suspend_seconds" {
+  type        = number
+  description = "Idle seconds after which SPOTIFY_WH suspends (and stops costing credits)."
+}
