@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from glue_jobs.schemas import TABLES
 from tests.conftest import JVM_OPTIONS
 from tests.oracle import FACT_KINDS, entry_kind
 from tools.fake_spotify import Catalogue
@@ -119,11 +120,27 @@ def test_engines_agree_on_fact_rows(results: dict) -> None:
     kinds = Counter(entry_kind(e) for e in entries)
     # The generator lands each rejected kind at this size (so each rule is cross-checked).
     assert set(kinds) == FACT_KINDS | {"null_item", "unsupported_type", "missing_id"}, kinds
-    assert rows["glue-full"]["items"] == sum(
+    # What the job itself says it read (the row's `items` is the generator's count).
+    assert rows["glue-full"]["details"]["entries_read"] == sum(
         len(d["playlist"][d["api_shape"]]["items"]) for d in documents
     )
     assert facts["glue-full"] == sum(kinds[kind] for kind in FACT_KINDS)
     assert results["cross_check"]["fact_playlist_item"]["agree"]
+
+
+@pytest.mark.slow
+def test_engines_agree_on_every_value_of_every_table(results: dict) -> None:
+    # The runner fingerprints every contract column of every table each engine wrote (an
+    # order-independent hash of the rows' values): equal counts are not enough, a wrong
+    # value in one engine's output must fail here.
+    check = results["cross_check"]
+    assert set(check) == set(TABLES), sorted(check)
+    for table, verdict in check.items():
+        prints = verdict["fingerprints"]
+        assert set(prints) == {"glue-full", "pandas", "duckdb"}, (table, prints)
+        assert all(prints.values()), (table, prints)
+        assert len(set(prints.values())) == 1, (table, prints)
+        assert verdict["agree"] and verdict["values_agree"], (table, verdict)
 
 
 def _landed_documents(raw: Path) -> list[dict]:
