@@ -311,6 +311,31 @@ def test_first_run_tables_hold_the_messy_cases(spark, lake):
     }
     assert (playlists["pB"]["api_shape"], playlists["pD"]["total_items"]) == ("tracks", 0)
 
+    # The descriptive columns, against the builders' inputs (a playlist that is public and
+    # not collaborative, owned by "owner1" shown as "Owner Ünïcode", with 4 followers): a
+    # swapped or misread field fails here, and no Athena view reads most of them.
+    pa = playlists["pA"]
+    assert (pa["playlist_name"], pa["description"]) == ("A playlist", "desc")
+    assert (pa["owner_id"], pa["owner_display_name"]) == ("owner1", "Owner Ünïcode")
+    assert (pa["is_public"], pa["is_collaborative"], pa["followers_total"]) == (True, False, 4)
+    ta1 = tracks["tA1"]
+    assert (ta1["track_name"], ta1["track_uri"], ta1["explicit"]) == (
+        SONG,
+        "spotify:track:tA1",
+        False,
+    )
+    ala = albums["alA"]
+    assert (ala["album_name"], ala["album_uri"], ala["album_type"]) == (
+        "Album A",
+        "spotify:album:alA",
+        "album",
+    )
+    artist_uris = {
+        r["artist_id"]: r["artist_uri"]
+        for r in spark.read.parquet(str(cur / "dim_artist")).collect()
+    }
+    assert artist_uris["ar5"] == "spotify:artist:ar5"
+
 
 # ---------------------------------------------------------------------------------------
 # 2. a new week reads only its file and touches no older partition
