@@ -174,6 +174,11 @@ def test_every_bad_document_gets_its_reason(spark):
     # A future version may have another shape: its version is reported, not the shape.
     v2_other_shape = {k: v for k, v in v2.items() if k != "playlist"}
     other_playlist = dict(good, playlist={**good["playlist"], "id": "p9"})
+    # A number with a fraction where an integer belongs, and one beyond 64 bits, are fields
+    # of the wrong type (contract section 3), unlike an int overflow that fits 64 bits.
+    fractional = B.document("p1", EXTRACTED, [B.entry(B.track("t1", "x", popularity=50.5))])
+    huge = json.loads(json.dumps(good))
+    huge["playlist"]["followers"] = {"total": 2**64}
     cases = [
         (json.dumps(good), None),
         (json.dumps(legacy), None),
@@ -189,6 +194,8 @@ def test_every_bad_document_gets_its_reason(spark):
         (json.dumps(wrong_date), "wrong_shape"),
         (json.dumps(v2_other_shape), "unsupported_contract_version"),
         (json.dumps(other_playlist), "wrong_shape"),
+        (json.dumps(fractional), "wrong_shape"),
+        (json.dumps(huge), "wrong_shape"),
     ]
     df = lines_df(spark, [c[0] for c in cases]).transform(X.parse_documents)
     got = df.transform(X.classify_documents).orderBy("line_no").select("reason", "detail").collect()
