@@ -21,10 +21,12 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from glue_jobs.pipeline import InjectedFailure, run_job
@@ -228,6 +230,18 @@ def test_first_run_counts_everything(spark, lake):
     written = json.loads((lake["curated"] / "_runs" / "run1.json").read_text())
     assert written["rows_written"] == s["rows_written"]
     assert not list((lake["curated"] / "_staging").iterdir())
+    # The summary's times are UTC ISO-8601 instants, the run's start before its end.
+    stamp = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"
+    assert re.fullmatch(stamp, s["started_at"]) and re.fullmatch(stamp, s["finished_at"])
+    assert s["started_at"] <= s["finished_at"]
+    # Layout of the contract (section 1): snappy Parquet part files in date partitions.
+    for table in TABLES:
+        files = sorted((lake["curated"] / table / f"snapshot_date={D1}").glob("*.parquet"))
+        assert files, table
+        for f in files:
+            assert re.fullmatch(r"part-.*\.snappy\.parquet", f.name), f.name
+            metadata = pq.ParquetFile(f).metadata
+            assert metadata.row_group(0).column(0).compression == "SNAPPY", f
 
 
 def test_first_run_quarantines_each_bad_file_with_its_reason(lake):
