@@ -7,8 +7,10 @@ import itertools
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import requests as http
 
 from extract_lambda.extract import extract_playlists
 from extract_lambda.spotify_client import ITEMS, PLAYLIST_FIELDS, TRACKS
@@ -18,6 +20,109 @@ from tools.fake_spotify import Catalogue, Fault
 
 HEAVY = ("available_markets", "images", "preview_url", "html_description", "audio_preview_url")
 MOMENT = datetime(2026, 6, 1, 6, 0, 0, 250000, tzinfo=UTC)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_CONTRACT = PROJECT_ROOT / "docs" / "data-contract.md"
+EXTRACTOR_DOC = PROJECT_ROOT / "docs" / "extractor.md"
+
+# Where each column of the curated tables (docs/data-contract.md section 3) comes from, as
+# paths in a playlist entry: `@` is the entry's payload (`item` or `track`), `[]` maps over a
+# list. Columns not read from the entry (lineage, partition, playlist-level, or computed from
+# the entry's place) have no path. The column names are checked against the document, so a
+# column added there must be given its source here; this list is deliberately not derived
+# from the extractor's own `fields` constant, which is what it checks.
+ENTRY_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "fact_playlist_item": {
+        "playlist_id": (),
+        "snapshot_id": (),
+        "position": (),
+        "item_type": ("@.type",),
+        "track_id": ("@.id",),
+        "episode_id": ("@.id",),
+        "album_id": ("@.album.id",),
+        "item_uri": ("@.uri",),
+        "item_name": ("@.name",),
+        "added_at": ("added_at",),
+        "added_by_id": ("added_by.id",),
+        "popularity": ("@.popularity",),
+        "duration_ms": ("@.duration_ms",),
+        "is_local": ("is_local", "@.is_local"),
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+    "dim_track": {
+        "track_id": ("@.id",),
+        "track_name": ("@.name",),
+        "track_uri": ("@.uri",),
+        "album_id": ("@.album.id",),
+        "duration_ms": ("@.duration_ms",),
+        "explicit": ("@.explicit",),
+        "disc_number": ("@.disc_number",),
+        "track_number": ("@.track_number",),
+        "isrc": ("@.external_ids.isrc",),
+        "popularity": ("@.popularity",),
+        "linked_from_track_id": ("@.linked_from.id",),
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+    "dim_album": {
+        "album_id": ("@.album.id",),
+        "album_name": ("@.album.name",),
+        "album_uri": ("@.album.uri",),
+        "album_type": ("@.album.album_type",),
+        "release_date": ("@.album.release_date",),
+        "release_date_precision": ("@.album.release_date_precision",),
+        "release_date_raw": ("@.album.release_date",),
+        "release_year": ("@.album.release_date",),
+        "total_tracks": ("@.album.total_tracks",),
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+    "dim_artist": {
+        "artist_id": ("@.artists[].id", "@.album.artists[].id"),
+        "artist_name": ("@.artists[].name", "@.album.artists[].name"),
+        "artist_uri": ("@.artists[].uri", "@.album.artists[].uri"),
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+    "bridge_track_artist": {
+        "track_id": ("@.id",),
+        "artist_id": ("@.artists[].id",),
+        "artist_position": ("@.artists[].id",),  # the order of the list
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+    "bridge_album_artist": {
+        "album_id": ("@.album.id",),
+        "artist_id": ("@.album.artists[].id",),
+        "artist_position": ("@.album.artists[].id",),
+        "extracted_at": (),
+        "source_file": (),
+        "snapshot_date": (),
+    },
+}
+# dim_playlist, as paths in the playlist object.
+PLAYLIST_SOURCES: dict[str, tuple[str, ...]] = {
+    "playlist_id": ("id",),
+    "playlist_name": ("name",),
+    "description": ("description",),
+    "owner_id": ("owner.id",),
+    "owner_display_name": ("owner.display_name",),
+    "is_public": ("public",),
+    "is_collaborative": ("collaborative",),
+    "snapshot_id": ("snapshot_id",),
+    "followers_total": ("followers.total",),
+    "total_items": (),  # the entry count, checked against `total` by other tests
+    "api_shape": (),  # the document's, not the API's
+    "extracted_at": (),
+    "source_file": (),
+    "snapshot_date": (),
+}
+_ABSENT = object()
 
 
 def _keys(value, found=None):
@@ -34,6 +139,66 @@ def _keys(value, found=None):
 
 def _payload_uris(entries, payload_key):
     return [(e.get(payload_key) or {}).get("uri") for e in entries]
+
+
+def _playlist_calls(requests):
+    """The extractor's requests for a playlist: metadata, pages and the snapshot_id check."""
+    return [r for r in requests if r.path.startswith("/v1/playlists/")]
+
+
+def _contract_columns(table):
+    """The column names docs/data-contract.md gives `table` (read at test time)."""
+    text = DATA_CONTRACT.read_text(encoding="utf-8")
+    section = text.split(f"### `{table}`", 1)[1].split("\n#", 1)[0]
+    columns = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            columns.update(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    assert columns, table
+    return columns
+
+
+def _at(value, path):
+    """The value at a dotted `path` (`[]` maps over a list), or _ABSENT where a key is missing."""
+    head, _, rest = path.partition(".")
+    key = head.removesuffix("[]")
+    if not isinstance(value, dict) or key not in value:
+        return _ABSENT
+    value = value[key]
+    if head.endswith("[]"):
+        return [_at(v, rest) if rest else v for v in value]
+    return _at(value, rest) if rest else value
+
+
+def _unfiltered(server, path, *, user):
+    """What the fake sends for `path` with no `fields` filter; for a page, every page after
+    it too (following `next`), as one list of entries."""
+    grant = {"grant_type": "refresh_token", "refresh_token": server.refresh_token}
+    token = http.post(
+        server.auth_url,
+        data=grant if user else {"grant_type": "client_credentials"},
+        auth=(server.client_id, server.client_secret),
+        timeout=10,
+    ).json()["access_token"]
+    params = {"market": "US", "additional_types": "track,episode"}
+    url, entries = f"{server.api_url}{path}", []
+    while url:
+        response = http.get(
+            url, params=params, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "total" not in body:
+            return body  # the playlist object
+        entries.extend(body["items"])
+        url, params = body["next"], None
+    return entries
+
+
+def _asks_for_tracks_and_episodes(request):
+    # Without `additional_types=track,episode` the API answers an episode entry with a null
+    # payload (docs/extractor.md, step 2): the snapshot would silently lose its podcasts.
+    return {"track", "episode"} <= set(request.query.get("additional_types", "").split(","))
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +261,11 @@ def test_development_mode_lands_one_complete_document_per_playlist(catalogue, tm
     pages = [r for r in api if r.path.endswith("/items")]
     assert all(r.query["fields"] == ITEMS.page_fields and r.query["limit"] == "50" for r in pages)
     assert not [r for r in requests if r.path.endswith("/tracks")]
+    # Metadata, every page and the snapshot_id check all ask for tracks and episodes.
+    playlist_calls = _playlist_calls(requests)
+    assert len(pages) >= len(ids) and len(playlist_calls) > len(pages)
+    unasked = [(r.path, r.query) for r in playlist_calls if not _asks_for_tracks_and_episodes(r)]
+    assert unasked == []
 
 
 def test_awkward_entries_survive_as_the_api_sent_them(tmp_path):
@@ -127,6 +297,71 @@ def test_awkward_entries_survive_as_the_api_sent_them(tmp_path):
     assert not any("popularity" in t or "linked_from" in t for t in tracks)
 
 
+def test_curated_columns_have_their_sources_mapped_exactly():
+    # The source paths checked below cover every column the data contract gives the tables
+    # built from entries and playlists: a column added there needs its source here.
+    for table, sources in ENTRY_SOURCES.items():
+        assert set(sources) == _contract_columns(table), table
+    assert set(PLAYLIST_SOURCES) == _contract_columns("dim_playlist")
+
+
+@pytest.mark.parametrize("mode", ["development", "extended"])
+def test_landed_documents_keep_every_source_field_the_curated_tables_read(tmp_path, mode):
+    """The `fields` filter must not drop what the Glue job reads. Expected values come from
+    the fake's own unfiltered responses, not from the extractor's filter: that is the only
+    independent witness of what the API sent, and it knows per mode what is really absent
+    (development mode sends no popularity or linked_from, so those may not be demanded),
+    where a fixed list of fields would have to restate the fake's rules. Which fields matter
+    comes from the data contract's columns (ENTRY_SOURCES, PLAYLIST_SOURCES)."""
+    catalogue = Catalogue(seed=11, playlists=2, sizes=(150, 30))
+    ids = catalogue.user_playlist_ids
+    paths = sorted({p for columns in ENTRY_SOURCES.values() for ps in columns.values() for p in ps})
+    compared_on_tracks = dict.fromkeys(paths, 0)
+    with fake_server(catalogue, mode=mode) as server:
+        config = config_for(server, refresh_token=mode == "development")
+        summary = extract_playlists(config, ids, LocalDirectorySink(tmp_path))
+        assert summary["playlists_ok"] == ids, summary["playlists_failed"]
+        for path in landed_files(tmp_path):
+            document = read_document(path)
+            playlist_id, shape = document["playlist_id"], document["api_shape"]
+            payload_key = "item" if shape == "items" else "track"
+            user = mode == "development"
+            source_playlist = _unfiltered(server, f"/playlists/{playlist_id}", user=user)
+            source = _unfiltered(server, f"/playlists/{playlist_id}/{shape}", user=user)
+            landed = document["playlist"][shape]["items"]
+            assert len(landed) == len(source)
+            for column, column_paths in PLAYLIST_SOURCES.items():
+                for field_path in column_paths:
+                    expected = _at(source_playlist, field_path)
+                    assert expected is not _ABSENT, field_path
+                    assert _at(document["playlist"], field_path) == expected, column
+            for position, (got, sent) in enumerate(zip(landed, source, strict=True)):
+                payload = sent[payload_key]
+                ordinary = bool(payload and payload["type"] == "track" and not sent["is_local"])
+                for template in paths:
+                    field_path = template.replace("@", payload_key, 1)
+                    expected = _at(sent, field_path)
+                    if expected is _ABSENT:
+                        continue  # not sent for this entry: an episode's album, no linked_from
+                    where = f"{playlist_id} entry {position}: {field_path}"
+                    assert _at(got, field_path) == expected, where
+                    compared_on_tracks[template] += ordinary
+    # Every path was compared on ordinary tracks, except what this mode never sends.
+    never_sent = {"@.popularity", "@.linked_from.id"} if mode == "development" else set()
+    assert {p for p, n in compared_on_tracks.items() if n == 0} == never_sent
+
+
+def test_fields_filters_are_the_ones_docs_extractor_md_states():
+    # docs/extractor.md gives the filters verbatim (they are also kept in each document's
+    # `request`); the documents above are the real check, this one keeps the doc honest.
+    text = EXTRACTOR_DOC.read_text(encoding="utf-8")
+    (page,) = re.findall(r"^- page: `([^`]+)`", text, flags=re.MULTILINE)
+    (playlist,) = re.findall(r"^- playlist: `([^`]+)`", text, flags=re.MULTILINE)
+    assert page == ITEMS.page_fields
+    assert page.replace(",item(", ",track(", 1) == TRACKS.page_fields  # "track(...) instead"
+    assert playlist == PLAYLIST_FIELDS
+
+
 def test_concurrent_pages_and_following_next_give_the_same_snapshot(tmp_path):
     catalogue = Catalogue(seed=3, playlists=1, sizes=(260,))
     (playlist_id,) = catalogue.user_playlist_ids
@@ -144,8 +379,11 @@ def test_concurrent_pages_and_following_next_give_the_same_snapshot(tmp_path):
                 assert offsets == [0, 50, 100, 150, 200, 250]
                 followed = [r for r in server.requests if r.path.endswith("/items")][1:]
                 assert all(r.query["fields"] == ITEMS.page_fields for r in followed)
+                assert all(_asks_for_tracks_and_episodes(r) for r in followed)
             else:
                 assert sorted(offsets) == [0, 50, 100, 150, 200, 250]
+            # Concurrent pages by offset, and pages reached by `next`, alike.
+            assert all(_asks_for_tracks_and_episodes(r) for r in _playlist_calls(server.requests))
     one, six = documents[1], documents[6]
     assert one["playlist"] == six["playlist"]
     assert one["request"]["pages"] == six["request"]["pages"] == 6
@@ -178,6 +416,12 @@ def test_extended_mode_with_client_credentials_reads_legacy_tracks(tmp_path):
         assert all("item" not in e for e in container["items"])
         assert tracks and all("popularity" in t for t in tracks)
     assert [r.query["limit"] for r in requests if r.path.endswith("/tracks")][:2] == ["100", "100"]
+    # The legacy /tracks pages (sent by hand, not through spotipy) and the metadata reads
+    # ask for episodes too.
+    playlist_calls = _playlist_calls(requests)
+    assert [r for r in playlist_calls if r.path.endswith("/tracks")]
+    unasked = [(r.path, r.query) for r in playlist_calls if not _asks_for_tracks_and_episodes(r)]
+    assert unasked == []
 
 
 def test_legacy_shape_falls_back_to_items_where_tracks_is_refused(tmp_path, caplog):
@@ -399,10 +643,13 @@ def test_next_links_to_another_host_are_not_followed(tmp_path):
 
 def test_document_keys_are_safe(tmp_path):
     catalogue = Catalogue(seed=11, playlists=2, sizes=(3, 4))
+    ids = catalogue.user_playlist_ids
     with fake_server(catalogue) as server:
-        summary = extract_playlists(
-            config_for(server), catalogue.user_playlist_ids, LocalDirectorySink(tmp_path)
-        )
+        summary = extract_playlists(config_for(server), ids, LocalDirectorySink(tmp_path))
+    # A failed extraction lands no keys, and the loop below would then check nothing.
+    assert summary["playlists_ok"] == ids, summary["playlists_failed"]
+    assert summary["playlists_failed"] == []
+    assert len(summary["keys"]) == len(ids) == 2
     for key in summary["keys"]:
         assert re.fullmatch(
             r"snapshot_date=\d{4}-\d\d-\d\d/playlist_id=\w+/\w+_\d{8}T\d{12}Z\.json\.gz", key

@@ -106,6 +106,7 @@ def test_s3_sink_uses_sse_kms_when_a_key_is_given_and_refuses_to_overwrite():
     head = s3.head_object(Bucket="raw-bucket", Key=key)
     assert head["ServerSideEncryption"] == "aws:kms"
     assert head["SSEKMSKeyId"] == kms_key
+    assert head["ContentType"] == "application/gzip"
     with pytest.raises(SnapshotExists):
         sink.write(key, b"other")
     assert s3.get_object(Bucket="raw-bucket", Key=key)["Body"].read() == b"body"
@@ -118,7 +119,12 @@ def test_s3_sink_defaults_to_aes256():
     sink = S3Sink("raw-bucket", client=s3)
     key = snapshot_key(sink.prefix, "abc", MOMENT)
     sink.write(key, b"body")
-    assert s3.head_object(Bucket="raw-bucket", Key=key)["ServerSideEncryption"] == "AES256"
+    head = s3.head_object(Bucket="raw-bucket", Key=key)
+    assert head["ServerSideEncryption"] == "AES256"
+    # A .gz file, not JSON with Content-Encoding: gzip, which tools that honour the header
+    # would decompress behind the reader's back (docs/extractor.md).
+    assert head["ContentType"] == "application/gzip"
+    assert "ContentEncoding" not in head
     assert key.startswith("playlist_snapshots/")
 
 
