@@ -28,6 +28,7 @@ from tests.demo.conftest import (
     SMALL_WEEKS,
     raw_documents,
 )
+from tests.oracle import FACT_KINDS, entry_kind
 from tools.demo import report
 from tools.fake_spotify import Catalogue
 from tools.query import connect
@@ -139,30 +140,30 @@ def test_the_injected_corrupt_file_is_quarantined_and_everything_is_accounted(sm
     assert len(quarantined) == 1
     assert "playlist_id=injectedfault/" in quarantined[0]["path"]
     assert quarantined[0]["reason"] == "corrupt_gzip"
-    fact = totals["rows_written"]["fact_playlist_item"]
-    assert totals["entries_read"] == fact + sum(totals["rejections"]["fact_playlist_item"].values())
 
 
 def test_rejections_count_the_awkward_entries_of_the_catalogue(small_demo, documents):
-    # Playlist 0 of every catalogue carries a null item, local files and episodes.
-    expected: Counter[str] = Counter()
-    for document in documents:
-        for entry in _entries(document):
-            payload = _payload(entry)
-            if payload is None:
-                expected["null_item"] += 1
-            elif entry.get("is_local"):
-                expected["local_file"] += 1
-            elif payload.get("type") == "episode":
-                expected["episode"] += 1
-    assert expected["null_item"] and expected["local_file"] and expected["episode"]
+    # Every landed entry through the contract's oracle (tests/oracle.py, independent of the
+    # job): each kind's count must be the job's, rejections and rows alike. Playlist 0 of
+    # every catalogue carries a null item, local files and episodes.
+    kinds = Counter(entry_kind(entry) for document in documents for entry in _entries(document))
+    assert kinds["null_item"] and kinds["local_file"] and kinds["episode"] and kinds["track"]
     totals = report.aggregate_runs(small_demo.result.runs)
-    assert totals["rejections"]["fact_playlist_item"]["null_item"] == expected["null_item"]
+    assert totals["entries_read"] == sum(kinds.values())
+    assert totals["rows_written"]["fact_playlist_item"] == sum(kinds[k] for k in FACT_KINDS)
+    # One document per playlist and day here, so nothing is superseded.
+    assert dict(totals["rejections"]["fact_playlist_item"]) == {
+        "superseded_snapshot": 0,
+        "null_item": kinds["null_item"],
+        "unsupported_type": kinds["unsupported_type"],
+        "missing_id": kinds["missing_id"],
+    }
     dim_track = totals["rejections"]["dim_track"]
-    assert dim_track["local_file"] == expected["local_file"]
-    assert dim_track["episode"] == expected["episode"]
+    assert dim_track["local_file"] == kinds["local_file"]
+    assert dim_track["episode"] == kinds["episode"]
+    assert dim_track["missing_id"] == kinds["missing_id"]
+    assert dim_track["unsupported_type"] == kinds["unsupported_type"]
     # The fake's catalogue is Spotify-shaped: nothing in it is unreadable.
-    assert dim_track["unsupported_type"] == 0
     assert +totals["unreadable_values"] == Counter()
 
 

@@ -224,9 +224,6 @@ def test_first_run_counts_everything(spark, lake):
         "dim_track": {"popularity": 0, "disc_number": 0, "track_number": 0},
         "dim_album": {"release_date": 0, "release_date_precision": 0, "total_tracks": 0},
     }
-    # The contract's invariant: 11 = 8 + 2 + 1.
-    fact = s["rejections"]["fact_playlist_item"]
-    assert s["entries_read"] == s["rows_written"]["fact_playlist_item"] + sum(fact.values())
     written = json.loads((lake["curated"] / "_runs" / "run1.json").read_text())
     assert written["rows_written"] == s["rows_written"]
     assert not list((lake["curated"] / "_staging").iterdir())
@@ -441,9 +438,9 @@ def test_rerun_with_bookmark_reset_leaves_identical_tables(spark, lake):
         assert _no_zero(s["rejections"][table]) == expected, table
     for table in ("bridge_track_artist", "bridge_album_artist"):
         assert _no_zero(s["rejections"][table]) == expected, table
-    assert s["rows_written"]["fact_playlist_item"] == 6  # E 2 + B 2 + C 1 + F 1
-    fact = s["rejections"]["fact_playlist_item"]
-    assert s["entries_read"] == s["rows_written"]["fact_playlist_item"] + sum(fact.values())
+    # E 2 + B 2 + C 1 + F 1 (with the 9 rejections above, the 15 read: the job itself
+    # refuses to publish numbers that do not add up, see test_glue_accounting.py).
+    assert s["rows_written"]["fact_playlist_item"] == 6
     assert table_rows(spark, lake["curated"], lake["raw"]) == lake["results"]["incremental"]
     for table, rows in lake["results"]["incremental"].items():
         assert len(rows) == len(set(rows)), f"duplicate rows in {table}"
