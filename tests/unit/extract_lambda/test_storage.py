@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -231,6 +232,10 @@ def test_s3_client_of_the_lambda_bounds_one_write():
     attempts_s = config.connect_timeout + config.read_timeout + 1.0
     assert config.retries["total_max_attempts"] * attempts_s + 6.0 <= S3_WRITE_BOUND_S
     assert 2 * handler.ExtractConfig.request_timeout_s + S3_WRITE_BOUND_S <= handler.RESERVE_S
+    # Both sides above move together; the values operators read are docs/extractor.md's.
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "extractor.md").read_text()
+    assert re.search(rf"gives up within {S3_WRITE_BOUND_S:g} s \(`S3_WRITE_BOUND_S`", doc)
+    assert re.search(rf"`RESERVE_S`, {handler.RESERVE_S:g} s:", doc)
     attempts = []
 
     def time_out(request: Any, **_: Any) -> Any:
