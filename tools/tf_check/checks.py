@@ -277,9 +277,9 @@ def check_module_calls(tree: Tree) -> list[Problem]:
                 )
             )
             continue
+        modules = [child for child in children if child is not None]
         arguments = {k for k in attributes(call.body) if k not in MODULE_META_ARGUMENTS}
-        for child in children:
-            assert child is not None
+        for child in modules:
             declared = child.variables
             for argument in sorted(arguments - set(declared)):
                 problems.append(
@@ -298,7 +298,7 @@ def check_module_calls(tree: Tree) -> list[Problem]:
                             f"required variable {name!r} of {child.path.name}/ is not passed",
                         )
                     )
-        problems += _alternatives_differ(children, where)  # type: ignore[arg-type]
+        problems += _alternatives_differ(modules, where)
     return problems
 
 
