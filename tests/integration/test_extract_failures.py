@@ -10,6 +10,7 @@ up to the playlist and write errors each get their reason in the summary.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import time
@@ -289,6 +290,56 @@ def test_timeouts_dropped_connections_and_broken_bodies_are_retried(
     assert logged in caplog.text
 
 
+# docs/extractor.md, failure table: "5xx (whatever the error body looks like), timeouts,
+# dropped connections, non-JSON bodies | exponential backoff with full jitter
+# (`uniform(0, min(20, 0.5 * 2^(n-1)))` s), at most 5 attempts, never past the deadline; then
+# that playlist fails and the others go on | `server_error`, `timeout`, `connection_error`,
+# `bad_response`". The test above covers a fault that happens once; these never stop.
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ({"delay_s": 1.0}, "timeout"),
+        ({"disconnect": True}, "connection_error"),
+        ({"status": 200, "body": b'{"href": "x", "items": [{"added_at"'}, "bad_response"),
+    ],
+    ids=["timeout", "dropped_connection", "broken_body"],
+)
+def test_timeouts_dropped_connections_and_broken_bodies_that_persist_fail_only_that_playlist(
+    catalogue, tmp_path, fault, reason, caplog
+):
+    first, second, third = catalogue.user_playlist_ids
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        persistent = server.add_fault(Fault(path=f"{second}/items", times=None, **fault))
+        summary = extract_playlists(
+            # max_attempts and backoff_base_s left at the documented 5 and 0.5 s.
+            config_for(server, request_timeout_s=0.3),
+            [first, second, third],
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(60),
+            rng=random.Random(5),
+        )
+    # "at most 5 attempts": with the deadline far away, all 5 are made (counted by the fake
+    # as they arrive: a timed-out request is recorded only when its delay ends).
+    assert persistent.hits == 5
+    # A jittered wait before each of the 4 retries, ceilings 0.5 * 2^(n-1) (under both caps).
+    expected = random.Random(5)
+    assert clock.sleeps == [expected.uniform(0, 0.5 * 2 ** (n - 1)) for n in (1, 2, 3, 4)]
+    # "then that playlist fails and the others go on": the third is still read and lands.
+    failed = [(f["playlist_id"], f["reason"]) for f in summary["playlists_failed"]]
+    assert failed == [(second, reason)]
+    assert summary["playlists_ok"] == [first, third]
+    assert summary["stopped"] is None
+    # "Every failure is one ERROR log line naming the playlist, the reason ..."
+    (line,) = _error_lines_naming(caplog, second)
+    assert reason in line
+    # "Nothing is landed for a failed playlist."
+    assert [p.parent.name for p in landed_files(tmp_path)] == sorted(
+        [f"playlist_id={first}", f"playlist_id={third}"]
+    )
+    assert not any(f"playlist_id={second}/" in key for key in summary["keys"])
+
+
 def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path, monkeypatch):
     """With spotipy's default session a 429 would be retried 3 times, sleeping Retry-After.
 
@@ -383,6 +434,75 @@ def test_token_endpoint_429_longer_than_the_run_can_wait_stops_it_clearly(catalo
     assert "token endpoint" in summary["stopped"]["message"]
     assert "3600s (Retry-After)" in summary["stopped"]["message"]
     assert clock.sleeps == []
+
+
+class _OnErrorNaming(logging.Handler):
+    """Calls `action` at the ERROR line naming `playlist_id` (its failure being reported)."""
+
+    def __init__(self, playlist_id, action):
+        super().__init__(logging.ERROR)
+        self._playlist_id = playlist_id
+        self._action = action
+
+    def emit(self, record):
+        if self._playlist_id in record.getMessage():
+            self._action()
+
+
+@pytest.mark.parametrize(
+    ("token_fault", "reason"),
+    [
+        ({"status": 503}, "auth_error"),
+        ({"disconnect": True}, "connection_error"),
+        ({"delay_s": 1.0}, "timeout"),
+    ],
+    ids=["5xx", "dropped_connection", "timeout"],
+)
+def test_token_endpoint_failing_later_in_the_run_fails_only_the_playlist_being_read(
+    catalogue, tmp_path, caplog, token_fault, reason
+):
+    """docs/extractor.md, failure table: "token endpoint 5xx / unreachable | retried like any
+    5xx; if it persists while getting the run's first token, the run stops before reading any
+    playlist ...; later in the run, only the playlist being read fails | `auth_error` (HTTP
+    error), `connection_error`, `timeout`".
+
+    The run's first token is good and the first playlist lands. While the second is read its
+    token is revoked (a 401, as in test_expired_token_mid_run_is_refreshed_once), so a new
+    one must be fetched, and the token endpoint keeps failing until the second playlist's
+    failure is reported (its ERROR line lifts the outage): the third must then be read.
+    """
+    first, second, third = catalogue.user_playlist_ids
+    clock = FakeClock()
+    with fake_server(catalogue) as server:
+        server.add_fault(Fault(path=f"{second}/items", action=server.expire_tokens))
+        outage = server.add_fault(Fault(path="/api/token", after=1, times=None, **token_fault))
+        lift = _OnErrorNaming(second, server.clear_faults)
+        logger = logging.getLogger("extract_lambda")
+        logger.addHandler(lift)
+        try:
+            summary = extract_playlists(
+                # max_attempts and backoff_base_s left at the documented 5 and 0.5 s.
+                config_for(server, request_timeout_s=0.3),
+                [first, second, third],
+                LocalDirectorySink(tmp_path),
+                deadline=clock.deadline(60),
+            )
+        finally:
+            logger.removeHandler(lift)
+    # "retried like any 5xx" (at most 5 attempts, a backoff wait before each retry): the
+    # failing token request was retried, within the bound, and nothing waited after the last.
+    assert 2 <= outage.hits <= 5
+    assert len(clock.sleeps) == outage.hits - 1
+    # "later in the run, only the playlist being read fails": not a stop, no not_attempted.
+    failed = [(f["playlist_id"], f["reason"]) for f in summary["playlists_failed"]]
+    assert failed == [(second, reason)]
+    assert summary["playlists_ok"] == [first, third]
+    assert summary["stopped"] is None
+    (line,) = _error_lines_naming(caplog, second)
+    assert reason in line
+    assert [p.parent.name for p in landed_files(tmp_path)] == sorted(
+        [f"playlist_id={first}", f"playlist_id={third}"]
+    )
 
 
 def test_no_time_left_means_nothing_is_attempted(catalogue, tmp_path):
