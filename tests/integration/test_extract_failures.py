@@ -326,18 +326,7 @@ def test_timeouts_dropped_connections_and_broken_bodies_that_persist_fail_only_t
     expected = random.Random(5)
     assert clock.sleeps == [expected.uniform(0, 0.5 * 2 ** (n - 1)) for n in (1, 2, 3, 4)]
     # "then that playlist fails and the others go on": the third is still read and lands.
-    failed = [(f["playlist_id"], f["reason"]) for f in summary["playlists_failed"]]
-    assert failed == [(second, reason)]
-    assert summary["playlists_ok"] == [first, third]
-    assert summary["stopped"] is None
-    # "Every failure is one ERROR log line naming the playlist, the reason ..."
-    (line,) = _error_lines_naming(caplog, second)
-    assert reason in line
-    # "Nothing is landed for a failed playlist."
-    assert [p.parent.name for p in landed_files(tmp_path)] == sorted(
-        [f"playlist_id={first}", f"playlist_id={third}"]
-    )
-    assert not any(f"playlist_id={second}/" in key for key in summary["keys"])
+    _only_this_playlist_failed(summary, tmp_path, caplog, (first, second, third), reason)
 
 
 def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path, monkeypatch):
@@ -494,15 +483,7 @@ def test_token_endpoint_failing_later_in_the_run_fails_only_the_playlist_being_r
     assert 2 <= outage.hits <= 5
     assert len(clock.sleeps) == outage.hits - 1
     # "later in the run, only the playlist being read fails": not a stop, no not_attempted.
-    failed = [(f["playlist_id"], f["reason"]) for f in summary["playlists_failed"]]
-    assert failed == [(second, reason)]
-    assert summary["playlists_ok"] == [first, third]
-    assert summary["stopped"] is None
-    (line,) = _error_lines_naming(caplog, second)
-    assert reason in line
-    assert [p.parent.name for p in landed_files(tmp_path)] == sorted(
-        [f"playlist_id={first}", f"playlist_id={third}"]
-    )
+    _only_this_playlist_failed(summary, tmp_path, caplog, (first, second, third), reason)
 
 
 def test_no_time_left_means_nothing_is_attempted(catalogue, tmp_path):
@@ -705,6 +686,24 @@ def test_a_token_endpoint_5xx_that_persists_stops_the_run_as_auth_error(catalogu
 
 
 MOMENT = datetime(2026, 11, 16, 6, 0, 3, 123456, tzinfo=UTC)
+
+
+def _only_this_playlist_failed(summary, landed_root, caplog, playlists, reason):
+    """Of three playlists read in order, the middle one failed with `reason`; the run went on,
+    the other two landed, and the failure is one ERROR line naming it (docs/extractor.md:
+    "Every failure is one ERROR log line naming the playlist, the reason ..."; "Nothing is
+    landed for a failed playlist")."""
+    first, second, third = playlists
+    failed = [(f["playlist_id"], f["reason"]) for f in summary["playlists_failed"]]
+    assert failed == [(second, reason)]
+    assert summary["playlists_ok"] == [first, third]
+    assert summary["stopped"] is None
+    (line,) = _error_lines_naming(caplog, second)
+    assert reason in line
+    assert [p.parent.name for p in landed_files(landed_root)] == sorted(
+        [f"playlist_id={first}", f"playlist_id={third}"]
+    )
+    assert not any(f"playlist_id={second}/" in key for key in summary["keys"])
 
 
 def _error_lines_naming(caplog, playlist_id):

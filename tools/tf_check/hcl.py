@@ -653,27 +653,14 @@ def _split_conditional(expr: str) -> tuple[str, str, str] | None:
     if first is None:
         return None
     condition, rest = first
-    depth = pending = 0
-    i = 0
-    while i < len(rest):
-        char = rest[i]
-        if char == '"':
-            i, _ = _scan_string(rest, i)
-            continue
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and rest.startswith("::", i):  # provider::name::function
-            i += 2
-            continue
-        elif depth == 0 and char == "?":  # a conditional nested in the true branch
+    pending = 0  # conditionals nested in the true branch, whose ":" come first
+    for i in _top_level(rest):
+        if rest[i] == "?":
             pending += 1
-        elif depth == 0 and char == ":":
+        elif rest[i] == ":":
             if pending == 0:
                 return condition, rest[:i].strip(), rest[i + 1 :].strip()
             pending -= 1
-        i += 1
     return None
 
 
@@ -688,8 +675,9 @@ def _closes_at_end(expr: str) -> bool:
     return True
 
 
-def _split_first(text: str, separator: str) -> tuple[str, str] | None:
-    """``text`` split at the first top-level ``separator`` (outside brackets and strings)."""
+def _top_level(text: str) -> Iterator[int]:
+    """The indexes of ``text``'s characters outside brackets and string literals (a
+    ``provider::name::function`` separator is skipped, so no ``:`` of it is found)."""
     depth = 0
     i = 0
     while i < len(text):
@@ -701,12 +689,19 @@ def _split_first(text: str, separator: str) -> tuple[str, str] | None:
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif depth == 0 and text.startswith(separator, i):
-            if separator == ":" and text.startswith("::", i):
-                i += 2
-                continue
-            return text[:i].strip(), text[i + len(separator) :].strip()
+        elif depth == 0 and text.startswith("::", i):
+            i += 2
+            continue
+        elif depth == 0:
+            yield i
         i += 1
+
+
+def _split_first(text: str, separator: str) -> tuple[str, str] | None:
+    """``text`` split at the first top-level ``separator`` (outside brackets and strings)."""
+    for i in _top_level(text):
+        if text.startswith(separator, i):
+            return text[:i].strip(), text[i + len(separator) :].strip()
     return None
 
 
