@@ -12,7 +12,7 @@ would start a Node.js runtime), and are pinned by hash in requirements/provider-
 
 - ``cdktf-cdktf-provider-aws`` 21.22.1 = hashicorp/aws 6.25.0 (the root pins ``~> 6.0``);
 - ``cdktf-cdktf-provider-snowflake`` 15.9.1 = snowflakedb/snowflake 2.11.0, the last
-  binding; the roots pin ``~> 2.21``, so the three resources added since (listed in
+  binding; the root pins ``~> 2.21``, so the three resources added since (listed in
   :data:`NEWER_THAN_SCHEMA`) are reported as unchecked, not checked.
 
 What is checked (:func:`check`): every resource and data source type exists; every argument
@@ -43,7 +43,7 @@ from .hcl import META_KEYS, Block, Problem, Tree, unquote_label
 # Bump when the compact format changes, so stale caches are rebuilt.
 CACHE_FORMAT = 1
 
-# Resource types the roots use that appeared after the newest binding's provider version.
+# Resource types the configuration uses that appeared after the newest binding's provider version.
 # Each is documented in the provider's repository (docs/resources/<name>.md); the check
 # notes them as unchecked, and fails if a binding that has them is installed (then this
 # list must shrink).
