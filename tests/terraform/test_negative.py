@@ -793,7 +793,17 @@ def test_switched_alternatives_must_have_the_same_interface(write_config) -> Non
               description = "d"
             }
             """,
-            "modules/stand_in/outputs.tf": 'output "other" {\n  value = null\n  description = "d"\n}\n',
+            "modules/stand_in/outputs.tf": """
+            output "other" {
+              value       = null
+              description = "d"
+            }
+            output "out" {
+              value       = null
+              description = "d"
+              sensitive   = true
+            }
+            """,
         }
     )
     messages = _messages(checks.check_module_calls(tree), "module")
@@ -801,12 +811,17 @@ def test_switched_alternatives_must_have_the_same_interface(write_config) -> Non
         m.startswith("variable 'size': child/ has 'number', stand_in/ has 'string'")
         for m in messages
     )
+    plain = "type=None sensitive=False"
     assert any(
-        m.startswith("output 'other': child/ has 'none', stand_in/ has ''") for m in messages
+        m.startswith(f"output 'other': child/ has 'none', stand_in/ has '{plain}'")
+        for m in messages
     )
-    assert any(m.startswith("output 'out': child/ has '', stand_in/ has 'none'") for m in messages)
-    assert "module.child has no output 'out' in stand_in/ (outputs: other)" in _messages(
-        checks.check_references(tree), "reference"
+    # Sensitive on one side only: a root output reading it would break on one side only.
+    assert any(
+        m.startswith(
+            f"output 'out': child/ has '{plain}', stand_in/ has 'type=None sensitive=True'"
+        )
+        for m in messages
     )
 
 
@@ -815,8 +830,12 @@ def test_a_source_from_a_non_const_variable_is_reported(write_config) -> None:
         {
             "main.tf": SWITCHED.replace("  const       = true\n", ""),
             **CHILD,
+            # Both alternatives exist: the source must still be refused, as Terraform does.
+            "modules/stand_in/main.tf": "",
         }
     )
+    root = tree.modules[tree.base]
+    assert module_source_dirs(tree, root, root.module_calls["child"]) == []
     messages = _messages(checks.check_module_calls(tree), "module")
     assert messages == [
         "source '\"./modules/${local.dir}\"' is not a local module with .tf files"
@@ -826,14 +845,38 @@ def test_a_source_from_a_non_const_variable_is_reported(write_config) -> None:
 
 def test_const_variables_need_terraform_1_15(write_config) -> None:
     tree = write_config({"main.tf": SWITCHED, **CHILD, "modules/stand_in/main.tf": ""})
-    assert 'const variables need Terraform 1.15: set required_version to "~> 1.15" or later' in (
-        _messages(checks.check_versions(tree), "versions")
+    assert (
+        'const variables and computed module sources need Terraform 1.15: set required_version to "~> 1.15" or later'
+        in (_messages(checks.check_versions(tree), "versions"))
     )
     (tree.base / "versions.tf").write_text(
         (tree.base / "versions.tf").read_text().replace('"~> 1.10"', '"~> 1.15"')
     )
     fixed = load_tree(tree.base)
     assert not [m for m in _messages(checks.check_versions(fixed)) if "1.15" in m]
+    # A constraint list or an exact version sets the floor too; a 1.14 floor does not.
+    versions = (tree.base / "versions.tf").read_text()
+    for constraint, accepted in (
+        (">= 1.15, < 2.0", True),
+        ("1.15.2", True),
+        ("~> 1.16.0", True),
+        (">= 1.14, < 2.0", False),
+    ):
+        (tree.base / "versions.tf").write_text(versions.replace('"~> 1.15"', f'"{constraint}"'))
+        found = [m for m in _messages(checks.check_versions(load_tree(tree.base))) if "1.15" in m]
+        assert (found == []) == accepted, constraint
+
+
+def test_a_source_computed_from_locals_alone_needs_terraform_1_15(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": 'locals {\n  dir = "child"\n}\nmodule "child" {\n  source = "./modules/${local.dir}"\n  size = 1\n}\n',
+            **CHILD,
+        }
+    )
+    root = tree.modules[tree.base]
+    assert [d.name for d in module_source_dirs(tree, root, root.module_calls["child"])] == ["child"]
+    assert any("need Terraform 1.15" in m for m in _messages(checks.check_versions(tree)))
 
 
 def test_conditionals_are_evaluated_when_their_condition_is_known(write_config) -> None:

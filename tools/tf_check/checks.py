@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from .hcl import (
     META_KEYS,
@@ -303,12 +304,21 @@ def check_module_calls(tree: Tree) -> list[Problem]:
 
 
 def _interface(module: Module) -> dict[str, dict[str, str]]:
-    """A module's variables (name: type) and outputs (name: "")."""
+    """A module's variables (name: type) and outputs (name: type and sensitivity), types
+    without their spacing."""
+
+    def text(value: Any) -> str:
+        return re.sub(r"\s+", "", str(value))
+
+    outputs = {}
+    for name, block in module.outputs.items():
+        body = attributes(block.body)
+        outputs[name] = f"type={text(body.get('type'))} sensitive={body.get('sensitive') is True}"
     return {
         "variable": {
-            name: str(attributes(b.body).get("type")) for name, b in module.variables.items()
+            name: text(attributes(b.body).get("type")) for name, b in module.variables.items()
         },
-        "output": dict.fromkeys(module.outputs, ""),
+        "output": outputs,
     }
 
 
@@ -440,20 +450,27 @@ def check_versions(tree: Tree) -> list[Problem]:
 
 
 def _const_needs_1_15(module: Module, terraform_blocks: list[Block], where: str) -> list[Problem]:
-    """``const = true`` variables (and module sources computed from them) exist from
-    Terraform 1.15: a module declaring one must not admit an older Terraform."""
-    if not const_variables(module):
+    """``const = true`` variables and computed module sources exist from Terraform 1.15: a
+    module using either must not admit an older Terraform (some part of its
+    ``required_version`` must set a floor of 1.15 or later)."""
+    computed = [
+        call
+        for call in module.module_calls.values()
+        if literal_string(call.body.get("source")) is None
+    ]
+    if not const_variables(module) and not computed:
         return []
     for block in terraform_blocks:
         version = literal_string(block.body.get("required_version")) or ""
-        match = re.fullmatch(r"(~>|>=)\s*1\.(\d+)(?:\.\d+)?", version.strip())
-        if match and int(match.group(2)) >= 15:
-            return []
+        for constraint in version.split(","):
+            match = re.fullmatch(r"(~>|>=|=)?\s*(\d+)\.(\d+)(?:\.\d+)?", constraint.strip())
+            if match and (int(match.group(2)), int(match.group(3))) >= (1, 15):
+                return []
     return [
         Problem(
             "versions",
             where,
-            'const variables need Terraform 1.15: set required_version to "~> 1.15" or later',
+            'const variables and computed module sources need Terraform 1.15: set required_version to "~> 1.15" or later',
         )
     ]
 

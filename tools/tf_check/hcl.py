@@ -283,11 +283,14 @@ def module_source_dirs(tree: Tree, module: Module, call: Block) -> list[Path]:
     if literal is not None:
         return [(module.path / literal).resolve()] if literal.startswith(("./", "../")) else []
     consts = const_variables(module)
-    for block in consts.values():
-        declared = attributes(block.body).get("type")
+    used = _variables_reached(source, module)
+    if not used <= set(consts):
+        return []  # Terraform refuses a non-const variable in a source
+    for name in used:
+        declared = attributes(consts[name].body).get("type")
         if (expression_text(declared) or declared) != "bool":
             return []
-    names = sorted(consts)
+    names = sorted(used)
     found: set[Path] = set()
     for values in itertools.product((True, False), repeat=len(names)):
         scope = Scope(tree, module, consts={module.path: dict(zip(names, values, strict=True))})
@@ -296,6 +299,16 @@ def module_source_dirs(tree: Tree, module: Module, call: Block) -> list[Path]:
             return []
         found.add((module.path / value).resolve())
     return sorted(found)
+
+
+def _variables_reached(value: Any, module: Module, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The ``var.`` names an attribute value reads, directly or through ``local.`` values."""
+    text = str(value)
+    names = set(re.findall(r"(?<![\w.])var\.([A-Za-z_][\w-]*)", text))
+    for local in set(re.findall(r"(?<![\w.])local\.([A-Za-z_][\w-]*)", text)) - seen:
+        if local in module.locals:
+            names |= _variables_reached(module.locals[local], module, seen | {local})
+    return names
 
 
 # ---------------------------------------------------------------------------------------
@@ -635,7 +648,8 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
 
 def _called_module(call: Block, scope: Scope) -> Module | None:
     """The module a call reads: its only candidate directory, or, for a source chosen by
-    const variables, the one their values in ``scope`` pick (none if they are not set)."""
+    const variables, the one their values in ``scope`` pick (their defaults, unless the
+    scope sets them)."""
     dirs = module_source_dirs(scope.tree, scope.module, call)
     if len(dirs) > 1:
         source = evaluate(call.body.get("source"), scope)
