@@ -16,6 +16,7 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures.extract.support import access_token
 from tools.fake_spotify import (
     Catalogue,
     FakeSpotifyServer,
@@ -222,7 +223,7 @@ def test_large_playlist_is_generated_at_start_and_served_by_slicing(monkeypatch)
         page = requests.get(
             f"{server.api_url}/playlists/{large}/items",
             params={"offset": 4_950, "limit": 50},
-            headers={"Authorization": f"Bearer {_token(server)}"},
+            headers={"Authorization": f"Bearer {access_token(server)}"},
             timeout=30,
         )
     assert page.status_code == 200
@@ -239,18 +240,11 @@ def test_large_playlist_is_generated_at_start_and_served_by_slicing(monkeypatch)
 # -- server ---------------------------------------------------------------------------------
 
 
-def _token(server, grant="refresh_token"):
-    data = {"grant_type": grant, "refresh_token": server.refresh_token}
-    return requests.post(
-        server.auth_url, data=data, auth=(server.client_id, server.client_secret), timeout=10
-    ).json()["access_token"]
-
-
 def test_pagination_links_cover_every_entry_once():
     catalogue = Catalogue(seed=9, playlists=1, sizes=(101,))
     (playlist_id,) = catalogue.user_playlist_ids
     with FakeSpotifyServer(catalogue) as server:
-        headers = {"Authorization": f"Bearer {_token(server)}"}
+        headers = {"Authorization": f"Bearer {access_token(server)}"}
         url = f"{server.api_url}/playlists/{playlist_id}/items?limit=50&market=SE&fields=total,next,items(added_at)"
         seen, pages = [], 0
         while url:
@@ -295,7 +289,7 @@ def test_faults_hit_the_matching_requests_the_given_number_of_times():
     first, second = catalogue.user_playlist_ids
     fault = Fault(503, path=first, after=1, times=2)
     with FakeSpotifyServer(catalogue, faults=[fault]) as server:
-        headers = {"Authorization": f"Bearer {_token(server)}"}
+        headers = {"Authorization": f"Bearer {access_token(server)}"}
         statuses = [
             requests.get(
                 f"{server.api_url}/playlists/{pid}/items", headers=headers, timeout=10
@@ -316,7 +310,7 @@ def test_latency_is_added_to_every_request(monkeypatch):
     catalogue = Catalogue(seed=9, playlists=1, sizes=(10,))
     (playlist_id,) = catalogue.user_playlist_ids
     with FakeSpotifyServer(catalogue, latency_s=0.2) as server:
-        headers = {"Authorization": f"Bearer {_token(server)}"}
+        headers = {"Authorization": f"Bearer {access_token(server)}"}
         statuses = [
             requests.get(f"{server.api_url}{path}", headers=headers, timeout=10).status_code
             for path in (
@@ -343,7 +337,7 @@ def test_requests_are_served_concurrently():
     barrier = threading.Barrier(8, timeout=10)
     fault = Fault(path=playlist_id, times=None, action=barrier.wait)
     with FakeSpotifyServer(catalogue, faults=[fault]) as server:
-        headers = {"Authorization": f"Bearer {_token(server)}"}
+        headers = {"Authorization": f"Bearer {access_token(server)}"}
         url = f"{server.api_url}/playlists/{playlist_id}/items"
 
         def fetch(_: int) -> int | str:
@@ -362,7 +356,7 @@ def test_week_switching_and_bounds():
     catalogue = Catalogue(seed=9, playlists=1, sizes=(30,), weeks=4)
     (playlist_id,) = catalogue.user_playlist_ids
     with FakeSpotifyServer(catalogue) as server:
-        headers = {"Authorization": f"Bearer {_token(server)}"}
+        headers = {"Authorization": f"Bearer {access_token(server)}"}
 
         def snapshot():
             return requests.get(

@@ -15,7 +15,13 @@ import requests as http
 from extract_lambda.extract import extract_playlists
 from extract_lambda.spotify_client import ITEMS, PLAYLIST_FIELDS, TRACKS
 from extract_lambda.storage import LocalDirectorySink
-from tests.fixtures.extract.support import config_for, fake_server, landed_files, read_document
+from tests.fixtures.extract.support import (
+    access_token,
+    config_for,
+    fake_server,
+    landed_files,
+    read_document,
+)
 from tools.fake_spotify import Catalogue, Fault
 
 HEAVY = ("available_markets", "images", "preview_url", "html_description", "audio_preview_url")
@@ -173,13 +179,7 @@ def _at(value, path):
 def _unfiltered(server, path, *, user):
     """What the fake sends for `path` with no `fields` filter; for a page, every page after
     it too (following `next`), as one list of entries."""
-    grant = {"grant_type": "refresh_token", "refresh_token": server.refresh_token}
-    token = http.post(
-        server.auth_url,
-        data=grant if user else {"grant_type": "client_credentials"},
-        auth=(server.client_id, server.client_secret),
-        timeout=10,
-    ).json()["access_token"]
+    token = access_token(server, "refresh_token" if user else "client_credentials")
     params = {"market": "US", "additional_types": "track,episode"}
     url, entries = f"{server.api_url}{path}", []
     while url:
