@@ -1,0 +1,62 @@
+"""The names of the pipeline's CloudWatch metrics: the one list the code that emits them, the
+Terraform alarms (terraform/modules/monitoring) and docs/operations.md agree on.
+
+Plain constants and no import, so that both the extract Lambda and the Glue job can use it and
+tools/tf_check can read it without running anything (it parses this file with ``ast``).
+
+Namespace: ``SpotifyLakehouse/<name_prefix>`` (``local.metric_namespace`` in
+terraform/modules/monitoring/main.tf). The Lambda receives it in the environment variable
+``POWERTOOLS_METRICS_NAMESPACE``; the Glue job as the job argument ``--metrics_namespace``.
+"""
+
+from __future__ import annotations
+
+# --- extract Lambda (aws-lambda-powertools Metrics, EMF) ---------------------------------
+#: Value of POWERTOOLS_SERVICE_NAME, and of the ``service`` dimension of every Lambda metric.
+LAMBDA_SERVICE = "extract"
+#: Dimension every Lambda metric carries (powertools adds it from the service name).
+LAMBDA_SERVICE_DIMENSION = "service"
+
+PLAYLISTS_SUCCEEDED = "PlaylistsSucceeded"
+#: Playlists of the run that failed, all reasons together (the alarm's metric).
+PLAYLISTS_FAILED = "PlaylistsFailed"
+#: The same failures by reason (extra dimension ``Reason``).
+PLAYLISTS_FAILED_BY_REASON = "PlaylistsFailedByReason"
+PLAYLISTS_FAILED_REASON_DIMENSION = "Reason"
+ITEMS_LANDED = "ItemsLanded"
+#: Entries landed as the API sent them but odd (null, not an object, missing keys).
+ENTRIES_MALFORMED = "EntriesMalformed"
+#: 1 per invocation that finished.
+EXTRACT_RUNS = "ExtractRuns"
+
+LAMBDA_METRICS = (
+    PLAYLISTS_SUCCEEDED,
+    PLAYLISTS_FAILED,
+    PLAYLISTS_FAILED_BY_REASON,
+    ITEMS_LANDED,
+    ENTRIES_MALFORMED,
+    EXTRACT_RUNS,
+)
+
+# --- Glue job (boto3 cloudwatch put_metric_data) -----------------------------------------
+#: Dimension every Glue metric carries; its value is the job's name.
+GLUE_JOB_DIMENSION = "Job"
+#: 1 per run whose status is ok or no_new_files.
+SUCCESSFUL_RUNS = "SuccessfulRuns"
+FILES_QUARANTINED = "FilesQuarantined"
+#: One datum per table (extra dimension ``Table``).
+ROWS_WRITTEN = "RowsWritten"
+ROWS_WRITTEN_TABLE_DIMENSION = "Table"
+ENTRIES_REJECTED = "EntriesRejected"
+#: Failed data-quality rules of the run.
+DATA_QUALITY_FAILURES = "DataQualityFailures"
+DATA_QUALITY_RULES_CHECKED = "DataQualityRulesChecked"
+
+GLUE_METRICS = (
+    SUCCESSFUL_RUNS,
+    FILES_QUARANTINED,
+    ROWS_WRITTEN,
+    ENTRIES_REJECTED,
+    DATA_QUALITY_FAILURES,
+    DATA_QUALITY_RULES_CHECKED,
+)
