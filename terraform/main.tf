@@ -4,6 +4,9 @@
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
+  # The alarm topic's name: the monitoring module creates it, the lake key's policy (storage
+  # module, created first) lets alarms and event rules encrypt for it alone.
+  alarm_topic_name = "${local.name_prefix}-alarms"
   repo_root   = "${path.module}/.."
 
   # Names fixed by docs/data-contract.md (sections 1 and 6); tools/tf_check compares
@@ -47,6 +50,7 @@ module "storage" {
   glue_temp_expiration_days              = 7
   access_log_expiration_days             = var.access_log_expiration_days
   force_destroy                          = var.force_destroy
+  alarm_topic_name                       = local.alarm_topic_name
 }
 
 module "extract" {
@@ -72,6 +76,7 @@ module "extract" {
   schedule_timezone           = var.schedule_timezone
   log_retention_days          = var.log_retention_days
   secret_recovery_window_days = var.secret_recovery_window_days
+  metrics_namespace           = module.monitoring.metric_namespace
 }
 
 module "glue" {
@@ -99,6 +104,7 @@ module "glue" {
   schedule_timezone     = var.schedule_timezone
   log_retention_days    = var.log_retention_days
   dead_letter_queue_arn = module.extract.dead_letter_queue_arn
+  metrics_namespace     = module.monitoring.metric_namespace
 }
 
 module "athena" {
@@ -118,6 +124,7 @@ module "monitoring" {
 
   name_prefix            = local.name_prefix
   kms_key_arn            = module.storage.kms_key_arn
+  alarm_topic_name       = local.alarm_topic_name
   alarm_email_addresses  = var.alarm_email_addresses
   lambda_function_name   = module.extract.function_name
   lambda_log_group_name  = module.extract.log_group_name

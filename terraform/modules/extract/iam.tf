@@ -112,14 +112,40 @@ data "aws_iam_policy_document" "scheduler" {
     resources = [aws_sqs_queue.this.arn]
   }
 
-  # The schedule's payload is encrypted with the lake key and Scheduler decrypts it with
-  # this role, as it encrypts what it sends to the (encrypted) dead-letter queue; no
-  # kms:ViaService condition, because Scheduler's own use of the role is not made
-  # through another service.
+  # The schedule's payload is encrypted with the lake key, bound to the encryption context
+  # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
+  # The condition keeps the role from decrypting anything else under the key (AWS's
+  # Scheduler guide, "Encryption at rest", uses the same key in its policies).
   statement {
-    sid       = "UseLakeKeyForSchedulePayloadAndDeadLetters"
+    sid       = "DecryptThisSchedulesPayload"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
+      values   = [aws_scheduler_schedule.this.arn]
+    }
+  }
+
+  # Undelivered events go to the encrypted dead-letter queue: SQS asks KMS for a data key
+  # on the sender's behalf, with the queue's ARN as encryption context.
+  statement {
+    sid       = "EncryptDeadLettersThroughSqs"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:sqs:arn"
+      values   = [aws_sqs_queue.this.arn]
+    }
   }
 }
 

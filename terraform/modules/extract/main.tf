@@ -51,6 +51,10 @@ resource "aws_lambda_function" "this" {
       SPOTIFY_AUTH_URL  = var.spotify_auth_url
       MAX_CONCURRENCY   = tostring(var.max_concurrency)
       SPOTIFY_API_SHAPE = var.api_shape
+      # aws-lambda-powertools Metrics (EMF through the function's log group): names in
+      # glue_jobs/metric_names.py, alarms in the monitoring module.
+      POWERTOOLS_SERVICE_NAME      = "extract"
+      POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     }
   }
 

@@ -97,3 +97,8 @@ variable "secret_recovery_window_days" {
   type        = number
   description = "Days a deleted Spotify secret stays recoverable (0 deletes at once, for throw-away environments)."
 }
+
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace of the extractor's metrics (POWERTOOLS_METRICS_NAMESPACE)."
+}

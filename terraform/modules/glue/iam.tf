@@ -29,10 +29,18 @@ data "aws_iam_policy_document" "job" {
     resources = [var.raw_bucket_arn, var.curated_bucket_arn, var.assets_bucket_arn]
   }
 
+  # Every raw prefix the job reads, as the curated statement below: on Glue, s3:// goes
+  # through EMRFS, which also reads the prefix's own key and its "<prefix>_$folder$" marker.
   statement {
-    sid       = "ReadRawSnapshots"
-    actions   = ["s3:GetObject"]
-    resources = ["${var.raw_bucket_arn}/${var.raw_prefix}/*"]
+    sid     = "ReadRawSnapshots"
+    actions = ["s3:GetObject"]
+    resources = flatten([
+      for prefix in local.raw_read_prefixes : [
+        "${var.raw_bucket_arn}/${prefix}/*",
+        "${var.raw_bucket_arn}/${prefix}",
+        "${var.raw_bucket_arn}/${prefix}_$folder$",
+      ]
+    ])
   }
 
   # Spark replaces the partitions it rewrites, so the job deletes as well as writes,
@@ -88,7 +96,7 @@ data "aws_iam_policy_document" "job" {
   }
 
   # PutMetricData supports no resource-level permissions; the namespace condition
-  # limits it to Glue's metrics.
+  # limits it to Glue's own job metrics and this deployment's run metrics.
   statement {
     sid       = "PublishJobMetrics"
     actions   = ["cloudwatch:PutMetricData"]
@@ -97,7 +105,7 @@ data "aws_iam_policy_document" "job" {
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Glue"]
+      values   = ["Glue", var.metrics_namespace]
     }
   }
 }
@@ -210,14 +218,40 @@ data "aws_iam_policy_document" "scheduler" {
     resources = [var.dead_letter_queue_arn]
   }
 
-  # The schedule's payload is encrypted with the lake key and Scheduler decrypts it with
-  # this role, as it encrypts what it sends to the (encrypted) dead-letter queue; no
-  # kms:ViaService condition, because Scheduler's own use of the role is not made
-  # through another service.
+  # The schedule's payload is encrypted with the lake key, bound to the encryption context
+  # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
+  # The condition keeps the role from decrypting anything else under the key (AWS's
+  # Scheduler guide, "Encryption at rest", uses the same key in its policies).
   statement {
-    sid       = "UseLakeKeyForSchedulePayloadAndDeadLetters"
+    sid       = "DecryptThisSchedulesPayload"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
+      values   = [aws_scheduler_schedule.this.arn]
+    }
+  }
+
+  # Undelivered events go to the encrypted dead-letter queue: SQS asks KMS for a data key
+  # on the sender's behalf, with the queue's ARN as encryption context.
+  statement {
+    sid       = "EncryptDeadLettersThroughSqs"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:sqs:arn"
+      values   = [var.dead_letter_queue_arn]
+    }
   }
 }
 

@@ -16,8 +16,15 @@ locals {
   job_name = "${var.name_prefix}-star-schema"
   # Glue and Athena database names allow lower-case letters, digits and underscores.
   database_name = replace(var.name_prefix, "-", "_")
-  # Glue 5.0 writes driver and executor logs to <prefix>/error and <prefix>/output.
-  log_group_prefix = "/aws-glue/jobs/${var.name_prefix}"
+  # With a security configuration that encrypts CloudWatch Logs, Glue writes the job's logs
+  # to /aws-glue/jobs/<security configuration>-role<role path><role name>/output and /error
+  # (Glue 5.0: /output for stdout and stderr, /error for the system, Spark and GlueLogger
+  # logs) and creates those groups itself, with no retention, if they do not exist. The
+  # role keeps the default path "/". Declared here so that they have a retention, the key,
+  # and go with `terraform destroy`; no --custom-logGroup-prefix, so that there is one name.
+  job_log_group_prefix = "/aws-glue/jobs/${aws_glue_security_configuration.this.name}-role/${aws_iam_role.job.name}"
+
+  raw_read_prefixes = coalesce(var.raw_read_prefixes, [var.raw_prefix])
 
   raw_path     = "s3://${var.raw_bucket_name}/${var.raw_prefix}/"
   curated_path = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
@@ -69,13 +76,13 @@ resource "aws_s3_object" "library" {
 }
 
 resource "aws_cloudwatch_log_group" "job_error" {
-  name              = "${local.log_group_prefix}/error"
+  name              = "${local.job_log_group_prefix}/error"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_cloudwatch_log_group" "job_output" {
-  name              = "${local.log_group_prefix}/output"
+  name              = "${local.job_log_group_prefix}/output"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
@@ -112,7 +119,7 @@ resource "aws_glue_job" "this" {
     "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
     "--enable-metrics"               = "true"
     "--enable-observability-metrics" = "true"
-    "--custom-logGroup-prefix"       = local.log_group_prefix
+    "--metrics_namespace"            = var.metrics_namespace
   }
 
   # One run at a time: two runs would read the same bookmark and write the same

@@ -23,6 +23,12 @@ variable "raw_prefix" {
   description = "Key prefix of the raw snapshots (data contract: playlist_snapshots)."
 }
 
+variable "raw_read_prefixes" {
+  type        = list(string)
+  default     = null
+  description = "Raw key prefixes the job may read; null (the default) is [raw_prefix]. A new raw prefix (e.g. charts) is one more item here."
+}
+
 variable "curated_bucket_name" {
   type        = string
   description = "Bucket the job writes the star schema to and the crawlers read."
@@ -106,4 +112,9 @@ variable "log_retention_days" {
 variable "dead_letter_queue_arn" {
   type        = string
   description = "SQS queue receiving workflow starts that EventBridge Scheduler could not deliver (the pipeline's dead-letter queue)."
+}
+
+variable "metrics_namespace" {
+  type        = string
+  description = "CloudWatch namespace the job publishes its run metrics to (--metrics_namespace; glue_jobs/metric_names.py lists them)."
 }

@@ -19,6 +19,12 @@ resource "aws_glue_trigger" "start_job" {
   description   = "Starts the star-schema job when the workflow starts"
   type          = "ON_DEMAND"
   workflow_name = aws_glue_workflow.this.name
+  # The provider starts an ON_DEMAND trigger when it creates it unless enabled = false
+  # (terraform-provider-aws #38222, #42498; the flag's meaning for ON_DEMAND comes from
+  # #17413/#17488): the first apply would run the job and the crawlers before any data or
+  # secret exists, and the guide's first `aws glue start-workflow-run` would then meet
+  # ConcurrentRunsExceededException. Starting the workflow fires it all the same.
+  enabled = false
 
   actions {
     job_name = aws_glue_job.this.name

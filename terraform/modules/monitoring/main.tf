@@ -11,7 +11,7 @@ locals {
 }
 
 resource "aws_sns_topic" "this" {
-  name              = "${var.name_prefix}-alarms"
+  name              = var.alarm_topic_name
   display_name      = "${var.name_prefix} pipeline alarms"
   kms_master_key_id = var.kms_key_arn
 }

@@ -37,3 +37,8 @@ variable "crawler_names" {
   type        = list(string)
   description = "Glue crawlers whose failures are reported."
 }
+
+variable "alarm_topic_name" {
+  type        = string
+  description = "Name of the SNS topic every alarm and failure event goes to (the lake key's policy names it)."
+}

@@ -58,15 +58,55 @@ data "aws_iam_policy_document" "kms" {
   }
 
   # CloudWatch alarms and EventBridge rules publish to the encrypted alarm topic as
-  # services; SNS then needs them to be able to use the topic's key.
+  # services; SNS then needs them to be able to use the topic's key. SNS encrypts with the
+  # topic's ARN as encryption context, so both grants are limited to the alarm topic.
+  # Alarms also carry aws:SourceAccount and aws:SourceArn (this deployment's alarms, all
+  # named <name_prefix>-...); EventBridge's KMS request to an encrypted topic does not carry
+  # them, so its grant is limited by the encryption context alone (a condition on an absent
+  # key would silently drop every failure notification).
   statement {
-    sid       = "AlarmsAndEventRulesPublishToTheEncryptedTopic"
+    sid       = "ThisDeploymentsAlarmsPublishToTheAlarmTopic"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [local.alarm_topic_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name_prefix}-*"]
+    }
+  }
+
+  statement {
+    sid       = "EventRulesPublishToTheAlarmTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [local.alarm_topic_arn]
     }
   }
 }

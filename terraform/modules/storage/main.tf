@@ -13,6 +13,10 @@ locals {
   region     = data.aws_region.current.region
   partition  = data.aws_partition.current.partition
 
+  # The alarm topic (created by the monitoring module, which needs this key first): its
+  # ARN is the encryption context SNS uses with the key.
+  alarm_topic_arn = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.alarm_topic_name}"
+
   # Account id and region make the names globally unique without a random suffix, so a
   # redeploy after `terraform destroy` gets the same names (and the docs can name them).
   # <name prefix>-<purpose>-<account id>-<region>: S3 allows 63 characters, and with the

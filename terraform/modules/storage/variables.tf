@@ -52,3 +52,8 @@ variable "force_destroy" {
   type        = bool
   description = "Let terraform destroy delete non-empty buckets. Keep false outside throw-away environments."
 }
+
+variable "alarm_topic_name" {
+  type        = string
+  description = "Name of the SNS alarm topic encrypted with the lake key; the key lets alarms and event rules use it for that topic only."
+}
