@@ -10,18 +10,13 @@ locals {
   repo_root   = "${path.module}/.."
 
   # Names fixed by docs/data-contract.md (sections 1 and 6); tools/tf_check compares
-  # them with the contract, the code and the SQL.
-  raw_prefix     = "playlist_snapshots"
-  curated_prefix = "curated"
-  curated_tables = [
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-  ]
+  # them with the contract and the code. The tables and their landing columns come from
+  # tables.json, generated from glue_jobs/tables.py by `make generate`.
+  raw_prefix       = "playlist_snapshots"
+  curated_prefix   = "curated"
+  table_definition = jsondecode(file("${path.module}/tables.json"))
+  table_columns    = local.table_definition.tables
+  curated_tables   = keys(local.table_columns)
 
   # Build outputs of `make package-lambda package-glue`; plan fails if they are missing.
   lambda_package_path = "${local.repo_root}/dist/extract_lambda.zip"
@@ -128,6 +123,7 @@ module "monitoring" {
   alarm_email_addresses  = var.alarm_email_addresses
   lambda_function_name   = module.extract.function_name
   lambda_log_group_name  = module.extract.log_group_name
+  lambda_service_name    = module.extract.metrics_service_name
   dead_letter_queue_name = module.extract.dead_letter_queue_name
   glue_job_name          = module.glue.job_name
   crawler_names          = values(module.glue.crawler_names)

@@ -10,6 +10,8 @@ locals {
   function_name = "${var.name_prefix}-extract"
   account_id    = data.aws_caller_identity.current.account_id
   region        = data.aws_region.current.region
+  # The service dimension of the extractor's metrics (glue_jobs/metric_names.py LAMBDA_SERVICE).
+  metrics_service_name = "extract"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -53,7 +55,7 @@ resource "aws_lambda_function" "this" {
       SPOTIFY_API_SHAPE = var.api_shape
       # aws-lambda-powertools Metrics (EMF through the function's log group): names in
       # glue_jobs/metric_names.py, alarms in the monitoring module.
-      POWERTOOLS_SERVICE_NAME      = "extract"
+      POWERTOOLS_SERVICE_NAME      = local.metrics_service_name
       POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
     }
   }

@@ -37,3 +37,8 @@ output "log_group_name" {
   description = "CloudWatch log group of the function."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "metrics_service_name" {
+  description = "POWERTOOLS_SERVICE_NAME of the function: the service dimension of its metrics, which the alarms select."
+  value       = local.metrics_service_name
+}

@@ -48,8 +48,8 @@ resource "aws_cloudwatch_log_metric_filter" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "extract_errors" {
-  alarm_name          = "${var.lambda_function_name}-playlists-failed"
-  alarm_description   = "The extractor logged an ERROR: a playlist was skipped or not attempted (its reason is in the log line; the run's summary lists them all)."
+  alarm_name          = "${var.lambda_function_name}-error-lines"
+  alarm_description   = "The extractor logged an ERROR: a playlist was skipped or not attempted, or the run broke before its metrics (the reason is in the log line; the run's summary lists them all)."
   namespace           = local.metric_namespace
   metric_name         = aws_cloudwatch_log_metric_filter.this.metric_transformation[0].name
   statistic           = "Sum"
@@ -58,6 +58,83 @@ resource "aws_cloudwatch_metric_alarm" "extract_errors" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+# The pipeline's own metrics (names: glue_jobs/metric_names.py, which tools/tf_check
+# compares with these alarms; what they mean: docs/operations.md). Each is a count the code
+# publishes only when it ran, so a missing datapoint is "nothing happened", except for the
+# job's SuccessfulRuns, whose absence is the alarm.
+
+resource "aws_cloudwatch_metric_alarm" "playlists_failed" {
+  alarm_name          = "${var.lambda_function_name}-playlists-failed"
+  alarm_description   = "An extraction finished with failed playlists (PlaylistsFailedByReason says why; the ERROR log lines name each playlist)."
+  namespace           = local.metric_namespace
+  metric_name         = "PlaylistsFailed"
+  dimensions          = { service = var.lambda_service_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "files_quarantined" {
+  alarm_name          = "${var.glue_job_name}-files-quarantined"
+  alarm_description   = "A run of the star-schema job quarantined raw files (see <curated>/_quarantine/run_id=.../ for each file and reason)."
+  namespace           = local.metric_namespace
+  metric_name         = "FilesQuarantined"
+  dimensions          = { Job = var.glue_job_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "data_quality_failures" {
+  alarm_name          = "${var.glue_job_name}-data-quality-failures"
+  alarm_description   = "Data-quality rules failed in a run of the star-schema job (the run summary lists them)."
+  namespace           = local.metric_namespace
+  metric_name         = "DataQualityFailures"
+  dimensions          = { Job = var.glue_job_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+# "No successful run within 8 days" cannot be one 8-day window: CloudWatch refuses an alarm
+# whose Period x EvaluationPeriods exceeds 604,800 s (7 days), and 1 day for periods under an
+# hour (PutMetricAlarm, Period). So: seven daily datapoints, every one of them empty
+# (missing data breaches), the longest window CloudWatch evaluates. A daily datapoint is
+# a whole day, so the alarm fires once seven whole days have passed without a success:
+# with the weekly schedule, after the day of the next scheduled run ended without one,
+# and at most eight days after the last success.
+resource "aws_cloudwatch_metric_alarm" "no_successful_run" {
+  alarm_name          = "${var.glue_job_name}-no-successful-run"
+  alarm_description   = "The star-schema job has had no successful run (status ok or no_new_files) for seven whole days: the weekly run failed, was not started, or cannot publish metrics."
+  namespace           = local.metric_namespace
+  metric_name         = "SuccessfulRuns"
+  dimensions          = { Job = var.glue_job_name }
+  statistic           = "Sum"
+  period              = local.no_success_period_seconds
+  evaluation_periods  = local.no_success_evaluation_periods
+  datapoints_to_alarm = local.no_success_evaluation_periods
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
   alarm_actions       = [aws_sns_topic.this.arn]
   ok_actions          = [aws_sns_topic.this.arn]
 }

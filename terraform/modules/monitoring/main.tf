@@ -8,6 +8,10 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   # Custom metrics of this deployment (CloudWatch reserves the AWS/ prefix).
   metric_namespace = "SpotifyLakehouse/${var.name_prefix}"
+  # The no-successful-run alarm: daily datapoints, as many as CloudWatch evaluates
+  # (Period x EvaluationPeriods <= 604,800 s).
+  no_success_period_seconds     = 86400
+  no_success_evaluation_periods = 7
 }
 
 resource "aws_sns_topic" "this" {

@@ -42,3 +42,8 @@ variable "alarm_topic_name" {
   type        = string
   description = "Name of the SNS topic every alarm and failure event goes to (the lake key's policy names it)."
 }
+
+variable "lambda_service_name" {
+  type        = string
+  description = "The extractor's POWERTOOLS_SERVICE_NAME: the service dimension of its metrics."
+}
