@@ -415,6 +415,9 @@ def _check_head(head: bytes) -> None:
         raise ChartFileError(
             "html_page", "the file is a web page (it starts with '<'), not the chart's CSV"
         )
+    if b"\x00" in head:
+        # Text has no NUL bytes: a binary file, or UTF-16 from a spreadsheet's "Unicode" save.
+        raise ChartFileError("malformed_csv", "NUL bytes: a binary or UTF-16 file, not CSV")
 
 
 class _Rows:
