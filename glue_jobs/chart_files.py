@@ -664,43 +664,74 @@ def _read_single(rows: _Rows, header: tuple[str, ...], identity: ChartIdentity) 
 # Archives
 
 
-def _archive_key(row: list[str], line: int) -> tuple[str, str, date]:
+ArchiveKey = tuple[str, str, date]
+
+
+def _archive_key(chart: str, region_name: str, day: str, line: int) -> ArchiveKey:
     """(chart_type, region, date) of an archive row, or the row's rejection."""
-    chart_type = ARCHIVE_CHARTS.get(row[6].strip())
+    chart_type = ARCHIVE_CHARTS.get(chart.strip())
     if chart_type is None:
-        raise ChartFileError(
-            "unknown_chart", f"line {line}: chart {row[6]!r} is not top200/viral50"
-        )
-    name = row[5].strip()
+        raise ChartFileError("unknown_chart", f"line {line}: chart {chart!r} is not top200/viral50")
+    name = region_name.strip()
     region = ARCHIVE_REGION_CODES.get(name.lower())
-    if region is None:
-        region = name.lower() if len(name) == 2 and name.isascii() and name.isalpha() else None
+    if region is None and len(name) == 2 and name.isascii() and name.isalpha():
+        region = name.lower()
     if region is None:
         raise ChartFileError("unknown_region", f"line {line}: region {name!r} is not known")
-    text = row[2].strip()
+    text = day.strip()
     try:
         if len(text) != 10:
             raise ValueError
-        day = date.fromisoformat(text)
+        return chart_type, region, date.fromisoformat(text)
     except ValueError:
         raise ChartFileError("bad_date", f"line {line}: date {text!r} is not YYYY-MM-DD") from None
-    return chart_type, region, day
+
+
+class _ArchiveKeys:
+    """The archive key of each row, worked out once per distinct (chart, region, date) text.
+
+    An archive repeats the same three strings on every row of a chart: a dictionary lookup
+    replaces the parsing for all rows but the first.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str, str], ArchiveKey | str] = {}
+
+    def key(self, row: list[str], line: int) -> ArchiveKey:
+        raw = (row[6], row[5], row[2])
+        known = self._known.get(raw)
+        if known is None:
+            try:
+                known = _archive_key(row[6], row[5], row[2], line)
+            except ChartFileError as error:
+                known = error.reason
+            self._known[raw] = known
+        if isinstance(known, str):
+            # Rebuilt for this row so that the detail names this row's line.
+            _archive_key(row[6], row[5], row[2], line)
+        return known  # type: ignore[return-value]
 
 
 def _archive_entry(row: list[str], identity: ChartIdentity, line: int) -> ChartEntry:
-    regional = identity.chart_type == "regional"
-    if regional:
+    if identity.chart_type == "regional":
         streams = _streams(row[8], line, allow_float=True)
     elif row[8].strip():
         raise ChartFileError("bad_streams", f"line {line}: a viral chart row with streams")
     else:
         streams = None
+    rank_text = row[1]
+    if not (
+        rank_text.isdigit()
+        and rank_text.isascii()
+        and 0 < (rank := int(rank_text)) <= identity.max_rank
+    ):
+        rank = _rank(rank_text, line, identity.max_rank)  # the general path, with its reasons
     return ChartEntry(
         identity.chart_type,
         identity.region,
         identity.period,
         identity.chart_date,
-        _rank(row[1], line, identity.max_rank),
+        rank,
         _track_id(row[4], _URL, line),
         streams,
         None,
@@ -715,10 +746,14 @@ def _archive_entry(row: list[str], identity: ChartIdentity, line: int) -> ChartE
 
 
 def _archive_groups(
-    rows: _Rows, report: ArchiveReport
-) -> Iterator[tuple[tuple[str, str, date], list[ChartEntry], int, ChartFileError | None]]:
-    """(key, entries, rows, first error) per run of consecutive rows of one chart."""
+    rows: _Rows, report: ArchiveReport, build: bool = True
+) -> Iterator[tuple[ArchiveKey, list[ChartEntry], int, ChartFileError | None]]:
+    """(key, entries, rows, first error) per run of consecutive rows of one chart.
+
+    Rows that name no chart are counted in ``report``; ``build=False`` only finds the runs.
+    """
     width = len(ARCHIVE_HEADER)
+    keys = _ArchiveKeys()
     key = None
     entries: list[ChartEntry] = []
     count = 0
@@ -734,7 +769,7 @@ def _archive_groups(
             )
             continue
         try:
-            row_key = _archive_key(row, line)
+            row_key = keys.key(row, line)
         except ChartFileError as row_error:
             report.reject_row(line, row_error)
             continue
@@ -744,7 +779,7 @@ def _archive_groups(
             key, entries, count, error = row_key, [], 0, None
             identity = ChartIdentity(row_key[0], row_key[1], "daily", row_key[2])
         count += 1
-        if error is None:
+        if build and error is None:
             try:
                 entries.append(_archive_entry(row, identity, line))
             except ChartFileError as row_error:
@@ -753,14 +788,14 @@ def _archive_groups(
         yield key, entries, count, error
 
 
-def _split_chart_keys(opener: Opener) -> set[tuple[str, str, date]]:
+def _split_chart_keys(opener: Opener) -> set[ArchiveKey]:
     """Charts whose rows come in more than one run: the first pass over an archive."""
-    seen: set[tuple[str, str, date]] = set()
-    split: set[tuple[str, str, date]] = set()
+    seen: set[ArchiveKey] = set()
+    split: set[ArchiveKey] = set()
     with opener() as stream:
         rows = _Rows(stream)
         _read_header(rows)
-        for key, _entries, _count, _error in _archive_groups(rows, ArchiveReport()):
+        for key, _entries, _count, _error in _archive_groups(rows, ArchiveReport(), build=False):
             if key in seen:
                 split.add(key)
             seen.add(key)
