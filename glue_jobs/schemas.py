@@ -25,29 +25,23 @@ from pyspark.sql.types import (
     TimestampType,
 )
 
+from glue_jobs import tables as T
+
 # ---------------------------------------------------------------------------------------
 # Names shared with the SQL, Terraform and the contract (docs/data-contract.md section 6)
 # ---------------------------------------------------------------------------------------
 
-FACT_PLAYLIST_ITEM = "fact_playlist_item"
-DIM_TRACK = "dim_track"
-DIM_ALBUM = "dim_album"
-DIM_ARTIST = "dim_artist"
-DIM_PLAYLIST = "dim_playlist"
-BRIDGE_TRACK_ARTIST = "bridge_track_artist"
-BRIDGE_ALBUM_ARTIST = "bridge_album_artist"
+FACT_PLAYLIST_ITEM = T.FACT_PLAYLIST_ITEM.name
+DIM_TRACK = T.DIM_TRACK.name
+DIM_ALBUM = T.DIM_ALBUM.name
+DIM_ARTIST = T.DIM_ARTIST.name
+DIM_PLAYLIST = T.DIM_PLAYLIST.name
+BRIDGE_TRACK_ARTIST = T.BRIDGE_TRACK_ARTIST.name
+BRIDGE_ALBUM_ARTIST = T.BRIDGE_ALBUM_ARTIST.name
 
-TABLES: tuple[str, ...] = (
-    FACT_PLAYLIST_ITEM,
-    DIM_TRACK,
-    DIM_ALBUM,
-    DIM_ARTIST,
-    DIM_PLAYLIST,
-    BRIDGE_TRACK_ARTIST,
-    BRIDGE_ALBUM_ARTIST,
-)
+TABLES: tuple[str, ...] = T.TABLE_NAMES
 
-PARTITION_COLUMN = "snapshot_date"
+PARTITION_COLUMN = T.PARTITION.name
 BOOKMARK_CTX = "raw_playlist_snapshots"
 CONTRACT_VERSION = 1
 
@@ -68,6 +62,11 @@ FILE_REASONS: tuple[str, ...] = (
     "incomplete_snapshot",
 )
 SUPERSEDED = "superseded_snapshot"
+# An element of the entry array that is not a PlaylistTrackObject: null, a string, a number,
+# a boolean, an array, or an object with none of ENTRY_FIELDS (all absent or null). The
+# extractor lands it as the API sent it; the job counts it and builds no row from it.
+ENTRY_MALFORMED = "malformed_entry"
+ENTRY_FIELDS: tuple[str, ...] = ("added_at", "added_by", "is_local", "item", "track")
 ENTRY_NULL_ITEM = "null_item"
 ENTRY_LOCAL_FILE = "local_file"
 ENTRY_EPISODE = "episode"
@@ -190,103 +189,26 @@ DECODED_FILE_SCHEMA = StructType(
 # Curated tables (section 3)
 # ---------------------------------------------------------------------------------------
 
-_LINEAGE = [
-    StructField("extracted_at", TimestampType()),
-    StructField("source_file", StringType()),
-]
-_PARTITION = StructField(PARTITION_COLUMN, DateType())
-
-
-def _table(*fields: StructField) -> StructType:
-    return StructType([*fields, *_LINEAGE, _PARTITION])
-
-
-TABLE_SCHEMAS: dict[str, StructType] = {
-    FACT_PLAYLIST_ITEM: StructType(
-        [
-            StructField("playlist_id", StringType()),
-            StructField("snapshot_id", StringType()),
-            StructField("position", IntegerType()),
-            StructField("item_type", StringType()),
-            StructField("track_id", StringType()),
-            StructField("episode_id", StringType()),
-            StructField("album_id", StringType()),
-            StructField("item_uri", StringType()),
-            StructField("item_name", StringType()),
-            StructField("added_at", TimestampType()),
-            StructField("added_by_id", StringType()),
-            StructField("popularity", IntegerType()),
-            StructField("duration_ms", LongType()),
-            StructField("is_local", BooleanType()),
-            *_LINEAGE,
-            _PARTITION,
-        ]
-    ),
-    DIM_TRACK: _table(
-        StructField("track_id", StringType()),
-        StructField("track_name", StringType()),
-        StructField("track_uri", StringType()),
-        StructField("album_id", StringType()),
-        StructField("duration_ms", LongType()),
-        StructField("explicit", BooleanType()),
-        StructField("disc_number", IntegerType()),
-        StructField("track_number", IntegerType()),
-        StructField("isrc", StringType()),
-        StructField("popularity", IntegerType()),
-        StructField("linked_from_track_id", StringType()),
-    ),
-    DIM_ALBUM: _table(
-        StructField("album_id", StringType()),
-        StructField("album_name", StringType()),
-        StructField("album_uri", StringType()),
-        StructField("album_type", StringType()),
-        StructField("release_date", DateType()),
-        StructField("release_date_precision", StringType()),
-        StructField("release_date_raw", StringType()),
-        StructField("release_year", IntegerType()),
-        StructField("total_tracks", IntegerType()),
-    ),
-    DIM_ARTIST: _table(
-        StructField("artist_id", StringType()),
-        StructField("artist_name", StringType()),
-        StructField("artist_uri", StringType()),
-    ),
-    BRIDGE_TRACK_ARTIST: _table(
-        StructField("track_id", StringType()),
-        StructField("artist_id", StringType()),
-        StructField("artist_position", IntegerType()),
-    ),
-    BRIDGE_ALBUM_ARTIST: _table(
-        StructField("album_id", StringType()),
-        StructField("artist_id", StringType()),
-        StructField("artist_position", IntegerType()),
-    ),
-    DIM_PLAYLIST: _table(
-        StructField("playlist_id", StringType()),
-        StructField("playlist_name", StringType()),
-        StructField("description", StringType()),
-        StructField("owner_id", StringType()),
-        StructField("owner_display_name", StringType()),
-        StructField("is_public", BooleanType()),
-        StructField("is_collaborative", BooleanType()),
-        StructField("snapshot_id", StringType()),
-        StructField("followers_total", LongType()),
-        StructField("total_items", IntegerType()),
-        StructField("api_shape", StringType()),
-    ),
+_SPARK_TYPES = {
+    "string": StringType(),
+    "int": IntegerType(),
+    "bigint": LongType(),
+    "boolean": BooleanType(),
+    "date": DateType(),
+    "timestamp": TimestampType(),
 }
+
+
+def _spark_schema(table: T.Table) -> StructType:
+    return StructType([StructField(c.name, _SPARK_TYPES[c.type]) for c in table.all_columns])
+
+
+# Each table's columns in contract order, from its one definition in glue_jobs/tables.py.
+TABLE_SCHEMAS: dict[str, StructType] = {t.name: _spark_schema(t) for t in T.TABLES}
 
 # The key of each table within one snapshot_date: "latest wins" keeps, per key, the rows of
 # the greatest (extracted_at, source_file).
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    FACT_PLAYLIST_ITEM: ("playlist_id",),
-    DIM_TRACK: ("track_id",),
-    DIM_ALBUM: ("album_id",),
-    DIM_ARTIST: ("artist_id",),
-    DIM_PLAYLIST: ("playlist_id",),
-    BRIDGE_TRACK_ARTIST: ("track_id",),
-    BRIDGE_ALBUM_ARTIST: ("album_id",),
-}
+TABLE_KEYS: dict[str, tuple[str, ...]] = {t.name: t.key for t in T.TABLES}
 
 
 def file_schema(table: str) -> StructType:

@@ -137,7 +137,7 @@ module "snowflake" {
   curated_bucket_arn             = module.storage.curated_bucket_arn
   curated_prefix                 = local.curated_prefix
   kms_key_arn                    = module.storage.kms_key_arn
-  tables                         = local.curated_tables
+  tables                         = local.table_columns
   warehouse_size                 = var.snowflake_warehouse_size
   warehouse_auto_suspend_seconds = var.snowflake_warehouse_auto_suspend_seconds
 }

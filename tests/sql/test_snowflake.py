@@ -1,10 +1,10 @@
 """The Snowflake scripts of snowflake_sql/ on fakesnow (Snowflake SQL on DuckDB).
 
-What runs on the engine, exactly as written in the scripts: the database and schemas, the
-landing and CORE tables, the MERGE of every CORE.MERGE_* task and every view. What fakesnow
-cannot run (warehouse, storage integration, file format, stage, pipes, streams, tasks,
-ALTER TASK, the monitoring queries) is parsed by sqlfluff in test_sql_parse.py, and the
-pipes' COPY is checked against the landing tables here.
+What runs on the engine: the database, schemas and landing tables as Terraform creates them
+(terraform/modules/snowflake, evaluated by tools/tf_check), and, exactly as written in the
+scripts, the CORE tables, the MERGE of every CORE.MERGE_* task and every view. What fakesnow
+cannot run (streams, tasks, ALTER TASK, the monitoring queries) is parsed by sqlfluff in
+test_sql_parse.py, and Terraform's pipes' COPY is checked against its landing tables here.
 
 Two stand-ins, both documented in docs/sql.md:
 - the pipes' COPY: the rows of every Parquet file the Glue job wrote are inserted into the
@@ -29,6 +29,8 @@ import pytest
 from tests.sql.compare import rows_as_expected, sorted_rows
 from tests.sql.expected import D02, D09, D16, EXPECTED
 from tools.query import CURATED_TABLES
+from tools.tf_check import REPO_ROOT, consistency
+from tools.tf_check.hcl import load_tree
 from tools.tf_check.snowflake_sql import load_objects, parse_copy, statements
 
 pytestmark = pytest.mark.spark
@@ -87,13 +89,30 @@ def tasks_after() -> dict[str, list[tuple[str, str]]]:
 
 
 @functools.cache
+def terraform_snowflake():
+    """The Snowflake objects Terraform creates (landing tables, pipes...), evaluated."""
+    model, problems = consistency.terraform_snowflake(load_tree(REPO_ROOT / "terraform"))
+    assert model is not None, problems
+    return model
+
+
+def terraform_copies() -> dict[str, object]:
+    """Terraform's pipe COPY statements, parsed, by table."""
+    return {
+        name.rsplit(".", 1)[1].removesuffix("_PIPE").lower(): parse_copy(statement)
+        for name, statement in terraform_snowflake().pipes.items()
+    }
+
+
+@functools.cache
 def pipe_snapshot_date_expression() -> str:
     """The expression the pipes use for snapshot_date (the same in every pipe)."""
-    expressions = set()
-    for statement in script("04"):
-        copy = parse_copy(statement)
-        if copy:
-            expressions.add(copy.expressions[copy.columns.index("snapshot_date")])
+    expressions = {
+        copy.expressions[copy.columns.index("snapshot_date")].replace(
+            "spotify_lakehouse.landing.", "landing."
+        )
+        for copy in terraform_copies().values()
+    }
     (expression,) = expressions
     return expression
 
@@ -115,10 +134,16 @@ class Warehouse:
         return [d.name.lower() for d in self.cursor.description], rows
 
     def create_objects(self) -> None:
-        for name in ("01", "03", "05"):
-            for statement in script(name):
-                if RUN_AS_WRITTEN.match(statement):
-                    self.execute(statement)
+        model = terraform_snowflake()
+        self.execute(f"create database {model.database}")
+        for schema in model.schemas:
+            self.execute(f"create schema {schema}")
+        self.execute(f"use database {model.database}")
+        for name, columns in model.tables.items():
+            self.execute(f"create table {name} ({', '.join(f'{n} {t}' for n, t in columns)})")
+        for statement in script("05"):
+            if RUN_AS_WRITTEN.match(statement):
+                self.execute(statement)
         for table in CURATED_TABLES:
             self.execute(f"create view landing.{table}_stream as select * from landing.{table}")
 
@@ -651,44 +676,36 @@ def test_a_dimension_is_read_at_its_latest_observation(warehouse):
 
 
 def test_every_table_has_landing_pipe_stream_task_and_core_table():
-    # Names of the data contract, section 6.
+    # Names of the data contract, section 6: landing tables and pipes are Terraform's, the
+    # rest the scripts'.
     objects = {(o.kind, o.name) for o in load_objects(SNOWFLAKE_SQL)}
+    model = terraform_snowflake()
     for table in CURATED_TABLES:
         t = table.upper()
+        assert f"SPOTIFY_LAKEHOUSE.LANDING.{t}" in model.tables
+        assert f"SPOTIFY_LAKEHOUSE.LANDING.{t}_PIPE" in model.pipes
         for kind, name in [
-            ("table", f"SPOTIFY_LAKEHOUSE.LANDING.{t}"),
-            ("pipe", f"SPOTIFY_LAKEHOUSE.LANDING.{t}_PIPE"),
             ("stream", f"SPOTIFY_LAKEHOUSE.LANDING.{t}_STREAM"),
             ("task", f"SPOTIFY_LAKEHOUSE.CORE.MERGE_{t}"),
             ("table", f"SPOTIFY_LAKEHOUSE.CORE.{t}"),
         ]:
             assert (kind, name) in objects
-    for kind, name in [
-        ("database", "SPOTIFY_LAKEHOUSE"),
-        ("schema", "SPOTIFY_LAKEHOUSE.LANDING"),
-        ("schema", "SPOTIFY_LAKEHOUSE.CORE"),
-        ("schema", "SPOTIFY_LAKEHOUSE.ANALYTICS"),
-        ("warehouse", "SPOTIFY_WH"),
-        ("storage integration", "SPOTIFY_CURATED_S3"),
-        ("stage", "SPOTIFY_LAKEHOUSE.LANDING.CURATED_STAGE"),
-        ("file format", "SPOTIFY_LAKEHOUSE.LANDING.PARQUET_FORMAT"),
-    ]:
-        assert (kind, name) in objects
+    assert model.database == "SPOTIFY_LAKEHOUSE"
+    assert {"SPOTIFY_LAKEHOUSE.LANDING", "SPOTIFY_LAKEHOUSE.CORE"} <= set(model.schemas)
+    assert "SPOTIFY_LAKEHOUSE.ANALYTICS" in model.schemas
     assert set(task_merges()) == set(CURATED_TABLES)
 
 
 def test_every_pipe_copies_its_table_column_for_column(curated):
-    tables = {o.name: o for o in load_objects(SNOWFLAKE_SQL) if o.kind == "table"}
-    pipes = {
-        o.name: parse_copy(o.statement) for o in load_objects(SNOWFLAKE_SQL) if o.kind == "pipe"
-    }
+    model = terraform_snowflake()
+    copies = terraform_copies()
     for table in CURATED_TABLES:
-        landing = tables[f"SPOTIFY_LAKEHOUSE.LANDING.{table.upper()}"]
-        copy = pipes[f"SPOTIFY_LAKEHOUSE.LANDING.{table.upper()}_PIPE"]
-        assert copy.target == f"landing.{table}"
-        assert copy.stage_path == f"landing.curated_stage/{table}/"
+        landing = model.tables[f"SPOTIFY_LAKEHOUSE.LANDING.{table.upper()}"]
+        copy = copies[table]
+        assert copy.target == f"spotify_lakehouse.landing.{table}"
+        assert copy.stage_path == f"spotify_lakehouse.landing.curated_stage/{table}/"
         assert copy.pattern == ".*[.]parquet"
-        assert copy.columns == [name.lower() for name, _ in landing.columns]
+        assert copy.columns == [name.lower() for name, _ in landing]
         # Every column of the Glue job's files is read by name and cast to its landing type;
         # the last three come from the file's metadata.
         parquet_columns = pq.read_schema(next((curated / table).glob("*/*.parquet"))).names
@@ -698,7 +715,7 @@ def test_every_pipe_copies_its_table_column_for_column(curated):
             "source_file_name",
             "loaded_at",
         ]
-        for expression, (name, column_type) in zip(copy.expressions, landing.columns, strict=False):
+        for expression, (name, column_type) in zip(copy.expressions, landing, strict=False):
             if name.lower() in parquet_columns:
                 assert expression == f"$1:{name.lower()}::{column_type.lower()}"
         assert copy.expressions[-2:] == ["metadata$filename", "metadata$start_scan_time"]

@@ -559,67 +559,6 @@ def sql_present(repo: Repo) -> None:
         pytest.skip("snowflake_sql/ has no .sql files yet")
 
 
-def test_sql_pipe_rename_is_reported(tree: Tree, repo: Repo, tmp_path: Path, sql_present) -> None:
-    drifted = _drifted_sql(
-        repo, tmp_path, {"04_pipes.sql": ("landing.dim_track_pipe", "landing.dim_track_loader")}
-    )
-    problems, skipped = consistency.check_snowflake_sql(tree, drifted)
-    messages = _messages(problems)
-    assert skipped is None
-    assert (
-        "Terraform creates pipe SPOTIFY_LAKEHOUSE.LANDING.DIM_TRACK_PIPE, snowflake_sql/ does not"
-        in messages
-    )
-    assert (
-        "snowflake_sql/ creates pipe SPOTIFY_LAKEHOUSE.LANDING.DIM_TRACK_LOADER, Terraform does not"
-        in messages
-    )
-
-
-def test_sql_landing_column_type_change_is_reported(
-    tree: Tree, repo: Repo, tmp_path: Path, sql_present
-) -> None:
-    drifted = _drifted_sql(
-        repo,
-        tmp_path,
-        {"03_landing_tables.sql": ("    artist_name varchar,", "    artist_name varchar(200),")},
-    )
-    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
-    assert any("LANDING.DIM_ARTIST: Terraform columns" in m for m in _messages(problems))
-
-
-def test_sql_copy_expression_change_is_reported(
-    tree: Tree, repo: Repo, tmp_path: Path, sql_present
-) -> None:
-    drifted = _drifted_sql(
-        repo, tmp_path, {"04_pipes.sql": ("$1:playlist_id::varchar", "$1:playlistid::varchar")}
-    )
-    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
-    assert any(
-        "FACT_PLAYLIST_ITEM_PIPE: SELECT expressions mismatch" in m for m in _messages(problems)
-    )
-
-
-def test_sql_file_format_option_change_is_reported(
-    tree: Tree, repo: Repo, tmp_path: Path, sql_present
-) -> None:
-    drifted = _drifted_sql(
-        repo,
-        tmp_path,
-        {
-            "02_storage_integration_stage.sql": (
-                "use_logical_type = true",
-                "use_logical_type = false",
-            )
-        },
-    )
-    problems, _skipped = consistency.check_snowflake_sql(tree, drifted)
-    assert any(
-        "use_logical_type is 'true' in Terraform, 'false' in the SQL" in m
-        for m in _messages(problems)
-    )
-
-
 def test_empty_snowflake_sql_skips_with_a_reason(tree: Tree, tmp_path: Path) -> None:
     (tmp_path / "snowflake_sql").mkdir()
     problems, skipped = consistency.check_snowflake_sql(tree, Repo(tmp_path))

@@ -19,13 +19,12 @@ from .hcl import (
     Problem,
     Scope,
     Tree,
-    Unknown,
     dynamic_blocks,
     evaluate,
     for_each_keys,
     nested_blocks,
 )
-from .snowflake_sql import SqlObject, load_objects, normalize, parse_copy
+from .snowflake_sql import load_objects
 
 
 @dataclass
@@ -427,36 +426,6 @@ def _resolved_options(text: str) -> set[str] | None:
     return None
 
 
-def glue_tables(repo: Repo) -> list[str] | None:
-    """The TABLES constant of the glue_jobs package (names resolved through its module's
-    string constants), or None if no module defines one."""
-    for path in sorted((repo.root / "glue_jobs").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants: dict[str, str] = {}
-        for node in tree.body:
-            target = (
-                node.target
-                if isinstance(node, ast.AnnAssign)
-                else (node.targets[0] if isinstance(node, ast.Assign) else None)
-            )
-            value = node.value if isinstance(node, ast.AnnAssign | ast.Assign) else None
-            if not isinstance(target, ast.Name) or value is None:
-                continue
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                constants[target.id] = value.value
-            if target.id == "TABLES" and isinstance(value, ast.Tuple | ast.List):
-                names = []
-                for element in value.elts:
-                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                        names.append(element.value)
-                    elif isinstance(element, ast.Name) and element.id in constants:
-                        names.append(constants[element.id])
-                    else:
-                        return None
-                return names
-    return None
-
-
 def check_tables(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
     """Every root's curated_tables and prefixes are the contract's, and so is glue_jobs.TABLES."""
     problems = []
@@ -495,15 +464,6 @@ def check_tables(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                     f"local.curated_prefix is not the contract's {contract.curated_prefix!r}",
                 )
             )
-    code_tables = glue_tables(repo)
-    if code_tables is not None and code_tables != contract.tables:
-        problems.append(
-            Problem(
-                "code",
-                str(repo.root / "glue_jobs"),
-                f"glue_jobs TABLES {code_tables} differs from the contract's {contract.tables}",
-            )
-        )
     return problems
 
 
@@ -592,9 +552,15 @@ def terraform_snowflake(tree: Tree) -> tuple[TerraformSnowflake | None, list[Pro
     if problems:
         return None, problems
 
+    def each_value(resource_type: str, each: str) -> Any:
+        """each.value: the for_each map's value for ``each``, or the key of a set."""
+        module, block = blocks[resource_type]
+        expanded = evaluate(block.body.get("for_each"), Scope(tree, module))
+        return expanded[each] if isinstance(expanded, dict) and each in expanded else each
+
     def value(resource_type: str, attribute: str, each: str | None = None) -> Any:
         module, block = blocks[resource_type]
-        bound = {"key": each, "value": each} if each is not None else {}
+        bound = {"key": each, "value": each_value(resource_type, each)} if each is not None else {}
         return evaluate(block.body.get(attribute), Scope(tree, module, bound))
 
     def instances(resource_type: str) -> list[str]:
@@ -613,10 +579,9 @@ def terraform_snowflake(tree: Tree) -> tuple[TerraformSnowflake | None, list[Pro
     tables = {}
     for key in instances("snowflake_table"):
         column_blocks = dynamic_blocks(table_block.body, "column")
+        bound = {"key": key, "value": each_value("snowflake_table", key)}
         columns = (
-            evaluate(
-                column_blocks[0].get("for_each"), Scope(tree, module, {"key": key, "value": key})
-            )
+            evaluate(column_blocks[0].get("for_each"), Scope(tree, module, bound))
             if column_blocks
             else []
         )
@@ -744,9 +709,11 @@ def check_snowflake_contract(tree: Tree, contract: Contract) -> list[Problem]:
 
 
 def check_snowflake_sql(tree: Tree, repo: Repo) -> tuple[list[Problem], str | None]:
-    """The objects Terraform creates are the objects snowflake_sql/ creates: same names,
-    same landing columns and types, same COPY in every pipe, same file format, stage,
-    integration and warehouse settings. Returns (problems, reason the check was skipped)."""
+    """One owner per Snowflake object: snowflake_sql/ creates nothing that Terraform creates
+    (database, schemas, warehouse, integration, file format, stage, landing tables, pipes),
+    and every CORE table the merges fill from a landing table has exactly the landing
+    table's columns and types, as Terraform creates them. Returns (problems, reason the
+    check was skipped)."""
     if not any(repo.snowflake_sql.glob("*.sql")):
         return (
             [],
@@ -756,229 +723,46 @@ def check_snowflake_sql(tree: Tree, repo: Repo) -> tuple[list[Problem], str | No
     if model is None:
         return problems, None
     objects = load_objects(repo.snowflake_sql)
-    by_kind: dict[str, dict[str, SqlObject]] = {}
+    owned = {
+        "database": {model.database},
+        "schema": set(model.schemas),
+        "warehouse": {str(model.warehouse["name"]).upper()},
+        "storage integration": {str(model.integration["name"]).upper()},
+        "file format": {model.file_format["name"]},
+        "stage": {model.stage["name"]},
+        "table": set(model.tables),
+        "pipe": set(model.pipes),
+    }
     for obj in objects:
-        by_kind.setdefault(obj.kind, {})[obj.name] = obj
-    where = str(repo.snowflake_sql)
-
-    def compare(kind: str, terraform_names: set[str], sql_names: set[str]) -> None:
-        for name in sorted(terraform_names - sql_names):
-            problems.append(
-                Problem(
-                    "snowflake-sql",
-                    where,
-                    f"Terraform creates {kind} {name}, snowflake_sql/ does not",
-                )
-            )
-        for name in sorted(sql_names - terraform_names):
-            problems.append(
-                Problem(
-                    "snowflake-sql",
-                    where,
-                    f"snowflake_sql/ creates {kind} {name}, Terraform does not",
-                )
-            )
-
-    landing_schemas = {name.rsplit(".", 1)[0] for name in model.tables}
-    compare("database", {model.database}, set(by_kind.get("database", {})))
-    compare("schema", set(model.schemas), set(by_kind.get("schema", {})))
-    compare("warehouse", {model.warehouse["name"]}, set(by_kind.get("warehouse", {})))
-    compare(
-        "storage integration",
-        {model.integration["name"]},
-        set(by_kind.get("storage integration", {})),
-    )
-    compare("file format", {model.file_format["name"]}, set(by_kind.get("file format", {})))
-    compare("stage", {model.stage["name"]}, set(by_kind.get("stage", {})))
-    sql_landing = {
-        n: o for n, o in by_kind.get("table", {}).items() if n.rsplit(".", 1)[0] in landing_schemas
-    }
-    compare("landing table", set(model.tables), set(sql_landing))
-    compare("pipe", set(model.pipes), set(by_kind.get("pipe", {})))
-
-    for name, columns in model.tables.items():
-        sql = sql_landing.get(name)
-        if sql is None:
-            continue
-        terraform_columns = [(n.upper(), t.upper()) for n, t in columns]
-        if terraform_columns != sql.columns:
-            problems.append(
-                Problem(
-                    "snowflake-sql",
-                    str(sql.path),
-                    f"{name}: Terraform columns {terraform_columns} differ from the SQL's {sql.columns}",
-                )
-            )
-
-    for name, statement in model.pipes.items():
-        sql = by_kind.get("pipe", {}).get(name)
-        if sql is None:
-            continue
-        problems.extend(_compare_pipes(name, statement, sql, model.database))
-
-    _compare_settings(model, by_kind, problems)
-    return problems, None
-
-
-def _unqualified(identifier: str, database: str) -> str:
-    prefix = database.lower() + "."
-    return identifier[len(prefix) :] if identifier.lower().startswith(prefix) else identifier
-
-
-def _compare_pipes(name: str, statement: Any, sql: SqlObject, database: str) -> list[Problem]:
-    where = str(sql.path)
-    if isinstance(statement, Unknown) or not isinstance(statement, str):
-        return [
-            Problem(
-                "snowflake-sql",
-                where,
-                f"{name}: Terraform's copy_statement does not evaluate ({statement})",
-            )
-        ]
-    ours, theirs = parse_copy(statement), parse_copy(sql.statement)
-    if ours is None or theirs is None:
-        return [
-            Problem(
-                "snowflake-sql",
-                where,
-                f"{name}: cannot take the COPY apart ({'Terraform' if ours is None else 'SQL'})",
-            )
-        ]
-    if not re.search(r"\bauto_ingest\s*=\s*true\b", sql.statement, re.IGNORECASE):
-        return [
-            Problem(
-                "snowflake-sql",
-                where,
-                f"{name}: the SQL pipe is not AUTO_INGEST = TRUE, Terraform's is",
-            )
-        ]
-    problems = []
-    pairs = {
-        "target table": (
-            _unqualified(ours.target, database),
-            _unqualified(theirs.target, database),
-        ),
-        "column list": (ours.columns, theirs.columns),
-        "SELECT expressions": (ours.expressions, theirs.expressions),
-        "stage path": (
-            _unqualified(ours.stage_path, database),
-            _unqualified(theirs.stage_path, database),
-        ),
-        "PATTERN": (ours.pattern, theirs.pattern),
-    }
-    for what, (terraform, sql_value) in pairs.items():
-        if terraform != sql_value:
-            problems.append(
-                Problem(
-                    "snowflake-sql",
-                    where,
-                    f"{name}: {what} mismatch: Terraform {terraform!r}, SQL {sql_value!r}",
-                )
-            )
-    return problems
-
-
-def _setting(statement: str, name: str) -> str | None:
-    match = re.search(rf"\b{name}\s*=\s*('[^']*'|\([^)]*\)|[\w.$-]+)", statement, re.IGNORECASE)
-    return match.group(1).strip("'").lower() if match else None
-
-
-def _compare_settings(
-    model: TerraformSnowflake, by_kind: dict[str, dict[str, SqlObject]], problems: list[Problem]
-) -> None:
-    def differ(obj: SqlObject | None, what: str, terraform: Any, sql: Any) -> None:
-        if obj is not None and str(terraform).lower() != str(sql).lower():
+        if obj.name.upper() in {n.upper() for n in owned.get(obj.kind, set())}:
             problems.append(
                 Problem(
                     "snowflake-sql",
                     str(obj.path),
-                    f"{obj.name}: {what} is {terraform!r} in Terraform, {sql!r} in the SQL",
+                    f"snowflake_sql/ creates {obj.kind} {obj.name}, which Terraform creates: "
+                    "one owner per object",
                 )
             )
-
-    warehouse = by_kind.get("warehouse", {}).get(model.warehouse["name"])
-    if warehouse is not None:
-        differ(
-            warehouse,
-            "warehouse_size",
-            model.warehouse["warehouse_size"],
-            _setting(warehouse.statement, "warehouse_size"),
-        )
-        differ(
-            warehouse,
-            "auto_suspend",
-            model.warehouse["auto_suspend"],
-            _setting(warehouse.statement, "auto_suspend"),
-        )
-        differ(
-            warehouse,
-            "auto_resume",
-            model.warehouse["auto_resume"],
-            _setting(warehouse.statement, "auto_resume"),
-        )
-        differ(
-            warehouse,
-            "initially_suspended",
-            model.warehouse["initially_suspended"],
-            _setting(warehouse.statement, "initially_suspended"),
-        )
-    file_format = by_kind.get("file format", {}).get(model.file_format["name"])
-    if file_format is not None:
-        differ(file_format, "type", "parquet", _setting(file_format.statement, "type"))
-        differ(
-            file_format,
-            "use_logical_type",
-            model.file_format["use_logical_type"],
-            _setting(file_format.statement, "use_logical_type"),
-        )
-    stage = by_kind.get("stage", {}).get(model.stage["name"])
-    if stage is not None:
-        differ(
-            stage,
-            "storage_integration",
-            model.stage["storage_integration"],
-            _setting(stage.statement, "storage_integration"),
-        )
-        sql_url = _setting(stage.statement, "url") or ""
-        differ(
-            stage,
-            "url",
-            _placeholders(str(model.stage["url"])),
-            _placeholders(re.sub(r"<%\s*\w+\s*%>", "<>", sql_url)),
-        )
-        sql_format = (_setting(stage.statement, "file_format") or "").upper()
-        terraform_format = str(model.stage["file_format"] or "").replace('"', "")
-        if sql_format and not terraform_format.endswith(sql_format):
-            differ(stage, "file_format", terraform_format, sql_format)
-    integration = by_kind.get("storage integration", {}).get(model.integration["name"])
-    if integration is not None:
-        differ(
-            integration,
-            "storage_provider",
-            model.integration["storage_provider"],
-            _setting(integration.statement, "storage_provider"),
-        )
-        differ(
-            integration,
-            "enabled",
-            model.integration["enabled"],
-            _setting(integration.statement, "enabled"),
-        )
-        sql_locations = re.sub(
-            r"<%\s*\w+\s*%>",
-            "<>",
-            _setting(integration.statement, "storage_allowed_locations") or "",
-        )
-        terraform_locations = [
-            _placeholders(str(u)) for u in model.integration["storage_allowed_locations"] or []
-        ]
-        sql_list = [
-            _placeholders(u.strip().strip("'"))
-            for u in sql_locations.strip("()").split(",")
-            if u.strip()
-        ]
-        differ(integration, "storage_allowed_locations", terraform_locations, sql_list)
-
-
-def normalize_sql(text: str) -> str:
-    return normalize(text)
+    tables = {o.name: o for o in objects if o.kind == "table"}
+    for name, columns in model.tables.items():
+        core_name = re.sub(r"\.[^.]+\.", ".CORE.", name, count=1)
+        core = tables.get(core_name)
+        terraform_columns = [(n.upper(), t.upper()) for n, t in columns]
+        if core is None:
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    str(repo.snowflake_sql),
+                    f"Terraform creates landing table {name}; snowflake_sql/ has no {core_name}",
+                )
+            )
+        elif core.columns != terraform_columns:
+            problems.append(
+                Problem(
+                    "snowflake-sql",
+                    str(core.path),
+                    f"{core_name}: columns {core.columns} differ from the landing table's "
+                    f"{terraform_columns} (Terraform)",
+                )
+            )
+    return problems, None

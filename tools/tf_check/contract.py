@@ -1,8 +1,9 @@
 """The names docs/data-contract.md fixes, read from the document itself so that a change
 there (the place the contract says to change first) is checked against Terraform at once.
 
-Read from section 1 (lake layout: raw and curated roots), section 3 (curated tables and
-their columns) and section 6 (names shared by the code, the SQL and Terraform).
+The tables and their columns come from their one definition, glue_jobs/tables.py (which
+section 3 is generated from); the rest is read from section 1 (lake layout: raw and curated
+roots) and section 6 (names shared by the code, the SQL and Terraform).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from glue_jobs.tables import TABLE_NAMES
+from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
 
 TICKED = re.compile(r"`([^`]+)`")
 
@@ -104,9 +108,9 @@ def load_contract(path: Path) -> Contract:
         name, _, value = token.partition(" ")
         contract.job_arguments[name] = value or None
     contract.transformation_ctx = TICKED.findall(_row(names, "bookmark transformation_ctx"))[0]
-    contract.tables = TICKED.findall(
-        _row(names, "tables (curated prefixes, Glue catalog tables, crawler targets)")
-    )
+    # The tables and their columns are defined once, in glue_jobs/tables.py; section 3 of
+    # the contract is generated from there (`make generate`, checked by a test).
+    contract.tables = list(TABLE_NAMES)
     for what in (
         "database",
         "warehouse",
@@ -123,28 +127,7 @@ def load_contract(path: Path) -> Contract:
     contract.snowflake["stage"] = stage
     contract.snowflake["file format"] = file_format
 
-    contract.columns = _columns(sections.get("3", ""))
+    contract.columns = {
+        t.name: [(c.name, c.type) for c in t.all_columns] for t in TABLE_DEFINITIONS
+    }
     return contract
-
-
-def _columns(section: str) -> dict[str, list[tuple[str, str]]]:
-    """Columns of every ``### `table` `` of section 3, in order, with their types. Rows
-    that list several columns without a type (lineage and partition) take the types the
-    same columns have where they were first declared."""
-    tables: dict[str, list[tuple[str, str]]] = {}
-    known_types: dict[str, str] = {}
-    parts = re.split(r"^### `([a-z_]+)`.*$", section, flags=re.MULTILINE)
-    for i in range(1, len(parts) - 1, 2):
-        table, body = parts[i], parts[i + 1]
-        columns: list[tuple[str, str]] = []
-        for cells in _rows(body):
-            if len(cells) < 2 or cells[0] == "column":
-                continue
-            names = TICKED.findall(cells[0])
-            column_type = cells[1].strip()
-            for name in names:
-                resolved = column_type or known_types.get(name, "")
-                known_types.setdefault(name, resolved)
-                columns.append((name, resolved))
-        tables[table] = columns
-    return tables

@@ -20,6 +20,7 @@ rendered as ``<...>`` inside strings, so callers can still compare the known par
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -450,7 +451,53 @@ def _concat(*lists: Any) -> Any:
     return Unknown("concat")
 
 
+def _flatten(value: Any) -> Any:
+    if not isinstance(value, list):
+        return Unknown("flatten")
+    flat: list[Any] = []
+    for item in value:
+        if isinstance(item, list):
+            inner = _flatten(item)
+            if isinstance(inner, Unknown):
+                return inner
+            flat.extend(inner)
+        elif isinstance(item, Unknown):
+            return Unknown("flatten")
+        else:
+            flat.append(item)
+    return flat
+
+
+def _coalesce(*values: Any) -> Any:
+    """Terraform's coalesce: the first argument that is neither null nor an empty string
+    (unknown as soon as an argument before it is)."""
+    for value in values:
+        if isinstance(value, Unknown):
+            return Unknown("coalesce")
+        if value is not None and value != "":
+            return value
+    return Unknown("coalesce")
+
+
+def _file(path: Any) -> Any:
+    """``file()``: the text of a file the configuration ships (read-only, like Terraform)."""
+    if isinstance(path, str) and Path(path).is_file():
+        return Path(path).read_text(encoding="utf-8")
+    return Unknown("file")
+
+
+def _jsondecode(text: Any) -> Any:
+    if not isinstance(text, str):
+        return Unknown("jsondecode")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return Unknown("jsondecode")
+
+
 _FUNCTIONS = {
+    "file": _file,
+    "jsondecode": _jsondecode,
     "upper": lambda v: v.upper() if isinstance(v, str) else Unknown("upper"),
     "lower": lambda v: v.lower() if isinstance(v, str) else Unknown("lower"),
     "toset": lambda v: v if isinstance(v, list) else Unknown("toset"),
@@ -459,6 +506,8 @@ _FUNCTIONS = {
     "keys": lambda v: list(v) if isinstance(v, dict) else Unknown("keys"),
     "concat": _concat,
     "join": _join,
+    "flatten": _flatten,
+    "coalesce": _coalesce,
 }
 
 _NAME = r"[A-Za-z_][\w-]*"

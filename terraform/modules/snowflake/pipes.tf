@@ -1,4 +1,4 @@
-# One auto-ingest pipe per table, the COPY of snowflake_sql/04_pipes.sql: every Parquet
+# One auto-ingest pipe per table: every Parquet
 # column cast to its landing type (Spark writes the names lower-case), then the columns
 # the pipe derives from the file's metadata. PATTERN skips Spark's _SUCCESS markers.
 # Names are fully qualified because the provider's session has no current database
@@ -10,12 +10,12 @@ locals {
   file_pattern = ".*[.]parquet"
 
   copy_statements = {
-    for table, columns in local.columns : table => join(" ", [
+    for table, columns in var.tables : table => join(" ", [
       "copy into ${lower(local.database)}.${lower(local.landing_schema)}.${table}",
-      "(${join(", ", [for c in concat(columns, local.lineage_columns, local.load_columns) : lower(c.name)])})",
+      "(${join(", ", [for c in concat(columns, local.load_columns) : lower(c.name)])})",
       "from (select",
       join(", ", concat(
-        [for c in concat(columns, local.lineage_columns) : "$1:${lower(c.name)}::${lower(c.type)}"],
+        [for c in columns : "$1:${lower(c.name)}::${lower(c.type)}"],
         [for c in local.load_columns : "${c.expression} as ${lower(c.name)}"],
       )),
       "from @${lower(local.database)}.${lower(local.landing_schema)}.${lower(local.stage)}/${table}/)",
@@ -25,7 +25,7 @@ locals {
 }
 
 resource "snowflake_pipe" "this" {
-  for_each = toset(var.tables)
+  for_each = var.tables
 
   database       = snowflake_database.this.name
   schema         = snowflake_schema.this[local.landing_schema].name

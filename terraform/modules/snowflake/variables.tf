@@ -24,8 +24,8 @@ variable "kms_key_arn" {
 }
 
 variable "tables" {
-  type        = list(string)
-  description = "Curated tables (data contract section 6): one landing table and one pipe each."
+  type        = map(list(object({ name = string, type = string })))
+  description = "Curated tables and the columns of their files (terraform/tables.json, generated from glue_jobs/tables.py): one landing table and one pipe each."
 }
 
 variable "warehouse_size" {
