@@ -5,8 +5,11 @@ trigger chain, encryption everywhere, and the alarms. Each check names what is m
 
 from __future__ import annotations
 
+import ast
+import fnmatch
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from .checks import skip_comments
 from .hcl import (
@@ -798,6 +801,515 @@ def check_no_wildcard_permissions(tree: Tree) -> list[Problem]:
     return problems
 
 
+# ---------------------------------------------------------------------------------------
+# A first apply that does what the guide says (docs/deploy.md)
+# ---------------------------------------------------------------------------------------
+
+
+def check_on_demand_triggers(tree: Tree) -> list[Problem]:
+    """Every ON_DEMAND Glue trigger sets ``enabled = false``: the AWS provider starts an
+    on-demand trigger when it creates it otherwise (terraform-provider-aws #38222, #42498),
+    so the first apply would run the job before any data or secret exists."""
+    return [
+        Problem(
+            "glue",
+            _where(trigger),
+            "ON_DEMAND trigger without enabled = false: the provider starts it on creation "
+            "(terraform-provider-aws #38222, #42498)",
+        )
+        for _m, trigger in tree.all_resources("aws_glue_trigger")
+        if literal_string(trigger.body.get("type")) == "ON_DEMAND"
+        and trigger.body.get("enabled") is not False
+    ]
+
+
+def _referenced(value: object, kind: str, attribute: str) -> str | None:
+    match = re.fullmatch(rf"{kind}\.([\w-]+)\.{attribute}", expression_text(value) or "")
+    return match.group(1) if match else None
+
+
+def check_glue_job_log_groups(tree: Tree) -> list[Problem]:
+    """A job whose security configuration encrypts CloudWatch Logs logs to
+    ``/aws-glue/jobs/<security configuration>-role<role path><role name>/output`` and
+    ``/error``; Glue creates them itself (no retention, beyond destroy) unless they exist.
+    Both must be declared, with a retention and the key; ``--custom-logGroup-prefix`` would
+    name a third pair, so it is refused."""
+    problems: list[Problem] = []
+    for module, job in tree.all_resources("aws_glue_job"):
+        where = _where(job)
+        config_name = _referenced(
+            job.body.get("security_configuration"), "aws_glue_security_configuration", "name"
+        )
+        role_name = _referenced(job.body.get("role_arn"), "aws_iam_role", "arn")
+        if config_name is None or role_name is None:
+            problems.append(
+                Problem(
+                    "glue",
+                    where,
+                    "role_arn or security_configuration is not a reference to this module's "
+                    "resources, so the job's log groups cannot be checked",
+                )
+            )
+            continue
+        config = module.resources.get(("aws_glue_security_configuration", config_name))
+        encryption = _first(config.body, "encryption_configuration", "cloudwatch_encryption")
+        if encryption is None or literal_string(encryption.get("cloudwatch_encryption_mode")) in (
+            None,
+            "DISABLED",
+        ):
+            continue
+        scope = Scope(tree, module)
+        arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+        if isinstance(arguments, dict) and "--custom-logGroup-prefix" in arguments:
+            problems.append(
+                Problem(
+                    "glue",
+                    where,
+                    "--custom-logGroup-prefix with a log-encrypting security configuration: "
+                    "declare the groups Glue names after the configuration and role instead",
+                )
+            )
+        role = module.resources.get(("aws_iam_role", role_name))
+        path = role.body.get("path") if role is not None else None
+        if path is not None and literal_string(path) != "/":
+            problems.append(
+                Problem("glue", where, "the job's role has a path other than /: unchecked name")
+            )
+            continue
+        config_value = evaluate(config.body.get("name"), scope)
+        role_value = evaluate(role.body.get("name"), scope) if role is not None else None
+        prefix = f"/aws-glue/jobs/{config_value}-role/{role_value}"
+        groups = {
+            evaluate(g.body.get("name"), scope): g
+            for g in module.resources_of_type("aws_cloudwatch_log_group")
+        }
+        for stream in ("output", "error"):
+            group = groups.get(f"{prefix}/{stream}")
+            if group is None:
+                problems.append(
+                    Problem(
+                        "glue",
+                        where,
+                        f"no aws_cloudwatch_log_group named {prefix}/{stream}: Glue would "
+                        "create the job's encrypted log group itself, with no retention",
+                    )
+                )
+            elif not {"retention_in_days", "kms_key_id"} <= set(group.body):
+                problems.append(
+                    Problem(
+                        "glue",
+                        _where(group),
+                        "the job's log group needs retention_in_days and kms_key_id",
+                    )
+                )
+    return problems
+
+
+# Statements a Glue job role grants for Glue's own use, not for Spark's s3:// paths (Glue
+# downloads the script and --extra-py-files itself, by key).
+NOT_EMRFS_STATEMENTS = {"ReadJobScriptAndLibrary"}
+
+
+def check_glue_prefix_grants(tree: Tree) -> list[Problem]:
+    """Every ``<prefix>/*`` a Glue job role may read or write also covers ``<prefix>`` and
+    ``<prefix>_$folder$``: on Glue, s3:// goes through EMRFS, which reads a prefix's own key
+    and its folder marker too."""
+    problems: list[Problem] = []
+    for module, job in tree.all_resources("aws_glue_job"):
+        role_name = _referenced(job.body.get("role_arn"), "aws_iam_role", "arn")
+        if role_name is None:
+            continue
+        scope = Scope(tree, module)
+        for policy in _companions(
+            module, "aws_iam_role_policy", "role", f"aws_iam_role.{role_name}"
+        ):
+            document = _policy_document(module, policy.body.get("policy"))
+            if document is None:
+                continue
+            for statement in _statements(document):
+                sid = literal_string(statement.get("sid"))
+                actions = _strings(statement.get("actions"))
+                if sid in NOT_EMRFS_STATEMENTS or not any(
+                    a in ("s3:GetObject", "s3:PutObject") for a in actions
+                ):
+                    continue
+                resources = evaluate(statement.get("resources"), scope)
+                if not isinstance(resources, list) or not all(
+                    isinstance(r, str) for r in resources
+                ):
+                    problems.append(
+                        Problem(
+                            "iam",
+                            _where(document),
+                            f"statement {sid}: resources cannot be evaluated",
+                        )
+                    )
+                    continue
+                for resource in resources:
+                    if not resource.endswith("/*"):
+                        continue
+                    base = resource[:-2]
+                    missing = [r for r in (base, base + "_$folder$") if r not in resources]
+                    if missing:
+                        problems.append(
+                            Problem(
+                                "iam",
+                                _where(document),
+                                f"statement {sid} grants {resource} but not {', '.join(missing)} "
+                                "(EMRFS reads a prefix's own key and folder marker)",
+                            )
+                        )
+    return problems
+
+
+def _conditions(statement: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for condition in nested_blocks(statement, "condition"):
+        variable = literal_string(condition.get("variable")) or ""
+        found.setdefault(variable, []).append(condition)
+    return found
+
+
+def _service_principals(statement: dict) -> list[str]:
+    return [
+        identifier
+        for p in nested_blocks(statement, "principals")
+        if literal_string(p.get("type")) == "Service"
+        for identifier in _strings(p.get("identifiers"))
+    ]
+
+
+SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
+
+
+def check_key_policy_service_grants(tree: Tree) -> list[Problem]:
+    """Service principals in a key policy are limited: each grant has a condition;
+    CloudWatch alarms and EventBridge rules may use the key only for the alarm topic (SNS's
+    encryption context), alarms only on behalf of this account's alarms (aws:SourceAccount,
+    and an aws:SourceArn pattern that every declared alarm matches)."""
+    problems: list[Problem] = []
+    alarm_names = [
+        evaluate(a.body.get("alarm_name"), Scope(tree, m))
+        for m, a in tree.all_resources("aws_cloudwatch_metric_alarm")
+    ]
+    for module, key in tree.all_resources("aws_kms_key"):
+        document = _policy_document(module, key.body.get("policy"))
+        if document is None:
+            continue
+        scope = Scope(tree, module)
+        for statement in _statements(document):
+            services = _service_principals(statement)
+            if not services or literal_string(statement.get("effect")) == "Deny":
+                continue
+            conditions = _conditions(statement)
+            sid = literal_string(statement.get("sid"))
+            where = _where(document)
+            if not conditions:
+                problems.append(
+                    Problem("kms", where, f"statement {sid} grants {services} with no condition")
+                )
+            publishers = {"cloudwatch.amazonaws.com", "events.amazonaws.com"} & set(services)
+            if publishers and SNS_CONTEXT not in conditions:
+                problems.append(
+                    Problem(
+                        "kms",
+                        where,
+                        f"statement {sid} lets {sorted(publishers)} use the key for any topic: "
+                        f"no {SNS_CONTEXT} condition",
+                    )
+                )
+            if "cloudwatch.amazonaws.com" in services:
+                for key_name in ("aws:SourceAccount", "aws:SourceArn"):
+                    if key_name not in conditions:
+                        problems.append(
+                            Problem(
+                                "kms",
+                                where,
+                                f"statement {sid}: CloudWatch grant without {key_name}",
+                            )
+                        )
+                patterns = [
+                    v
+                    for c in conditions.get("aws:SourceArn", [])
+                    for v in evaluate(c.get("values"), scope) or []
+                    if isinstance(v, str)
+                ]
+                for name in alarm_names:
+                    if patterns and not any(
+                        fnmatch.fnmatchcase(name, p.rpartition(":alarm:")[2]) for p in patterns
+                    ):
+                        problems.append(
+                            Problem(
+                                "kms",
+                                where,
+                                f"alarm {name} does not match the key policy's aws:SourceArn "
+                                f"{patterns}: its notifications could not be encrypted",
+                            )
+                        )
+    return problems
+
+
+def check_scheduler_key_grants(tree: Tree) -> list[Problem]:
+    """Roles EventBridge Scheduler assumes use the key only with an encryption context (the
+    schedule's ARN for its payload, the queue's ARN for dead letters), never unconditioned."""
+    problems: list[Problem] = []
+    for module, role in tree.all_resources("aws_iam_role"):
+        trust = _policy_document(module, role.body.get("assume_role_policy"))
+        if trust is None or not any(
+            "scheduler.amazonaws.com" in _service_principals(s) for s in _statements(trust)
+        ):
+            continue
+        address = f"aws_iam_role.{role.labels[1]}"
+        for policy in _companions(module, "aws_iam_role_policy", "role", address):
+            document = _policy_document(module, policy.body.get("policy"))
+            if document is None:
+                continue
+            for statement in _statements(document):
+                if not any(a.startswith("kms:") for a in _strings(statement.get("actions"))):
+                    continue
+                if not any(v.startswith("kms:EncryptionContext:") for v in _conditions(statement)):
+                    problems.append(
+                        Problem(
+                            "kms",
+                            _where(document),
+                            f"statement {literal_string(statement.get('sid'))} of the Scheduler "
+                            "role uses the key without an encryption-context condition",
+                        )
+                    )
+    return problems
+
+
+# PutMetricAlarm: "Period multiplied by EvaluationPeriods can't be more than 604,800
+# seconds. For alarms with a period of less than one hour, the total evaluation period
+# can't be longer than one day."
+MAX_ALARM_WINDOW = 604_800
+MAX_SHORT_PERIOD_WINDOW = 86_400
+
+
+def check_alarm_windows(tree: Tree) -> list[Problem]:
+    """Every alarm's window is one CloudWatch accepts, and datapoints_to_alarm fits it."""
+    problems: list[Problem] = []
+    for module, alarm in tree.all_resources("aws_cloudwatch_metric_alarm"):
+        scope = Scope(tree, module)
+        period = evaluate(alarm.body.get("period"), scope)
+        periods = evaluate(alarm.body.get("evaluation_periods"), scope)
+        datapoints = evaluate(alarm.body.get("datapoints_to_alarm", periods), scope)
+        if not all(isinstance(v, int) for v in (period, periods, datapoints)):
+            problems.append(
+                Problem("monitoring", _where(alarm), "period or evaluation_periods unknown")
+            )
+            continue
+        limit = MAX_ALARM_WINDOW if period >= 3600 else MAX_SHORT_PERIOD_WINDOW
+        if period * periods > limit:
+            problems.append(
+                Problem(
+                    "monitoring",
+                    _where(alarm),
+                    f"period x evaluation_periods = {period * periods} s exceeds CloudWatch's "
+                    f"{limit} s for this period: PutMetricAlarm would refuse it",
+                )
+            )
+        if not 1 <= datapoints <= periods:
+            problems.append(
+                Problem(
+                    "monitoring", _where(alarm), "datapoints_to_alarm not in 1..evaluation_periods"
+                )
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+# The pipeline's own metrics: glue_jobs/metric_names.py against the alarms and the wiring
+# ---------------------------------------------------------------------------------------
+
+METRIC_NAMES_FILE = Path("glue_jobs") / "metric_names.py"
+# Code that publishes the metrics: it must take the names from METRIC_NAMES_FILE.
+METRIC_EMITTERS = (Path("extract_lambda"), Path("glue_jobs") / "metrics.py")
+
+
+def metric_names(path: Path) -> dict[str, object]:
+    """The module-level constants of glue_jobs/metric_names.py (strings, and tuples of the
+    names of other constants resolved to their strings), read with ``ast``, not imported."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    values: dict[str, object] = {}
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if not isinstance(target, ast.Name):
+            continue
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            values[target.id] = node.value.value
+        elif isinstance(node.value, ast.Tuple):
+            values[target.id] = tuple(
+                values.get(e.id) if isinstance(e, ast.Name) else getattr(e, "value", None)
+                for e in node.value.elts
+            )
+    return values
+
+
+def _custom_alarms(tree: Tree) -> list[tuple[Block, str, str, dict]]:
+    """(alarm, namespace, metric name, dimensions) of alarms on non-AWS/ namespaces whose
+    metric name is a literal (log-filter metrics are referenced, not literal)."""
+    found = []
+    for module, alarm in tree.all_resources("aws_cloudwatch_metric_alarm"):
+        scope = Scope(tree, module)
+        namespace = evaluate(alarm.body.get("namespace"), scope)
+        name = literal_string(alarm.body.get("metric_name"))
+        if not isinstance(namespace, str) or namespace.startswith("AWS/") or name is None:
+            continue
+        dimensions = evaluate(alarm.body.get("dimensions") or {}, scope)
+        found.append((alarm, namespace, name, dimensions if isinstance(dimensions, dict) else {}))
+    return found
+
+
+def check_metric_alarms(tree: Tree) -> list[Problem]:
+    """The alarms on the pipeline's metrics use the names and dimensions the code publishes
+    (glue_jobs/metric_names.py), in the namespace the Lambda and the job are given, and the
+    four alarms of the metrics contract exist."""
+    source = tree.base.parent / METRIC_NAMES_FILE
+    if not source.is_file():
+        return [Problem("metrics", str(source), "missing: the metric names have no source")]
+    names = metric_names(source)
+    lambda_metrics = set(names.get("LAMBDA_METRICS") or ())
+    glue_metrics = set(names.get("GLUE_METRICS") or ())
+    problems: list[Problem] = []
+    alarms = _custom_alarms(tree)
+    for alarm, _namespace, metric, dimensions in alarms:
+        where = _where(alarm)
+        if metric in lambda_metrics:
+            expected = {names["LAMBDA_SERVICE_DIMENSION"]: names["LAMBDA_SERVICE"]}
+            if metric == names.get("PLAYLISTS_FAILED_BY_REASON"):
+                expected = None  # per-reason series: an alarm would need the Reason too
+            if expected is not None and dimensions != expected:
+                problems.append(
+                    Problem(
+                        "metrics",
+                        where,
+                        f"{metric} is published with dimensions {expected}, the alarm selects {dimensions}",
+                    )
+                )
+        elif metric in glue_metrics:
+            if set(dimensions) != {names["GLUE_JOB_DIMENSION"]}:
+                problems.append(
+                    Problem(
+                        "metrics",
+                        where,
+                        f"{metric} is published per {names['GLUE_JOB_DIMENSION']!r}, the alarm "
+                        f"selects {sorted(dimensions)}",
+                    )
+                )
+        else:
+            problems.append(
+                Problem(
+                    "metrics",
+                    where,
+                    f"the code publishes no metric {metric!r} ({METRIC_NAMES_FILE} lists "
+                    f"{sorted(lambda_metrics | glue_metrics)})",
+                )
+            )
+    by_metric = {metric: alarm for alarm, _n, metric, _d in alarms}
+    for constant in ("PLAYLISTS_FAILED", "FILES_QUARANTINED", "DATA_QUALITY_FAILURES"):
+        alarm = by_metric.get(names.get(constant))
+        if alarm is None or not (
+            literal_string(alarm.body.get("comparison_operator")) == "GreaterThanThreshold"
+            and alarm.body.get("threshold") == 0
+            and alarm.body.get("alarm_actions")
+        ):
+            problems.append(
+                Problem(
+                    "metrics",
+                    str(tree.base),
+                    f"no alarm with actions on {names.get(constant)} > 0",
+                )
+            )
+    success = by_metric.get(names.get("SUCCESSFUL_RUNS"))
+    if success is None or not (
+        literal_string(success.body.get("treat_missing_data")) == "breaching"
+        and literal_string(success.body.get("comparison_operator")) == "LessThanThreshold"
+        and success.body.get("threshold") == 1
+        and success.body.get("alarm_actions")
+    ):
+        problems.append(
+            Problem(
+                "metrics",
+                str(tree.base),
+                f"no alarm with actions on missing {names.get('SUCCESSFUL_RUNS')} "
+                "(< 1, missing data breaching)",
+            )
+        )
+    namespaces = {namespace for _a, namespace, _m, _d in alarms}
+    problems.extend(_check_metric_wiring(tree, names, namespaces))
+    return problems
+
+
+def _check_metric_wiring(
+    tree: Tree, names: dict[str, object], namespaces: set[str]
+) -> list[Problem]:
+    """The Lambda and the job publish to the alarms' namespace, as the service they select."""
+    problems: list[Problem] = []
+    for module, function in tree.all_resources("aws_lambda_function"):
+        environment = _first(function.body, "environment") or {}
+        variables = evaluate(environment.get("variables") or {}, Scope(tree, module))
+        variables = variables if isinstance(variables, dict) else {}
+        if variables.get("POWERTOOLS_SERVICE_NAME") != names.get("LAMBDA_SERVICE"):
+            problems.append(
+                Problem(
+                    "metrics",
+                    _where(function),
+                    f"POWERTOOLS_SERVICE_NAME is not {names.get('LAMBDA_SERVICE')!r}",
+                )
+            )
+        if variables.get("POWERTOOLS_METRICS_NAMESPACE") not in namespaces:
+            problems.append(
+                Problem(
+                    "metrics",
+                    _where(function),
+                    f"POWERTOOLS_METRICS_NAMESPACE is not the alarms' namespace {sorted(namespaces)}",
+                )
+            )
+    for module, job in tree.all_resources("aws_glue_job"):
+        arguments = evaluate(job.body.get("default_arguments") or {}, Scope(tree, module))
+        arguments = arguments if isinstance(arguments, dict) else {}
+        if arguments.get("--metrics_namespace") not in namespaces:
+            problems.append(
+                Problem(
+                    "metrics",
+                    _where(job),
+                    f"--metrics_namespace is not the alarms' namespace {sorted(namespaces)}",
+                )
+            )
+    return problems
+
+
+def check_metric_sources(tree: Tree) -> list[Problem]:
+    """Code that publishes the metrics takes their names from glue_jobs/metric_names.py
+    instead of writing them again (a quoted metric name elsewhere is a second source)."""
+    repo = tree.base.parent
+    source = repo / METRIC_NAMES_FILE
+    if not source.is_file():
+        return []
+    names = metric_names(source)
+    metrics = set(names.get("LAMBDA_METRICS") or ()) | set(names.get("GLUE_METRICS") or ())
+    files = [
+        f
+        for emitter in METRIC_EMITTERS
+        for f in ([repo / emitter] if emitter.suffix else sorted((repo / emitter).glob("*.py")))
+        if f.is_file()
+    ]
+    problems = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for metric in sorted(metrics):
+            if re.search(rf"[\"']{re.escape(metric)}[\"']", text):
+                problems.append(
+                    Problem(
+                        "metrics",
+                        str(path),
+                        f"writes the metric name {metric!r} itself: import it from glue_jobs.metric_names",
+                    )
+                )
+    return problems
+
+
 ALL = (
     check_buckets,
     check_raw_bucket,
@@ -810,6 +1322,14 @@ ALL = (
     check_athena,
     check_monitoring,
     check_no_wildcard_permissions,
+    check_on_demand_triggers,
+    check_glue_job_log_groups,
+    check_glue_prefix_grants,
+    check_key_policy_service_grants,
+    check_scheduler_key_grants,
+    check_alarm_windows,
+    check_metric_alarms,
+    check_metric_sources,
 )
 
 
