@@ -6,7 +6,7 @@ bookmark, and calls the same core function, ``pipeline.process_files``, everywhe
 - **On Glue 5.0** (and in ``public.ecr.aws/glue/aws-glue-libs:5``): ``getResolvedOptions``,
   ``Job.init``; the raw files to process come from Glue's job bookmark through
   ``create_dynamic_frame.from_options(..., transformation_ctx="raw_playlist_snapshots")``
-  with file grouping; ``Job.commit()`` is called only after the output is published.
+  with file grouping off; ``Job.commit()`` is called only after the output is published.
 - **On plain PySpark** (spark-submit here, ``make glue-local``, where the Glue runtime is
   absent): the same arguments are parsed with argparse and the local bookmark in
   ``<curated>/_state/bookmark.json`` selects new or modified files (``pipeline.run_job``).
@@ -47,8 +47,10 @@ from glue_jobs.publish import recover_staging
 REQUIRED_ARGS = ["JOB_NAME", "raw_path", "curated_path"]
 BOOKMARK_STORES = ("auto", "glue", "local")
 GLUE_CONTEXT_CLASS = "com.amazonaws.services.glue.GlueContext"
-# Glue's grouping target for many small raw files: one task reads ~128 MiB of them.
-GROUP_SIZE_BYTES = 128 * 1024 * 1024
+# Glue groups small files on its own once a read has more than 50,000 of them, and Glue
+# documents nothing about input_file_name() on grouped splits: "none" keeps one split per
+# file, so every row names its file (docs/glue-job.md, "Bookmarks: local vs Glue").
+GROUP_FILES = "none"
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,7 @@ def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
         connection_options={
             "paths": [raw_path],
             "recurse": True,
-            "groupFiles": "inPartition",
-            "groupSize": str(GROUP_SIZE_BYTES),
+            "groupFiles": GROUP_FILES,
         },
         format="json",
         transformation_ctx=S.BOOKMARK_CTX,
@@ -166,7 +167,7 @@ def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
         raise RuntimeError(
             "Glue's bookmarked reader returned rows without a file name "
             "(input_file_name() is empty): stopping before the bookmark moves past files "
-            "this run cannot name. Check the reader's groupFiles setting."
+            "this run cannot name. The reader's groupFiles must stay 'none'."
         )
     return sorted(paths)
 
