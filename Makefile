@@ -79,6 +79,10 @@ fmt: $(STAMP) ## Format the Python code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+.PHONY: generate
+generate: $(STAMP) ## Regenerate the files derived from glue_jobs/tables.py and athena_sql/views/
+	$(PY) -m tools.generate
+
 .PHONY: demo
 demo: $(STAMP) ## Whole pipeline offline: fake Spotify API -> extractor -> Glue job -> DuckDB -> HTML report
 	$(PY) -m tools.demo --dir $(DEMO_DIR)

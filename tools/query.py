@@ -36,21 +36,15 @@ from typing import Any
 import duckdb
 import sqlglot
 
+from glue_jobs.tables import TABLE_NAMES
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ATHENA_SQL = PROJECT_ROOT / "athena_sql"
 VIEWS_DIR = ATHENA_SQL / "views"
 NAMED_QUERIES_DIR = ATHENA_SQL / "named_queries"
 
-# The curated tables of docs/data-contract.md, section 3.
-CURATED_TABLES = (
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-)
+# The curated tables (glue_jobs/tables.py).
+CURATED_TABLES = TABLE_NAMES
 
 _VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from glue_jobs.tables import TABLE_NAMES
+
 ARTIST = "STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR)"
 ALBUM = (
     f"STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR, album_type VARCHAR, release_date VARCHAR,"
@@ -54,15 +56,7 @@ COLUMNS = {
     "playlist": PLAYLIST,
 }
 
-TABLES = (
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-)
+TABLES = TABLE_NAMES
 
 
 # The "paths" variant reads each entry as JSON text and pulls every field it needs out of

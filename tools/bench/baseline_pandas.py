@@ -34,15 +34,10 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLES = (
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-)
+from glue_jobs.tables import TABLE_NAMES
+from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
+
+TABLES = TABLE_NAMES
 
 
 def release_date(raw: str | None, precision: str | None) -> str | None:
@@ -193,14 +188,7 @@ def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
 
 
 # Dimension keys: one row per key per snapshot_date, the latest observation wins.
-KEYS = {
-    "dim_track": ["track_id"],
-    "dim_album": ["album_id"],
-    "dim_artist": ["artist_id"],
-    "dim_playlist": ["playlist_id"],
-    "bridge_track_artist": ["track_id", "artist_position"],
-    "bridge_album_artist": ["album_id", "artist_position"],
-}
+KEYS = {t.name: list(t.grain) for t in TABLE_DEFINITIONS if t.observed}
 
 
 def frames_for_day(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:

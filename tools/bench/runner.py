@@ -33,6 +33,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
 from tools.bench import generate
 from tools.bench.procmon import child_env, python_command, run_measured
 
@@ -307,28 +308,11 @@ def summarize_event_log(folder: Path, top: int = 10) -> dict:
 
 # --------------------------------------------------------------------------- cross-check
 
-# The contract's columns (docs/data-contract.md section 3) that every engine must agree
+# The contract's columns (glue_jobs/tables.py) that every engine must agree
 # on, value for value; `source_file` differs by design (Spark writes `file:` URIs).
 CONTRACT_COLUMNS = {
-    "fact_playlist_item": (
-        "playlist_id snapshot_id position item_type track_id episode_id album_id item_uri "
-        "item_name added_at added_by_id popularity duration_ms is_local extracted_at"
-    ),
-    "dim_track": (
-        "track_id track_name track_uri album_id duration_ms explicit disc_number "
-        "track_number isrc popularity linked_from_track_id extracted_at"
-    ),
-    "dim_album": (
-        "album_id album_name album_uri album_type release_date release_date_precision "
-        "release_date_raw release_year total_tracks extracted_at"
-    ),
-    "dim_artist": "artist_id artist_name artist_uri extracted_at",
-    "dim_playlist": (
-        "playlist_id playlist_name description owner_id owner_display_name is_public "
-        "is_collaborative snapshot_id followers_total total_items api_shape extracted_at"
-    ),
-    "bridge_track_artist": "track_id artist_id artist_position extracted_at",
-    "bridge_album_artist": "album_id artist_id artist_position extracted_at",
+    t.name: " ".join(c.name for c in (*t.columns, *t.lineage) if c.name != "source_file")
+    for t in TABLE_DEFINITIONS
 }
 
 

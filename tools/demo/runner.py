@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from glue_jobs.tables import TABLE_NAMES
 from tools.demo.progress import Progress, format_duration
 
 MARKER = ".spotify-demo-lake"
@@ -54,15 +55,7 @@ DEFAULT_TIME_BUDGET_S = 270.0
 _FINISH_RESERVE_S = 25.0
 INJECTED_PLAYLIST = "injectedfault"
 # What the tables are called in the summary, in contract order.
-TABLES = (
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-)
+TABLES = TABLE_NAMES
 
 
 class DemoError(Exception):
