@@ -63,9 +63,7 @@ $(SCHEMAS_STAMP): requirements/provider-schemas.txt | $(STAMP)
 test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
 	@# Three workers on the 2 cores, one SparkSession each; a file's tests stay together on
 	@# one worker. The Spark tests spend much of their time waiting (JVM round trips, tiny
-	@# stages): a third worker keeps both cores busy (one run each on the same tree, on
-	@# 2026-11-22: 12 min 49 s with two workers, 8 min 5 s with three, 10 min 5 s with four;
-	@# single runs on a VM whose speed varies by up to 1.6x, so indicative, not exact).
+	@# stages): a third worker keeps both cores busy (measured in docs/benchmarks.md).
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 .PHONY: lint
