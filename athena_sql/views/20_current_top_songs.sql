@@ -100,9 +100,8 @@ artist_names as (
 
     select
         track_artists.track_id,
-        array_join(
-            array_agg(artists.artist_name order by track_artists.artist_position), ', '
-        ) as artist_names
+        listagg(artists.artist_name, ', ') within group (order by track_artists.artist_position)
+            as artist_names
     from track_artists
     inner join artists
         on track_artists.artist_id = artists.artist_id

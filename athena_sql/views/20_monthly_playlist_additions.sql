@@ -31,7 +31,7 @@ additions as (
         playlist_id,
         item_uri,
         added_at,
-        cast(date_trunc('month', added_at) as date) as added_month_date
+        cast(date_trunc('month', added_at at time zone 'UTC') as date) as added_month_date
     from playlist_items
 
 ),
