@@ -7,7 +7,7 @@ locals {
   # The alarm topic's name: the monitoring module creates it, the lake key's policy (storage
   # module, created first) lets alarms and event rules encrypt for it alone.
   alarm_topic_name = "${local.name_prefix}-alarms"
-  repo_root   = "${path.module}/.."
+  repo_root        = "${path.module}/.."
 
   # Names fixed by docs/data-contract.md (sections 1 and 6); tools/tf_check compares
   # them with the contract and the code. The tables and their landing columns come from
