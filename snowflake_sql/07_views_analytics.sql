@@ -33,8 +33,7 @@ empty_snapshots as (
         playlist_id,
         snapshot_date
     from core.dim_playlist
-    where
-        total_items = 0
+    where total_items = 0
 
 ),
 
@@ -84,8 +83,7 @@ album_songs as (
         album_id,
         count(*) as playlist_track_count
     from tracks
-    group by
-        album_id
+    group by album_id
 
 ),
 
@@ -99,8 +97,7 @@ final as (
     from albums
     left join album_songs
         on albums.album_id = album_songs.album_id
-    group by
-        albums.release_year
+    group by albums.release_year
 
 )
 
@@ -169,8 +166,7 @@ playlist_items as (
 
     select track_id
     from core.fact_playlist_item
-    where
-        track_id is not null
+    where track_id is not null
 
 ),
 
@@ -185,8 +181,7 @@ song_metrics as (
     from track_artists
     inner join tracks
         on track_artists.track_id = tracks.track_id
-    group by
-        track_artists.artist_id
+    group by track_artists.artist_id
 
 ),
 
@@ -198,8 +193,7 @@ appearances as (
     from playlist_items
     inner join track_artists
         on playlist_items.track_id = track_artists.track_id
-    group by
-        track_artists.artist_id
+    group by track_artists.artist_id
 
 ),
 
@@ -212,8 +206,7 @@ album_metrics as (
     from album_artists
     inner join albums
         on album_artists.album_id = albums.album_id
-    group by
-        album_artists.artist_id
+    group by album_artists.artist_id
 
 ),
 
@@ -315,8 +308,7 @@ latest_snapshots as (
         playlist_id,
         max(snapshot_date) as snapshot_date
     from snapshots
-    group by
-        playlist_id
+    group by playlist_id
 
 ),
 
@@ -334,8 +326,7 @@ latest_songs as (
         on
             playlist_items.playlist_id = latest_snapshots.playlist_id
             and playlist_items.snapshot_date = latest_snapshots.snapshot_date
-    where
-        playlist_items.track_id is not null
+    where playlist_items.track_id is not null
     group by
         playlist_items.playlist_id,
         playlist_items.snapshot_date,
@@ -350,8 +341,7 @@ playlist_popularity as (
         count(*) as track_count,
         count(popularity) as popularity_track_count
     from latest_songs
-    group by
-        playlist_id
+    group by playlist_id
 
 ),
 
@@ -364,8 +354,7 @@ artist_names as (
     from track_artists
     inner join artists
         on track_artists.artist_id = artists.artist_id
-    group by
-        track_artists.track_id
+    group by track_artists.track_id
 
 ),
 
@@ -418,8 +407,7 @@ final as (
         on ranked.playlist_id = playlists.playlist_id
     left join artist_names
         on ranked.track_id = artist_names.track_id
-    where
-        ranked.song_rank <= 10
+    where ranked.song_rank <= 10
 
 )
 
@@ -503,8 +491,7 @@ final as (
         'local_files' as entity,
         count(distinct item_uri) as record_count
     from playlist_items
-    where
-        is_local
+    where is_local
     union all
     select
         'playlist_items' as entity,
@@ -706,8 +693,7 @@ metrics as (
         popularity_track_count,
         popularity_status
     from analytics.artist_metrics
-    where
-        track_count > 0
+    where track_count > 0
 
 ),
 
@@ -746,8 +732,7 @@ final as (
         track_count,
         popularity_status
     from ranked
-    where
-        display_order <= 10
+    where display_order <= 10
 
 )
 
@@ -786,8 +771,7 @@ song_counts as (
         artist_id,
         count(distinct track_id) as song_count
     from track_artists
-    group by
-        artist_id
+    group by artist_id
 
 ),
 
@@ -818,8 +802,7 @@ final as (
         artist_id,
         song_count
     from ranked
-    where
-        row_order <= 5
+    where row_order <= 5
 
 )
 

@@ -185,8 +185,7 @@ final as (
             current_items.playlist_id = previous_items.playlist_id
             and current_items.item_uri = previous_items.item_uri
             and snapshot_sequence.previous_snapshot_date = previous_items.snapshot_date
-    where
-        snapshot_sequence.previous_snapshot_date is not null
+    where snapshot_sequence.previous_snapshot_date is not null
 
 )
 
@@ -367,8 +366,7 @@ latest_snapshots as (
         playlist_id,
         max(snapshot_date) as latest_snapshot_date
     from snapshots
-    group by
-        playlist_id
+    group by playlist_id
 
 ),
 

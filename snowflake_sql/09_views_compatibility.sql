@@ -109,8 +109,7 @@ playlist_items as (
         track_id,
         added_at
     from core.fact_playlist_item
-    where
-        track_id is not null
+    where track_id is not null
 
 ),
 
@@ -120,8 +119,7 @@ first_additions as (
         track_id,
         min(added_at) as song_added
     from playlist_items
-    group by
-        track_id
+    group by track_id
 
 ),
 
@@ -131,8 +129,7 @@ primary_artists as (
         track_id,
         artist_id
     from track_artists
-    where
-        artist_position = 1
+    where artist_position = 1
 
 ),
 

@@ -72,9 +72,12 @@ CORE_PREFIXES = ("10", "11")
 
 _CREATE_VIEW = re.compile(r"^create\s+or\s+replace\s+view\s+(\w+)", re.I | re.M)
 # Single-quoted strings and /* */ comments: never lowercased.
-# sqlglot puts a select's only target on a line of its own (sqlfluff's LT09 wants it after
-# `select`): a target line without a trailing comma, followed by the select's next clause.
-_ONE_TARGET = re.compile(r"^( *)(select(?: distinct)?)\n\1 {4}([^\n]*[^,\n])\n(?=\1[^ \n])", re.M)
+# sqlglot puts the only target of a select (or the only term of a where or group by) on a
+# line of its own; sqlfluff's LT09 and the hand-written style want it after the keyword: a
+# line without a trailing comma, followed by the next clause or the end.
+_ONE_ITEM = re.compile(
+    r"^( *)(select(?: distinct)?|where|group by)\n\1 {4}([^\n]*[^,\n])(\n(?=\1[^ \n])|\Z)", re.M
+)
 _VERBATIM = re.compile(r"'(?:[^']|'')*'|/\*.*?\*/", re.S)
 
 
@@ -286,7 +289,7 @@ def _lower(sql: str) -> str:
 
 def _pretty(node: exp.Expression) -> str:
     sql = node.sql(dialect=_Snowflake, pretty=True, pad=4, indent=4, max_text_width=TEXT_WIDTH)
-    return _ONE_TARGET.sub(r"\1\2 \3\n", _lower(sql))
+    return _ONE_ITEM.sub(r"\1\2 \3\4", _lower(sql))
 
 
 def _indent(text: str, spaces: int = 4) -> str:
