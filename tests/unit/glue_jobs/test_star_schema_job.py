@@ -146,8 +146,7 @@ def test_glue_branch_processes_what_the_bookmark_hands_over_and_commits_last(spa
         "connection_options": {
             "paths": [str(raw)],
             "recurse": True,
-            "groupFiles": "inPartition",
-            "groupSize": str(128 * 1024 * 1024),
+            "groupFiles": "none",
         },
         "format": "json",
         "transformation_ctx": "raw_playlist_snapshots",
