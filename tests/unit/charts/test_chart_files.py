@@ -255,3 +255,16 @@ def test_older_header_quoting_variants_are_the_same_header():
             older_file([older_line(1)], header=header),
         )
         assert chart.entries[0].streams == 4999
+
+
+def test_the_module_imports_neither_spark_nor_boto3():
+    # It ships in the Glue library and runs in the drop-zone tool on a laptop.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, glue_jobs.chart_files; "
+        "print(sorted(m for m in ('pyspark', 'boto3', 'botocore') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
