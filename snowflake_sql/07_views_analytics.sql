@@ -41,7 +41,9 @@ final as (
 
     select *
     from snapshots_with_entries
+
     union all
+
     select *
     from empty_snapshots
 
@@ -476,38 +478,52 @@ final as (
         'albums' as entity,
         count(*) as record_count
     from albums
+
     union all
+
     select
         'artists' as entity,
         count(*) as record_count
     from artists
+
     union all
+
     select
         'episodes' as entity,
         count(distinct episode_id) as record_count
     from playlist_items
+
     union all
+
     select
         'local_files' as entity,
         count(distinct item_uri) as record_count
     from playlist_items
     where is_local
+
     union all
+
     select
         'playlist_items' as entity,
         count(*) as record_count
     from playlist_items
+
     union all
+
     select
         'playlist_snapshots' as entity,
         count(*) as record_count
     from snapshots
+
     union all
+
     select
         'playlists' as entity,
         count(*) as record_count
     from playlists
+
     union all
+
     select
         'tracks' as entity,
         count(*) as record_count

@@ -78,6 +78,8 @@ _CREATE_VIEW = re.compile(r"^create\s+or\s+replace\s+view\s+(\w+)", re.I | re.M)
 _ONE_ITEM = re.compile(
     r"^( *)(select(?: distinct)?|where|group by)\n\1 {4}([^\n]*[^,\n])(\n(?=\1[^ \n])|\Z)", re.M
 )
+# A blank line either side of `union all` (and the other set operators), as in the sources.
+_SET_OPERATOR = re.compile(r"\n( *)(union all|union|intersect|except)\n")
 _VERBATIM = re.compile(r"'(?:[^']|'')*'|/\*.*?\*/", re.S)
 
 
@@ -289,7 +291,8 @@ def _lower(sql: str) -> str:
 
 def _pretty(node: exp.Expression) -> str:
     sql = node.sql(dialect=_Snowflake, pretty=True, pad=4, indent=4, max_text_width=TEXT_WIDTH)
-    return _ONE_ITEM.sub(r"\1\2 \3\4", _lower(sql))
+    sql = _ONE_ITEM.sub(r"\1\2 \3\4", _lower(sql))
+    return _SET_OPERATOR.sub(r"\n\n\1\2\n\n", sql)
 
 
 def _indent(text: str, spaces: int = 4) -> str:
