@@ -27,6 +27,9 @@ PLAYLISTS ?=
 DEMO_DIR  ?= build/demo
 AUTH_ARGS ?=
 PYTEST_ARGS ?=
+FILES     ?=
+DROP      ?=
+CHARTS_ARGS ?=
 TEST_WORKERS ?= 3
 
 export PYTHONDONTWRITEBYTECODE := 1
@@ -76,6 +79,11 @@ lint: $(STAMP) ## ruff lint + format check, sqlfluff on both SQL dialects
 fmt: $(STAMP) ## Format the Python code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+.PHONY: charts-add
+charts-add: $(STAMP) ## Check chart files and add them to DROP=<folder or s3://bucket/prefix> (FILES="...", CHARTS_ARGS="--chart-date YYYY-MM-DD")
+	@test -n "$(FILES)" -a -n "$(DROP)" || { echo 'usage: make charts-add FILES="a.csv b.csv" DROP=<folder or s3://bucket/prefix>'; exit 2; }
+	$(PY) -m tools.charts_add --drop $(DROP) $(CHARTS_ARGS) $(FILES)
 
 .PHONY: generate
 generate: $(STAMP) ## Regenerate the files derived from glue_jobs/tables.py and athena_sql/views/
