@@ -30,6 +30,7 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.errors import ErrorLevel
 
 from glue_jobs.tables import TABLES
 from tools.generate import ROOT
@@ -290,7 +291,15 @@ def _lower(sql: str) -> str:
 
 
 def _pretty(node: exp.Expression) -> str:
-    sql = node.sql(dialect=_Snowflake, pretty=True, pad=4, indent=4, max_text_width=TEXT_WIDTH)
+    sql = node.sql(
+        dialect=_Snowflake,
+        pretty=True,
+        pad=4,
+        indent=4,
+        max_text_width=TEXT_WIDTH,
+        # What sqlglot cannot say in Snowflake fails `make generate` instead of a warning.
+        unsupported_level=ErrorLevel.RAISE,
+    )
     sql = _ONE_ITEM.sub(r"\1\2 \3\4", _lower(sql))
     return _SET_OPERATOR.sub(r"\n\n\1\2\n\n", sql)
 
