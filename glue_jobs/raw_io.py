@@ -50,8 +50,8 @@ def decode_raw_to_utf8(
     """``decode_raw_bytes`` with the text left as checked UTF-8 *bytes* (what Spark runs).
 
     The bytes go back to the JVM as they are and become a string with a free cast: no
-    Python ``str`` is pickled and decoded again per file (10 instead of 13 CPU-seconds
-    for 1,008 files, measured on a loaded machine).
+    Python ``str`` is pickled and decoded again per file (cheaper in CPU; measured in
+    docs/benchmarks.md).
     """
     data = bytes(content or b"")
     if data[:2] == GZIP_MAGIC:
@@ -99,8 +99,8 @@ def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
 
 
 # Above this many paths Spark lists them with a Spark job (one task per path): worth it on
-# S3, where each status is a request, but on a local disk that job costs ~10 ms of
-# scheduling per file (11 s for 1,000 files, measured) for what the driver does at once.
+# S3, where each status is a request, but on a local disk that job costs a scheduled task
+# per file (docs/benchmarks.md) for what the driver does at once.
 _PARALLEL_LISTING_CONF = "spark.sql.sources.parallelPartitionDiscovery.threshold"
 
 

@@ -12,7 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPOTIFY = PROJECT_ROOT.parent / "shared" / "spotify"
 # Options of every test JVM (the session's, and those the benchmark smoke test starts).
 # The tests' Spark runs are short: compiling hot code with C2 costs more CPU than it saves,
-# and C1 alone (tiered level 1) cuts a run's CPU time by about a third. No effect on results.
+# and C1 alone (tiered level 1) cuts a short run's CPU time (docs/benchmarks.md). No effect
+# on results.
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
 
 

@@ -62,7 +62,7 @@ TABLES = TABLE_NAMES
 # The "paths" variant reads each entry as JSON text and pulls every field it needs out of
 # it with ONE multi-path json_extract_string call; only the small artist arrays go
 # through json_transform. DuckDB's JSON-to-nested-STRUCT transform of whole entries (the
-# "struct" variant) costs about 3x more CPU per entry (measured, docs/benchmarks.md).
+# "struct" variant) costs several times the CPU per entry (docs/benchmarks.md).
 PAYLOAD_FIELDS = (
     # (name in the payload struct, JSON path below the payload, SQL type)
     ("type", "type", "VARCHAR"),

@@ -9,7 +9,7 @@ Realism, because the benchmark is only as honest as its input:
 * Track, album, artist and episode objects have the keys and sizes of real API responses
   (``/work/shared/spotify/responses``) after the extractor's ``fields`` filter has dropped
   the heavy parts (``available_markets``, ``images``, ``preview_url``, show descriptions):
-  about 1.8-3 KB of JSON per entry, 1-3 artists per track, album artists that differ from
+  1-3 artists per track, album artists that differ from
   track artists, ISRCs, names with commas, quotes and non-ASCII characters.
 * Half of the playlists are landed in the 2026 ``items`` shape (entries carry ``item``,
   development-mode responses without ``popularity``), half in the legacy ``tracks`` shape
@@ -23,8 +23,7 @@ Realism, because the benchmark is only as honest as its input:
 
 Speed: every catalogue object is serialised to JSON once; a document is assembled by
 joining precomputed strings, and playlists are split over worker processes (each worker
-rebuilds the same catalogue from the seed, which is cheaper than shipping it). Ten million
-entries take a few minutes on 2 cores.
+rebuilds the same catalogue from the seed, which is cheaper than shipping it).
 """
 
 from __future__ import annotations
@@ -621,7 +620,7 @@ def _document(
         "playlist": playlist,
     }
     head, tail = _dumps(document).split('"@ENTRIES@"')
-    # Joining bytes avoids re-encoding the ~200 KB document for every snapshot.
+    # Joining bytes avoids re-encoding the whole document for every snapshot.
     line = b"".join((head.encode(), b"[", b",".join(entries), b"]", tail.encode(), b"\n"))
     return line, extracted.strftime("%Y%m%dT%H%M%S%fZ")
 
@@ -630,8 +629,8 @@ def _write(raw: Path, playlist_id: str, date: dt.date, stamp: str, line: bytes, 
     folder = raw / f"snapshot_date={date.isoformat()}" / f"playlist_id={playlist_id}"
     folder.mkdir(parents=True, exist_ok=True)
     data = gzip.compress(line, compresslevel=level, mtime=0)
-    # Written in place (no temp file and rename: renames cost milliseconds apiece on this
-    # file system); nothing reads the data set before the manifest marks it complete.
+    # Written in place (no temp file and rename: renames are slow on some file systems);
+    # nothing reads the data set before the manifest marks it complete.
     (folder / f"{playlist_id}_{stamp}.json.gz").write_bytes(data)
     return len(data)
 

@@ -5,17 +5,16 @@ the memory of *everything* it starts is counted: for Spark that is the Python dr
 JVM that PySpark launches and any Python workers. The tree is sampled with psutil every
 ``interval`` seconds, and every ``settled_interval`` seconds once the run is
 ``settle_after_s`` old. Sampling is not free: reading a process's PSS walks its page
-tables, and on 2 cores the monitor competes with the run it measures. On the reference
-machine, a Glue run over one 1M day (about 60 s, a 2 GB JVM) cost the monitor 9.4
-CPU-seconds at a fixed 0.1 s (419 samples) and 3.1-3.6 settling to 0.5 s after 5 s
-(141-152 samples). The monitor's own CPU time is reported (``monitor_cpu_s``).
+tables, and on 2 cores the monitor competes with the run it measures: sampling at a fixed
+short interval costs the monitor several times the CPU of settling to a longer one
+(docs/benchmarks.md, Method). The monitor's own CPU time is reported (``monitor_cpu_s``).
 
 Memory is the proportional set size (PSS) summed over the tree: a page shared by n
 processes counts 1/n in each, so the sum is what the tree really holds. Summed RSS is kept
 too, for reference, but it overstates: it counts shared pages once per process, and the JVM
 forks short-lived children (Hadoop's local file system runs shell commands) that share all
-of the JVM's pages for a moment; one sample catching two of them tripled a 2.6 GB JVM to
-8.2 GB of "RSS" (measured). The peak is the largest sum in one sample; the same rule
+of the JVM's pages for a moment; one sample catching two of them can make summed RSS
+several times what the JVM holds (docs/benchmarks.md, Method). The peak is the largest sum in one sample; the same rule
 applies to every engine.
 """
 

@@ -21,7 +21,7 @@ required argument is set; every ``<type>.<name>.<attribute>`` reference reads an
 the type has. Not checked: value types, conflicting or ``ExactlyOneOf`` arguments, and
 whether a nested struct is written as a block or as an attribute (the bindings do not say).
 
-Reading an assembly takes a few seconds (the AWS one is 130 MB of JSON), so the compact
+Reading an assembly is slow (the AWS one is large), so the compact
 schema is cached next to the wheel as ``<wheel>.schema.json``.
 """
 
