@@ -16,7 +16,9 @@ Stages of a run (``_staging/<run_id>/`` holds everything until publish):
    merge or rebuild (``planning``); files with a bad document -> quarantine records;
 3. stage: entries of the winning documents -> ``entries``; every table's rows for the
    affected dates, merged with the lake's rows of those dates -> ``<table>/``;
-4. manifest, publish, run summary, bookmark commit, staging deleted (``publish``).
+4. check the staged partitions against the data-quality rules (``quality``: reported in
+   the summary, never blocking), count;
+5. manifest, publish, run summary, bookmark commit, staging deleted (``publish``).
 
 Counts come from aggregations; nothing item-level is collected to the driver.
 """
@@ -37,6 +39,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
+from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import transforms as T
 from glue_jobs.bookmarks import LocalBookmark
@@ -249,6 +252,7 @@ def process_files(
     }
     if not files:
         summary = {**base, **_empty_counts(), "status": "no_new_files"}
+        summary["data_quality"] = Q.empty_block()
         summary["rolled_forward_runs"] = list(rolled_forward)
         summary["finished_at"] = _now()
         write_run_summary(fs, curated, summary)
@@ -309,7 +313,10 @@ def process_files(
         staged[table] = staged_files(fs, staging, table, write_days)
     maybe_fail("stage", fail_after)
 
-    # 4. count, manifest, publish, commit -----------------------------------------------
+    # 4. check, count, manifest, publish, commit ----------------------------------------
+    # The checks read what will be published (the staged partitions are whole dates) and
+    # their result goes into the manifest's summary, so a roll-forward reports the same.
+    data_quality = _check_quality(spark, fs, curated, staging, plan.write_dates)
     counts = entries.transform(T.entry_counts).collect()[0].asDict()
     rows_written = _rows_written(spark, fs, staging, paths)
     quarantine = [
@@ -334,6 +341,7 @@ def process_files(
         "unreadable_values": _unreadable_values(counts),
         "files_reread": len(rereads.reread_files),
         "rolled_forward_runs": list(rolled_forward),
+        "data_quality": data_quality,
     }
     _check_accounting(summary)
     manifest = {
@@ -462,7 +470,8 @@ def _document(m: dict[str, Any], origin: str) -> Document:
 def _read_lake(
     spark: SparkSession, fs: LakeFS, curated: str, table: str, days: Iterable[date]
 ) -> DataFrame | None:
-    """The lake's partitions of ``days`` for one table (only those that exist)."""
+    """The partitions of ``days`` for one table under ``curated`` (the lake, or a staging),
+    only those that exist; None when none does."""
     paths = [partition_dir(curated, table, d.isoformat()) for d in days]
     paths = [p for p in paths if fs.exists(p)]
     if not paths:
@@ -472,6 +481,38 @@ def _read_lake(
         .option("basePath", join(curated, table))
         .parquet(*paths)
     )
+
+
+def _partition_dates(fs: LakeFS, curated: str, table: str) -> list[date]:
+    """The dates of a table's partitions in the lake (a listing: metadata only)."""
+    prefix = f"{S.PARTITION_COLUMN}="
+    return sorted(
+        date.fromisoformat(name.removeprefix(prefix))
+        for name, is_dir in fs.list_dir(join(curated, table))
+        if is_dir and name.startswith(prefix)
+    )
+
+
+def _check_quality(
+    spark: SparkSession, fs: LakeFS, curated: str, staging: str, days: Sequence[date]
+) -> dict[str, Any]:
+    """Every rule of ``quality.RULES`` on the staged partitions of ``days``: one Spark job.
+
+    Only what the run writes is read, plus, for the snapshot-drop rule, the lake's
+    ``dim_playlist`` rows of the few dates before (one row per playlist and date).
+    """
+    staged = {}
+    for table in S.TABLES:
+        df = _read_lake(spark, fs, staging, table, days)
+        staged[table] = df if df is not None else spark.createDataFrame([], S.TABLE_SCHEMAS[table])
+    history = {
+        table: _read_lake(
+            spark, fs, curated, table, Q.earlier_dates(_partition_dates(fs, curated, table), days)
+        )
+        for table in Q.history_tables()
+    }
+    rows = Q.evaluate(staged, history).collect()
+    return Q.summary_block(rows, days)
 
 
 def _lake_documents(
@@ -601,15 +642,8 @@ def build_tables(
     }
 
 
-_SORT_KEYS = {
-    S.FACT_PLAYLIST_ITEM: ("playlist_id", "position"),
-    S.BRIDGE_TRACK_ARTIST: ("track_id", "artist_position"),
-    S.BRIDGE_ALBUM_ARTIST: ("album_id", "artist_position"),
-}
-
-
 def _stage_table(df: DataFrame, table: str, out: str) -> None:
-    keys = _SORT_KEYS.get(table, S.TABLE_KEYS[table])
+    keys = Q.TABLE_GRAIN[table]  # rows in key order within each date's file
     (
         df.transform(T.table_columns(table))
         .sortWithinPartitions(S.PARTITION_COLUMN, *keys)
