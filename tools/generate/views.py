@@ -72,7 +72,6 @@ ALIAS_WIDTH = 88
 CORE_PREFIXES = ("10", "11")
 
 _CREATE_VIEW = re.compile(r"^create\s+or\s+replace\s+view\s+(\w+)", re.I | re.M)
-# Single-quoted strings and /* */ comments: never lowercased.
 # sqlglot puts the only target of a select (or the only term of a where or group by) on a
 # line of its own; sqlfluff's LT09 and the hand-written style want it after the keyword: a
 # line without a trailing comma, followed by the next clause or the end.
@@ -81,6 +80,7 @@ _ONE_ITEM = re.compile(
 )
 # A blank line either side of `union all` (and the other set operators), as in the sources.
 _SET_OPERATOR = re.compile(r"\n( *)(union all|union|intersect|except)\n")
+# Single-quoted strings and /* */ comments: never lowercased.
 _VERBATIM = re.compile(r"'(?:[^']|'')*'|/\*.*?\*/", re.S)
 
 
