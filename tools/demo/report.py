@@ -4,7 +4,8 @@ Inputs, all read from the lake itself so that the report can be rebuilt at any t
 (``python -m tools.demo --report-only --dir build/demo``):
 
 - the curated tables and the Athena views, on DuckDB through :mod:`tools.query`;
-- the Glue job's run summaries (``<curated>/_runs/*.json``) and quarantine records
+- the Glue job's run summaries (``<curated>/_runs/*.json``: counts, rejections and the
+  data-quality rules' results) and quarantine records
   (``<curated>/_quarantine/run_id=*/part-*.json``), for the data-quality section;
 - ``<lake>/demo.json``, written by the demo: where the data came from, what the extractor
   landed and failed, and which faults the demo injected on purpose.
@@ -508,7 +509,8 @@ def _quality_section(
         else ""
     }
 <p class="check">Accounting check, every run: entries read = fact rows written + entries
-rejected: <b>{"holds" if accounting else "DOES NOT HOLD"}</b>.</p>"""
+rejected: <b>{"holds" if accounting else "DOES NOT HOLD"}</b>.</p>
+{quality_rules_html(runs)}"""
     note = ""
     if meta.get("injected_faults"):
         note = (
@@ -525,6 +527,99 @@ rejected: <b>{"holds" if accounting else "DOES NOT HOLD"}</b>.</p>"""
         note=note,
         extra_html=extra,
     )
+
+
+def aggregate_quality(runs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every data-quality rule the runs checked (``data_quality`` of their summaries), in
+    the order the job lists them: how many runs checked it and failed it, and its observed
+    value in the latest run that checked it and at its worst."""
+    rules: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        for name, result in ((run.get("data_quality") or {}).get("rules") or {}).items():
+            rule = rules.setdefault(
+                name,
+                {
+                    "rule": name,
+                    "table": result.get("table"),
+                    "kind": result.get("kind"),
+                    "columns": result.get("columns") or [],
+                    "where": result.get("where"),
+                    "reference": result.get("reference"),
+                    "runs": 0,
+                    "failed_runs": 0,
+                    "worst": None,
+                },
+            )
+            rule["threshold"] = result.get("threshold")
+            rule["observed"] = result.get("observed")
+            rule["passed"] = bool(result.get("passed"))
+            rule["runs"] += 1
+            rule["failed_runs"] += 0 if rule["passed"] else 1
+            observed = result.get("observed")
+            if observed is not None and (rule["worst"] is None or observed > rule["worst"]):
+                rule["worst"] = observed
+    return list(rules.values())
+
+
+# What each kind of rule measures, for the report (docs/data-quality.md).
+QUALITY_KINDS = {
+    "unique": "rows beyond the first of each key, per date",
+    "not_null": "share of the rows with no value",
+    "references": "rows whose id is missing from {reference} on the same date",
+    "snapshot_drop": "largest fall of a playlist's entries since its previous snapshot",
+}
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2%}" if value < 1 else f"{value:g}"
+    return f"{int(value):,}"
+
+
+def quality_rules_html(runs: list[dict[str, Any]]) -> str:
+    """The data-quality rules table of the report: one row per rule, over all runs."""
+    rules = aggregate_quality(runs)
+    checked_runs = sum(1 for run in runs if (run.get("data_quality") or {}).get("rules"))
+    if not rules:
+        return (
+            '<p class="check" id="quality-rules">No run summary reports data-quality '
+            "checks (runs before they existed, or runs with nothing new).</p>"
+        )
+    failures = sum(rule["failed_runs"] for rule in rules)
+    rows = []
+    for rule in rules:
+        measures = QUALITY_KINDS.get(rule["kind"], rule["kind"] or "").format(
+            reference=rule.get("reference") or "its dimension"
+        )
+        on = ", ".join(rule["columns"])
+        if rule.get("where"):
+            on += f" where {rule['where']}"
+        verdict = "passed" if rule["passed"] else "FAILED"
+        rows.append(
+            f"<tr class='{'passed' if rule['passed'] else 'failed'}' "
+            f"data-rule='{html.escape(rule['rule'])}'>"
+            f"<td><code>{html.escape(rule['rule'])}</code></td>"
+            f"<td>{html.escape(measures)} (<code>{html.escape(on)}</code>)</td>"
+            f"<td class='num'>{_number(rule['threshold'])}</td>"
+            f"<td class='num'>{_number(rule['observed'])}</td>"
+            f"<td>{verdict}</td>"
+            f"<td class='num'>{rule['failed_runs']:,} of {rule['runs']:,}</td></tr>"
+        )
+    summary = (
+        f"{len(rules)} rules, checked on what each of the {checked_runs} run"
+        f"{'s' if checked_runs != 1 else ''} that wrote data published: "
+        + ("every rule passed every time." if not failures else f"{failures:,} failed checks.")
+        + " A failed rule does not stop publishing: it is reported here, in the run summary "
+        "and in the job's <code>DataQualityFailures</code> metric."
+    )
+    return f"""
+<table class="wide" id="quality-rules" data-rules="{len(rules)}" data-failures="{failures}">
+<caption>Data-quality rules (<code>glue_jobs/quality.py</code>), checked by every run</caption>
+<tr><th>rule</th><th>measures</th><th>threshold</th><th>observed (latest run)</th>
+<th>latest run</th><th>runs failed</th></tr>{"".join(rows)}</table>
+<p class="check">{summary}</p>"""
 
 
 def _relative(path: str, lake: Path) -> str:
@@ -570,6 +665,7 @@ caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.injected td { color: #b24500; }
+tr.failed td { color: #b00020; font-weight: 600; }
 .check { color: var(--muted); }
 footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
 code { font-size: 12.5px; background: #f1f3f5; padding: 0 4px; border-radius: 3px; }
