@@ -13,10 +13,13 @@ that it is unit-tested on tiny DataFrames (tests/unit/glue_jobs/test_transforms.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
+from functools import reduce
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
 from glue_jobs import schemas as S
 
@@ -107,9 +110,21 @@ def entry_is_local(entry: Column) -> Column:
 _ITEM_TYPES = ("track", "episode")
 
 
+def entry_is_malformed(entry: Column) -> Column:
+    """True for an element of the entry array that is no PlaylistTrackObject.
+
+    ``parse_documents`` turns a null element and a non-object element alike into a null
+    entry; an object with none of the entry's fields (``S.ENTRY_FIELDS``, all absent or
+    null) is the third case.
+    """
+    has_a_field = reduce(operator.or_, (entry[f].isNotNull() for f in S.ENTRY_FIELDS))
+    return entry.isNull() | ~has_a_field
+
+
 def entry_kind(entry: Column) -> Column:
     """What an entry is, in the terms of the contract's rejection table (section 4).
 
+    ``malformed_entry`` (null, not an object, or an object without any entry field),
     ``null_item`` (no payload), ``local_file``, ``unsupported_type`` (a ``type`` other than
     ``track`` or ``episode``: not stored as a track), ``missing_id`` (a non-local item
     without an id), ``episode``, or ``track``. The first that applies wins. A payload
@@ -117,7 +132,8 @@ def entry_kind(entry: Column) -> Column:
     """
     payload = entry_payload(entry)
     return (
-        F.when(payload.isNull(), F.lit(S.ENTRY_NULL_ITEM))
+        F.when(entry_is_malformed(entry), F.lit(S.ENTRY_MALFORMED))
+        .when(payload.isNull(), F.lit(S.ENTRY_NULL_ITEM))
         .when(entry_is_local(entry), F.lit(S.ENTRY_LOCAL_FILE))
         .when(
             payload["type"].isNotNull() & ~payload["type"].isin(*_ITEM_TYPES),
@@ -205,6 +221,78 @@ def _not_one_value(line: Column) -> Column:
     return count.isNull() | (count != 1)
 
 
+_CONTAINERS = ("items", "tracks")
+
+
+def _with_raw_entries(schema: StructType) -> StructType:
+    """The document schema with each container's entries read as raw JSON text."""
+    playlist = schema["playlist"].dataType
+    raw_container = StructType(
+        [
+            StructField("total", LongType()),
+            StructField("items", ArrayType(StringType())),
+        ]
+    )
+    new_playlist = StructType(
+        [
+            StructField(f.name, raw_container) if f.name in _CONTAINERS else f
+            for f in playlist.fields
+        ]
+    )
+    return StructType(
+        [StructField(f.name, new_playlist) if f.name == "playlist" else f for f in schema.fields]
+    )
+
+
+# The fallback of a document the strict parse refused: its entries as text, one by one.
+_RAW_ENTRIES_DOCUMENT_SCHEMA = _with_raw_entries(S.RAW_DOCUMENT_SCHEMA)
+_ENTRY_PROBE_SCHEMA = StructType([*S.RAW_ENTRY.fields, StructField(S.CORRUPT_COLUMN, StringType())])
+
+
+def _entry_from_text(text: Column) -> Column:
+    """One element of the entry array, given as its JSON text, as a ``RAW_ENTRY`` plus the
+    corrupt-record column; null for a null element and for anything but an object."""
+    return F.when(
+        F.ltrim(text).startswith("{"), F.from_json(text, _ENTRY_PROBE_SCHEMA, _JSON_OPTIONS)
+    )
+
+
+def _tolerant_document(strict: Column, line: Column) -> Column:
+    """The document again, when the strict parse refused it only because of entries that are
+    not objects (a null, a string, a number, an array); else null.
+
+    Spark's ``from_json`` turns a whole document corrupt when one element of an array of
+    structs is not an object (``[1, null, "x", {...}]``): one odd entry would make the
+    snapshot ``wrong_shape``. This second parse runs only for documents the first refused:
+    it reads each container's elements as raw text, parses the objects one by one and makes
+    every other element a null entry (``malformed_entry``). A field of the wrong type
+    anywhere, inside an entry object too, still refuses the document.
+    """
+    refused = strict.isNull() | strict[S.CORRUPT_COLUMN].isNotNull()
+    loose = F.from_json(line, _RAW_ENTRIES_DOCUMENT_SCHEMA, _JSON_OPTIONS)
+    playlist = loose["playlist"]
+    entries = {c: F.transform(playlist[c]["items"], _entry_from_text) for c in _CONTAINERS}
+    clean = loose[S.CORRUPT_COLUMN].isNull() & playlist.isNotNull()
+    for parsed in entries.values():
+        clean = clean & ~F.coalesce(
+            F.exists(parsed, lambda e: e[S.CORRUPT_COLUMN].isNotNull()), F.lit(False)
+        )
+    rebuilt = playlist
+    for container, parsed in entries.items():
+        rebuilt = rebuilt.withField(
+            container,
+            F.when(
+                playlist[container].isNotNull(),
+                playlist[container].withField(
+                    "items", F.transform(parsed, lambda e: e.dropFields(S.CORRUPT_COLUMN))
+                ),
+            ),
+        )
+    # Nested, not `refused & clean`: Spark's common-subexpression elimination treats every
+    # part of a first condition as always evaluated and would run the fallback on every row.
+    return F.when(refused, F.when(clean, loose.withField("playlist", rebuilt)))
+
+
 def parse_documents(df: DataFrame) -> DataFrame:
     """Parse each line with the explicit document schema, in the JVM (``from_json``).
 
@@ -212,15 +300,19 @@ def parse_documents(df: DataFrame) -> DataFrame:
     needs: ``playlist_id``, ``extracted_at`` (timestamp), ``snapshot_date`` (its UTC date),
     ``entries`` (``playlist.items.items`` when present, else ``playlist.tracks.items``),
     ``total``, ``n_entries``, ``api_shape``, and ``playlist_meta`` (the playlist without its
-    entry containers, so that entries are not carried twice).
+    entry containers, so that entries are not carried twice). An element of an entry array
+    that is not an object is a null entry (``_tolerant_document``).
     """
+    # One projection: Spark evaluates the strict parse once (common subexpression) and the
+    # fallback only for the rows the strict parse refused.
+    strict = F.from_json("line", S.RAW_DOCUMENT_SCHEMA, _JSON_OPTIONS)
     doc = F.col("doc")
     use_items = doc["playlist"]["items"]["items"].isNotNull()
     container = F.when(use_items, doc["playlist"]["items"]).otherwise(doc["playlist"]["tracks"])
     extracted_at = iso_timestamp(doc["extracted_at"])
     declared_shape = doc["api_shape"]
     return (
-        df.withColumn("doc", F.from_json("line", S.RAW_DOCUMENT_SCHEMA, _JSON_OPTIONS))
+        df.withColumn("doc", F.coalesce(_tolerant_document(strict, F.col("line")), strict))
         .withColumn("playlist_id", blank_to_null(doc["playlist_id"]))
         .withColumn("extracted_at", extracted_at)
         .withColumn("snapshot_date", F.to_date(extracted_at))
@@ -642,6 +734,7 @@ ENTRY_KINDS = (
     S.ENTRY_TRACK,
     S.ENTRY_LOCAL_FILE,
     S.ENTRY_EPISODE,
+    S.ENTRY_MALFORMED,
     S.ENTRY_NULL_ITEM,
     S.ENTRY_UNSUPPORTED_TYPE,
     S.ENTRY_MISSING_ID,

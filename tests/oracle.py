@@ -6,14 +6,26 @@ tests compare the job with the contract, not with itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 # The kinds that become a fact row; the others are rejections.
 FACT_KINDS = frozenset({"track", "episode", "local_file"})
+# The fields of a PlaylistTrackObject the contract names (section 2).
+ENTRY_FIELDS = ("added_at", "added_by", "is_local", "item", "track")
 
 
-def entry_kind(entry: dict) -> str:
-    """``null_item``, ``local_file``, ``unsupported_type``, ``missing_id``, ``episode`` or
-    ``track``: the first that applies. ``item`` is read before ``track``; a payload without
-    ``type`` is a track."""
+def entry_kind(entry: Any) -> str:
+    """``malformed_entry``, ``null_item``, ``local_file``, ``unsupported_type``,
+    ``missing_id``, ``episode`` or ``track``: the first that applies.
+
+    An element of the entry array that is not an object (null, a string, a number, a
+    boolean, an array), or an object with none of ``ENTRY_FIELDS`` (all absent or null), is
+    ``malformed_entry``. ``item`` is read before ``track``; a payload without ``type`` is a
+    track. (Known limit of the job, not of the contract: a JSON *string* whose text is
+    itself a JSON object is read by the job as that object.)
+    """
+    if not isinstance(entry, dict) or all(entry.get(f) is None for f in ENTRY_FIELDS):
+        return "malformed_entry"
     payload = entry.get("item") if entry.get("item") is not None else entry.get("track")
     if payload is None:
         return "null_item"

@@ -15,6 +15,7 @@ from pyspark.sql import types as T
 
 from glue_jobs import schemas as S
 from glue_jobs import transforms as X
+from tests.oracle import entry_kind
 from tests.unit.glue_jobs import builders as B
 from tools.tf_check import REPO_ROOT
 from tools.tf_check.contract import load_contract
@@ -101,8 +102,13 @@ def test_entry_kind_reads_item_before_track(spark):
         ({"item": track_a, "track": track_b}, "track", "ta"),  # both: item wins
         ({"item": None, "track": track_b}, "track", "tb"),  # item null: track
         ({"track": track_b}, "track", "tb"),  # legacy
-        ({"item": None, "track": None}, "null_item", None),
-        ({}, "null_item", None),  # payload missing altogether
+        ({"item": None, "track": None, "added_at": "2026-01-02T03:04:05Z"}, "null_item", None),
+        ({"added_by": {"id": "u1"}}, "null_item", None),  # payload missing altogether
+        ({"is_local": False, "track": None}, "null_item", None),
+        # No entry field at all (present and not null): not a PlaylistTrackObject.
+        ({}, "malformed_entry", None),
+        ({"item": None, "track": None}, "malformed_entry", None),
+        ({"name": "x", "id": "t9"}, "malformed_entry", None),  # a bare track, not an entry
         ({"item": B.local_track("Song", "Band"), "is_local": True}, "local_file", None),
         ({"item": B.local_track("Song", "Band"), "is_local": False}, "local_file", None),
         ({"item": B.episode("e1", "Ep")}, "episode", "e1"),
@@ -203,6 +209,56 @@ def test_every_bad_document_gets_its_reason(spark):
     assert all(r["detail"].startswith("line ") for r in got if r["reason"])
     assert got[9]["detail"] == "line 10: 1 entries, total says 2"
     assert got[13]["detail"] == "line 14: playlist.id differs from playlist_id"
+
+
+def test_entries_that_are_not_objects_leave_the_document_whole(spark):
+    # Spark's from_json makes the whole document corrupt when one element of an array of
+    # structs is not an object: one odd entry made the snapshot wrong_shape.
+    good = B.entry(B.track("t1", "x"))
+    odd = [good, None, "x", 7, -2.5, True, [good], {}, {"extra": 1}, B.entry(None), good]
+    legacy_odd = [B.entry(B.track("t2", "y"), shape="tracks"), 3, None]
+    docs = [
+        B.document("p1", EXTRACTED, odd),
+        B.document("p2", EXTRACTED, legacy_odd, shape="tracks"),
+        # Still refused: a field of the wrong type inside an entry object, next to odd ones.
+        B.document("p3", EXTRACTED, [good, "x", {**good, "is_local": "yes"}]),
+        B.document("p4", EXTRACTED, [None, {**good, "item": {**good["item"], "popularity": 1.5}}]),
+        # ... and outside the entries.
+        dict(B.document("p5", EXTRACTED, [good, 1]), contract_version="1"),
+        B.document("p6", EXTRACTED, ["x", good], total=3),  # an odd entry is an entry
+    ]
+    parsed = lines_df(spark, [json.dumps(d) for d in docs]).transform(X.parse_documents)
+    got = parsed.transform(X.classify_documents).orderBy("line_no").collect()
+    assert [(r["playlist_id"], r["reason"]) for r in got] == [
+        ("p1", None),
+        ("p2", None),
+        ("p3", "wrong_shape"),
+        ("p4", "wrong_shape"),
+        ("p5", "wrong_shape"),
+        ("p6", "incomplete_snapshot"),
+    ]
+    assert [r["n_entries"] for r in got if r["reason"] != "wrong_shape"] == [11, 3, 2]
+    entries = (
+        parsed.transform(X.classify_documents)
+        .filter("reason is null")
+        .withColumn("_is_new", F.lit(True))
+        .transform(X.explode_entries)
+        .transform(X.classify_entries)
+        .orderBy("playlist_id", "position")
+        .collect()
+    )
+    malformed = "malformed_entry"
+    assert [(e["playlist_id"], e["position"], e["kind"], e["item_id"]) for e in entries] == [
+        ("p1", 1, "track", "t1"),
+        *(("p1", p, malformed, None) for p in range(2, 10)),
+        ("p1", 10, "null_item", None),
+        ("p1", 11, "track", "t1"),
+        ("p2", 1, "track", "t2"),
+        ("p2", 2, malformed, None),
+        ("p2", 3, malformed, None),
+    ]
+    # The oracle agrees, entry by entry.
+    assert [e["kind"] for e in entries] == [entry_kind(x) for x in [*odd, *legacy_odd]]
 
 
 def test_parse_documents_reads_both_shapes(spark):
@@ -337,6 +393,9 @@ def test_entry_counts_count_this_runs_entries_by_kind(spark):
             B.entry(B.track(None, "z")),
             # An audiobook chapter is not a track, even with an id and an album.
             B.entry({**B.track("c1", "Chapter 1"), "type": "chapter"}),
+            None,
+            "not an entry",
+            {},
         ],
     )
     new = entries_of(spark, doc, is_new=True)
@@ -347,6 +406,7 @@ def test_entry_counts_count_this_runs_entries_by_kind(spark):
         "track": 2,
         "local_file": 1,
         "episode": 1,
+        "malformed_entry": 3,
         "null_item": 1,
         "unsupported_type": 1,
         "missing_id": 1,
