@@ -10,10 +10,17 @@ See docs/fake-spotify.md.
 
 from tools.fake_spotify.catalogue import Catalogue
 from tools.fake_spotify.fields import FieldsSyntaxError, apply_fields, parse_fields
-from tools.fake_spotify.server import MODES, FakeSpotifyServer, Fault, RecordedRequest
+from tools.fake_spotify.server import (
+    MODES,
+    ODD_ENTRIES,
+    FakeSpotifyServer,
+    Fault,
+    RecordedRequest,
+)
 
 __all__ = [
     "MODES",
+    "ODD_ENTRIES",
     "Catalogue",
     "FakeSpotifyServer",
     "Fault",

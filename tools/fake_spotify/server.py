@@ -54,6 +54,11 @@ _MARKET = re.compile(r"^[A-Z]{2}$")
 _PLAYLIST_PATH = re.compile(r"^/v1/playlists/([^/]+)(?:/(items|tracks))?$")
 
 
+# Entries the extractor must land as sent and the Glue job count as ``malformed_entry``: a
+# null, a string, a number, a list, an empty object and an object without an entry's keys.
+ODD_ENTRIES: tuple[Any, ...] = (None, "not an entry", 42, ["a", "list"], {}, {"unexpected": 1})
+
+
 @dataclass
 class Fault:
     """A fault to inject into matching requests.
@@ -72,6 +77,10 @@ class Fault:
         disconnect: close the connection without answering.
         action: called (in the server thread) when the fault hits, before answering; tests
             use it to change the world mid-run, e.g. ``action=lambda: server.set_week(1)``.
+        odd_entries: answer normally, but with these elements of the page's ``items``
+            replaced (index in the page -> value): entries that are null, not objects, or
+            objects without an entry's keys (``ODD_ENTRIES``). Only successful page
+            responses are changed; ``total``, ``offset`` and ``next`` stay true.
     """
 
     status: int | None = None
@@ -84,6 +93,7 @@ class Fault:
     body: bytes | None = None
     disconnect: bool = False
     action: Callable[[], Any] | None = None
+    odd_entries: dict[int, Any] | None = None
     seen: int = field(default=0, init=False)
     hits: int = field(default=0, init=False)
 
@@ -93,12 +103,15 @@ class Fault:
 
         Examples: ``429:retry_after=2:times=3:path=/items``, ``503:times=2``,
         ``429:reason=QUOTA_EXCEEDED:times=0`` (``times=0`` means every request),
-        ``delay:delay_s=3:path=/items``.
+        ``delay:delay_s=3:path=/items``, ``odd_entries:path=/items`` (the first entries of
+        the page replaced by ``ODD_ENTRIES``).
         """
         head, *pairs = text.split(":")
         fault = cls()
         if head == "disconnect":
             fault.disconnect = True
+        elif head == "odd_entries":
+            fault.odd_entries = dict(enumerate(ODD_ENTRIES))
         elif head != "delay":
             fault.status = int(head)
         for pair in pairs:
@@ -438,6 +451,20 @@ class FakeSpotifyServer:
         return _dumps(playlist)
 
 
+def _with_odd_entries(payload: bytes, odd: dict[int, Any]) -> bytes:
+    """The page (or playlist object) with some elements of its entry array replaced."""
+    body = json.loads(payload)
+    entries = body.get("items")
+    if isinstance(entries, dict):  # a playlist object: its container holds the entries
+        entries = entries.get("items")
+    if not isinstance(entries, list):
+        return payload
+    for index, value in odd.items():
+        if 0 <= index < len(entries):
+            entries[index] = value
+    return _dumps(body)
+
+
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -503,6 +530,17 @@ class _Handler(BaseHTTPRequestHandler):
                     RecordedRequest(method, parts.path, query, 0, token_kind, authorization)
                 )
                 self.close_connection = True
+                return
+            if fault.odd_entries is not None and fault.status is None and fault.body is None:
+                status, payload, headers = self._route(
+                    method, parts.path, query, body, authorization
+                )
+                if status == 200:
+                    payload = _with_odd_entries(payload, fault.odd_entries)
+                fake._record(
+                    RecordedRequest(method, parts.path, query, status, token_kind, authorization)
+                )
+                self._send(status, payload, headers)
                 return
             if fault.status is not None or fault.body is not None:
                 status = fault.status or 200
