@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from glue_jobs import schemas as S
+from glue_jobs import tables
 
 UNIQUE = "unique"
 NOT_NULL = "not_null"
@@ -46,18 +47,10 @@ REFERENCES = "references"
 SNAPSHOT_DROP = "snapshot_drop"
 KINDS = (UNIQUE, NOT_NULL, REFERENCES, SNAPSHOT_DROP)
 
-# The grain of each table within one snapshot_date (docs/data-contract.md section 3): one
-# row per key. Facts and bridges are finer than their TABLE_KEYS (the parent whose latest
-# observation wins): one row per position of the playlist, per artist position of the track.
-TABLE_GRAIN: dict[str, tuple[str, ...]] = {
-    S.FACT_PLAYLIST_ITEM: ("playlist_id", "position"),
-    S.DIM_TRACK: ("track_id",),
-    S.DIM_ALBUM: ("album_id",),
-    S.DIM_ARTIST: ("artist_id",),
-    S.DIM_PLAYLIST: ("playlist_id",),
-    S.BRIDGE_TRACK_ARTIST: ("track_id", "artist_position"),
-    S.BRIDGE_ALBUM_ARTIST: ("album_id", "artist_position"),
-}
+# The grain of each table within one snapshot_date (one row per key), from its one
+# definition in glue_jobs/tables.py. Facts and bridges are finer than their key (the parent
+# whose latest observation wins): one row per playlist position, per artist position.
+TABLE_GRAIN: dict[str, tuple[str, ...]] = {t.name: t.grain for t in tables.TABLES}
 
 # A snapshot_drop rule compares a playlist's snapshot with its latest earlier one among the
 # lake's partitions of this many dates before each checked date (weekly: two months). An
