@@ -70,6 +70,8 @@ class Options:
     bookmark_store: str
     reset_bookmark: bool
     raw_args: dict[str, Any]
+    # The CloudWatch namespace of the run's metrics (glue_jobs/metrics.py); none: no metrics.
+    metrics_namespace: str | None = None
 
 
 def load_glue_api(spark: SparkSession) -> GlueApi | None:
@@ -138,6 +140,7 @@ def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
         # Glue's "disable" means: process everything every run. Locally that is a reset.
         reset_bookmark=bookmark_option == "job-bookmark-disable",
         raw_args=dict(args),
+        metrics_namespace=_optional(argv, "metrics_namespace"),
     )
 
 
@@ -237,8 +240,18 @@ def main(
     if store == "glue":
         if glue_api is None:
             raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
-        return run_glue(spark, glue_api, opts)
-    return run_local(spark, opts)
+        summary = run_glue(spark, glue_api, opts)
+    else:
+        summary = run_local(spark, opts)
+    if opts.metrics_namespace:
+        import boto3
+
+        from glue_jobs.metrics import publish_run_metrics
+
+        publish_run_metrics(
+            summary, opts.metrics_namespace, opts.job_name, boto3.client("cloudwatch")
+        )
+    return summary
 
 
 if __name__ == "__main__":
