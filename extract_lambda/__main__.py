@@ -22,7 +22,7 @@ import sys
 
 from extract_lambda.config import ConfigError, ExtractConfig, split_playlist_ids
 from extract_lambda.extract import extract_playlists
-from extract_lambda.logsafe import protect_logs
+from extract_lambda.logsafe import HumanFormatter, protect_logs
 from extract_lambda.storage import sink_from_uri
 
 
@@ -45,11 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     environ = dict(os.environ if environ is None else environ)
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     protect_logs()
     playlist_ids = args.playlist_ids or split_playlist_ids(environ.get("PLAYLIST_IDS"))
     if not playlist_ids:

@@ -48,6 +48,19 @@ log = logging.getLogger(__name__)
 
 CONTRACT_VERSION = 1
 
+# The fields of a PlaylistTrackObject the contract names (docs/data-contract.md section 2;
+# the same tuple as glue_jobs.schemas.ENTRY_FIELDS, which imports Spark: a test keeps them
+# equal). An element of a page's ``items`` with none of them is no entry.
+ENTRY_FIELDS = ("added_at", "added_by", "is_local", "item", "track")
+
+
+def is_malformed_entry(entry: Any) -> bool:
+    """True for an element of a page's ``items`` that is no PlaylistTrackObject: null, not an
+    object (a string, a number, a list), or an object with none of ``ENTRY_FIELDS``. It is
+    landed as sent; the Glue job counts it as ``malformed_entry``."""
+    return not isinstance(entry, dict) or all(entry.get(f) is None for f in ENTRY_FIELDS)
+
+
 # What a user should check for each permanent failure (the log line and the summary say it).
 LIKELY_CAUSE = {
     "not_found": (
@@ -76,8 +89,13 @@ class Snapshot:
     playlist_id: str
     shape: ApiShape
     metadata: dict[str, Any]
-    entries: list[dict[str, Any]]
+    entries: list[Any]
     pages: int
+
+    @property
+    def malformed(self) -> int:
+        """How many entries are landed as sent but are no PlaylistTrackObject."""
+        return sum(1 for entry in self.entries if is_malformed_entry(entry))
 
 
 @dataclass
@@ -102,6 +120,7 @@ class RunSummary:
             "playlists_ok": [item["playlist_id"] for item in self.ok],
             "playlists_failed": list(self.failed),
             "items": sum(item["items"] for item in self.ok),
+            "entries_malformed": sum(item["entries_malformed"] for item in self.ok),
             "bytes": sum(item["bytes"] for item in self.ok),
             "keys": [item["key"] for item in self.ok],
             "snapshots": list(self.ok),
@@ -168,13 +187,17 @@ def extract_playlists(
             client.close()
     result = summary.as_dict(client, iso_timestamp(utc_now()))
     log.info(
-        "extraction finished: %d ok, %d failed, %d items, %d bytes, %d requests%s",
-        len(result["playlists_ok"]),
-        len(result["playlists_failed"]),
-        result["items"],
-        result["bytes"],
-        result["requests"],
-        f"; stopped early: {summary.stopped['reason']}" if summary.stopped else "",
+        "extraction finished",
+        extra={
+            "playlists_ok": len(result["playlists_ok"]),
+            "playlists_failed": len(result["playlists_failed"]),
+            "items": result["items"],
+            "entries_malformed": result["entries_malformed"],
+            "bytes": result["bytes"],
+            "requests": result["requests"],
+            "retries": result["retries"],
+            "stopped": summary.stopped["reason"] if summary.stopped else None,
+        },
     )
     return result
 
@@ -186,11 +209,20 @@ def _unique_ids(references: Iterable[str], summary: RunSummary) -> list[str]:
         try:
             playlist_id = normalize_playlist_id(reference)
         except InvalidPlaylistId as error:
-            log.error("playlist %r skipped: %s", str(reference)[:80], error)
+            log.error(
+                "playlist %r skipped: %s",
+                str(reference)[:80],
+                error,
+                extra={"playlist_id": str(reference)[:80], "reason": "invalid_id"},
+            )
             summary.fail(str(reference)[:80], "invalid_id", str(error))
             continue
         if playlist_id in ids:
-            log.info("playlist %s requested twice: extracted once", playlist_id)
+            log.info(
+                "playlist %s requested twice: extracted once",
+                playlist_id,
+                extra={"playlist_id": playlist_id},
+            )
             summary.requested -= 1
             continue
         ids.append(playlist_id)
@@ -228,25 +260,41 @@ def _run(
                 _report_failure(summary, playlist_id, error)
                 continue
             except SnapshotExists as error:
-                log.error("playlist %s not landed: %s", playlist_id, error)
+                log.error(
+                    "playlist %s not landed: %s",
+                    playlist_id,
+                    error,
+                    extra={"playlist_id": playlist_id, "reason": "already_exists"},
+                )
                 summary.fail(playlist_id, "already_exists", str(error))
                 continue
             except WriteConflict as error:
-                log.error("playlist %s not landed: %s", playlist_id, error)
+                log.error(
+                    "playlist %s not landed: %s",
+                    playlist_id,
+                    error,
+                    extra={"playlist_id": playlist_id, "reason": "write_failed"},
+                )
                 summary.fail(playlist_id, "write_failed", str(error))
                 continue
             except Exception as error:  # a sink or encoding failure must not hide the others
-                log.exception("playlist %s not landed: unexpected error", playlist_id)
+                log.exception(
+                    "playlist %s not landed: unexpected error",
+                    playlist_id,
+                    extra={"playlist_id": playlist_id, "reason": "write_failed"},
+                )
                 summary.fail(
                     playlist_id, "write_failed", redact(f"{type(error).__name__}: {error}")
                 )
                 continue
+            malformed = snapshot.malformed
             summary.ok.append(
                 {
                     "playlist_id": playlist_id,
                     "key": key,
                     "location": location,
                     "items": len(snapshot.entries),
+                    "entries_malformed": malformed,
                     "pages": snapshot.pages,
                     "bytes": len(body),
                     "api_shape": snapshot.shape.name,
@@ -254,16 +302,26 @@ def _run(
                     "extracted_at": document["extracted_at"],
                 }
             )
-            log.info(
-                "playlist %s: %d items in %d pages (%s), %d bytes -> %s (%.2fs)",
-                playlist_id,
-                len(snapshot.entries),
-                snapshot.pages,
-                snapshot.shape.endpoint,
-                len(body),
-                location,
-                time.monotonic() - started,
-            )
+            fields = {
+                "playlist_id": playlist_id,
+                "items": len(snapshot.entries),
+                "entries_malformed": malformed,
+                "pages": snapshot.pages,
+                "endpoint": snapshot.shape.endpoint,
+                "bytes": len(body),
+                "key": key,  # not "location": powertools' own field (module:line)
+                "duration_s": round(time.monotonic() - started, 3),
+            }
+            log.info("playlist landed", extra=fields)
+            if malformed:
+                # Landed as the API sent them; the Glue job counts them as malformed_entry.
+                log.warning(
+                    "playlist %s landed with %d malformed entries (null, not an object, or "
+                    "without any entry field)",
+                    playlist_id,
+                    malformed,
+                    extra=fields,
+                )
 
 
 def _initial_shape(config: ExtractConfig) -> ApiShape:
@@ -278,12 +336,28 @@ def _report_failure(summary: RunSummary, playlist_id: str, error: ExtractError) 
     causes = LIKELY_CAUSE_APP_TOKEN if summary.auth_mode == "client_credentials" else {}
     cause = causes.get(error.reason) or LIKELY_CAUSE.get(error.reason)
     message = f"{error.message} - {cause}" if cause else error.message
-    log.error("playlist %s skipped (%s): %s", playlist_id, error.reason, message)
+    log.error(
+        "playlist %s skipped (%s): %s",
+        playlist_id,
+        error.reason,
+        message,
+        extra={"playlist_id": playlist_id, "reason": error.reason, "status": error.status},
+    )
     summary.fail(playlist_id, error.reason, message, error.status)
 
 
 def _stop(summary: RunSummary, remaining: list[str], error: ExtractError) -> None:
-    log.error("extraction stopped (%s): %s", error.reason, error.message)
+    log.error(
+        "extraction stopped (%s): %s",
+        error.reason,
+        error.message,
+        extra={
+            "reason": error.reason,
+            "status": error.status,
+            "playlist_id": remaining[0],
+            "not_attempted": len(remaining) - 1,
+        },
+    )
     summary.stopped = {"reason": error.reason, "message": error.message}
     first, *rest = remaining
     summary.fail(first, error.reason, error.message, error.status)
@@ -315,6 +389,7 @@ def _read_playlist(
                     "legacy /tracks refused (%s) for %s; switching to /items for this run",
                     error.status,
                     playlist_id,
+                    extra={"playlist_id": playlist_id, "status": error.status},
                 )
                 shape = ITEMS
                 entries, pages = _read_entries(config, client, pool, playlist_id, shape)
@@ -324,6 +399,7 @@ def _read_playlist(
                     "playlist %s changed while it was read (%s); reading it again",
                     playlist_id,
                     error.message,
+                    extra={"playlist_id": playlist_id, "reason": error.reason},
                 )
                 continue
             raise
@@ -338,7 +414,11 @@ def _read_playlist(
                 f"playlist {playlist_id} changed while it was read, twice "
                 f"(snapshot_id {metadata.get('snapshot_id')} -> {current})",
             )
-        log.warning("playlist %s changed while it was read; reading it again", playlist_id)
+        log.warning(
+            "playlist %s changed while it was read; reading it again",
+            playlist_id,
+            extra={"playlist_id": playlist_id, "reason": "changed_during_read"},
+        )
     return Snapshot(playlist_id, shape, metadata, entries, pages), shape
 
 
@@ -348,7 +428,7 @@ def _read_entries(
     pool: ThreadPoolExecutor,
     playlist_id: str,
     shape: ApiShape,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[Any], int]:
     first = _checked_page(client.page(playlist_id, shape, 0), playlist_id, 0, None)
     total = first["total"]
     pages = [first]
@@ -428,8 +508,8 @@ def _checked_page(
             "changed_during_read",
             f"playlist {playlist_id} total changed from {total} to {page['total']} between pages",
         )
-    if not all(isinstance(entry, dict) for entry in items):
-        raise PlaylistFailed("bad_response", f"a page of {playlist_id} has non-object entries")
+    # Entries that are null, not objects or without an entry's fields are kept as sent: one
+    # odd entry must not cost the playlist its snapshot (the Glue job counts them).
     return page
 
 

@@ -7,14 +7,15 @@ The event may override the playlists: ``{"playlist_ids": ["..."]}``.
 
 The secret is read from Secrets Manager once per container (module-level cache) and dropped
 when Spotify refuses it, so a rotated refresh token is picked up by the next invocation.
-The handler returns the run summary, and raises :class:`ExtractionFailed` when no playlist
+Logs are JSON lines and the run's metrics EMF documents, both on stdout
+(``observability``; POWERTOOLS_METRICS_NAMESPACE must be set, POWERTOOLS_SERVICE_NAME
+defaults to ``extract``). The handler returns the run summary, and raises :class:`ExtractionFailed` when no playlist
 succeeded so that the asynchronous invocation counts as failed and the failure destination
 receives it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 from extract_lambda.config import ConfigError, Credentials, ExtractConfig, split_playlist_ids
 from extract_lambda.extract import extract_playlists
 from extract_lambda.logsafe import protect_logs
+from extract_lambda.observability import emit_run_metrics, invocation_settings, structured_logs
 from extract_lambda.retry import Deadline
 from extract_lambda.storage import S3_WRITE_BOUND_S, S3Sink, s3_client_config
 
@@ -111,6 +113,14 @@ def playlist_ids_for(event: Any, environ: Mapping[str, str]) -> list[str]:
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     environ = os.environ
     protect_logs()
+    namespace, service = invocation_settings(environ)
+    with structured_logs(service, context):
+        return _handle(event, context, environ, namespace=namespace, service=service)
+
+
+def _handle(
+    event: Any, context: Any, environ: Mapping[str, str], *, namespace: str, service: str
+) -> dict[str, Any]:
     secret_id = environ.get("SPOTIFY_SECRET_ID", "").strip()
     bucket = environ.get("RAW_BUCKET", "").strip()
     if not secret_id or not bucket:
@@ -133,7 +143,8 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     summary = extract_playlists(config, playlist_ids, sink, deadline=deadline)
     if (summary.get("stopped") or {}).get("reason") == "auth_failed":
         forget_credentials(secret_id)  # perhaps rotated: read it again next time
-    log.info("summary %s", json.dumps(summary, ensure_ascii=False))
+    emit_run_metrics(summary, namespace=namespace, service=service)
+    log.info("summary", extra={"summary": summary})
     if not summary["playlists_ok"]:
         raise ExtractionFailed(summary)
     return summary

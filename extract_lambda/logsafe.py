@@ -13,6 +13,7 @@ import base64
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 
 MASK = "***"
 
@@ -55,8 +56,26 @@ class Redactor:
         return text
 
 
+# The attributes every LogRecord has; any other is a structured field (``extra=``).
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+
+
+def _redact_value(redactor: Redactor, value: Any) -> Any:
+    if isinstance(value, str):
+        return redactor(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(redactor, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_value(redactor, v) for v in value]
+    return value
+
+
 class RedactingFilter(logging.Filter):
-    """A handler filter: formats the record once and stores the redacted message."""
+    """A handler filter: formats the record once and stores the redacted message, and
+    redacts every structured field (``extra=``) a JSON formatter would print."""
 
     def __init__(self, redactor: Redactor) -> None:
         super().__init__("extract_lambda.redact")
@@ -77,7 +96,24 @@ class RedactingFilter(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         record.msg = self.redactor(message)
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD_ATTRIBUTES:
+                setattr(record, name, _redact_value(self.redactor, value))
         return True
+
+
+def structured_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The record's structured fields (what was passed as ``extra=``)."""
+    return {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRIBUTES}
+
+
+class HumanFormatter(logging.Formatter):
+    """The command line's format: the message, then the structured fields as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        fields = " ".join(f"{k}={v}" for k, v in structured_fields(record).items())
+        return f"{text} [{fields}]" if fields else text
 
 
 _REDACTOR = Redactor()

@@ -10,17 +10,22 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from extract_lambda import handler, logsafe
+from extract_lambda import handler, logsafe, observability
 from tests.fixtures.extract.support import CLIENT_SECRET, REFRESH_TOKEN, fake_server
-from tools.fake_spotify import Catalogue
+from tools.fake_spotify import ODD_ENTRIES, Catalogue, Fault
 
 BUCKET = "raw-bucket-test"
 SECRET_ID = "spotify-lakehouse/extractor"
+NAMESPACE = "SpotifyLakehouse/test"
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 
 
 class Context:
     """The part of the Lambda context the handler uses."""
+
+    aws_request_id = "req-0001"
+    function_name = "spotify-extract"
+    memory_limit_in_mb = 512
 
     def __init__(self, millis: int = 300_000) -> None:
         self.millis = millis
@@ -79,6 +84,8 @@ def server(catalogue, aws, monkeypatch):
             "SPOTIFY_API_URL": fake.api_url,
             "SPOTIFY_AUTH_URL": fake.auth_url,
             "MAX_CONCURRENCY": "4",
+            "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
+            "POWERTOOLS_SERVICE_NAME": "extract",
         }.items():
             monkeypatch.setenv(name, value)
         for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"):
@@ -143,7 +150,9 @@ def test_partial_failure_returns_and_total_failure_raises(server, aws, catalogue
     assert CLIENT_SECRET not in str(raised.value) and REFRESH_TOKEN not in str(raised.value)
 
 
-def test_a_debug_run_of_the_handler_leaks_no_secret(server, aws, catalogue, caplog, monkeypatch):
+def test_a_debug_run_of_the_handler_leaks_no_secret(
+    server, aws, catalogue, caplog, capsys, monkeypatch
+):
     """Lambda's application log level set to DEBUG: botocore would log the whole
     GetSecretValue response (the secret string) before the redactor knows its values."""
     # A fresh container's redactor: earlier tests taught the shared one these values, and
@@ -167,27 +176,31 @@ def test_a_debug_run_of_the_handler_leaks_no_secret(server, aws, catalogue, capl
         for h, f in removed:
             h.addFilter(f)
     assert summary["playlists_ok"] == catalogue.user_playlist_ids
-    assert any(r.name.startswith("extract_lambda") for r in caplog.records)
-    assert CLIENT_SECRET not in caplog.text
-    assert REFRESH_TOKEN not in caplog.text
+    # The extractor's own lines are JSON on stdout; the libraries' go through the root.
+    stdout = capsys.readouterr().out
+    assert json_logs(stdout), "the extractor logged"
+    assert caplog.records, "the libraries' records were captured"
+    for text in (caplog.text, stdout):
+        assert CLIENT_SECRET not in text
+        assert REFRESH_TOKEN not in text
 
 
 def test_every_failed_playlist_is_an_error_line_and_a_clean_run_has_none(
-    server, aws, catalogue, caplog
+    server, aws, catalogue, capsys
 ):
-    """The monitoring module alarms on the Lambda's ERROR log lines (a partly failed run
-    is a successful invocation): each failure must log one, a clean run none."""
-    caplog.set_level(logging.INFO)
+    """A partly failed run is a successful invocation: each failure must log one ERROR
+    line (JSON, with the playlist and the reason as fields), a clean run none."""
     handler.lambda_handler({}, Context())
-    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-    caplog.clear()
+    assert [r for r in json_logs(capsys.readouterr().out) if r["level"] == "ERROR"] == []
     (editorial,) = catalogue.editorial_ids
     summary = handler.lambda_handler(
         {"playlist_ids": [catalogue.user_playlist_ids[0], editorial]}, Context()
     )
-    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    errors = [r for r in json_logs(capsys.readouterr().out) if r["level"] == "ERROR"]
     assert summary["playlists_failed"][0]["playlist_id"] == editorial
-    assert len(errors) == 1 and editorial in errors[0] and "not_found" in errors[0]
+    assert len(errors) == 1
+    assert (errors[0]["playlist_id"], errors[0]["reason"]) == (editorial, "not_found")
+    assert errors[0]["status"] == 404 and "editorial" in errors[0]["message"]
 
 
 def test_refused_secret_is_read_again_next_time(server, aws, catalogue):
@@ -230,5 +243,140 @@ def test_event_playlist_ids_must_be_strings(server, aws):
 def test_missing_settings_are_named(monkeypatch, aws):
     monkeypatch.delenv("SPOTIFY_SECRET_ID", raising=False)
     monkeypatch.setenv("RAW_BUCKET", BUCKET)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE)
     with pytest.raises(handler.ConfigError, match="SPOTIFY_SECRET_ID"):
         handler.lambda_handler({}, Context())
+
+
+# -- structured logs and metrics (aws-lambda-powertools) -------------------------------------
+
+
+def json_logs(stdout: str) -> list[dict]:
+    """The JSON log lines of stdout (EMF documents, which carry ``_aws``, left out)."""
+    records = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return [r for r in records if "_aws" not in r]
+
+
+def emf_documents(stdout: str) -> list[dict]:
+    records = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return [r for r in records if "_aws" in r]
+
+
+def metric_values(document: dict) -> dict[str, float]:
+    (directive,) = document["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == NAMESPACE
+    names = [m["Name"] for m in directive["Metrics"]]
+    assert all(m["Unit"] == "Count" for m in directive["Metrics"])
+    # EMF allows a list of values per metric (powertools writes one); CloudWatch adds them.
+    values = {name: document[name] for name in names}
+    return {k: sum(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+def dimensions(document: dict) -> list[list[str]]:
+    (directive,) = document["_aws"]["CloudWatchMetrics"]
+    return directive["Dimensions"]
+
+
+def test_a_run_logs_json_with_fields_and_emits_its_metrics(server, aws, catalogue, capsys):
+    first, second, third = catalogue.user_playlist_ids
+    (editorial,) = catalogue.editorial_ids
+    other = catalogue.not_owned_ids[0]
+    # Odd entries on the second playlist's first page: landed as sent, counted.
+    server.add_fault(Fault(path=f"{second}/items", odd_entries=dict(enumerate(ODD_ENTRIES))))
+    summary = handler.lambda_handler(
+        {"playlist_ids": [first, editorial, second, other, third, "not a playlist!"]}, Context()
+    )
+    stdout = capsys.readouterr().out
+    assert summary["playlists_ok"] == [first, second, third]
+    assert summary["entries_malformed"] == len(ODD_ENTRIES) == 6
+
+    # Metrics: one document of the run's totals, one per failure reason.
+    documents = emf_documents(stdout)
+    totals = [d for d in documents if "ExtractRuns" in d]
+    (run,) = totals
+    assert metric_values(run) == {
+        "PlaylistsSucceeded": 3,
+        "PlaylistsFailed": 3,
+        "ItemsLanded": summary["items"],
+        "EntriesMalformed": 6,
+        "ExtractRuns": 1,
+    }
+    assert summary["items"] == sum(len(catalogue.entries(p, 0)) for p in (first, second, third))
+    assert run["service"] == "extract" and dimensions(run) == [["service"]]
+    by_reason = {d["Reason"]: d for d in documents if d is not run}
+    assert set(by_reason) == {"not_found", "forbidden", "invalid_id"}
+    for document in by_reason.values():
+        assert metric_values(document) == {"PlaylistsFailedByReason": 1}
+        assert document["service"] == "extract"
+        assert dimensions(document) == [["service", "Reason"]]
+
+    # Logs: JSON lines whose data are fields, not words in the message.
+    logs = json_logs(stdout)
+    assert logs and all(r["service"] == "extract" for r in logs)
+    assert all(r["function_request_id"] == "req-0001" for r in logs)
+    landed = {r["playlist_id"]: r for r in logs if r["message"] == "playlist landed"}
+    assert set(landed) == {first, second, third}
+    for snapshot in summary["snapshots"]:
+        line = landed[snapshot["playlist_id"]]
+        for name in ("items", "pages", "bytes", "key", "entries_malformed"):
+            assert line[name] == snapshot[name], name
+        assert isinstance(line["duration_s"], float) and line["duration_s"] >= 0
+    assert landed[second]["entries_malformed"] == 6 and landed[first]["entries_malformed"] == 0
+    (warning,) = [r for r in logs if r["level"] == "WARNING" and r.get("playlist_id") == second]
+    assert warning["entries_malformed"] == 6
+    errors = {r["playlist_id"]: r for r in logs if r["level"] == "ERROR"}
+    assert {p: e["reason"] for p, e in errors.items()} == {
+        editorial: "not_found",
+        other: "forbidden",
+        "not a playlist!": "invalid_id",
+    }
+    (finished,) = [r for r in logs if r["message"] == "extraction finished"]
+    assert (finished["playlists_ok"], finished["playlists_failed"]) == (3, 3)
+    assert finished["items"] == summary["items"] and finished["entries_malformed"] == 6
+    (last,) = [r for r in logs if r["message"] == "summary"]
+    assert last["summary"]["keys"] == summary["keys"]
+
+
+def test_a_run_that_lands_nothing_still_counts_as_a_run(server, aws, catalogue, capsys):
+    (editorial,) = catalogue.editorial_ids
+    with pytest.raises(handler.ExtractionFailed):
+        handler.lambda_handler({"playlist_ids": [editorial]}, Context())
+    documents = emf_documents(capsys.readouterr().out)
+    (run,) = [d for d in documents if "ExtractRuns" in d]
+    assert metric_values(run) == {
+        "PlaylistsSucceeded": 0,
+        "PlaylistsFailed": 1,
+        "ItemsLanded": 0,
+        "EntriesMalformed": 0,
+        "ExtractRuns": 1,
+    }
+    (failed,) = [d for d in documents if d is not run]
+    assert failed["Reason"] == "not_found"
+    assert metric_values(failed) == {"PlaylistsFailedByReason": 1}
+
+
+def test_the_metrics_namespace_is_required(server, aws, monkeypatch, capsys):
+    monkeypatch.delenv("POWERTOOLS_METRICS_NAMESPACE")
+    with pytest.raises(handler.ConfigError, match="POWERTOOLS_METRICS_NAMESPACE"):
+        handler.lambda_handler({}, Context())
+    assert [r for r in server.requests if r.path.startswith("/v1/")] == []
+
+
+def test_structured_fields_are_redacted_too(server, aws, catalogue, capsys):
+    """A secret passed as a field (not in the message) is masked on the JSON line."""
+    log = logging.getLogger("extract_lambda.test")
+    with observability.structured_logs("extract", Context()):
+        logsafe.protect_logs([CLIENT_SECRET])
+        log.warning(
+            "credential check",
+            extra={
+                "detail": f"client_secret={CLIENT_SECRET}",
+                "nested": {"header": "Bearer abc.def-123", "values": [CLIENT_SECRET]},
+            },
+        )
+    (line,) = [r for r in json_logs(capsys.readouterr().out) if r["message"] == "credential check"]
+    assert CLIENT_SECRET not in json.dumps(line)
+    assert line["detail"] == "client_secret=***"
+    assert line["nested"] == {"header": "Bearer ***", "values": ["***"]}
+    # Outside an invocation the package logs through the root again (CLI, tests).
+    assert logging.getLogger("extract_lambda").propagate
