@@ -22,7 +22,8 @@ from tests.fixtures.extract.support import (
     landed_files,
     read_document,
 )
-from tools.fake_spotify import Catalogue, Fault
+from tests.oracle import entry_kind
+from tools.fake_spotify import ODD_ENTRIES, Catalogue, Fault
 
 HEAVY = ("available_markets", "images", "preview_url", "html_description", "audio_preview_url")
 MOMENT = datetime(2026, 6, 1, 6, 0, 0, 250000, tzinfo=UTC)
@@ -654,3 +655,64 @@ def test_document_keys_are_safe(tmp_path):
         assert re.fullmatch(
             r"snapshot_date=\d{4}-\d\d-\d\d/playlist_id=\w+/\w+_\d{8}T\d{12}Z\.json\.gz", key
         )
+
+
+@pytest.mark.parametrize("max_concurrency", [1, 4])
+def test_odd_entries_are_landed_as_sent_and_counted(tmp_path, caplog, max_concurrency):
+    """Entries that are null, not objects, or objects without an entry's fields used to fail
+    the playlist (`bad_response`) every week they stayed: they are landed as sent now."""
+    catalogue = Catalogue(seed=9, playlists=2, sizes=(130, 20))
+    odd_playlist, plain = catalogue.user_playlist_ids
+    expected = catalogue.entries(odd_playlist, 0)
+    with fake_server(catalogue) as server:
+        # The second page request of the playlist (offset 50 or 100) gets the odd entries.
+        fault = server.add_fault(
+            Fault(path=f"{odd_playlist}/items", after=1, odd_entries=dict(enumerate(ODD_ENTRIES)))
+        )
+        config = config_for(server, max_concurrency=max_concurrency)
+        summary = extract_playlists(config, [odd_playlist, plain], LocalDirectorySink(tmp_path))
+    assert fault.hits == 1
+    assert summary["playlists_ok"] == [odd_playlist, plain]
+    (path,) = [f for f in landed_files(tmp_path) if f"playlist_id={odd_playlist}/" in str(f)]
+    container = read_document(path)["playlist"]["items"]
+    entries = container["items"]
+    assert container["total"] == len(entries) == len(expected)
+    changed = [i for i, e in enumerate(entries) if not isinstance(e, dict) or "item" not in e]
+    start = changed[0]
+    assert start in (50, 100) and changed == list(range(start, start + len(ODD_ENTRIES)))
+    assert entries[start : start + len(ODD_ENTRIES)] == list(ODD_ENTRIES)  # exactly as sent
+    # The others are the catalogue's, in order.
+    kept = [e for i, e in enumerate(entries) if i not in changed]
+    original = [e for i, e in enumerate(expected) if i not in changed]
+    assert _payload_uris(kept, "item") == _payload_uris(original, "track")
+    # Counted with the contract's rule (the Glue job's malformed_entry), and logged.
+    malformed = sum(entry_kind(e) == "malformed_entry" for e in entries)
+    assert malformed == len(ODD_ENTRIES)
+    by_playlist = {s["playlist_id"]: s["entries_malformed"] for s in summary["snapshots"]}
+    assert by_playlist == {odd_playlist: malformed, plain: 0}
+    assert summary["entries_malformed"] == malformed
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.playlist_id == odd_playlist and warning.entries_malformed == malformed
+
+
+def test_a_page_that_is_itself_broken_still_fails_the_playlist(tmp_path):
+    catalogue = Catalogue(seed=9, playlists=2, sizes=(130, 20))
+    broken, plain = catalogue.user_playlist_ids
+    with fake_server(catalogue) as server:
+        body = json.dumps({"href": "x", "items": {"0": {}}, "total": 130, "offset": 0}).encode()
+        server.add_fault(Fault(200, path=f"{broken}/items", times=None, body=body))
+        summary = extract_playlists(
+            config_for(server), [broken, plain], LocalDirectorySink(tmp_path)
+        )
+    assert summary["playlists_ok"] == [plain]
+    (failure,) = summary["playlists_failed"]
+    assert (failure["playlist_id"], failure["reason"]) == (broken, "bad_response")
+    assert "lacks items or total" in failure["message"]
+
+
+def test_the_extractors_entry_fields_are_the_jobs():
+    from extract_lambda.extract import ENTRY_FIELDS
+    from glue_jobs.schemas import ENTRY_FIELDS as JOB_ENTRY_FIELDS
+    from tests.oracle import ENTRY_FIELDS as ORACLE_ENTRY_FIELDS
+
+    assert ENTRY_FIELDS == JOB_ENTRY_FIELDS == ORACLE_ENTRY_FIELDS
