@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests.fixtures.extract.support import access_token
 from tools.fake_spotify import (
+    ODD_ENTRIES,
     Catalogue,
     FakeSpotifyServer,
     Fault,
@@ -386,6 +387,9 @@ def test_fault_parsing_of_the_command_line():
     )
     assert Fault.parse("503:times=0").times is None
     assert Fault.parse("delay:delay_s=1.5").delay_s == 1.5 and Fault.parse("disconnect").disconnect
+    odd = Fault.parse("odd_entries:path=/items:after=1")
+    assert odd.odd_entries == dict(enumerate(ODD_ENTRIES)) and odd.status is None
+    assert (odd.path, odd.after, odd.times) == ("/items", 1, 1)
     with pytest.raises(ValueError):
         Fault.parse("500:colour=red")
     args = build_parser().parse_args(["--port", "0", "--fault", "503:times=2", "--playlists", "3"])

@@ -34,7 +34,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from extract_lambda.spotify_client import ITEMS, PLAYLIST_FIELDS
-from tools.fake_spotify import Catalogue, FakeSpotifyServer, Fault
+from tools.fake_spotify import ODD_ENTRIES, Catalogue, FakeSpotifyServer, Fault
 
 SPEC_2026 = "spotify-openapi-2026-05.yml"
 SPEC_2025 = "spotify-openapi-2025-10.yml"
@@ -405,6 +405,45 @@ def test_extended_items_validate_against_the_2026_spec(specs, extended, real_loc
         real_local_file_deviations,
     )
     assert _get(extended, f"/playlists/{KITCHEN_SINK}/tracks", limit=101).status_code == 400
+
+
+def test_odd_entries_fault_changes_only_its_entries_which_the_spec_refuses(specs, development):
+    """The odd_entries fault serves entries the extractor must land as sent: the page stays
+    valid everywhere else, and the spec refuses each odd entry that is not an object, so
+    the fault is a real deviation and the check no exemption."""
+    spec = specs["2026"]
+    schema = spec.response_schema("/playlists/{playlist_id}/items", 200)
+    clean = _get(development, f"/playlists/{PLAIN}/items", limit=20, market="US").json()
+    server, _ = development
+    odd = dict(zip((3, 4, 7, 11, 12, 19), ODD_ENTRIES, strict=True))
+    fault = server.add_fault(Fault(path=f"{PLAIN}/items", odd_entries=odd))
+    body = _get(development, f"/playlists/{PLAIN}/items", limit=20, market="US").json()
+    assert fault.hits == 1
+    assert {k: v for k, v in body.items() if k != "items"} == {
+        k: v for k, v in clean.items() if k != "items"
+    }
+    for index, entry in enumerate(body["items"]):
+        assert entry == (odd[index] if index in odd else clean["items"][index]), index
+    refused = {
+        path[1]
+        for path in (list(e.absolute_path) for e in spec.errors(schema, body))
+        if path[:1] == ["items"] and len(path) > 1
+    }
+    # The spec refuses the null and the non-objects; PlaylistTrackObject requires no
+    # property, so the objects without an entry's fields pass it (the contract, not the
+    # spec, calls them malformed).
+    assert (
+        refused
+        == {i for i, value in odd.items() if not isinstance(value, dict)}
+        == {
+            3,
+            4,
+            7,
+            11,
+        }
+    )
+    others = {**body, "items": [e for i, e in enumerate(body["items"]) if i not in odd]}
+    assert assert_valid(spec, schema, others) == len(body["items"]) - len(odd)
 
 
 # -- the checks can fail --------------------------------------------------------------------
