@@ -44,10 +44,18 @@ def test_the_zip_holds_the_package_and_spotipy_but_not_what_the_runtime_provides
         "certifi",
         "idna",
         "charset_normalizer",
+        "aws_lambda_powertools",
+        "typing_extensions.py",
     ):
         assert module in tops
     assert "extract_lambda/handler.py" in names and "spotipy/client.py" in names
-    assert "spotipy-2.26.0.dist-info/METADATA" in names  # the pinned version
+    assert "spotipy-2.26.0.dist-info/METADATA" in names  # the pinned versions
+    assert "aws_lambda_powertools-3.37.0.dist-info/METADATA" in names
+    # The metric names shared with Terraform, and nothing else of the Glue job (Spark).
+    assert {n for n in names if n.startswith("glue_jobs/")} == {
+        "glue_jobs/__init__.py",
+        "glue_jobs/metric_names.py",
+    }
     assert not tops & {"boto3", "botocore", "s3transfer", "bin", "tools", "tests"}
     assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", "/RECORD"))]
     # Compiled parts are for the Lambda platform.
@@ -62,8 +70,10 @@ def test_the_handler_imports_from_the_unpacked_zip(built, tmp_path):
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import extract_lambda.handler as h, spotipy, requests, charset_normalizer;"
+        "import aws_lambda_powertools, glue_jobs.metric_names as m;"
         "assert h.lambda_handler.__module__ == 'extract_lambda.handler';"
-        "print(h.__file__); print(spotipy.__file__); print(requests.__file__)"
+        "print(h.__file__); print(spotipy.__file__); print(requests.__file__);"
+        "print(aws_lambda_powertools.__file__); print(m.__file__)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, str(task)], capture_output=True, text=True, timeout=60
