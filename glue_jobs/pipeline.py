@@ -711,6 +711,7 @@ def _rejections(
         return out
 
     no_track = (
+        S.ENTRY_MALFORMED,
         S.ENTRY_NULL_ITEM,
         S.ENTRY_UNSUPPORTED_TYPE,
         S.ENTRY_LOCAL_FILE,
@@ -721,7 +722,7 @@ def _rejections(
         "files": {r: by_file.get(r, 0) for r in S.FILE_REASONS},
         "documents": {S.SUPERSEDED: len(superseded)},
         S.FACT_PLAYLIST_ITEM: entry_level(
-            S.ENTRY_NULL_ITEM, S.ENTRY_UNSUPPORTED_TYPE, S.ENTRY_MISSING_ID
+            S.ENTRY_MALFORMED, S.ENTRY_NULL_ITEM, S.ENTRY_UNSUPPORTED_TYPE, S.ENTRY_MISSING_ID
         ),
         S.DIM_TRACK: entry_level(*no_track, S.ENTRY_MISSING_ID),
         S.DIM_ALBUM: entry_level(*no_track, missing_id=missing_album),

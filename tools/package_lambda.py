@@ -38,7 +38,9 @@ LOCK_FILE = PROJECT_ROOT / "requirements" / "dev.lock"
 DEFAULT_OUTPUT = PROJECT_ROOT / "dist" / "extract_lambda.zip"
 DEFAULT_CACHE = PROJECT_ROOT / "build" / "lambda-wheels"
 PACKAGE = "extract_lambda"
-TOP_LEVEL_REQUIREMENT = "spotipy"
+TOP_LEVEL_REQUIREMENTS = ("spotipy", "aws-lambda-powertools")
+# Modules of the glue_jobs package the Lambda imports (the metric names both stages share).
+SHARED_MODULES = ("glue_jobs/__init__.py", "glue_jobs/metric_names.py")
 PLATFORM_ARGS = (
     "--platform",
     "manylinux2014_x86_64",
@@ -86,13 +88,13 @@ def _pip(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def download_wheels(cache: Path, requirement: str, lock_file: Path = LOCK_FILE) -> None:
+def download_wheels(cache: Path, requirements: list[str], lock_file: Path = LOCK_FILE) -> None:
     """Make sure `cache` holds the Lambda-platform wheels of `requirement` and its dependencies.
 
     Tries offline first (a warm cache needs no network), then the package index.
     """
     cache.mkdir(parents=True, exist_ok=True)
-    common = ("download", "--dest", str(cache), *PLATFORM_ARGS, "-c", str(lock_file), requirement)
+    common = ("download", "--dest", str(cache), *PLATFORM_ARGS, "-c", str(lock_file), *requirements)
     offline = _pip(*common[:1], "--no-index", "--find-links", str(cache), *common[1:])
     if offline.returncode == 0:
         return
@@ -102,7 +104,7 @@ def download_wheels(cache: Path, requirement: str, lock_file: Path = LOCK_FILE) 
 
 
 def install_dependencies(
-    cache: Path, target: Path, requirement: str, lock_file: Path = LOCK_FILE
+    cache: Path, target: Path, requirements: list[str], lock_file: Path = LOCK_FILE
 ) -> None:
     result = _pip(
         "install",
@@ -116,7 +118,7 @@ def install_dependencies(
         *PLATFORM_ARGS,
         "-c",
         str(lock_file),
-        requirement,
+        *requirements,
     )
     if result.returncode != 0:
         raise PackagingError(f"pip install --target failed:\n{result.stderr[-2000:]}")
@@ -160,6 +162,8 @@ def collect_files(site: Path, package_dir: Path) -> dict[str, Path]:
         relative = path.relative_to(package_dir.parent)
         if _wanted(relative):
             files[relative.as_posix()] = path
+    for name in SHARED_MODULES:
+        files[name] = package_dir.parent / name
     if f"{PACKAGE}/handler.py" not in files:
         raise PackagingError(f"{package_dir} has no handler.py")
     return files
@@ -190,11 +194,11 @@ def build(
         refuse_untracked(package_dir)
     except RuntimeError as error:
         raise PackagingError(str(error)) from None
-    requirement = pinned(TOP_LEVEL_REQUIREMENT, lock_file)
-    download_wheels(cache, requirement, lock_file)
+    requirements = [pinned(name, lock_file) for name in TOP_LEVEL_REQUIREMENTS]
+    download_wheels(cache, requirements, lock_file)
     with tempfile.TemporaryDirectory(prefix="lambda-site-") as work:
         site = Path(work) / "site"
-        install_dependencies(cache, site, requirement, lock_file)
+        install_dependencies(cache, site, requirements, lock_file)
         drop_runtime_provided(site)
         files = collect_files(site, package_dir)
         write_zip(files, output)

@@ -196,6 +196,7 @@ def test_first_run_counts_everything(spark, lake):
     # the fixture has an album with an id and artists with ids.
     entry_level = {
         "superseded_snapshot": 0,
+        "malformed_entry": 0,
         "null_item": 2,
         "unsupported_type": 0,
         "local_file": 1,
@@ -207,6 +208,7 @@ def test_first_run_counts_everything(spark, lake):
         "documents": {"superseded_snapshot": 0},
         "fact_playlist_item": {
             "superseded_snapshot": 0,
+            "malformed_entry": 0,
             "null_item": 2,
             "unsupported_type": 0,
             "missing_id": 1,

@@ -234,12 +234,6 @@ def test_values_the_columns_cannot_read_are_stored_null_and_counted(spark, tmp_p
     assert (albums["al3"]["release_date_precision"], albums["al3"]["total_tracks"]) == (None, None)
 
 
-# glue_jobs/pipeline.py (not this change's file) lists each table's entry reasons by name;
-# until it lists malformed_entry the job stops with "accounting mismatch" (a RuntimeError).
-# Strict: the day it does, this passes and the marker must go.
-@pytest.mark.xfail(
-    strict=True, raises=RuntimeError, reason="pipeline._rejections must list malformed_entry"
-)
 def test_odd_entries_cost_no_snapshot_and_are_counted(spark, tmp_path):
     # One entry that was null, a string, a number or a list made Spark's from_json refuse
     # the whole document: the playlist's week was quarantined as wrong_shape.
