@@ -100,6 +100,7 @@ def test_every_captured_entry_is_accounted_for(run):
     rejected = summary["rejections"]["fact_playlist_item"]
     assert rejected == {
         "superseded_snapshot": 0,
+        "malformed_entry": 2 * kinds["malformed_entry"],
         "null_item": 2 * kinds["null_item"],
         "unsupported_type": 2 * kinds["unsupported_type"],
         "missing_id": 2 * kinds["missing_id"],

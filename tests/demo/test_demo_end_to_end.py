@@ -154,6 +154,7 @@ def test_rejections_count_the_awkward_entries_of_the_catalogue(small_demo, docum
     # One document per playlist and day here, so nothing is superseded.
     assert dict(totals["rejections"]["fact_playlist_item"]) == {
         "superseded_snapshot": 0,
+        "malformed_entry": kinds["malformed_entry"],
         "null_item": kinds["null_item"],
         "unsupported_type": kinds["unsupported_type"],
         "missing_id": kinds["missing_id"],
