@@ -39,7 +39,8 @@ DIM_PLAYLIST = T.DIM_PLAYLIST.name
 BRIDGE_TRACK_ARTIST = T.BRIDGE_TRACK_ARTIST.name
 BRIDGE_ALBUM_ARTIST = T.BRIDGE_ALBUM_ARTIST.name
 
-TABLES: tuple[str, ...] = T.TABLE_NAMES
+# The tables this job (the playlist job) writes; glue_jobs.tables.TABLES has every one.
+TABLES: tuple[str, ...] = tuple(t.name for t in T.PLAYLIST_TABLES)
 
 PARTITION_COLUMN = T.PARTITION.name
 BOOKMARK_CTX = "raw_playlist_snapshots"

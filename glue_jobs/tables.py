@@ -66,6 +66,9 @@ class Table:
     intro: str = ""
     lineage: tuple[Column, ...] = field(default=())
     partition: Column = field(default=None)  # type: ignore[assignment]
+    # The job that writes the table: ``playlists`` (glue_jobs.star_schema_job, from raw
+    # playlist snapshots) or ``charts`` (the chart job, from the charts drop zone).
+    source: str = "playlists"
 
     def __post_init__(self) -> None:
         if self.partition is None:
@@ -80,6 +83,8 @@ class Table:
                 raise ValueError(f"{self.name}: key column {name} is not a column")
         if self.observed not in (None, "dimension", "bridge"):
             raise ValueError(f"{self.name}: observed must be dimension, bridge or None")
+        if self.source not in SOURCES:
+            raise ValueError(f"{self.name}: source must be one of {SOURCES}")
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -92,18 +97,22 @@ class Table:
         return (*self.columns, *self.lineage)
 
     @property
+    def order(self) -> tuple[str, ...]:
+        """The latest-wins order within a key and partition, greatest first: the lineage."""
+        return tuple(c.name for c in self.lineage)
+
+    @property
     def id_column(self) -> str:
         """The id a ``*_current`` view partitions by (the first key column)."""
         return self.key[0]
 
 
+SOURCES = ("playlists", "charts")
 PARTITION = Column("snapshot_date", "date", "partition")
 LINEAGE = (
     Column("extracted_at", "timestamp", "the raw document's `extracted_at`"),
     Column("source_file", "string", "the raw object's path"),
 )
-# The latest-wins order within a key and partition, greatest first.
-LATEST_ORDER = ("extracted_at", "source_file")
 
 FACT_PLAYLIST_ITEM = Table(
     name="fact_playlist_item",
@@ -282,6 +291,88 @@ BRIDGE_ALBUM_ARTIST = Table(
     ),
 )
 
+# ---------------------------------------------------------------------------------------
+# Spotify Charts (docs/charts.md): written by the chart job from the charts drop zone.
+# ---------------------------------------------------------------------------------------
+
+CHART_PARTITION = Column(
+    "chart_date",
+    "date",
+    "partition: the chart's date as charts.spotify.com names it (a weekly chart's Thursday, "
+    "a daily chart's day)",
+)
+CHART_LINEAGE = (
+    Column(
+        "added_at",
+        "timestamp",
+        "when the file was added to the drop zone (the `<added>` part of its key, UTC)",
+    ),
+    Column("source_file", "string", "the chart file's path in the drop zone"),
+)
+_CHART_IDENTITY = (
+    Column(
+        "chart_id",
+        "string",
+        "`<chart_type>-<region>-<period>`, e.g. `regional-global-weekly`",
+    ),
+    Column("chart_type", "string", "`regional` (Top 200, with streams) or `viral` (Viral 50)"),
+    Column("region", "string", "`global` or the lower-case ISO 3166-1 alpha-2 code (`us`)"),
+    Column("period", "string", "`weekly` or `daily`"),
+)
+
+FACT_CHART_ENTRY = Table(
+    name="fact_chart_entry",
+    title="one row per chart, chart date and rank",
+    intro=(
+        "When two files give the same chart and date, the one added last wins, whole: its "
+        "rows replace the other's."
+    ),
+    key=("chart_id",),
+    grain=("chart_id", "rank"),
+    source="charts",
+    partition=CHART_PARTITION,
+    lineage=CHART_LINEAGE,
+    columns=(
+        *_CHART_IDENTITY,
+        Column("rank", "int", "1-based position in the chart"),
+        Column("track_id", "string", "from the file's `uri` or URL"),
+        Column("streams", "bigint", "streams in the chart's period; null for viral charts"),
+        Column("peak_rank", "int", "best rank so far, as the file says; null where it says none"),
+        Column(
+            "previous_rank",
+            "int",
+            "rank in the previous chart; null for new entries and re-entries (the file's -1) "
+            "and where the file says nothing",
+        ),
+        Column("weeks_on_chart", "int", "weekly charts: as the file says; null otherwise"),
+        Column("days_on_chart", "int", "daily charts: as the file says; null otherwise"),
+        Column("label", "string", "the file's `source` (the label); null where it has none"),
+        Column("artist_names", "string", "the artists exactly as the file gives them"),
+        Column("track_name", "string", "the track name exactly as the file gives it"),
+        Column(
+            "trend", "string", "archives only: `SAME_POSITION`, `MOVE_UP`, `MOVE_DOWN`, `NEW_ENTRY`"
+        ),
+    ),
+)
+
+DIM_CHART = Table(
+    name="dim_chart",
+    title="one row per chart per `chart_date`",
+    intro="What one chart was on one date: its size and total streams.",
+    key=("chart_id",),
+    grain=("chart_id",),
+    observed="dimension",
+    entity="chart",
+    source="charts",
+    partition=CHART_PARTITION,
+    lineage=CHART_LINEAGE,
+    columns=(
+        *_CHART_IDENTITY,
+        Column("entries", "int", "rows in the chart (200 for a full Top 200)"),
+        Column("total_streams", "bigint", "sum of the chart's streams; null for viral charts"),
+    ),
+)
+
 # Every curated table, in the order the job, the SQL and the docs list them.
 TABLES: tuple[Table, ...] = (
     FACT_PLAYLIST_ITEM,
@@ -291,6 +382,11 @@ TABLES: tuple[Table, ...] = (
     DIM_PLAYLIST,
     BRIDGE_TRACK_ARTIST,
     BRIDGE_ALBUM_ARTIST,
+    FACT_CHART_ENTRY,
+    DIM_CHART,
 )
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+# The tables each job writes.
+PLAYLIST_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.source == "playlists")
+CHART_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.source == "charts")

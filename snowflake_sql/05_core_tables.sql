@@ -133,6 +133,45 @@ create table if not exists core.bridge_album_artist (
 )
 comment = 'Serving table: the rows of LANDING.BRIDGE_ALBUM_ARTIST that the lake holds';
 
+create table if not exists core.fact_chart_entry (
+    chart_id varchar,
+    chart_type varchar,
+    region varchar,
+    period varchar,
+    rank integer,
+    track_id varchar,
+    streams bigint,
+    peak_rank integer,
+    previous_rank integer,
+    weeks_on_chart integer,
+    days_on_chart integer,
+    label varchar,
+    artist_names varchar,
+    track_name varchar,
+    trend varchar,
+    added_at timestamp_tz,
+    source_file varchar,
+    chart_date date,
+    source_file_name varchar,
+    loaded_at timestamp_ltz
+)
+comment = 'Serving table: the rows of LANDING.FACT_CHART_ENTRY that the lake holds';
+
+create table if not exists core.dim_chart (
+    chart_id varchar,
+    chart_type varchar,
+    region varchar,
+    period varchar,
+    entries integer,
+    total_streams bigint,
+    added_at timestamp_tz,
+    source_file varchar,
+    chart_date date,
+    source_file_name varchar,
+    loaded_at timestamp_ltz
+)
+comment = 'Serving table: the rows of LANDING.DIM_CHART that the lake holds';
+
 create or replace view core.dim_track_current
 comment = 'The latest observation of every track in CORE.DIM_TRACK'
 as
@@ -261,4 +300,25 @@ from core.bridge_album_artist
 qualify dense_rank() over (
     partition by album_id
     order by snapshot_date desc, extracted_at desc
+) = 1;
+
+create or replace view core.dim_chart_current
+comment = 'The latest observation of every chart in CORE.DIM_CHART'
+as
+select
+    chart_id,
+    chart_type,
+    region,
+    period,
+    entries,
+    total_streams,
+    added_at,
+    source_file,
+    chart_date,
+    source_file_name,
+    loaded_at
+from core.dim_chart
+qualify row_number() over (
+    partition by chart_id
+    order by chart_date desc, added_at desc
 ) = 1;

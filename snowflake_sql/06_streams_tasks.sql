@@ -54,6 +54,16 @@ on table landing.bridge_album_artist
 append_only = true
 comment = 'Rows landed in LANDING.BRIDGE_ALBUM_ARTIST and not yet merged';
 
+create stream if not exists landing.fact_chart_entry_stream
+on table landing.fact_chart_entry
+append_only = true
+comment = 'Rows landed in LANDING.FACT_CHART_ENTRY and not yet merged';
+
+create stream if not exists landing.dim_chart_stream
+on table landing.dim_chart
+append_only = true
+comment = 'Rows landed in LANDING.DIM_CHART and not yet merged';
+
 create or replace task core.merge_fact_playlist_item
     warehouse = spotify_wh
     schedule = '15 MINUTE'
@@ -1408,6 +1418,421 @@ as
         src.loaded_at
     );
 
+create or replace task core.merge_fact_chart_entry
+    warehouse = spotify_wh
+    schedule = '15 MINUTE'
+    comment = 'Merges LANDING.FACT_CHART_ENTRY_STREAM into CORE.FACT_CHART_ENTRY'
+when system$stream_has_data('landing.fact_chart_entry_stream')
+as
+    merge into core.fact_chart_entry as tgt
+    using (
+
+        with
+
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
+        landed as (
+
+            select
+                chart_date,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
+                loaded_at
+            from landing.fact_chart_entry_stream
+
+        ),
+
+        landed_writes as (
+
+            select
+                chart_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by chart_date, write_id
+
+        ),
+
+        newest_writes as (
+
+            select *
+            from landed_writes
+            qualify row_number() over (
+                partition by chart_date
+                order by loaded_at desc, write_id desc
+            ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                chart_date,
+                max(loaded_at) as loaded_at
+            from core.fact_chart_entry
+            where chart_date in (select newest_writes.chart_date from newest_writes)
+            group by chart_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.chart_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.chart_date = held_dates.chart_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.chart_id,
+                rows_landed.chart_type,
+                rows_landed.region,
+                rows_landed.period,
+                rows_landed.rank,
+                rows_landed.track_id,
+                rows_landed.streams,
+                rows_landed.peak_rank,
+                rows_landed.previous_rank,
+                rows_landed.weeks_on_chart,
+                rows_landed.days_on_chart,
+                rows_landed.label,
+                rows_landed.artist_names,
+                rows_landed.track_name,
+                rows_landed.trend,
+                rows_landed.added_at,
+                rows_landed.source_file,
+                rows_landed.chart_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.fact_chart_entry as rows_landed
+            inner join replacing
+                on
+                    rows_landed.chart_date = replacing.chart_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.chart_id,
+                    rows_landed.rank,
+                    rows_landed.chart_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.chart_id,
+                held.chart_type,
+                held.region,
+                held.period,
+                held.rank,
+                held.track_id,
+                held.streams,
+                held.peak_rank,
+                held.previous_rank,
+                held.weeks_on_chart,
+                held.days_on_chart,
+                held.label,
+                held.artist_names,
+                held.track_name,
+                held.trend,
+                held.added_at,
+                held.source_file,
+                held.chart_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.fact_chart_entry as held
+            inner join replacing
+                on held.chart_date = replacing.chart_date
+            left join incoming
+                on
+                    held.chart_id = incoming.chart_id
+                    and held.rank = incoming.rank
+                    and held.chart_date = incoming.chart_date
+            where incoming.chart_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
+
+        )
+
+        select * from final
+
+    ) as src
+        on
+            tgt.chart_id = src.chart_id
+            and tgt.rank = src.rank
+            and tgt.chart_date = src.chart_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
+        update set
+            tgt.chart_type = src.chart_type,
+            tgt.region = src.region,
+            tgt.period = src.period,
+            tgt.track_id = src.track_id,
+            tgt.streams = src.streams,
+            tgt.peak_rank = src.peak_rank,
+            tgt.previous_rank = src.previous_rank,
+            tgt.weeks_on_chart = src.weeks_on_chart,
+            tgt.days_on_chart = src.days_on_chart,
+            tgt.label = src.label,
+            tgt.artist_names = src.artist_names,
+            tgt.track_name = src.track_name,
+            tgt.trend = src.trend,
+            tgt.added_at = src.added_at,
+            tgt.source_file = src.source_file,
+            tgt.source_file_name = src.source_file_name,
+            tgt.loaded_at = src.loaded_at
+    when not matched and not src.is_stale then insert (
+        chart_id,
+        chart_type,
+        region,
+        period,
+        rank,
+        track_id,
+        streams,
+        peak_rank,
+        previous_rank,
+        weeks_on_chart,
+        days_on_chart,
+        label,
+        artist_names,
+        track_name,
+        trend,
+        added_at,
+        source_file,
+        chart_date,
+        source_file_name,
+        loaded_at
+    ) values (
+        src.chart_id,
+        src.chart_type,
+        src.region,
+        src.period,
+        src.rank,
+        src.track_id,
+        src.streams,
+        src.peak_rank,
+        src.previous_rank,
+        src.weeks_on_chart,
+        src.days_on_chart,
+        src.label,
+        src.artist_names,
+        src.track_name,
+        src.trend,
+        src.added_at,
+        src.source_file,
+        src.chart_date,
+        src.source_file_name,
+        src.loaded_at
+    );
+
+create or replace task core.merge_dim_chart
+    warehouse = spotify_wh
+    schedule = '15 MINUTE'
+    comment = 'Merges LANDING.DIM_CHART_STREAM into CORE.DIM_CHART'
+when system$stream_has_data('landing.dim_chart_stream')
+as
+    merge into core.dim_chart as tgt
+    using (
+
+        with
+
+        -- What landed since the last merge, by write: one Spark job's files of this table,
+        -- named alike but for the part number (part-00000-<write uuid>-c000...).
+        landed as (
+
+            select
+                chart_date,
+                regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
+                loaded_at
+            from landing.dim_chart_stream
+
+        ),
+
+        landed_writes as (
+
+            select
+                chart_date,
+                write_id,
+                max(loaded_at) as loaded_at
+            from landed
+            group by chart_date, write_id
+
+        ),
+
+        newest_writes as (
+
+            select *
+            from landed_writes
+            qualify row_number() over (
+                partition by chart_date
+                order by loaded_at desc, write_id desc
+            ) = 1
+
+        ),
+
+        held_dates as (
+
+            select
+                chart_date,
+                max(loaded_at) as loaded_at
+            from core.dim_chart
+            where chart_date in (select newest_writes.chart_date from newest_writes)
+            group by chart_date
+
+        ),
+
+        -- Each such write replaces its date as a whole, unless CORE holds a later load of
+        -- that date (an old file loaded late changes nothing).
+        replacing as (
+
+            select
+                newest_writes.chart_date,
+                newest_writes.write_id
+            from newest_writes
+            left join held_dates
+                on newest_writes.chart_date = held_dates.chart_date
+            where
+                held_dates.loaded_at is null
+                or newest_writes.loaded_at >= held_dates.loaded_at
+
+        ),
+
+        -- Every row of those writes, from the landing table (the stream may hold only some
+        -- of a write's files); a file loaded twice counts once.
+        incoming as (
+
+            select
+                rows_landed.chart_id,
+                rows_landed.chart_type,
+                rows_landed.region,
+                rows_landed.period,
+                rows_landed.entries,
+                rows_landed.total_streams,
+                rows_landed.added_at,
+                rows_landed.source_file,
+                rows_landed.chart_date,
+                rows_landed.source_file_name,
+                rows_landed.loaded_at,
+                false as is_stale
+            from landing.dim_chart as rows_landed
+            inner join replacing
+                on
+                    rows_landed.chart_date = replacing.chart_date
+                    and regexp_replace(rows_landed.source_file_name, '^.*/part-[0-9]+-', '')
+                    = replacing.write_id
+            qualify row_number() over (
+                partition by
+                    rows_landed.chart_id,
+                    rows_landed.chart_date
+                order by rows_landed.loaded_at desc
+            ) = 1
+
+        ),
+
+        -- What CORE holds for a replaced date that the new write lacks: deleted.
+        stale as (
+
+            select
+                held.chart_id,
+                held.chart_type,
+                held.region,
+                held.period,
+                held.entries,
+                held.total_streams,
+                held.added_at,
+                held.source_file,
+                held.chart_date,
+                held.source_file_name,
+                held.loaded_at,
+                true as is_stale
+            from core.dim_chart as held
+            inner join replacing
+                on held.chart_date = replacing.chart_date
+            left join incoming
+                on
+                    held.chart_id = incoming.chart_id
+                    and held.chart_date = incoming.chart_date
+            where incoming.chart_id is null
+
+        ),
+
+        final as (
+
+            select * from incoming
+            union all
+            select * from stale
+
+        )
+
+        select * from final
+
+    ) as src
+        on
+            tgt.chart_id = src.chart_id
+            and tgt.chart_date = src.chart_date
+    when matched and src.is_stale then delete
+    -- A row of another write replaces the held one; loading a file again changes nothing.
+    when matched and tgt.source_file_name <> src.source_file_name then
+        update set
+            tgt.chart_type = src.chart_type,
+            tgt.region = src.region,
+            tgt.period = src.period,
+            tgt.entries = src.entries,
+            tgt.total_streams = src.total_streams,
+            tgt.added_at = src.added_at,
+            tgt.source_file = src.source_file,
+            tgt.source_file_name = src.source_file_name,
+            tgt.loaded_at = src.loaded_at
+    when not matched and not src.is_stale then insert (
+        chart_id,
+        chart_type,
+        region,
+        period,
+        entries,
+        total_streams,
+        added_at,
+        source_file,
+        chart_date,
+        source_file_name,
+        loaded_at
+    ) values (
+        src.chart_id,
+        src.chart_type,
+        src.region,
+        src.period,
+        src.entries,
+        src.total_streams,
+        src.added_at,
+        src.source_file,
+        src.chart_date,
+        src.source_file_name,
+        src.loaded_at
+    );
+
 -- One case the merges cannot see: a playlist extracted again on a day and found empty (or
 -- with no entry that makes a fact row). The lake then has no fact row of it for that day;
 -- if no other playlist of the day has one either, the Glue job writes no fact file for the
@@ -1441,3 +1866,5 @@ alter task core.merge_dim_artist resume;
 alter task core.merge_dim_playlist resume;
 alter task core.merge_bridge_track_artist resume;
 alter task core.merge_bridge_album_artist resume;
+alter task core.merge_fact_chart_entry resume;
+alter task core.merge_dim_chart resume;

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from glue_jobs.tables import TABLE_NAMES
+from glue_jobs.tables import PLAYLIST_TABLES
 
 ARTIST = "STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR)"
 ALBUM = (
@@ -56,7 +56,7 @@ COLUMNS = {
     "playlist": PLAYLIST,
 }
 
-TABLES = TABLE_NAMES
+TABLES = tuple(t.name for t in PLAYLIST_TABLES)
 
 
 # The "paths" variant reads each entry as JSON text and pulls every field it needs out of

@@ -34,10 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from glue_jobs.tables import TABLE_NAMES
-from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
+from glue_jobs.tables import PLAYLIST_TABLES as TABLE_DEFINITIONS
 
-TABLES = TABLE_NAMES
+TABLES = tuple(t.name for t in TABLE_DEFINITIONS)
 
 
 def release_date(raw: str | None, precision: str | None) -> str | None:

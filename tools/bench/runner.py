@@ -33,7 +33,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
+from glue_jobs.tables import PLAYLIST_TABLES as TABLE_DEFINITIONS
 from tools.bench import generate
 from tools.bench.procmon import child_env, python_command, run_measured
 

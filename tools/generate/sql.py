@@ -64,7 +64,7 @@ def athena_current_view(table: Table) -> str:
         f"cast({partition} as date) as {partition}",
         f"{rank}() over (\n"
         f"            partition by {table.id_column}\n"
-        f"            order by cast({partition} as date) desc, extracted_at desc\n"
+        f"            order by cast({partition} as date) desc, {table.order[0]} desc\n"
         "        ) as observation_rank",
     ]
     return (
@@ -136,7 +136,7 @@ def core_current_view(table: Table) -> str:
         + _indent(_core_columns(table), 4)
         + f"\nfrom core.{table.name}\nqualify {rank}() over (\n"
         f"    partition by {table.id_column}\n"
-        f"    order by {table.partition.name} desc, extracted_at desc\n) = 1;\n"
+        f"    order by {table.partition.name} desc, {table.order[0]} desc\n) = 1;\n"
     )
 
 
@@ -219,7 +219,8 @@ def _conditions(pairs: list[tuple[str, str]], spaces: int) -> str:
 def merge_task(table: Table) -> str:
     name, upper = table.name, table.name.upper()
     columns = _core_columns(table)
-    match = [*table.grain, table.partition.name]
+    p = table.partition.name
+    match = [*table.grain, p]
     unchanged = set(match)
     landed_columns = [f"rows_landed.{c}" for c in columns] + ["false as is_stale"]
     held_columns = [f"held.{c}" for c in columns] + ["true as is_stale"]
@@ -239,7 +240,7 @@ as
         landed as (
 
             select
-                snapshot_date,
+                {p},
                 {WRITE_ID.format("")} as write_id,
                 loaded_at
             from landing.{name}_stream
@@ -249,11 +250,11 @@ as
         landed_writes as (
 
             select
-                snapshot_date,
+                {p},
                 write_id,
                 max(loaded_at) as loaded_at
             from landed
-            group by snapshot_date, write_id
+            group by {p}, write_id
 
         ),
 
@@ -262,7 +263,7 @@ as
             select *
             from landed_writes
             qualify row_number() over (
-                partition by snapshot_date
+                partition by {p}
                 order by loaded_at desc, write_id desc
             ) = 1
 
@@ -271,11 +272,11 @@ as
         held_dates as (
 
             select
-                snapshot_date,
+                {p},
                 max(loaded_at) as loaded_at
             from core.{name}
-            where snapshot_date in (select newest_writes.snapshot_date from newest_writes)
-            group by snapshot_date
+            where {p} in (select newest_writes.{p} from newest_writes)
+            group by {p}
 
         ),
 
@@ -284,11 +285,11 @@ as
         replacing as (
 
             select
-                newest_writes.snapshot_date,
+                newest_writes.{p},
                 newest_writes.write_id
             from newest_writes
             left join held_dates
-                on newest_writes.snapshot_date = held_dates.snapshot_date
+                on newest_writes.{p} = held_dates.{p}
             where
                 held_dates.loaded_at is null
                 or newest_writes.loaded_at >= held_dates.loaded_at
@@ -304,7 +305,7 @@ as
             from landing.{name} as rows_landed
             inner join replacing
                 on
-                    rows_landed.snapshot_date = replacing.snapshot_date
+                    rows_landed.{p} = replacing.{p}
                     and {WRITE_ID.format("rows_landed.")}
                     = replacing.write_id
             qualify row_number() over (
@@ -322,7 +323,7 @@ as
 {_indent(held_columns, 16)}
             from core.{name} as held
             inner join replacing
-                on held.snapshot_date = replacing.snapshot_date
+                on held.{p} = replacing.{p}
             left join incoming
                 on
 {_conditions([(f"held.{c}", f"incoming.{c}") for c in match], 20)}
