@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from tools.jvm import LOCAL_JVM_OPTIONS
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPOTIFY = PROJECT_ROOT.parent / "shared" / "spotify"
-# Options of every test JVM (the session's, and those the benchmark smoke test starts).
-# The tests' Spark runs are short: compiling hot code with C2 costs more CPU than it saves,
-# and C1 alone (tiered level 1) cuts a short run's CPU time (docs/benchmarks.md). No effect
-# on results.
-JVM_OPTIONS = "-XX:TieredStopAtLevel=1"
+# Options of every test JVM (the session's, and those the benchmark smoke test starts):
+# tools/jvm.py says why. No effect on results.
+JVM_OPTIONS = " ".join(LOCAL_JVM_OPTIONS)
 
 
 # The files that take minutes, longest first (measured with `--durations`). `make test`
@@ -32,6 +32,7 @@ LONGEST_FIRST = (
     "tests/sql/test_athena.py",
     "tests/sql/test_snowflake.py",
     "tests/demo/test_demo_cli.py",
+    "tests/unit/glue_jobs/test_quality.py",
 )
 
 

@@ -41,6 +41,7 @@ from typing import Any, TextIO
 
 from glue_jobs.tables import PLAYLIST_TABLES
 from tools.demo.progress import Progress, format_duration
+from tools.jvm import LOCAL_JVM_OPTIONS
 
 MARKER = ".spotify-demo-lake"
 RAW_DIR = "raw/playlist_snapshots"
@@ -230,10 +231,8 @@ def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "3g")
     )
-    # C1 only: the JVM's optimising compiler (C2) spends more CPU compiling Spark than a run
-    # of this size gains from it; measured here on 2 cores, 20 playlists x 4 weekly runs
-    # took 90 CPU-seconds instead of 144.
-    java_options = ["-XX:TieredStopAtLevel=1"]
+    # C1 only, with the code cache of a tiered JVM: tools/jvm.py says why.
+    java_options = list(LOCAL_JVM_OPTIONS)
     if workdir is not None:
         log4j = workdir / ".spark-log4j2.properties"
         log4j.write_text(_LOG4J2)
