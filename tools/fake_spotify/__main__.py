@@ -31,6 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--start-date", type=date.fromisoformat, default=date(2026, 5, 4))
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per request")
     parser.add_argument(
+        "--removed-track",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="GET /tracks/{id} answers 404 for this id (repeatable)",
+    )
+    parser.add_argument(
+        "--no-isrc-track",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="GET /tracks/{id} serves this id without an ISRC (repeatable)",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -48,6 +62,8 @@ def main(argv: list[str] | None = None, *, ready: threading.Event | None = None)
         weeks=args.weeks,
         large_playlist_items=args.large,
         start_date=args.start_date,
+        removed_tracks=frozenset(args.removed_track),
+        tracks_without_isrc=frozenset(args.no_isrc_track),
     )
     server = FakeSpotifyServer(
         catalogue,

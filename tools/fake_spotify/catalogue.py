@@ -27,6 +27,7 @@ import base64
 import hashlib
 import math
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -218,6 +219,9 @@ class Catalogue:
             a size of 0 gives an empty playlist.
         start_date: the date of week 0 (a Monday by default); week n is ``start_date + 7n``
             days, and every entry of week n was added before that date.
+        removed_tracks: track ids ``GET /tracks/{id}`` answers 404 for (removed from the
+            catalogue). Every other 22-character base62 id resolves (:meth:`track_by_id`).
+        tracks_without_isrc: track ids served with an empty ``external_ids`` (no ISRC).
     """
 
     seed: int = 7
@@ -228,8 +232,12 @@ class Catalogue:
     large_playlist_items: int | None = None
     sizes: tuple[int, ...] | None = None
     start_date: date = date(2026, 5, 4)
+    removed_tracks: frozenset[str] = frozenset()
+    tracks_without_isrc: frozenset[str] = frozenset()
     specs: dict[str, PlaylistSpec] = field(init=False, repr=False)
     _fixed: dict[str, list[dict[str, Any]]] = field(init=False, repr=False)
+    _described: dict[str, tuple[str, tuple[str, ...]]] = field(init=False, repr=False)
+    _playlist_tracks: dict[str, tuple[int, int]] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.weeks < 1:
@@ -238,6 +246,10 @@ class Catalogue:
             raise ValueError("sizes must give one size per user playlist")
         self.specs = {}
         self._fixed = {}
+        self._described = {}
+        self._playlist_tracks = None
+        self.removed_tracks = frozenset(self.removed_tracks)
+        self.tracks_without_isrc = frozenset(self.tracks_without_isrc)
         rng = random.Random(f"{self.seed}:catalogue")
         size_choices = (25, 40, 50, 51, 80, 100, 101, 150, 220, 300)
         for index in range(self.playlists):
@@ -763,7 +775,155 @@ class Catalogue:
             "uri": f"spotify:playlist:{playlist_id}",
         }
 
+    # -- single tracks: GET /tracks/{id} -------------------------------------------------------
+
+    def describe_tracks(self, tracks: Mapping[str, tuple[str, Sequence[str]]]) -> None:
+        """Name tracks served by id: ``{track_id: (track name, [artist names])}``.
+
+        A generated chart history can pass the names its chart files carry, so that the API
+        and the charts agree. Artist ids derive from the names (one name, one artist
+        everywhere); the album is the primary artist's, generated like any other.
+        """
+        for track_id, (name, artists) in tracks.items():
+            if not artists:
+                raise ValueError(f"track {track_id}: at least one artist name is needed")
+            self._described[track_id] = (str(name), tuple(str(a) for a in artists))
+
+    def track_by_id(self, track_id: str, *, relink: bool = False) -> dict[str, Any] | None:
+        """The full (legacy-shape) TrackObject ``GET /tracks/{id}`` serves; None when the id
+        is in ``removed_tracks`` (404).
+
+        Any id resolves, deterministically: the track of a fixed playlist (a real capture)
+        with that id, else the track of a generated playlist (below ``PLAYLIST_INDEX_MAX``
+        entries, any week) with that id, else a track generated from the id itself (its
+        album drawn from the catalogue-wide hit albums, so charted tracks share albums and
+        artists; named by :meth:`describe_tracks` where given). About 2% of generated tracks
+        have no ISRC, as do the ids in ``tracks_without_isrc``.
+
+        ``relink`` (the server passes it in extended mode when a market is given): about 3%
+        of generated tracks are relinked, answered under another id with ``linked_from``
+        naming the id asked for, as Spotify's track relinking does.
+        """
+        if track_id in self.removed_tracks:
+            return None
+        track = self._fixed_track(track_id)
+        if track is None:
+            numbers = self._playlist_track_index().get(track_id)
+            if numbers is not None:
+                track = self.track(*numbers)
+        if track is None:
+            track = self._track_from_id(track_id, relink=relink)
+        if track_id in self.tracks_without_isrc:
+            track = {**track, "external_ids": {}}
+        return track
+
+    def _fixed_track(self, track_id: str) -> dict[str, Any] | None:
+        for entries in self._fixed.values():
+            for entry in entries:
+                payload = entry.get("track") if isinstance(entry, dict) else None
+                if isinstance(payload, dict) and payload.get("id") == track_id:
+                    return payload
+        return None
+
+    def _playlist_track_index(self) -> dict[str, tuple[int, int]]:
+        """Track id -> (album, disc_track) of every song of the generated playlists."""
+        index = self._playlist_tracks
+        if index is None:
+            index = {}
+            for spec in list(self.specs.values()):
+                if spec.kind == "fixed" or spec.size >= PLAYLIST_INDEX_MAX:
+                    continue
+                for arrival in range(-_MAX_LIFE + 1, self.weeks):
+                    for song in self._arrivals(spec.id, arrival):
+                        # The id track() gives, without building the whole track.
+                        position = song.disc_track % self.album(song.album)["total_tracks"]
+                        track_id = spotify_id(self.seed, "track", song.album, position)
+                        index.setdefault(track_id, (song.album, song.disc_track))
+            self._playlist_tracks = index  # built whole, then published (threads may race)
+        return index
+
+    def _track_from_id(self, track_id: str, *, relink: bool) -> dict[str, Any]:
+        rng = Draw(self.seed, "track-by-id", track_id)
+        described = self._described.get(track_id)
+        if described is not None:
+            name, artist_names = described
+            artists = [self._named_artist(n) for n in artist_names]
+            album = self._artist_album(artists[0], rng.below(3))
+        else:
+            album = self.album(rng.below(_HIT_ALBUMS))
+            if album["album_type"] == "compilation":
+                artists = [self.artist(1 + rng.below(_ARTISTS))]
+            else:
+                artists = list(album["artists"])
+            featured = []
+            if rng.random() < 0.3:
+                featured = [self.artist(1 + rng.below(_ARTISTS)) for _ in range(rng.between(1, 2))]
+            known = {a["id"] for a in artists}
+            artists += [a for a in featured if a["id"] not in known]
+            name = self._track_name(rng, featured)
+        position = rng.below(album["total_tracks"])
+        has_isrc = rng.random() >= 0.02
+        isrc = f"QZ{rng.choice('ABCDEFGH')}{rng.between(10**8, 10**9 - 1)}"
+        relinked = relink and rng.random() < 0.03
+        served_id = spotify_id(self.seed, "relinked", track_id) if relinked else track_id
+        track: dict[str, Any] = {
+            "album": album,
+            "artists": artists,
+            "available_markets": MARKETS,
+            "disc_number": 1,
+            "duration_ms": rng.between(95_000, 420_000),
+            "explicit": rng.random() < 0.2,
+            "external_ids": {"isrc": isrc} if has_isrc else {},
+            "external_urls": {"spotify": f"{OPEN_URL}/track/{served_id}"},
+            "href": f"{API_URL}/tracks/{served_id}",
+            "id": served_id,
+            "is_local": False,
+            "name": name,
+            "popularity": rng.between(0, 100),
+            "preview_url": None,
+            "track_number": position + 1,
+            "type": "track",
+            "uri": f"spotify:track:{served_id}",
+        }
+        if relinked:
+            track["linked_from"] = {
+                "external_urls": {"spotify": f"{OPEN_URL}/track/{track_id}"},
+                "href": f"{API_URL}/tracks/{track_id}",
+                "id": track_id,
+                "type": "track",
+                "uri": f"spotify:track:{track_id}",
+            }
+        return track
+
+    def _named_artist(self, name: str) -> dict[str, Any]:
+        artist_id = spotify_id(self.seed, "artist-named", name)
+        return {
+            "external_urls": {"spotify": f"{OPEN_URL}/artist/{artist_id}"},
+            "href": f"{API_URL}/artists/{artist_id}",
+            "id": artist_id,
+            "name": name,
+            "type": "artist",
+            "uri": f"spotify:artist:{artist_id}",
+        }
+
+    def _artist_album(self, artist: dict[str, Any], number: int) -> dict[str, Any]:
+        """Album `number` of a named artist: a generated album under that artist's name."""
+        base = self.album(int.from_bytes(artist["id"].encode()[:4], "big") % _HIT_ALBUMS)
+        album_id = spotify_id(self.seed, "album-of", artist["id"], number)
+        return {
+            **base,
+            "artists": [artist],
+            "external_urls": {"spotify": f"{OPEN_URL}/album/{album_id}"},
+            "href": f"{API_URL}/albums/{album_id}",
+            "id": album_id,
+            "images": _images("ab67616d0000", album_id),
+            "uri": f"spotify:album:{album_id}",
+        }
+
 
 _MAX_LIFE = 14
 _HIT_ALBUMS = 400
+# Playlists at least this long (the benchmark's) are left out of the by-id track index:
+# indexing them would generate every song of every week.
+PLAYLIST_INDEX_MAX = 1_000
 _ARTISTS = 2_500

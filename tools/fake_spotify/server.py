@@ -52,6 +52,11 @@ _DEV_REMOVED_TRACK_FIELDS = frozenset({"popularity", "available_markets", "linke
 _LIMIT_MAX = {"items": 50, "tracks": 100}
 _MARKET = re.compile(r"^[A-Z]{2}$")
 _PLAYLIST_PATH = re.compile(r"^/v1/playlists/([^/]+)(?:/(items|tracks))?$")
+_TRACK_PATH = re.compile(r"^/v1/tracks/([^/]+)$")
+_TRACK_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+# Keys the legacy playlist entries' tracks carry that a track of GET /tracks/{id} does not.
+_PLAYLIST_ONLY_TRACK_FIELDS = frozenset({"episode", "track"})
+_SEVERAL_TRACKS_MAX = 50
 
 
 # Entries the extractor must land as sent and the Glue job count as ``malformed_entry``: a
@@ -372,6 +377,21 @@ class FakeSpotifyServer:
             return True
         return token_kind == "user" and spec.owner_id == OWNER_ID
 
+    def _track_object(self, track_id: str, market: str | None) -> dict[str, Any] | None:
+        """The track as this mode serves it by id (None: removed, 404). Tracks are relinked
+        only in extended mode with a market (development mode has no ``linked_from``)."""
+        relink = self.mode == "extended" and market is not None
+        track = self.catalogue.track_by_id(track_id, relink=relink)
+        if track is None:
+            return None
+        track = {k: v for k, v in track.items() if k not in _PLAYLIST_ONLY_TRACK_FIELDS}
+        if self.mode == "development":
+            track = {k: v for k, v in track.items() if k not in _DEV_REMOVED_TRACK_FIELDS}
+            album = track.get("album")
+            if isinstance(album, dict):
+                track["album"] = {k: v for k, v in album.items() if k != "available_markets"}
+        return track
+
     def _visible(self, spec: PlaylistSpec) -> bool:
         return not (self.mode == "development" and spec.kind == "editorial")
 
@@ -594,6 +614,11 @@ class _Handler(BaseHTTPRequestHandler):
         match = _PLAYLIST_PATH.match(path)
         if method == "GET" and match:
             return self._playlist(match.group(1), match.group(2), query, authorization)
+        match = _TRACK_PATH.match(path)
+        if method == "GET" and match:
+            return self._track(match.group(1), query, authorization)
+        if method == "GET" and path == "/v1/tracks":
+            return self._several_tracks(query, authorization)
         return 404, _error(404, "Service not found"), {}
 
     # -- accounts service ------------------------------------------------------------------
@@ -718,3 +743,39 @@ class _Handler(BaseHTTPRequestHandler):
             fake.catalogue.snapshot_id(playlist_id, fake.week),
         )
         return 200, payload, {}
+
+    def _track(
+        self, track_id: str, query: dict[str, str], authorization: str | None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """``GET /tracks/{id}``: any token (a client-credentials one is enough), both modes."""
+        fake = self.server.fake
+        token_kind, token_error = fake._token_kind(authorization)
+        if token_kind is None:
+            return 401, _error(401, token_error or "Invalid access token"), {}
+        market = query.get("market")
+        if market is not None and market != "from_token" and not _MARKET.match(market):
+            return 400, _error(400, "Invalid market code"), {}
+        if not _TRACK_ID.match(track_id):
+            return 400, _error(400, "Invalid base62 id"), {}
+        track = fake._track_object(track_id, market)
+        if track is None:
+            return 404, _error(404, "Resource not found"), {}
+        return 200, _dumps(track), {}
+
+    def _several_tracks(
+        self, query: dict[str, str], authorization: str | None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """``GET /tracks?ids=``: removed for development-mode apps (403, what spotipy's
+        ``tracks()`` runs into); extended mode serves it, null for removed ids."""
+        fake = self.server.fake
+        token_kind, token_error = fake._token_kind(authorization)
+        if token_kind is None:
+            return 401, _error(401, token_error or "Invalid access token"), {}
+        if fake.mode == "development":
+            return 403, _error(403, "Forbidden"), {}
+        ids = [i for i in query.get("ids", "").split(",") if i]
+        if not ids or len(ids) > _SEVERAL_TRACKS_MAX or not all(_TRACK_ID.match(i) for i in ids):
+            return 400, _error(400, "Invalid ids"), {}
+        market = query.get("market")
+        tracks = [fake._track_object(i, market) for i in ids]
+        return 200, _dumps({"tracks": tracks}), {}
