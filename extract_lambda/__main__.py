@@ -7,6 +7,9 @@ app, SPOTIFY_REFRESH_TOKEN; endpoints and tuning from the same variables as the 
 (SPOTIFY_API_URL, SPOTIFY_AUTH_URL, SPOTIFY_MARKET, MAX_CONCURRENCY, SPOTIFY_API_SHAPE).
 Without ids on the command line, PLAYLIST_IDS is used.
 
+``python -m extract_lambda enrich ...`` runs the second task instead, the enrichment of
+charted tracks (``python -m extract_lambda.enrich``; docs/track-documents.md).
+
 Prints the run summary (JSON) on stdout, logs on stderr. Exit status: 0 when at least one
 playlist was landed (like the Lambda; ``--strict``: only when all were), 1 when none was,
 2 for a usage or configuration error.
@@ -43,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["enrich"]:
+        from extract_lambda.enrich import main as enrich_main
+
+        return enrich_main(arguments[1:], environ)
     args = build_parser().parse_args(argv)
     environ = dict(os.environ if environ is None else environ)
     handler = logging.StreamHandler(sys.stderr)

@@ -52,6 +52,7 @@ from extract_lambda.logsafe import HumanFormatter, protect_logs, redact
 from extract_lambda.retry import Deadline
 from extract_lambda.spotify_client import ExtractError, PlaylistFailed, RunStopped, SpotifyClient
 from extract_lambda.storage import (
+    S3_WRITE_BOUND_S,
     LocalDirectorySink,
     S3Sink,
     Sink,
@@ -73,6 +74,10 @@ DEFAULT_MAX_TRACKS = 1000
 DEFAULT_CONCURRENCY = 4
 DEFAULT_MAX_ATTEMPTS_PER_ID = 5
 DEFAULT_CHECKPOINT_EVERY = 100
+# Kept free at the end of a Lambda invocation (handler): a request in flight (connect and
+# read timeouts), the last track document's write and the state's write (each bounded by
+# S3_WRITE_BOUND_S), then the summary.
+ENRICH_RESERVE_S = 2 * ExtractConfig.request_timeout_s + 2 * S3_WRITE_BOUND_S + 2.0
 # Failure lists in the summary stop at this length (the counts by reason are complete).
 SUMMARY_LIST_MAX = 200
 

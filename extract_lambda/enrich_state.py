@@ -101,7 +101,7 @@ class State:
         """A new state: this one with `delta` applied. Ids that failed for a passing reason go
         to the end of the queue, so one bad id never blocks the others."""
         landed = self.landed | delta.landed
-        gone = {**self.gone, **{k: v for k, v in delta.gone.items() if k not in landed}}
+        gone = {k: v for k, v in {**self.gone, **delta.gone}.items() if k not in landed}
         done = landed
         retry = [i for i in delta.failed_attempts if i not in done and i not in gone]
         seen: set[str] = set()

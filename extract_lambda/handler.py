@@ -5,6 +5,11 @@ Environment (docs/data-contract.md section 6): RAW_BUCKET, RAW_PREFIX (default
 SPOTIFY_API_URL, SPOTIFY_AUTH_URL, MAX_CONCURRENCY (and the optional SPOTIFY_API_SHAPE).
 The event may override the playlists: ``{"playlist_ids": ["..."]}``.
 
+``{"task": "enrich"}`` runs the second task instead, the enrichment of charted tracks
+(``extract_lambda.enrich``, docs/track-documents.md), with client credentials only; it reads
+TRACKS_PREFIX, ENRICH_PREFIX, ENRICH_MAX_TRACKS and ENRICH_CONCURRENCY too, and the event may
+queue more ids: ``{"task": "enrich", "track_ids": ["..."]}``.
+
 The secret is read from Secrets Manager once per container (module-level cache) and dropped
 when Spotify refuses it, so a rotated refresh token is picked up by the next invocation.
 Logs are JSON lines and the run's metrics EMF documents, both on stdout
@@ -115,7 +120,83 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     protect_logs()
     namespace, service = invocation_settings(environ)
     with structured_logs(service, context):
+        if _task(event) == "enrich":
+            return _handle_enrich(event, context, environ, namespace=namespace, service=service)
         return _handle(event, context, environ, namespace=namespace, service=service)
+
+
+TASKS = ("extract", "enrich")
+
+
+def _task(event: Any) -> str:
+    task = event.get("task") if isinstance(event, Mapping) else None
+    task = task or "extract"
+    if task not in TASKS:
+        raise ConfigError(f"event task must be one of {', '.join(TASKS)}, not {task!r}")
+    return task
+
+
+class EnrichmentFailed(RuntimeError):
+    """The enrichment had work and settled none of it; the message says why (never a secret)."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        stopped = summary.get("stopped")
+        reasons = ", ".join(sorted(summary["failed_by_reason"])) or "none"
+        detail = f"; stopped: {stopped['message']}" if stopped else ""
+        super().__init__(
+            f"no track settled of {summary['pending_before']} pending (failures: {reasons}){detail}"
+        )
+        self.summary = summary
+
+
+def _handle_enrich(
+    event: Any, context: Any, environ: Mapping[str, str], *, namespace: str, service: str
+) -> dict[str, Any]:
+    from extract_lambda.enrich import (
+        ENRICH_RESERVE_S,
+        EnrichSettings,
+        emit_enrich_metrics,
+        enrich_tracks,
+        made_progress,
+    )
+    from extract_lambda.enrich_state import S3RawStore
+
+    secret_id = environ.get("SPOTIFY_SECRET_ID", "").strip()
+    bucket = environ.get("RAW_BUCKET", "").strip()
+    if not secret_id or not bucket:
+        raise ConfigError("SPOTIFY_SECRET_ID and RAW_BUCKET must be set")
+    references = event.get("track_ids") or []
+    if isinstance(references, str):
+        references = split_playlist_ids(references)
+    if not isinstance(references, list) or not all(isinstance(r, str) for r in references):
+        raise ConfigError("event track_ids must be a list of track id strings")
+    settings = EnrichSettings.from_env(environ)
+    credentials = load_credentials(secret_id)
+    config = ExtractConfig.from_env(environ, credentials=credentials)
+    kms_key_id = environ.get("RAW_KMS_KEY_ID", "").strip() or None
+    store = S3RawStore(bucket, client=_client("s3"), kms_key_id=kms_key_id)
+    store.check_client()
+    sink = S3Sink(bucket, settings.tracks_prefix, kms_key_id=kms_key_id, client=_client("s3"))
+    if hasattr(context, "get_remaining_time_in_millis"):
+        deadline = Deadline.from_lambda_context(context, reserve_s=ENRICH_RESERVE_S)
+    else:
+        deadline = Deadline()
+    summary = enrich_tracks(
+        config,
+        store,
+        sink,
+        settings=settings,
+        references=references,
+        deadline=deadline,
+        run_id=getattr(context, "aws_request_id", None),
+    )
+    if (summary.get("stopped") or {}).get("reason") == "auth_failed":
+        forget_credentials(secret_id)
+    emit_enrich_metrics(summary, namespace=namespace, service=service)
+    log.info("summary", extra={"summary": summary})
+    if not made_progress(summary):
+        raise EnrichmentFailed(summary)
+    return summary
 
 
 def _handle(
