@@ -14,8 +14,10 @@ them on DuckDB this module does three things, and nothing else:
 
 1. it registers each curated table as a DuckDB view over
    `read_parquet('<curated>/<table>/**/*.parquet', hive_partitioning = true)`, typing the
-   `snapshot_date` partition key as VARCHAR, which is what the Glue crawler gives Athena
-   for a Hive-style `snapshot_date=YYYY-MM-DD` folder;
+   partition key (`snapshot_date`, `chart_date`) as VARCHAR, which is what the Glue crawler
+   gives Athena for a Hive-style `snapshot_date=YYYY-MM-DD` folder; a table with no Parquet
+   yet (a lake of playlists only, or of charts only) is an empty view with the table's
+   columns, from glue_jobs/tables.py;
 2. it translates each statement with `sqlglot.transpile(sql, read="athena", write="duckdb")`;
 3. it sets the session time zone to UTC, as Athena's is.
 """
@@ -36,7 +38,7 @@ from typing import Any
 import duckdb
 import sqlglot
 
-from glue_jobs.tables import TABLE_NAMES
+from glue_jobs.tables import BY_NAME, TABLE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ATHENA_SQL = PROJECT_ROOT / "athena_sql"
@@ -45,6 +47,17 @@ NAMED_QUERIES_DIR = ATHENA_SQL / "named_queries"
 
 # The curated tables (glue_jobs/tables.py).
 CURATED_TABLES = TABLE_NAMES
+
+# The tables' logical types (glue_jobs.tables.TYPES) in DuckDB, for a table with no Parquet
+# yet; what DuckDB reads from the Glue job's Parquet (timestamps adjusted to UTC: TIMESTAMPTZ).
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+}
 
 _VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)
 
@@ -89,13 +102,14 @@ def view_name(path: Path) -> str:
     return match.group(1).lower()
 
 
-# Views the analytics read, not analytics themselves.
-HELPER_VIEWS = frozenset({"playlist_snapshot_dates"})
+# Views the analytics read, not analytics themselves (one row per snapshot, or per chart
+# entry and artist): run them with --view.
+HELPER_VIEWS = frozenset({"playlist_snapshot_dates", "chart_artist_credits"})
 
 
 def analytics_view_names() -> list[str]:
     """Every view but the helpers: the `*_current` views, which only restate the dimensions,
-    and `playlist_snapshot_dates`."""
+    `playlist_snapshot_dates` and `chart_artist_credits`."""
     return [
         name
         for name in map(view_name, view_files())
@@ -120,22 +134,45 @@ def describe(name: str) -> str:
     return text.split(". ")[0].rstrip(".") if text else ""
 
 
-def connect(curated: str | Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the curated tables and every Athena view of athena_sql/."""
+def empty_tables(curated: str | Path) -> list[str]:
+    """The curated tables with no Parquet file under ``curated`` (yet)."""
     curated = Path(curated)
-    missing = [t for t in CURATED_TABLES if not any((curated / t).glob("**/*.parquet"))]
-    if missing:
+    return [t for t in CURATED_TABLES if not any((curated / t).glob("**/*.parquet"))]
+
+
+def _empty_table_sql(table: str) -> str:
+    """A view with the table's columns (glue_jobs.tables) and no rows; the partition key is
+    VARCHAR, as the crawler registers it."""
+    definition = BY_NAME[table]
+    columns = [f"cast(null as {DUCKDB_TYPES[c.type]}) as {c.name}" for c in definition.file_columns]
+    columns.append(f"cast(null as VARCHAR) as {definition.partition.name}")
+    return f"create view {table} as select {', '.join(columns)} where false"
+
+
+def connect(curated: str | Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the curated tables and every Athena view of athena_sql/.
+
+    A table with no Parquet yet (:func:`empty_tables`: the chart tables of a lake that holds
+    playlists only, or the playlist tables of one that holds charts only) is an empty view
+    with its columns; a root with no Parquet for any table is refused."""
+    curated = Path(curated)
+    empty = empty_tables(curated)
+    if len(empty) == len(CURATED_TABLES):
         raise FileNotFoundError(
-            f"no Parquet files under {curated} for {', '.join(missing)}: "
-            "CURATED must be a curated root written by the Glue job (e.g. build/lake/curated)"
+            f"no Parquet files under {curated} for {', '.join(empty)}: "
+            "CURATED must be a curated root written by the Glue jobs (e.g. build/lake/curated)"
         )
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     for table in CURATED_TABLES:
+        if table in empty:
+            con.execute(_empty_table_sql(table))
+            continue
         pattern = (curated / table / "**" / "*.parquet").as_posix().replace("'", "''")
+        key = BY_NAME[table].partition.name
         con.execute(
             f"create view {table} as select * from read_parquet('{pattern}', "
-            "hive_partitioning = true, hive_types = {'snapshot_date': varchar})"
+            f"hive_partitioning = true, hive_types = {{'{key}': varchar}})"
         )
     for path in view_files():
         con.execute(athena_to_duckdb(path.read_text()))
@@ -258,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         con = connect(args.curated)
+        if empty := empty_tables(args.curated):
+            print(f"note: no Parquet yet for {', '.join(empty)}: read as empty", file=sys.stderr)
         if args.named_query:
             results = [run_named_query(con, args.named_query, args.param)]
         else:

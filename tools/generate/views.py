@@ -1,9 +1,9 @@
 """The Snowflake analytics views, translated from the one source of each view: its Athena file.
 
 Every hand-written view of ``athena_sql/views/`` (``11_playlist_snapshot_dates.sql``,
-``20_*``, ``30_*``, ``40_*``; the ``*_current`` views are generated from the table
-definitions by :mod:`tools.generate.sql`) is parsed as Athena SQL and written as Snowflake
-SQL by sqlglot, into ``snowflake_sql/07_*``, ``08_*`` and ``09_*``. DuckDB gets the same
+``20_*``, ``30_*``, ``40_*``, ``50_chart_*``; the ``*_current`` views are generated from the
+table definitions by :mod:`tools.generate.sql`) is parsed as Athena SQL and written as
+Snowflake SQL by sqlglot, into ``snowflake_sql/07_*``, ``08_*``, ``09_*`` and ``11_*``. DuckDB gets the same
 files through sqlglot as well (:mod:`tools.query`), so a view is written once and runs on
 all three engines.
 
@@ -12,8 +12,12 @@ What the translation adds to sqlglot's own Athena -> Snowflake rewrite:
 - names are qualified the Snowflake way: the curated tables and the views the analytics
   read (``*_current``, ``playlist_snapshot_dates``) live in ``core``, the analytics views in
   ``analytics``; a name that is neither (nor a CTE) is an error;
-- ``cast(snapshot_date as date)`` becomes ``snapshot_date``: Athena's crawler registers the
-  partition key as a string, Snowflake's CORE tables hold it as a date;
+- ``cast(snapshot_date as date)`` becomes ``snapshot_date`` (and the same for every table's
+  partition key, ``chart_date`` too): Athena's crawler registers the partition key as a
+  string, Snowflake's CORE tables hold it as a date;
+- ``cross join unnest(array) as t (x)`` is sqlglot's ``table(flatten(input => array))``, whose
+  element is a ``variant``: ``t.x`` is read as ``cast(t.value as varchar)``, the string it is
+  in Athena (Athena's ``unnest`` of a ``split`` gives strings);
 - ``x is not null`` stays that (sqlglot writes ``not x is null``);
 - the layout is the house style (lowercase, one CTE per block, ``select * from final``), so
   the scripts read like hand-written ones and pass ``sqlfluff lint``;
@@ -61,6 +65,12 @@ SCRIPTS: dict[str, tuple[str, str]] = {
         "-- views in ANALYTICS, so dashboards built on it keep working (athena_sql/views/40_*.sql).\n"
         "-- Run after 05_core_tables.sql, and again whenever a view changes.\n",
     ),
+    "50": (
+        "11_views_charts.sql",
+        "-- 11_views_charts: the trend views the Spotify Charts make possible, in ANALYTICS\n"
+        "-- (athena_sql/views/50_chart_*.sql; docs/sql.md has the catalogue). Run after\n"
+        "-- 05_core_tables.sql, and again whenever a view changes.\n",
+    ),
 }
 # Where sqlglot breaks a line, and where a `when ... then ...` still fits on one: the views'
 # expressions start 8 or 12 spaces in (CTE, select list), and lines end at 100 (sqlfluff).
@@ -80,6 +90,9 @@ _ONE_ITEM = re.compile(
 )
 # A blank line either side of `union all` (and the other set operators), as in the sources.
 _SET_OPERATOR = re.compile(r"\n( *)(union all|union|intersect|except)\n")
+# sqlglot names flatten's columns after the alias (`as t(seq, key, path, index, value,
+# this)`), which are the names they have anyway: left out, the line fits.
+_FLATTEN_COLUMNS = re.compile(r"(\)\)\) as \w+)\(seq, key, path, index, value, this\)")
 # Single-quoted strings and /* */ comments: never lowercased.
 _VERBATIM = re.compile(r"'(?:[^']|'')*'|/\*.*?\*/", re.S)
 
@@ -233,16 +246,47 @@ def _schemas(views: list[View]) -> dict[str, str]:
     return schemas
 
 
+# The partition keys: strings in Athena's catalog, dates in Snowflake's CORE tables.
+PARTITION_KEYS = frozenset(t.partition.name for t in TABLES)
+
+
 def _snapshot_date_is_a_date(node: exp.Expression) -> exp.Expression:
-    """``cast(snapshot_date as date)`` -> ``snapshot_date``: a date in Snowflake already."""
+    """``cast(snapshot_date as date)`` -> ``snapshot_date`` (any partition key, ``chart_date``
+    too): a date in Snowflake already."""
     if (
         isinstance(node, exp.Cast)
         and node.to.is_type(exp.DataType.Type.DATE)
         and isinstance(node.this, exp.Column)
-        and node.this.name.lower() == "snapshot_date"
+        and node.this.name.lower() in PARTITION_KEYS
     ):
         return node.this
     return node
+
+
+def _unnest_gives_strings(query: exp.Expression) -> exp.Expression:
+    """Each ``unnest(...) as t (x)``: ``t.x`` -> ``cast(t.value as varchar)``.
+
+    sqlglot writes Athena's ``unnest`` as Snowflake's ``flatten``, whose elements are
+    ``variant``s; Athena's (of ``split``) are strings. The column is renamed to ``value``,
+    the name of flatten's element column, so that the cast reads the element itself."""
+    renamed: dict[tuple[str, str], None] = {}
+    for unnest in query.find_all(exp.Unnest):
+        alias = unnest.args.get("alias")
+        if alias is None or len(alias.columns) != 1 or unnest.args.get("offset"):
+            raise ValueError("an unnest needs one `as t (column)` alias and no ordinality")
+        renamed[(alias.name.lower(), alias.columns[0].name.lower())] = None
+        alias.set("columns", [exp.to_identifier("value")])
+
+    def cast(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and (node.table.lower(), node.name.lower()) in renamed:
+            value = exp.cast(exp.column("value", table=node.table), exp.DataType.Type.VARCHAR)
+            # A projection keeps the name the column gave it.
+            if isinstance(node.parent, exp.Select) and node.arg_key == "expressions":
+                return exp.alias_(value, node.name)
+            return value
+        return node
+
+    return query.transform(cast) if renamed else query
 
 
 def _no_self_alias(node: exp.Expression) -> exp.Expression:
@@ -276,6 +320,7 @@ def _translate(
         table.set("db", exp.to_identifier(schemas[name]))
 
     query = statement.expression.transform(_snapshot_date_is_a_date).transform(_no_self_alias)
+    query = _unnest_gives_strings(query)
     statement.set("expression", query)
     statement.set("comments", None)
     return statement
@@ -300,7 +345,8 @@ def _pretty(node: exp.Expression) -> str:
         # What sqlglot cannot say in Snowflake fails `make generate` instead of a warning.
         unsupported_level=ErrorLevel.RAISE,
     )
-    sql = _ONE_ITEM.sub(r"\1\2 \3\4", _lower(sql))
+    sql = _FLATTEN_COLUMNS.sub(r"\1", _lower(sql))
+    sql = _ONE_ITEM.sub(r"\1\2 \3\4", sql)
     return _SET_OPERATOR.sub(r"\n\n\1\2\n\n", sql)
 
 

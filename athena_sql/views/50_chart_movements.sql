@@ -1,0 +1,198 @@
+-- chart_movements: every song of every chart date next to the chart one period earlier (a
+-- week for weekly charts, a day for daily ones): rank and streams then and now, and the
+-- movement: 'climbed', 'fell', 'unchanged', 'new' (first time on this chart in the lake),
+-- 're-entry' (on an earlier chart, not on the previous one), or 'exit' (on the previous
+-- chart, not on this one: a row with no rank). rank_change = previous_rank - rank, so a
+-- positive number is a climb. Where the lake does not hold the previous chart,
+-- previous_chart_date and movement are null: nothing to compare with. A song listed twice
+-- in one chart takes its best rank. Every chart date is compared with its previous date by a
+-- join, not a window over the whole history, so a filter on chart_date reads that date and
+-- the one before; telling 'new' from 're-entry' reads the earlier charts' track ids.
+create or replace view chart_movements as
+
+with
+
+chart_entries as (
+
+    select
+        chart_id,
+        period,
+        track_id,
+        rank,
+        streams,
+        track_name,
+        artist_names,
+        cast(chart_date as date) as chart_date
+    from fact_chart_entry
+
+),
+
+listings as (
+
+    select
+        chart_id,
+        period,
+        chart_date,
+        track_id,
+        rank,
+        streams,
+        track_name,
+        artist_names,
+        row_number() over (
+            partition by chart_id, chart_date, track_id order by rank
+        ) as listing_order
+    from chart_entries
+
+),
+
+songs as (
+
+    select
+        chart_id,
+        period,
+        chart_date,
+        track_id,
+        rank,
+        streams,
+        track_name,
+        artist_names
+    from listings
+    where listing_order = 1
+
+),
+
+charts as (
+
+    select distinct
+        chart_id,
+        chart_date,
+        cast(
+            date_add('day', case when period = 'daily' then 1 else 7 end, chart_date) as date
+        ) as next_chart_date
+    from songs
+
+),
+
+chart_sequence as (
+
+    select
+        charts.chart_id,
+        charts.chart_date,
+        previous_charts.chart_date as previous_chart_date
+    from charts
+    left join charts as previous_charts
+        on
+            charts.chart_id = previous_charts.chart_id
+            and charts.chart_date = previous_charts.next_chart_date
+
+),
+
+debuts as (
+
+    select
+        chart_id,
+        track_id,
+        min(chart_date) as debut_date
+    from songs
+    group by chart_id, track_id
+
+),
+
+on_chart as (
+
+    select
+        chart_sequence.chart_id,
+        chart_sequence.chart_date,
+        chart_sequence.previous_chart_date,
+        current_songs.rank,
+        previous_songs.rank as previous_rank,
+        case
+            when previous_songs.rank > current_songs.rank then 'climbed'
+            when previous_songs.rank < current_songs.rank then 'fell'
+            when previous_songs.rank = current_songs.rank then 'unchanged'
+            when chart_sequence.previous_chart_date is null then null
+            when debuts.debut_date = current_songs.chart_date then 'new'
+            else 're-entry'
+        end as movement,
+        current_songs.streams,
+        previous_songs.streams as previous_streams,
+        current_songs.track_name,
+        current_songs.artist_names,
+        current_songs.track_id
+    from songs as current_songs
+    inner join chart_sequence
+        on
+            current_songs.chart_id = chart_sequence.chart_id
+            and current_songs.chart_date = chart_sequence.chart_date
+    inner join debuts
+        on
+            current_songs.chart_id = debuts.chart_id
+            and current_songs.track_id = debuts.track_id
+    left join songs as previous_songs
+        on
+            current_songs.chart_id = previous_songs.chart_id
+            and current_songs.track_id = previous_songs.track_id
+            and chart_sequence.previous_chart_date = previous_songs.chart_date
+
+),
+
+exits as (
+
+    select
+        chart_sequence.chart_id,
+        chart_sequence.chart_date,
+        chart_sequence.previous_chart_date,
+        current_songs.rank,
+        previous_songs.rank as previous_rank,
+        'exit' as movement,
+        current_songs.streams,
+        previous_songs.streams as previous_streams,
+        previous_songs.track_name,
+        previous_songs.artist_names,
+        previous_songs.track_id
+    from chart_sequence
+    inner join songs as previous_songs
+        on
+            chart_sequence.chart_id = previous_songs.chart_id
+            and chart_sequence.previous_chart_date = previous_songs.chart_date
+    left join songs as current_songs
+        on
+            chart_sequence.chart_id = current_songs.chart_id
+            and chart_sequence.chart_date = current_songs.chart_date
+            and previous_songs.track_id = current_songs.track_id
+    -- Not on this chart: current_songs' columns are null.
+    where current_songs.track_id is null
+
+),
+
+movements as (
+
+    select * from on_chart
+
+    union all
+
+    select * from exits
+
+),
+
+final as (
+
+    select
+        chart_id,
+        chart_date,
+        previous_chart_date,
+        rank,
+        previous_rank,
+        previous_rank - rank as rank_change,
+        movement,
+        streams,
+        previous_streams,
+        streams - previous_streams as streams_change,
+        track_name,
+        artist_names,
+        track_id
+    from movements
+
+)
+
+select * from final

@@ -1,0 +1,167 @@
+"""A small chart history made by hand, for the chart views (athena_sql/views/50_chart_*.sql).
+
+Four charts, written as the chart job writes them (``<curated>/fact_chart_entry/
+chart_date=YYYY-MM-DD/*.parquet`` and ``dim_chart`` alike, the columns of
+glue_jobs/tables.py):
+
+- ``regional-global-weekly``, four weeks in a row (Thursdays 2026-01-01 to 2026-01-22),
+  6 songs each: climbers, fallers, a song that stays put, two new entries, two re-entries
+  and exits;
+- ``regional-us-weekly``, weeks 1, 2 and 4: the lake misses week 3, so week 4 has nothing to
+  compare with;
+- ``regional-global-daily``, three days (2026-01-20 to 2026-01-22), 3 songs each: its
+  previous chart is the day before, not the week before;
+- ``viral-global-weekly``, one week, 2 songs, no streams.
+
+Eight songs; their artists are the file's ``artist_names``: two songs of several artists,
+and "Tyler, The Creator", whom splitting at ", " turns into two artists (the documented
+caveat). tests/sql/expected.py works out every chart view's result for this history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from glue_jobs.tables import CHART_TABLES, DIM_CHART, FACT_CHART_ENTRY
+
+GLOBAL_WEEKLY = "regional-global-weekly"
+US_WEEKLY = "regional-us-weekly"
+GLOBAL_DAILY = "regional-global-daily"
+VIRAL_WEEKLY = "viral-global-weekly"
+
+W1, W2, W3, W4 = date(2026, 1, 1), date(2026, 1, 8), date(2026, 1, 15), date(2026, 1, 22)
+D1, D2, D3 = date(2026, 1, 20), date(2026, 1, 21), W4
+
+# song: (track_id, track_name, artist_names as the file gives them)
+SONGS = {
+    "A": ("trkAurora", "Aurora", "Nova"),
+    "B": ("trkBlaze", "Blaze", "Nova, Rex"),
+    "C": ("trkCascade", "Cascade", "Tyler, The Creator"),
+    "D": ("trkDrift", "Drift", "Rex"),
+    "E": ("trkEmber", "Ember", "Luna"),
+    "F": ("trkFlare", "Flare", "Luna, Nova"),
+    "G": ("trkGlow", "Glow", "Kai"),
+    "H": ("trkHalo", "Halo", "Rex"),
+}
+
+# chart_id -> chart_date -> [(song, streams)] in rank order (rank 1 first).
+CHARTS: dict[str, dict[date, list[tuple[str, int | None]]]] = {
+    GLOBAL_WEEKLY: {
+        W1: [("A", 1000), ("B", 900), ("C", 800), ("D", 700), ("E", 600), ("F", 500)],
+        W2: [("B", 950), ("A", 920), ("G", 850), ("C", 700), ("F", 650), ("D", 600)],
+        W3: [("G", 1000), ("B", 900), ("E", 800), ("A", 700), ("F", 600), ("H", 500)],
+        W4: [("G", 950), ("E", 900), ("H", 850), ("B", 810), ("A", 700), ("C", 600)],
+    },
+    US_WEEKLY: {
+        W1: [("D", 500), ("A", 400), ("E", 300), ("B", 200)],
+        W2: [("A", 450), ("D", 420), ("B", 300), ("G", 250)],
+        W4: [("G", 600), ("A", 500), ("E", 400), ("H", 300)],
+    },
+    GLOBAL_DAILY: {
+        D1: [("G", 300), ("B", 200), ("A", 100)],
+        D2: [("G", 310), ("A", 210), ("E", 150)],
+        D3: [("E", 320), ("G", 300), ("B", 250)],
+    },
+    VIRAL_WEEKLY: {
+        W4: [("H", None), ("C", None)],
+    },
+}
+
+_ARROW = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+def _schema(table) -> pa.Schema:
+    return pa.schema([(c.name, _ARROW[c.type]) for c in table.file_columns])
+
+
+def _added_at(chart_date: date) -> datetime:
+    """When the file was added (any time will do: no view reads it): 09:00 UTC that day."""
+    return datetime(chart_date.year, chart_date.month, chart_date.day, 9, tzinfo=UTC)
+
+
+def _source_file(chart_id: str, chart_date: date) -> str:
+    return f"charts/{chart_id}/{chart_id}-{chart_date.isoformat()}.csv"
+
+
+def fact_rows() -> list[dict]:
+    """Every fact_chart_entry row of the history (the partition column included)."""
+    rows = []
+    for chart_id, dates in CHARTS.items():
+        chart_type, region, period = chart_id.split("-")
+        for chart_date, entries in dates.items():
+            for rank, (song, streams) in enumerate(entries, start=1):
+                track_id, track_name, artist_names = SONGS[song]
+                rows.append(
+                    {
+                        "chart_id": chart_id,
+                        "chart_type": chart_type,
+                        "region": region,
+                        "period": period,
+                        "rank": rank,
+                        "track_id": track_id,
+                        "streams": streams,
+                        # What a file says of history the lake may not hold; no view reads it.
+                        "peak_rank": None,
+                        "previous_rank": None,
+                        "weeks_on_chart": None,
+                        "days_on_chart": None,
+                        "label": "Hand Made Records",
+                        "artist_names": artist_names,
+                        "track_name": track_name,
+                        "trend": None,
+                        "added_at": _added_at(chart_date),
+                        "source_file": _source_file(chart_id, chart_date),
+                        "chart_date": chart_date,
+                    }
+                )
+    return rows
+
+
+def dim_rows() -> list[dict]:
+    """One dim_chart row per chart and date: its entries and total streams."""
+    rows = []
+    for chart_id, dates in CHARTS.items():
+        chart_type, region, period = chart_id.split("-")
+        for chart_date, entries in dates.items():
+            streams = [s for _, s in entries if s is not None]
+            rows.append(
+                {
+                    "chart_id": chart_id,
+                    "chart_type": chart_type,
+                    "region": region,
+                    "period": period,
+                    "entries": len(entries),
+                    "total_streams": sum(streams) if streams else None,
+                    "added_at": _added_at(chart_date),
+                    "source_file": _source_file(chart_id, chart_date),
+                    "chart_date": chart_date,
+                }
+            )
+    return rows
+
+
+def write_chart_lake(curated: Path) -> list[Path]:
+    """The history as the chart job's Parquet under ``curated``; returns the files."""
+    written = []
+    for table, rows in ((FACT_CHART_ENTRY, fact_rows()), (DIM_CHART, dim_rows())):
+        key = table.partition.name
+        for day in sorted({r[key] for r in rows}):
+            folder = curated / table.name / f"{key}={day.isoformat()}"
+            folder.mkdir(parents=True, exist_ok=True)
+            part = [{c: v for c, v in r.items() if c != key} for r in rows if r[key] == day]
+            target = folder / "part-00000-handmade-c000.snappy.parquet"
+            pq.write_table(pa.Table.from_pylist(part, schema=_schema(table)), target)
+            written.append(target)
+    assert {t.name for t in CHART_TABLES} == {FACT_CHART_ENTRY.name, DIM_CHART.name}
+    return written
