@@ -386,10 +386,9 @@ class FakeSpotifyServer:
             return None
         track = {k: v for k, v in track.items() if k not in _PLAYLIST_ONLY_TRACK_FIELDS}
         if self.mode == "development":
+            # As on playlist pages. The album keeps `available_markets`: the 2026 spec still
+            # requires it of SimplifiedAlbumObject.
             track = {k: v for k, v in track.items() if k not in _DEV_REMOVED_TRACK_FIELDS}
-            album = track.get("album")
-            if isinstance(album, dict):
-                track["album"] = {k: v for k, v in album.items() if k != "available_markets"}
         return track
 
     def _visible(self, spec: PlaylistSpec) -> bool:
