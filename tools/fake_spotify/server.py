@@ -16,6 +16,9 @@ Two behaviours (``mode``):
   with ``track`` entries, every public playlist readable with any token, ``popularity``
   present. ``/items`` works too.
 
+Both modes serve ``GET /tracks/{id}`` for any 22-character base62 id (``Catalogue.track_by_id``);
+``GET /tracks?ids=`` is 403 in development mode, as for real development-mode apps.
+
 Faults (429 with ``Retry-After``, ``QUOTA_EXCEEDED``, 5xx, delays, dropped connections,
 broken bodies) are injected with :class:`Fault`; every request is recorded in
 ``server.requests`` so tests can check what the client sent.
