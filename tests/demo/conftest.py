@@ -28,6 +28,10 @@ SMALL_WEEKS = 3
 SMALL_SEED = 11
 # A fixed last week, so the dates the tests expect do not depend on the day they run.
 SMALL_LAST_WEEK = date(2026, 11, 16)
+# The charts stage of the small demo: a few weeks of the global chart, no real samples (the
+# stage's samples are tested in test_demo_charts.py), so the run is the same on any machine.
+SMALL_CHART_WEEKS = 4
+SMALL_CHART_REGIONS = ("global",)
 
 
 @dataclass
@@ -47,6 +51,9 @@ def small_demo(spark, tmp_path_factory) -> DemoRun:
         seed=SMALL_SEED,
         last_week=SMALL_LAST_WEEK,
         glue_every=1,  # every week: the incremental path, three runs
+        chart_weeks=SMALL_CHART_WEEKS,
+        chart_regions=SMALL_CHART_REGIONS,
+        chart_samples=False,
     )
     out = io.StringIO()
     result = run_simulated(options, spark=spark, out=out)

@@ -58,6 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not inject the deliberately truncated raw file",
     )
     parser.add_argument(
+        "--chart-weeks",
+        type=int,
+        default=runner.DEFAULT_CHART_WEEKS,
+        help="weekly charts to generate per region for the charts stage (0: none; "
+        "default %(default)s)",
+    )
+    parser.add_argument(
+        "--chart-regions",
+        type=lambda text: tuple(r.strip().lower() for r in text.split(",") if r.strip()),
+        default=runner.DEFAULT_CHART_REGIONS,
+        metavar="REGION,...",
+        help="regions of the generated charts: global and/or 2-letter country codes "
+        f"(default {','.join(runner.DEFAULT_CHART_REGIONS)})",
+    )
+    parser.add_argument(
+        "--no-chart-samples",
+        action="store_true",
+        help="do not add the real chart files of ../shared/spotify-charts/ (when present)",
+    )
+    parser.add_argument(
         "--live",
         nargs="*",
         metavar="PLAYLIST",
@@ -108,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                 glue_every=args.glue_every,
                 time_budget_s=args.time_budget,
                 inject_fault=not args.no_fault,
+                chart_weeks=args.chart_weeks,
+                chart_regions=args.chart_regions,
+                chart_samples=not args.no_chart_samples,
             )
             runner.run_simulated(options)
     except runner.UsageError as error:

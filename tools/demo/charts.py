@@ -24,7 +24,7 @@ from datetime import date
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 # A palette with enough contrast on white, colour-blind friendly (Okabe-Ito, plus two).
 PALETTE = (
@@ -282,4 +282,143 @@ def data_quality(chart_id: str, rows: Sequence[tuple[str, int, bool]]) -> Chart:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("count over all runs")
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
+
+
+# ---------------------------------------------------------------------------------------
+# Spotify Charts
+# ---------------------------------------------------------------------------------------
+
+_RANK_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 200)
+
+
+def chart_bump(
+    chart_id: str,
+    weeks: Sequence[date],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    max_rank: int,
+) -> Chart:
+    """A bump chart: one line per song, its rank each week (None: not on the chart), rank 1
+    on top, on a log scale so that the top ranks get the room and the whole chart still fits."""
+    with rc_context(_RC):
+        fig = _figure(11, 6.4)
+        if not series or not weeks:
+            _no_data(fig, "No chart files in this lake yet.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        ax.set_yscale("log")
+        x = list(range(len(weeks)))
+        points = 0
+        for n, (label, ranks) in enumerate(series):
+            color = PALETTE[n % len(PALETTE)]
+            ys = [math.nan if r is None else r for r in ranks]
+            ax.plot(x, ys, color=color, linewidth=2.2, label=_short(label, 60), alpha=0.9)
+            for xi, rank in zip(x, ranks, strict=True):
+                if rank is None:
+                    continue
+                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=4.5)
+                _mark(dot, chart_id, points)
+                points += 1
+            if ranks[-1] is not None:
+                ax.annotate(
+                    f"#{ranks[-1]}",
+                    (x[-1], ranks[-1]),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8.5,
+                    color=color,
+                )
+        ticks = [t for t in _RANK_TICKS if t <= max_rank]
+        ax.set_yticks(ticks, [str(t) for t in ticks])
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_ylim(max_rank * 1.08, 0.85)  # rank 1 at the top
+        ax.set_ylabel(f"rank (log scale, 1 to {max_rank})")
+        _week_ticks(ax, weeks)
+        ax.set_xlim(-0.5, len(weeks) - 0.2)
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.09), ncols=2, frameon=False, fontsize=9)
+        return Chart(chart_id, _render(fig, chart_id), points)
+
+
+def weeks_on_chart_leaders(chart_id: str, rows: Sequence[tuple[str, int, int, bool]]) -> Chart:
+    """Horizontal bars: (song label, weeks on chart, peak rank, still on the latest chart)."""
+    with rc_context(_RC):
+        fig = _figure(11, max(2.2, 0.34 * len(rows) + 1.0))
+        if not rows:
+            _no_data(fig, "No chart files in this lake yet.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        y = list(range(len(rows)))
+        values = [weeks for _, weeks, _, _ in rows]
+        colors = [ACCENT if current else MUTED for *_, current in rows]
+        bars = ax.barh(y, values, color=colors, height=0.7)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        for n, (_, weeks, peak, current) in enumerate(rows):
+            note = f"  {weeks:,} weeks, peak #{peak}" + ("" if current else ", off the chart now")
+            ax.text(weeks, n, note, va="center", fontsize=8.5, color="#333333")
+        ax.set_yticks(y, [_short(label, 48) for label, *_ in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(values) * 1.32)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("weeks on the chart (green: on the latest chart)")
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
+
+
+def artist_share(
+    chart_id: str, weeks: Sequence[date], series: Sequence[tuple[str, Sequence[float | None]]]
+) -> Chart:
+    """One line per artist: the share (0..1) of the chart's streams on songs crediting them."""
+    with rc_context(_RC):
+        fig = _figure(11, 4.6)
+        if not series or not weeks:
+            _no_data(fig, "No chart files in this lake yet.")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        x = list(range(len(weeks)))
+        points = 0
+        for n, (artist, shares) in enumerate(series):
+            color = PALETTE[n % len(PALETTE)]
+            ys = [math.nan if s is None else 100 * s for s in shares]
+            ax.plot(x, ys, color=color, linewidth=2.0, label=_short(artist, 40), alpha=0.9)
+            for xi, share in zip(x, shares, strict=True):
+                if share is None:
+                    continue
+                (dot,) = ax.plot([xi], [100 * share], "o", color=color, markersize=3)
+                _mark(dot, chart_id, points)
+                points += 1
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}%")
+        ax.set_ylabel("share of the chart's streams")
+        _week_ticks(ax, weeks)
+        ax.set_xlim(-0.5, len(weeks) - 0.5)
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        return Chart(chart_id, _render(fig, chart_id), points)
+
+
+def chart_climbers(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
+    """Horizontal bars of places gained: (song label, previous rank, rank), biggest first."""
+    with rc_context(_RC):
+        fig = _figure(11, max(2.0, 0.36 * len(rows) + 0.9))
+        if not rows:
+            _no_data(fig, "No song climbed on the latest chart (or there is only one week).")
+            return Chart(chart_id, _render(fig, chart_id), 0)
+        ax = fig.add_subplot()
+        y = list(range(len(rows)))
+        gains = [previous - rank for _, previous, rank in rows]
+        bars = ax.barh(y, gains, color=ACCENT, height=0.65)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        for n, (_, previous, rank) in enumerate(rows):
+            ax.text(gains[n], n, f"  +{gains[n]}  (#{previous} \u2192 #{rank})", va="center",
+                    fontsize=8.5)  # fmt: skip
+        ax.set_yticks(y, [_short(label, 48) for label, _, _ in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(gains) * 1.35)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("places gained since the previous week")
         return Chart(chart_id, _render(fig, chart_id), len(bars))

@@ -8,7 +8,11 @@ Inputs, all read from the lake itself so that the report can be rebuilt at any t
   data-quality rules' results) and quarantine records
   (``<curated>/_quarantine/run_id=*/part-*.json``), for the data-quality section;
 - ``<lake>/demo.json``, written by the demo: where the data came from, what the extractor
-  landed and failed, and which faults the demo injected on purpose.
+  landed and failed, which faults the demo injected on purpose, and which chart files the
+  charts stage added (generated and real).
+
+The charts section reads ``fact_chart_entry`` and ``dim_chart`` with its own DuckDB SQL
+(``query_chart_*`` below), not through chart views, so that it depends only on the tables.
 
 The page needs no network to open: the charts are inline SVG (:mod:`tools.demo.charts`),
 the style is one inline ``<style>`` block, and there is no script, font, image or link to
@@ -28,25 +32,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from glue_jobs.tables import TABLE_NAMES
 from tools.demo import charts
 from tools.demo.charts import Chart
 
-# The curated tables, in the order the contract lists them.
-TABLES = (
-    "fact_playlist_item",
-    "dim_track",
-    "dim_album",
-    "dim_artist",
-    "dim_playlist",
-    "bridge_track_artist",
-    "bridge_album_artist",
-)
+# The curated tables, in the order the contract lists them (glue_jobs/tables.py).
+TABLES = TABLE_NAMES
 
 CHART_IDS = (
     "chart-top-artists",
     "chart-rank-trajectories",
     "chart-new-entries",
     "chart-popularity",
+    "chart-bump",
+    "chart-weeks-on-chart",
+    "chart-artist-share",
+    "chart-climbers",
     "chart-data-quality",
 )
 
@@ -69,7 +70,21 @@ ENTRY_REASONS = {
     "unsupported_type": "neither a track nor an episode (an audiobook chapter, say): no row anywhere",
     "local_file": "a local file: a fact row, but no track, album or artist rows",
     "episode": "a podcast episode: a fact row, but no track, album or artist rows",
+    "malformed_entry": (
+        "an element of a page's entry array that is null, not an object, or an object with "
+        "none of the entry fields: the extractor lands it as sent, the job counts it and "
+        "builds no row"
+    ),
 }
+
+# The Spotify Charts section.
+FOCUS_CHART = "regional-global-weekly"  # the chart the figures follow when the lake has it
+BUMP_SONGS = 10
+BUMP_WEEKS = 20
+LEADERS = 15
+SHARE_ARTISTS = 6
+SHARE_WEEKS = 52
+CLIMBERS = 10
 
 
 @dataclass
@@ -634,6 +649,488 @@ def _is_injected(path: str, injected: set[str]) -> bool:
 
 
 # ---------------------------------------------------------------------------------------
+# Spotify Charts (fact_chart_entry, dim_chart)
+# ---------------------------------------------------------------------------------------
+
+
+def _song_label(track_name: str | None, artist_names: str | None, track_id: str) -> str:
+    return (track_name or track_id) + (f" \u2014 {artist_names}" if artist_names else "")
+
+
+def query_chart_overview(con) -> list[dict[str, Any]]:
+    """Per chart in the lake: its dates, entries and streams (from ``dim_chart``)."""
+    try:
+        cursor = con.execute(
+            """
+            select
+                chart_id,
+                count(distinct cast(chart_date as date)) as dates,
+                min(cast(chart_date as date)) as first_date,
+                max(cast(chart_date as date)) as last_date,
+                cast(sum(entries) as bigint) as entries,
+                cast(sum(total_streams) as bigint) as streams
+            from dim_chart
+            group by chart_id
+            order by dates desc, chart_id
+            """
+        )
+    except Exception as error:  # duckdb.Error: a lake without chart tables
+        if "dim_chart" not in str(error):
+            raise
+        return []
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def focus_chart(overview: list[dict[str, Any]]) -> str | None:
+    """The chart the figures follow: the global weekly Top 200, else the longest weekly one."""
+    ids = [row["chart_id"] for row in overview]
+    if FOCUS_CHART in ids:
+        return FOCUS_CHART
+    weekly = [i for i in ids if i.endswith("-weekly")]
+    return (weekly or ids or [None])[0]
+
+
+def query_chart_dates(con, chart_id: str, limit: int) -> list[date]:
+    """The chart's latest `limit` dates, oldest first."""
+    rows = con.execute(
+        """
+        select distinct cast(chart_date as date) as chart_date
+        from fact_chart_entry
+        where chart_id = ?
+        order by chart_date desc
+        limit ?
+        """,
+        [chart_id, int(limit)],
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def query_chart_bump(
+    con, chart_id: str, songs: int = BUMP_SONGS, weeks: int = BUMP_WEEKS
+) -> tuple[list[date], list[tuple[str, list[int | None]]]]:
+    """The top `songs` of the latest chart, and their ranks over the last `weeks` charts."""
+    dates = query_chart_dates(con, chart_id, weeks)
+    if not dates:
+        return [], []
+    rows = con.execute(
+        """
+        with latest as (
+            select track_id, rank as latest_rank, track_name, artist_names
+            from fact_chart_entry
+            where chart_id = ? and cast(chart_date as date) = ? and rank <= ?
+        )
+        select
+            latest.track_id,
+            latest.track_name,
+            latest.artist_names,
+            cast(entry.chart_date as date) as chart_date,
+            entry.rank
+        from latest
+        inner join fact_chart_entry as entry
+            on entry.track_id = latest.track_id
+            and entry.chart_id = ?
+            and cast(entry.chart_date as date) between ? and ?
+        order by latest.latest_rank, chart_date
+        """,
+        [chart_id, dates[-1], int(songs), chart_id, dates[0], dates[-1]],
+    ).fetchall()
+    position = {day: i for i, day in enumerate(dates)}
+    series: dict[str, tuple[str, list[int | None]]] = {}
+    for track_id, name, artists, day, rank in rows:
+        if track_id not in series:
+            series[track_id] = (_song_label(name, artists, track_id), [None] * len(dates))
+        series[track_id][1][position[day]] = int(rank)
+    return dates, list(series.values())
+
+
+def query_weeks_on_chart_leaders(con, chart_id: str, limit: int = LEADERS) -> list[dict[str, Any]]:
+    """The songs with the most weeks on the chart, as the files count them (every week on the
+    chart, before this lake's first file too), their best peak, and whether they are on the
+    latest chart. Files without the count (the older format) count the weeks in the lake."""
+    cursor = con.execute(
+        """
+        with latest as (
+            select max(cast(chart_date as date)) as chart_date
+            from fact_chart_entry
+            where chart_id = ?
+        ),
+        songs as (
+            select
+                track_id,
+                coalesce(max(weeks_on_chart), count(*)) as weeks,
+                coalesce(min(peak_rank), min(rank)) as peak,
+                max(cast(chart_date as date)) as last_date,
+                arg_max(track_name, cast(chart_date as date)) as track_name,
+                arg_max(artist_names, cast(chart_date as date)) as artist_names
+            from fact_chart_entry
+            where chart_id = ?
+            group by track_id
+        )
+        select
+            songs.track_id,
+            songs.track_name,
+            songs.artist_names,
+            songs.weeks,
+            songs.peak,
+            songs.last_date,
+            songs.last_date = latest.chart_date as on_latest
+        from songs
+        cross join latest
+        order by songs.weeks desc, songs.peak, songs.track_id
+        limit ?
+        """,
+        [chart_id, chart_id, int(limit)],
+    )
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_artist_share(
+    con, chart_id: str, artists: int = SHARE_ARTISTS, weeks: int = SHARE_WEEKS
+) -> tuple[list[date], list[tuple[str, list[float | None]]]]:
+    """Per week, each leading artist's share of the chart's streams (``dim_chart``'s total).
+
+    Artists come from the files' ``artist_names`` split at ", ": every artist a song credits
+    gets its streams (so shares of one week can add up to more than 100%). A name that
+    itself contains ", " ("Tyler, The Creator") is split wrongly; the artists of the Web API
+    replace these names once chart tracks are enriched.
+    """
+    dates = query_chart_dates(con, chart_id, weeks)
+    if not dates:
+        return [], []
+    rows = con.execute(
+        """
+        with credits as (
+            -- An artist named twice in one entry counts once (as in chart_artist_credits).
+            select distinct chart_date, rank, artist, streams
+            from (
+                select
+                    cast(chart_date as date) as chart_date,
+                    rank,
+                    unnest(string_split(artist_names, ', ')) as artist,
+                    streams
+                from fact_chart_entry
+                where chart_id = ? and cast(chart_date as date) between ? and ?
+            )
+        ),
+        weekly as (
+            select chart_date, artist, sum(streams) as streams
+            from credits
+            group by chart_date, artist
+        ),
+        leaders as (
+            select artist
+            from weekly
+            group by artist
+            order by sum(streams) desc, artist
+            limit ?
+        ),
+        totals as (
+            select cast(chart_date as date) as chart_date, total_streams
+            from dim_chart
+            where chart_id = ?
+        )
+        select weekly.artist, weekly.chart_date, weekly.streams / totals.total_streams
+        from weekly
+        inner join leaders on weekly.artist = leaders.artist
+        inner join totals on weekly.chart_date = totals.chart_date
+        where totals.total_streams > 0
+        """,
+        [chart_id, dates[0], dates[-1], int(artists), chart_id],
+    ).fetchall()
+    position = {day: i for i, day in enumerate(dates)}
+    totals: dict[str, float] = {}
+    series: dict[str, list[float | None]] = {}
+    for artist, day, share in rows:
+        series.setdefault(artist, [None] * len(dates))[position[day]] = float(share)
+        totals[artist] = totals.get(artist, 0.0) + float(share)
+    order = sorted(series, key=lambda a: (-totals[a], a))
+    return dates, [(artist, series[artist]) for artist in order]
+
+
+def query_chart_climbers(con, chart_id: str, limit: int = CLIMBERS) -> list[dict[str, Any]]:
+    """The latest chart's biggest climbers: places gained since the previous chart."""
+    cursor = con.execute(
+        """
+        select track_id, track_name, artist_names, previous_rank, rank
+        from fact_chart_entry
+        where chart_id = ?
+            and cast(chart_date as date) = (
+                select max(cast(chart_date as date)) from fact_chart_entry where chart_id = ?
+            )
+            and previous_rank > rank
+        order by previous_rank - rank desc, rank
+        limit ?
+        """,
+        [chart_id, chart_id, int(limit)],
+    )
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_latest_moves(con, chart_id: str) -> dict[str, Any]:
+    """The latest chart's new entries, re-entries and exits (songs of the chart before it
+    that are not on it), with the new entries and re-entries listed by rank."""
+    dates = query_chart_dates(con, chart_id, 2)
+    if not dates:
+        return {"chart_date": None, "new": [], "reentries": [], "exits": 0}
+    entries = con.execute(
+        """
+        select rank, track_id, track_name, artist_names, weeks_on_chart, peak_rank
+        from fact_chart_entry
+        where chart_id = ? and cast(chart_date as date) = ? and previous_rank is null
+        order by rank
+        """,
+        [chart_id, dates[-1]],
+    ).fetchall()
+    columns = ("rank", "track_id", "track_name", "artist_names", "weeks_on_chart", "peak_rank")
+    rows = [dict(zip(columns, row, strict=True)) for row in entries]
+    exits = 0
+    if len(dates) == 2:
+        exits = con.execute(
+            """
+            select count(*)
+            from fact_chart_entry as before
+            where before.chart_id = ? and cast(before.chart_date as date) = ?
+                and before.track_id not in (
+                    select track_id from fact_chart_entry
+                    where chart_id = ? and cast(chart_date as date) = ?
+                )
+            """,
+            [chart_id, dates[0], chart_id, dates[-1]],
+        ).fetchone()[0]
+    return {
+        "chart_date": dates[-1],
+        "previous_date": dates[0] if len(dates) == 2 else None,
+        # A re-entry: not on the previous chart, but on the chart before (the file's count).
+        "new": [r for r in rows if (r["weeks_on_chart"] or 1) <= 1],
+        "reentries": [r for r in rows if (r["weeks_on_chart"] or 1) > 1],
+        "exits": int(exits),
+    }
+
+
+def _chart_name(chart_id: str) -> str:
+    kind, region, period = [*chart_id.split("-"), "", "", ""][:3]
+    top = {"regional": "Top 200", "viral": "Viral 50"}.get(kind, kind)
+    where = "global" if region == "global" else region.upper()
+    return f"{period} {top} {where}".strip()
+
+
+def _charts_provenance(meta: Mapping[str, Any]) -> str:
+    charts_meta = meta.get("charts") or {}
+    parts = []
+    generated = charts_meta.get("generated")
+    if generated:
+        parts.append(
+            f"a <b>generated</b> history of {generated['weeks']} weekly Top 200 charts per "
+            f"region ({html.escape(', '.join(generated['regions']))}, "
+            f"{generated['first_chart_date']} to {generated['last_chart_date']}, seed "
+            f"{generated['seed']}): <code>tools/demo/chart_history.py</code> writes them as "
+            "charts.spotify.com CSV files, and the demo adds them to the drop zone like "
+            "downloaded files"
+        )
+    real = [s for s in charts_meta.get("samples") or [] if s.get("status") in ("added", "already")]
+    if real:
+        listed = "; ".join(
+            f"{html.escape(s.get('chart', ''))} {s.get('chart_date', '')} "
+            f"({html.escape(s.get('format') or '')} format)"
+            for s in real
+        )
+        parts.append(f"{len(real)} <b>real</b> chart file{'s' if len(real) != 1 else ''} "
+                     f"from <code>../shared/spotify-charts/</code>: {listed}")  # fmt: skip
+    if not parts:
+        return "the chart files added to the lake's drop zone (<code>raw/charts/</code>)"
+    return " and ".join(parts)
+
+
+def _chart_overview_html(
+    overview: list[dict[str, Any]],
+    chart_id: str | None,
+    moves: Mapping[str, Any],
+    meta: Mapping[str, Any],
+) -> str:
+    if not overview or chart_id is None:
+        return """
+<section id="spotify-charts">
+  <h2>Spotify Charts: the weekly top songs</h2>
+  <p class="explain">No chart files in this lake yet. Add downloaded chart files with
+  <code>make charts-add FILES="..." DROP=&lt;lake&gt;/raw/charts</code> and run the demo
+  again (docs/charts.md).</p>
+</section>"""
+    focus = next(row for row in overview if row["chart_id"] == chart_id)
+    tiles = [
+        (f"{len(overview):,}", "charts" if len(overview) != 1 else "chart"),
+        (f"{sum(r['dates'] for r in overview):,}", "chart files (chart, date)"),
+        (f"{sum(r['entries'] or 0 for r in overview):,}", "chart entries"),
+        (f"{len(moves['new']):,}", "new entries this week"),
+        (f"{len(moves['reentries']):,}", "re-entries this week"),
+        (f"{moves['exits']:,}", "exits this week"),
+    ]
+    kpis = "".join(f"<div class='kpi'><b>{v}</b><span>{k}</span></div>" for v, k in tiles)
+    charts_rows = "".join(
+        f"<tr><td><code>{html.escape(r['chart_id'])}</code></td>"
+        f"<td class='num'>{r['dates']:,}</td><td>{r['first_date']}</td><td>{r['last_date']}</td>"
+        f"<td class='num'>{r['entries'] or 0:,}</td>"
+        f"<td class='num'>{_number(r['streams'])}</td></tr>"
+        for r in overview
+    )
+    moved = "".join(
+        f"<tr class='{kind}'><td class='num'>{r['rank']}</td><td>{kind_label}</td>"
+        f"<td>{html.escape(r['track_name'] or '')}</td>"
+        f"<td>{html.escape(r['artist_names'] or '')}</td>"
+        f"<td class='num'>{r['weeks_on_chart'] if r['weeks_on_chart'] is not None else ''}</td></tr>"
+        for kind, kind_label in (("new", "new"), ("reentries", "re-entry"))
+        for r in moves[kind]
+    )
+    run = (meta.get("charts") or {}).get("run") or {}
+    run_line = ""
+    if run:
+        rows_written = (run.get("rows_written") or {}).get("fact_chart_entry")
+        run_line = (
+            f"<p class='check'>Chart job: {run.get('files_read', 0) or 0:,} files read, "
+            f"{run.get('files_quarantined', 0) or 0:,} quarantined"
+            + (f", {rows_written:,} chart entries written" if rows_written is not None else "")
+            + ".</p>"
+        )
+    rejected = (meta.get("charts") or {}).get("rejected") or []
+    rejected_line = ""
+    if rejected:
+        rejected_line = "<p class='note'>Refused by the drop zone: " + "; ".join(
+            f"<code>{html.escape(r['file'])}</code> ({html.escape(r['why'])})" for r in rejected
+        ) + "</p>"  # fmt: skip
+    return f"""
+<section id="spotify-charts" data-chart="{html.escape(chart_id)}"
+  data-latest="{moves["chart_date"]}">
+  <h2>Spotify Charts: the weekly top songs</h2>
+  <p class="explain">From {_charts_provenance(meta)}. The chart job reads the drop zone into
+  <code>fact_chart_entry</code> and <code>dim_chart</code>; the figures below follow the
+  {html.escape(_chart_name(chart_id))} chart (<code>{html.escape(chart_id)}</code>), latest
+  chart {focus["last_date"]}, computed here with DuckDB over those two tables.</p>
+  {rejected_line}
+  <div class="kpis">{kpis}</div>
+  <div class="tables">
+    <table id="charts-in-lake"><caption>Charts in the lake</caption>
+    <tr><th>chart</th><th>dates</th><th>first</th><th>latest</th><th>entries</th>
+    <th>streams</th></tr>{charts_rows}</table>
+    <table id="chart-latest-moves"><caption>New entries and re-entries of the latest chart
+    ({moves["chart_date"]})</caption>
+    <tr><th>rank</th><th></th><th>song</th><th>artists (as the file names them)</th>
+    <th>weeks on chart</th></tr>{moved}</table>
+  </div>
+  {run_line}
+</section>"""
+
+
+def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
+    """The charts overview (HTML) and the four chart figures' sections."""
+    overview = query_chart_overview(con)
+    chart_id = focus_chart(overview)
+    if chart_id is None:
+        moves: dict[str, Any] = {"chart_date": None, "new": [], "reentries": [], "exits": 0}
+        weeks, bump, leaders, share_weeks, share, climbers = [], [], [], [], [], []
+    else:
+        moves = query_latest_moves(con, chart_id)
+        weeks, bump = query_chart_bump(con, chart_id)
+        leaders = query_weeks_on_chart_leaders(con, chart_id)
+        share_weeks, share = query_artist_share(con, chart_id)
+        climbers = query_chart_climbers(con, chart_id)
+    name = _chart_name(chart_id) if chart_id else "chart"
+    max_rank = 50 if chart_id and chart_id.startswith("viral") else 200
+    sections = [
+        Section(
+            chart=charts.chart_bump("chart-bump", weeks, bump, max_rank),
+            title=f"Charts: this week's top {BUMP_SONGS} over the last {len(weeks) or BUMP_WEEKS} weeks",
+            explain=(
+                f"The songs in the top {BUMP_SONGS} of the latest {html.escape(name)} chart and "
+                "their rank each week before (a gap: not on the chart that week). Ranks on a "
+                "log scale: the top of the chart gets the room, the whole chart still fits."
+            ),
+            attributes={"data-weeks": str(len(weeks)), "data-songs": str(len(bump))},
+        ),
+        Section(
+            chart=charts.weeks_on_chart_leaders(
+                "chart-weeks-on-chart",
+                [
+                    (
+                        _song_label(r["track_name"], r["artist_names"], r["track_id"]),
+                        int(r["weeks"]),
+                        int(r["peak"]),
+                        bool(r["on_latest"]),
+                    )
+                    for r in leaders
+                ],
+            ),
+            title="Charts: the longest-running songs",
+            explain=(
+                f"Weeks on the {html.escape(name)} chart as the chart files count them "
+                "(<code>weeks_on_chart</code>: every week on the chart, not only consecutive "
+                "ones, and weeks before this lake's first file), with each song's peak. Green: "
+                "still on the latest chart."
+            ),
+            extra_html=_leaders_table(leaders),
+        ),
+        Section(
+            chart=charts.artist_share("chart-artist-share", share_weeks, share),
+            title="Charts: artists' share of the chart's streams",
+            explain=(
+                f"Each week, the streams of the songs crediting an artist as a share of all "
+                f"streams of the {html.escape(name)} chart (<code>dim_chart.total_streams</code>),"
+                f" for the {SHARE_ARTISTS} artists with the most streams over the last "
+                f"{len(share_weeks) or SHARE_WEEKS} weeks. A song with several artists counts "
+                "for each of them."
+            ),
+            note=(
+                "Artists here are <b>the names in the chart files</b> (<code>artist_names</code>"
+                " split at &ldquo;, &rdquo;), not Spotify artist ids: two artists with the same "
+                "name are one line, and a name with a comma in it (&ldquo;Tyler, The "
+                "Creator&rdquo;) is split in two. The artists of the Web API replace them once "
+                "chart tracks are enriched."
+            ),
+            attributes={"data-artist-source": "file-names"},
+        ),
+        Section(
+            chart=charts.chart_climbers(
+                "chart-climbers",
+                [
+                    (
+                        _song_label(r["track_name"], r["artist_names"], r["track_id"]),
+                        int(r["previous_rank"]),
+                        int(r["rank"]),
+                    )
+                    for r in climbers
+                ],
+            ),
+            title="Charts: the biggest climbers of the latest week",
+            explain=(
+                f"Songs of the latest {html.escape(name)} chart ({moves['chart_date']}) by places "
+                f"gained since the chart of {moves.get('previous_date')} "
+                "(<code>previous_rank</code> &minus; <code>rank</code>); new entries and "
+                "re-entries have no previous rank and are listed above."
+            ),
+        ),
+    ]
+    return _chart_overview_html(overview, chart_id, moves, meta), sections
+
+
+def _leaders_table(leaders: list[dict[str, Any]]) -> str:
+    if not leaders:
+        return ""
+    rows = "".join(
+        f"<tr data-track='{html.escape(r['track_id'])}'><td class='num'>{n}</td>"
+        f"<td>{html.escape(r['track_name'] or '')}</td>"
+        f"<td>{html.escape(r['artist_names'] or '')}</td>"
+        f"<td class='num'>{int(r['weeks']):,}</td><td class='num'>{int(r['peak'])}</td>"
+        f"<td>{r['last_date']}</td></tr>"
+        for n, r in enumerate(leaders, start=1)
+    )
+    return f"""
+<table class="wide" id="chart-leaders-table"><caption>Weeks on chart leaders</caption>
+<tr><th></th><th>song</th><th>artists (as the file names them)</th><th>weeks on chart</th>
+<th>peak</th><th>last on the chart</th></tr>{rows}</table>"""
+
+
+# ---------------------------------------------------------------------------------------
 # The page
 # ---------------------------------------------------------------------------------------
 
@@ -717,8 +1214,9 @@ def render_report(
         _trajectories_section(con),
         _new_entries_section(con),
         _popularity_section(con),
-        _quality_section(lake, runs, meta, table_rows),
     ]
+    charts_overview, chart_sections = _chart_sections(con, meta)
+    quality = _quality_section(lake, runs, meta, table_rows)
     generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     period = (
         f"{overview['first_date']} to {overview['last_date']}"
@@ -726,7 +1224,11 @@ def render_report(
         else f"{overview['last_date']}"
     )
     source = html.escape(meta.get("source") or "curated lake")
-    body = "".join(_section_html(s) for s in sections)
+    body = (
+        "".join(_section_html(s) for s in sections)
+        + charts_overview
+        + "".join(_section_html(s) for s in [*chart_sections, quality])
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head>

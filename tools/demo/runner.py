@@ -2,6 +2,10 @@
 
 Simulated (``make demo``):
 
+0. charts: write a generated multi-year history of weekly chart files (global and one
+   country, :mod:`tools.demo.chart_history`), add them and the real samples of
+   ``../shared/spotify-charts/`` (when present) to the drop zone ``<lake>/raw/charts/``
+   with ``tools.charts_add``, and run the chart job over it (:mod:`tools.demo.chart_stage`);
 1. start the fake Spotify API (:mod:`tools.fake_spotify`) on loopback with a generated
    catalogue of ``playlists`` user-owned playlists over ``weeks`` weekly snapshots, plus
    one editorial and one not-owned playlist that a development-mode app cannot read (the
@@ -16,7 +20,8 @@ Simulated (``make demo``):
 
 Live (``make demo-live PLAYLISTS="..."``): the same, once, against the real Spotify API
 with the credentials in the environment; the lake is kept between runs so that each run
-adds today's snapshots to the history.
+adds today's snapshots to the history. Its charts are the files the user added to
+``<lake>/raw/charts/`` (``make charts-add DROP=<lake>/raw/charts``), if any.
 
 The simulated demo starts from an empty lake every time (a rerun is a clean, repeatable
 run); it only wipes a directory that it created itself (marked by ``.spotify-demo-lake``).
@@ -49,6 +54,9 @@ CURATED_DIR = "curated"
 DEFAULT_PLAYLISTS = 20
 DEFAULT_WEEKS = 26
 DEFAULT_SEED = 7
+# The generated chart history: three years of weekly Top 200 charts, global and one country.
+DEFAULT_CHART_WEEKS = 156
+DEFAULT_CHART_REGIONS = ("global", "gb")
 # `make demo` must finish in under 5 minutes on 2 cores; this leaves room for the summary
 # and for a machine slower than the estimate made from the first weeks.
 DEFAULT_TIME_BUDGET_S = 270.0
@@ -88,6 +96,12 @@ class DemoOptions:
             the data-quality section shows the quarantine at work.
         unreadable: also request one editorial and one not-owned playlist every week.
         last_week: the date of the last simulated week (default: the latest Monday).
+        chart_weeks: weekly charts generated per region, ending on the Thursday before
+            `last_week` (0: no generated charts).
+        chart_regions: the regions of the generated charts (``global``, country codes).
+        chart_samples: also add the real chart files of ``../shared/spotify-charts/``
+            when that folder exists.
+        chart_samples_dir: where the real samples are (tests point it elsewhere).
     """
 
     lake: Path
@@ -100,6 +114,10 @@ class DemoOptions:
     inject_fault: bool = True
     unreadable: bool = True
     last_week: date | None = None
+    chart_weeks: int = DEFAULT_CHART_WEEKS
+    chart_regions: tuple[str, ...] = DEFAULT_CHART_REGIONS
+    chart_samples: bool = True
+    chart_samples_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if (
@@ -108,6 +126,14 @@ class DemoOptions:
             or (self.glue_every is not None and self.glue_every < 1)
         ):
             raise UsageError("--playlists, --weeks and --glue-every must be at least 1")
+        if self.chart_weeks < 0:
+            raise UsageError("--chart-weeks must be 0 or more")
+        from tools.demo.chart_history import HistorySpec
+
+        try:
+            HistorySpec(last_chart_date=date(2026, 11, 12), regions=tuple(self.chart_regions))
+        except ValueError as error:
+            raise UsageError(f"--chart-regions: {error}") from None
         if self.api_mode not in ("development", "extended"):
             raise UsageError("--api-mode must be development or extended")
 
@@ -125,6 +151,7 @@ class DemoResult:
     table_rows: dict[str, int] = field(default_factory=dict)
     injected_faults: list[dict[str, Any]] = field(default_factory=list)
     chart_points: dict[str, int] = field(default_factory=dict)
+    charts: dict[str, Any] = field(default_factory=dict)  # the charts stage (demo.json)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -425,6 +452,63 @@ def inject_truncated_gzip(raw: Path, landed_key: str, day: date) -> dict[str, An
     }
 
 
+def run_charts(
+    session, lake: Path, options: DemoOptions, last: date, progress: Progress, log: TextIO
+) -> dict[str, Any]:
+    """The charts stage (:mod:`tools.demo.chart_stage`) as one timed progress line; returns
+    its part of ``demo.json``."""
+    from tools.demo import chart_stage
+    from tools.demo.chart_history import HistorySpec, chart_thursday, generate_history
+
+    history = None
+    samples = None
+    if options.chart_samples:
+        samples = options.chart_samples_dir or chart_stage.SAMPLES_DIR
+    with progress.stage("charts", "generating chart files, chart job") as stage:
+        if options.chart_weeks:
+            spec = HistorySpec(
+                # The newest chart published by the last simulated Monday.
+                last_chart_date=chart_thursday(last),
+                weeks=options.chart_weeks,
+                regions=tuple(options.chart_regions),
+                seed=options.seed,
+            )
+            history = generate_history(spec)
+        staged = chart_stage.run_chart_stage(session, lake, history, log, samples_dir=samples)
+        meta = chart_stage.meta_of(staged, history)
+        stage.result = describe_charts(meta)
+    return meta
+
+
+def describe_charts(meta: Mapping[str, Any]) -> str:
+    """One line on the charts stage: the files added to the drop zone, the chart job's rows."""
+    parts = []
+    generated = meta.get("generated")
+    if generated:
+        parts.append(
+            f"{generated['files']:,} generated files ({', '.join(generated['regions'])}: "
+            f"{generated['weeks']} weeks, {generated['first_chart_date']} to "
+            f"{generated['last_chart_date']})"
+        )
+    samples = [s for s in meta.get("samples") or [] if s.get("status") in ("added", "already")]
+    if samples:
+        parts.append(f"{len(samples)} real sample{'s' if len(samples) != 1 else ''}")
+    text = " + ".join(parts) or "no chart files"
+    text += f" -> {meta.get('drop', 'raw/charts')} ({meta.get('added', 0):,} added"
+    if meta.get("rejected"):
+        text += f", {len(meta['rejected'])} rejected"
+    text += ")"
+    run = meta.get("run")
+    if run is not None and run.get("status") == "not_run":
+        text += f"; chart job not run: {run.get('why')}"
+    elif run is not None:
+        rows = (run.get("rows_written") or {}).get("fact_chart_entry", 0)
+        text += f"; chart job: {run.get('files_read', 0):,} files -> {rows:,} chart entries"
+        if run.get("files_quarantined"):
+            text += f", {run['files_quarantined']} quarantined"
+    return text
+
+
 def analytics_and_report(
     lake: Path, meta: Mapping[str, Any], progress: Progress
 ) -> tuple[Path, dict[str, int], dict[str, int]]:
@@ -498,6 +582,8 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
     with contextlib.ExitStack() as stack:
         log = stack.enter_context(logs_to_file(lake / "demo.log"))
         session = start_spark(stack, spark, lake, progress)
+        # First, so that the Glue job's cadence below plans with the time it took.
+        result.charts = meta["charts"] = run_charts(session, lake, options, last, progress, log)
         server = stack.enter_context(FakeSpotifyServer(catalogue, mode=options.api_mode))
         progress.line(
             f"fake Spotify API on {server.api_url} ({options.api_mode} mode): "
@@ -689,6 +775,14 @@ def run_live(
                     f"{run.get('files_read', 0)} new files -> "
                     f"{run.get('rows_written', {}).get('fact_playlist_item', 0):,} fact rows"
                 )
+            # The user's own chart files, added with make charts-add DROP=<lake>/raw/charts.
+            from tools.demo import chart_stage
+
+            if chart_stage.has_chart_files(lake):
+                with progress.stage("charts", "chart job") as stage:
+                    staged = chart_stage.run_chart_stage(session, lake, None, log, samples_dir=None)
+                    result.charts = chart_stage.meta_of(staged, None)
+                    stage.result = describe_charts(result.charts)
         if not any((lake / CURATED_DIR / "fact_playlist_item").glob("**/*.parquet")):
             raise DemoError("nothing in the lake yet: no playlist was landed (see above)")
         meta = {
@@ -701,6 +795,8 @@ def run_live(
             },
             "injected_faults": [],
         }
+        if result.charts:
+            meta["charts"] = result.charts
         write_meta(lake, meta)
         path, result.table_rows, result.chart_points = analytics_and_report(lake, meta, progress)
         result.report = path
@@ -726,7 +822,7 @@ def print_summary(progress: Progress, result: DemoResult, failed: Mapping[str, i
     for reason in ("local_file", "episode"):  # fact rows that are not tracks
         rejections[reason] += (totals["rejections"].get("dim_track") or {}).get(reason, 0)
     injected = Counter(f["reason"] for f in result.injected_faults)
-    width = max(len(t) for t in TABLES)
+    width = max(len(t) for t in (*TABLES, *result.table_rows))
     p = progress.plain
     p()
     p("Summary")
@@ -739,8 +835,10 @@ def print_summary(progress: Progress, result: DemoResult, failed: Mapping[str, i
         f"  Glue job          {len(result.runs)} run{'s' if len(result.runs) != 1 else ''}, {totals['files_read']:,} raw files read, "
         f"{totals['files_quarantined']:,} quarantined"
     )
+    if result.charts:
+        p(f"  charts            {describe_charts(result.charts)}")
     p("  rows per table")
-    for table in TABLES:
+    for table in dict.fromkeys((*TABLES, *result.table_rows)):
         p(f"    {table:<{width}}  {result.table_rows.get(table, 0):>10,}")
     p("  rejections by reason")
     for reason, count in sorted(rejections.items(), key=lambda kv: (-kv[1], kv[0])):

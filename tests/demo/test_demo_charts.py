@@ -1,0 +1,371 @@
+"""The demo's charts stage and the report's charts section.
+
+- The report's chart figures, on a lake holding a generated history as the chart job lays it
+  out (Parquet per ``chart_date``, the columns of glue_jobs/tables.py, written here from the
+  files as glue_jobs.chart_files reads them): every number is worked out again here from
+  the generated history itself, never from the report's SQL.
+- The stage itself (drop zone keys as ``tools.charts_add`` writes them, the real samples
+  only when their folder exists) and, with Spark, the chart job over what it landed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from glue_jobs.chart_files import parse_chart_bytes
+from glue_jobs.tables import DIM_CHART, FACT_CHART_ENTRY
+from tools.charts_add.add import key_hash, sha256_of
+from tools.demo import chart_stage, report, runner
+from tools.demo.chart_history import HistorySpec, generate_history
+from tools.query import connect
+
+LAST = date(2026, 11, 12)
+SPEC = HistorySpec(last_chart_date=LAST, weeks=30, regions=("global", "gb"), seed=5)
+FOCUS = "regional-global-weekly"
+
+_ARROW = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+
+@pytest.fixture(scope="module")
+def history():
+    return generate_history(SPEC)
+
+
+def _write_table(curated: Path, table, rows: list[dict]) -> None:
+    schema = pa.schema([(c.name, _ARROW[c.type]) for c in table.file_columns])
+    by_date = defaultdict(list)
+    for row in rows:
+        by_date[row["chart_date"]].append({k: v for k, v in row.items() if k != "chart_date"})
+    for day, part in by_date.items():
+        folder = curated / table.name / f"chart_date={day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(part, schema=schema), folder / "part-0.parquet")
+
+
+@pytest.fixture(scope="module")
+def chart_lake(history, tmp_path_factory) -> Path:
+    """The history's files, parsed by glue_jobs.chart_files, as the chart job's tables."""
+    curated = tmp_path_factory.mktemp("charts") / "curated"
+    fact, dim = [], []
+    added = datetime(2026, 11, 16, 6, tzinfo=UTC)
+    for chart in history.charts:
+        parsed = parse_chart_bytes(chart.file_name, history.csv_bytes(chart))
+        chart_id = f"regional-{chart.region}-weekly"
+        lineage = {"added_at": added, "source_file": f"drop/{chart.file_name}"}
+        for entry in parsed.entries:
+            row = entry._asdict()
+            del row["chart_date"]
+            fact.append({"chart_id": chart_id, **row, **lineage, "chart_date": chart.chart_date})
+        dim.append(
+            {
+                "chart_id": chart_id,
+                "chart_type": "regional",
+                "region": chart.region,
+                "period": "weekly",
+                "entries": len(parsed.entries),
+                "total_streams": sum(e.streams for e in parsed.entries),
+                **lineage,
+                "chart_date": chart.chart_date,
+            }
+        )
+    _write_table(curated, FACT_CHART_ENTRY, fact)
+    _write_table(curated, DIM_CHART, dim)
+    return curated
+
+
+@pytest.fixture
+def con(chart_lake):
+    connection = connect(chart_lake)
+    yield connection
+    connection.close()
+
+
+def _global(history):
+    return [c for c in history.charts if c.region == "global"]
+
+
+def _label(history, index: int) -> str:
+    song = history.songs[index]
+    return f"{song.track_name} \u2014 {song.artist_names}"
+
+
+def test_bump_chart_follows_the_latest_top_10_back_20_weeks(history, con):
+    charts = _global(history)[-report.BUMP_WEEKS :]
+    top = [row.song for row in charts[-1].rows[: report.BUMP_SONGS]]
+    expected = [
+        (
+            _label(history, song),
+            [next((r.rank for r in c.rows if r.song == song), None) for c in charts],
+        )
+        for song in top
+    ]
+    weeks, series = report.query_chart_bump(con, FOCUS)
+    assert weeks == [c.chart_date for c in charts]
+    assert series == expected
+    assert len(series) == report.BUMP_SONGS
+
+
+def test_weeks_on_chart_leaders_are_the_files_counts(history, con):
+    charts = _global(history)
+    weeks, peak, last = {}, {}, {}
+    for chart in charts:
+        for row in chart.rows:
+            weeks[row.song] = max(weeks.get(row.song, 0), row.weeks_on_chart)
+            peak[row.song] = min(peak.get(row.song, 999), row.peak_rank)
+            last[row.song] = chart.chart_date
+    key = lambda s: (-weeks[s], peak[s], history.songs[s].track_id)  # noqa: E731
+    leaders = sorted(weeks, key=key)[: report.LEADERS]
+    got = report.query_weeks_on_chart_leaders(con, FOCUS)
+    assert [
+        (r["track_id"], r["weeks"], r["peak"], r["last_date"], r["on_latest"]) for r in got
+    ] == [(history.songs[s].track_id, weeks[s], peak[s], last[s], last[s] == LAST) for s in leaders]
+    # The warm-up: the files count weeks before the first file of the lake.
+    assert got[0]["weeks"] > len(charts)
+
+
+def test_artist_share_is_the_credited_streams_over_the_chart_total(history, con):
+    charts = _global(history)[-report.SHARE_WEEKS :]
+    per_week: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    totals = {}
+    for chart in charts:
+        totals[chart.chart_date] = sum(r.streams for r in chart.rows)
+        for row in chart.rows:
+            for artist in set(history.songs[row.song].artist_names.split(", ")):
+                per_week[artist][chart.chart_date] += row.streams
+    overall = {a: sum(w.values()) for a, w in per_week.items()}
+    leaders = sorted(overall, key=lambda a: (-overall[a], a))[: report.SHARE_ARTISTS]
+    weeks, series = report.query_artist_share(con, FOCUS)
+    assert weeks == [c.chart_date for c in charts]
+    assert {artist for artist, _ in series} == set(leaders)
+    for artist, shares in series:
+        for day, share in zip(weeks, shares, strict=True):
+            streams = per_week[artist].get(day)
+            if streams is None:
+                assert share is None
+            else:
+                assert share == pytest.approx(streams / totals[day], abs=1e-12)
+    # The same numbers as the chart_artist_share view (rounded there to 4 places).
+    view = dict(
+        ((a, d), s)
+        for a, d, s in con.execute(
+            "select artist_name, cast(chart_date as date), stream_share "
+            "from chart_artist_share where chart_id = ?",
+            [FOCUS],
+        ).fetchall()
+    )
+    for artist, shares in series:
+        for day, share in zip(weeks, shares, strict=True):
+            if share is not None:
+                assert view[(artist, day)] == pytest.approx(share, abs=5e-5)
+
+
+def test_climbers_and_moves_of_the_latest_week(history, con):
+    previous, latest = _global(history)[-2:]
+    climbers = sorted(
+        (r for r in latest.rows if r.previous_rank is not None and r.previous_rank > r.rank),
+        key=lambda r: (-(r.previous_rank - r.rank), r.rank),
+    )[: report.CLIMBERS]
+    got = report.query_chart_climbers(con, FOCUS)
+    assert [(r["track_id"], r["previous_rank"], r["rank"]) for r in got] == [
+        (history.songs[r.song].track_id, r.previous_rank, r.rank) for r in climbers
+    ]
+    moves = report.query_latest_moves(con, FOCUS)
+    new = [r.rank for r in latest.rows if r.previous_rank is None and r.weeks_on_chart == 1]
+    back = [r.rank for r in latest.rows if r.previous_rank is None and r.weeks_on_chart > 1]
+    assert [r["rank"] for r in moves["new"]] == new
+    assert [r["rank"] for r in moves["reentries"]] == back
+    on_latest = {r.song for r in latest.rows}
+    assert moves["exits"] == sum(r.song not in on_latest for r in previous.rows)
+    assert moves["exits"] == len(new) + len(back)  # a full chart: as many in as out
+
+
+class _Page(HTMLParser):
+    """Figures' data-points, and the cells of the tables with an id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: dict[str, int] = {}
+        self.tables: dict[str, list[list[str]]] = defaultdict(list)
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "figure":
+            self.points[attributes["id"]] = int(attributes["data-points"])
+        elif tag == "table" and attributes.get("id"):
+            self._table = attributes["id"]
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag == "td" and self._table:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag == "td" and self._cell is not None:
+            self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_the_report_shows_the_charts_section_with_the_tables_numbers(history, con, chart_lake):
+    lake = chart_lake.parent
+    meta = {
+        "charts": chart_stage.meta_of(chart_stage.ChartStageResult(generated=60), history),
+    }
+    page = report.render_report(con, lake, meta=meta)
+    parser = _Page()
+    parser.feed(page)
+    assert set(parser.points) == set(report.CHART_IDS)
+    _, series = report.query_chart_bump(con, FOCUS)
+    assert parser.points["chart-bump"] == sum(r is not None for _, s in series for r in s)
+    assert parser.points["chart-bump"] >= report.BUMP_SONGS
+    assert parser.points["chart-weeks-on-chart"] == report.LEADERS
+    _, share = report.query_artist_share(con, FOCUS)
+    assert parser.points["chart-artist-share"] == sum(x is not None for _, s in share for x in s)
+    assert parser.points["chart-climbers"] == len(report.query_chart_climbers(con, FOCUS))
+    for chart_id in ("chart-bump", "chart-weeks-on-chart", "chart-artist-share", "chart-climbers"):
+        figure = page[page.index(f'id="{chart_id}"') :]
+        figure = figure[: figure.index("</figure>")]
+        assert len(re.findall(rf'id="{chart_id}-pt-\d+"', figure)) == parser.points[chart_id]
+    # The leaders table: weeks and peaks as the files give them.
+    rows = [r for r in parser.tables["chart-leaders-table"] if r]
+    leaders = report.query_weeks_on_chart_leaders(con, FOCUS)
+    assert [(r[1], int(r[3]), int(r[4])) for r in rows] == [
+        (x["track_name"], x["weeks"], x["peak"]) for x in leaders
+    ]
+    # Charts in the lake: 30 weeks of each region, 200 entries each.
+    in_lake = {r[0]: r[1:] for r in parser.tables["charts-in-lake"] if r}
+    global_streams = sum(r.streams for c in _global(history) for r in c.rows)
+    assert in_lake[FOCUS] == [
+        "30", SPEC.first_chart_date.isoformat(), LAST.isoformat(), "6,000", f"{global_streams:,}"
+    ]  # fmt: skip
+    assert in_lake["regional-gb-weekly"][:2] == ["30", SPEC.first_chart_date.isoformat()]
+    # New entries and re-entries of the latest chart, by rank.
+    latest = _global(history)[-1]
+    moved = [r for r in parser.tables["chart-latest-moves"] if r]
+    assert [int(r[0]) for r in moved] == sorted(
+        (r.rank for r in latest.rows if r.previous_rank is None),
+        key=lambda rank: (latest.rows[rank - 1].weeks_on_chart > 1, rank),
+    )
+    # Where the charts came from, and the caveat on artist names.
+    assert "generated</b> history of 30 weekly Top 200 charts" in page
+    assert 'data-artist-source="file-names"' in page
+    assert "split at &ldquo;, &rdquo;" in page
+
+
+def test_malformed_entry_is_explained_with_the_other_entry_reasons():
+    meaning = report.ENTRY_REASONS["malformed_entry"]
+    assert "null, not an object, or an object with none of the entry fields" in meaning
+    assert "lands it as sent" in meaning and "builds no row" in meaning
+    totals = report.aggregate_runs(
+        [{"rejections": {"fact_playlist_item": {"malformed_entry": 3, "null_item": 1}}}]
+    )
+    rows = report._quality_rows(totals, {})
+    assert ("entry", "malformed_entry", 3, False, meaning) in rows
+
+
+# ---------------------------------------------------------------------------------------
+# The stage: drop zone and samples
+# ---------------------------------------------------------------------------------------
+
+SHORT = HistorySpec(last_chart_date=LAST, weeks=3, regions=("global",), seed=5, warmup_weeks=4)
+
+
+def _sample_folder(tmp_path: Path, history) -> Path:
+    """Samples: a dated file outside the history, one inside it, a -latest of known date,
+    a -latest of unknown date."""
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    old = generate_history(HistorySpec(last_chart_date=date(2022, 1, 13), weeks=1,
+                                       regions=("global",), seed=9, warmup_weeks=0))  # fmt: skip
+    (folder / "someone__regional-global-weekly-2022-01-13.csv").write_bytes(
+        old.csv_bytes(old.charts[0])
+    )
+    inside = history.charts[-1]
+    (folder / f"copy__{inside.file_name}").write_bytes(history.csv_bytes(inside))
+    latest = next(iter(chart_stage.SAMPLE_CHART_DATES))
+    (folder / latest).write_bytes(old.csv_bytes(old.charts[0]))
+    (folder / "other__regional-global-weekly-latest.csv").write_bytes(old.csv_bytes(old.charts[0]))
+    return folder
+
+
+def test_the_stage_lands_history_and_samples_in_the_drop_zone_once(tmp_path):
+    history = generate_history(SHORT)
+    lake = tmp_path / "lake"
+    samples = _sample_folder(tmp_path, history)
+    paths, outcomes = chart_stage.land_history(history, lake)
+    assert [o.status for o in outcomes] == ["added"] * 3
+    drop = lake / chart_stage.CHARTS_DROP_DIR
+    keys = sorted(p.relative_to(drop).as_posix() for p in drop.rglob("*.csv"))
+    assert [k.rsplit("/", 1)[0] for k in keys] == [
+        f"regional/global/weekly/chart_date={c.chart_date.isoformat()}" for c in history.charts
+    ]
+    for key, path in zip(keys, paths, strict=True):
+        assert key_hash(key) == sha256_of(path)
+        assert (drop / key).read_bytes() == path.read_bytes()
+    generated = [(c.region, c.chart_date) for c in history.charts]
+    notes, outcomes = chart_stage.land_samples(lake, samples, generated)
+    by_file = {n["file"]: n for n in notes}
+    assert by_file["someone__regional-global-weekly-2022-01-13.csv"]["status"] == "added"
+    assert by_file[f"copy__{history.charts[-1].file_name}"]["status"] == "left out"
+    known = by_file[next(iter(chart_stage.SAMPLE_CHART_DATES))]
+    assert (known["status"], known["chart_date"], known["format"]) == (
+        "added", "2020-02-13", "current"
+    )  # fmt: skip
+    assert by_file["other__regional-global-weekly-latest.csv"]["status"] == "left out"
+    assert (drop / "regional/global/weekly/chart_date=2020-02-13").is_dir()
+    # Again: every file is already stored, nothing is written twice.
+    count = len(list(drop.rglob("*.csv")))
+    _, again = chart_stage.land_history(history, lake)
+    assert {o.status for o in again} == {"already"}
+    assert len(list(drop.rglob("*.csv"))) == count == 5
+
+
+def test_without_the_samples_folder_the_stage_goes_on(tmp_path):
+    assert chart_stage.land_samples(tmp_path / "lake", tmp_path / "absent") == ([], [])
+
+
+def test_bad_chart_options_are_usage_errors(tmp_path):
+    with pytest.raises(runner.UsageError, match="--chart-regions"):
+        runner.DemoOptions(lake=tmp_path, chart_regions=("usa",))
+    with pytest.raises(runner.UsageError, match="--chart-weeks"):
+        runner.DemoOptions(lake=tmp_path, chart_weeks=-1)
+    from tools.demo.__main__ import build_parser
+
+    args = build_parser().parse_args(["--chart-weeks", "8", "--chart-regions", "global, US"])
+    assert (args.chart_weeks, args.chart_regions) == (8, ("global", "us"))
+
+
+def test_describe_charts_says_what_was_landed_and_written():
+    meta = {
+        "drop": "raw/charts",
+        "added": 5,
+        "rejected": [],
+        "generated": {"files": 4, "regions": ["global", "gb"], "weeks": 2,
+                      "first_chart_date": "2026-11-05", "last_chart_date": "2026-11-12"},
+        "samples": [{"file": "x.csv", "status": "added"}, {"file": "y", "status": "left out"}],
+        "run": {"files_read": 5, "rows_written": {"fact_chart_entry": 1000}},
+    }  # fmt: skip
+    assert runner.describe_charts(meta) == (
+        "4 generated files (global, gb: 2 weeks, 2026-11-05 to 2026-11-12) + 1 real sample "
+        "-> raw/charts (5 added); chart job: 5 files -> 1,000 chart entries"
+    )
