@@ -58,8 +58,11 @@ def _write_table(curated: Path, table, rows: list[dict]) -> None:
 
 @pytest.fixture(scope="module")
 def chart_lake(history, tmp_path_factory) -> Path:
+    return write_chart_tables(history, tmp_path_factory.mktemp("charts") / "curated")
+
+
+def write_chart_tables(history, curated: Path) -> Path:
     """The history's files, parsed by glue_jobs.chart_files, as the chart job's tables."""
-    curated = tmp_path_factory.mktemp("charts") / "curated"
     fact, dim = [], []
     added = datetime(2026, 11, 16, 6, tzinfo=UTC)
     for chart in history.charts:
