@@ -1,6 +1,7 @@
 # The Spotify playlist lakehouse: storage, the weekly extract Lambda, the Glue
-# star-schema job with its crawlers, Athena, monitoring and, when var.snowflake_enabled is
-# true, the Snowflake serving layer; see docs/deploy.md.
+# star-schema job and the chart job (charts drop zone) with their crawlers, Athena,
+# monitoring and, when var.snowflake_enabled is true, the Snowflake serving layer; see
+# docs/deploy.md.
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
@@ -10,18 +11,32 @@ locals {
   repo_root        = "${path.module}/.."
 
   # Names fixed by docs/data-contract.md (sections 1 and 6); tools/tf_check compares
-  # them with the contract and the code. The tables and their landing columns come from
-  # tables.json, generated from glue_jobs/tables.py by `make generate`.
+  # them with the contract and the code. The tables, their landing columns, partition
+  # columns and the job writing each come from tables.json, generated from
+  # glue_jobs/tables.py by `make generate`.
   raw_prefix       = "playlist_snapshots"
   curated_prefix   = "curated"
   table_definition = jsondecode(file("${path.module}/tables.json"))
   table_columns    = local.table_definition.tables
+  table_partitions = local.table_definition.partitions
+  table_sources    = local.table_definition.sources
   curated_tables   = keys(local.table_columns)
+  glue_tables = {
+    for table in local.curated_tables : table => {
+      partition = local.table_partitions[table].name
+      source    = local.table_sources[table]
+    }
+  }
+
+  # The charts drop zone (docs/charts.md): chart CSVs that people download from
+  # charts.spotify.com, uploaded by hand or by `make charts-add`; the chart job reads it.
+  charts_prefix = "charts"
 
   # Build outputs of `make package-lambda package-glue`; plan fails if they are missing.
   lambda_package_path = "${local.repo_root}/dist/extract_lambda.zip"
   glue_library_path   = "${local.repo_root}/dist/glue_jobs.zip"
   glue_script_path    = "${local.repo_root}/glue_jobs/star_schema_job.py"
+  chart_script_path   = "${local.repo_root}/glue_jobs/chart_job.py"
   athena_sql_dir      = "${local.repo_root}/athena_sql"
 
   # The directory module.snowflake is read from. Terraform resolves it at `terraform init`
@@ -37,6 +52,7 @@ module "storage" {
 
   name_prefix                            = local.name_prefix
   raw_prefix                             = local.raw_prefix
+  charts_prefix                          = local.charts_prefix
   curated_prefix                         = local.curated_prefix
   raw_transition_days                    = var.raw_transition_days
   raw_transition_storage_class           = var.raw_transition_storage_class
@@ -77,29 +93,35 @@ module "extract" {
 module "glue" {
   source = "./modules/glue"
 
-  name_prefix           = local.name_prefix
-  kms_key_arn           = module.storage.kms_key_arn
-  raw_bucket_name       = module.storage.raw_bucket_name
-  raw_bucket_arn        = module.storage.raw_bucket_arn
-  raw_prefix            = local.raw_prefix
-  curated_bucket_name   = module.storage.curated_bucket_name
-  curated_bucket_arn    = module.storage.curated_bucket_arn
-  curated_prefix        = local.curated_prefix
-  assets_bucket_name    = module.storage.glue_assets_bucket_name
-  assets_bucket_arn     = module.storage.glue_assets_bucket_arn
-  script_path           = local.glue_script_path
-  library_path          = local.glue_library_path
-  tables                = local.curated_tables
-  worker_type           = var.glue_worker_type
-  number_of_workers     = var.glue_number_of_workers
-  execution_class       = var.glue_execution_class
-  timeout_minutes       = var.glue_timeout_minutes
-  max_retries           = var.glue_max_retries
-  schedule_expression   = var.glue_schedule_expression
-  schedule_timezone     = var.schedule_timezone
-  log_retention_days    = var.log_retention_days
-  dead_letter_queue_arn = module.extract.dead_letter_queue_arn
-  metrics_namespace     = module.monitoring.metric_namespace
+  name_prefix                      = local.name_prefix
+  kms_key_arn                      = module.storage.kms_key_arn
+  raw_bucket_name                  = module.storage.raw_bucket_name
+  raw_bucket_arn                   = module.storage.raw_bucket_arn
+  raw_prefix                       = local.raw_prefix
+  charts_prefix                    = local.charts_prefix
+  raw_read_prefixes                = [local.raw_prefix, local.charts_prefix]
+  curated_bucket_name              = module.storage.curated_bucket_name
+  curated_bucket_arn               = module.storage.curated_bucket_arn
+  curated_prefix                   = local.curated_prefix
+  assets_bucket_name               = module.storage.glue_assets_bucket_name
+  assets_bucket_arn                = module.storage.glue_assets_bucket_arn
+  script_path                      = local.glue_script_path
+  chart_script_path                = local.chart_script_path
+  library_path                     = local.glue_library_path
+  tables                           = local.glue_tables
+  worker_type                      = var.glue_worker_type
+  number_of_workers                = var.glue_number_of_workers
+  execution_class                  = var.glue_execution_class
+  timeout_minutes                  = var.glue_timeout_minutes
+  max_retries                      = var.glue_max_retries
+  schedule_expression              = var.glue_schedule_expression
+  schedule_timezone                = var.schedule_timezone
+  chart_schedule_expression        = var.chart_schedule_expression
+  chart_event_batch_size           = var.chart_event_batch_size
+  chart_event_batch_window_seconds = var.chart_event_batch_window_seconds
+  log_retention_days               = var.log_retention_days
+  dead_letter_queue_arn            = module.extract.dead_letter_queue_arn
+  metrics_namespace                = module.monitoring.metric_namespace
 }
 
 module "athena" {
@@ -126,7 +148,9 @@ module "monitoring" {
   lambda_service_name    = module.extract.metrics_service_name
   dead_letter_queue_name = module.extract.dead_letter_queue_name
   glue_job_name          = module.glue.job_name
+  chart_job_name         = module.glue.chart_job_name
   crawler_names          = values(module.glue.crawler_names)
+  chart_rule_names       = module.glue.chart_rule_names
 }
 
 module "snowflake" {
@@ -138,6 +162,7 @@ module "snowflake" {
   curated_prefix                 = local.curated_prefix
   kms_key_arn                    = module.storage.kms_key_arn
   tables                         = local.table_columns
+  partitions                     = local.table_partitions
   warehouse_size                 = var.snowflake_warehouse_size
   warehouse_auto_suspend_seconds = var.snowflake_warehouse_auto_suspend_seconds
 }

@@ -58,6 +58,26 @@ output "glue_workflow_name" {
   value       = module.glue.workflow_name
 }
 
+output "chart_job_name" {
+  description = "Name of the chart Glue job (charts drop zone -> fact_chart_entry, dim_chart)."
+  value       = module.glue.chart_job_name
+}
+
+output "chart_workflow_name" {
+  description = "Glue workflow of the chart job and its crawlers, started by new files in the drop zone and weekly."
+  value       = module.glue.chart_workflow_name
+}
+
+output "charts_drop_zone" {
+  description = "Where chart CSVs go (`make charts-add DROP=<this>`, or any upload under it)."
+  value       = "s3://${module.storage.raw_bucket_name}/${local.charts_prefix}/"
+}
+
+output "chart_run_event" {
+  description = "Source and detail-type of the event that starts a chart run now (`aws events put-events`, docs/deploy.md)."
+  value       = module.glue.chart_run_event
+}
+
 output "athena_workgroup_name" {
   description = "Athena workgroup of the analytics queries."
   value       = module.athena.workgroup_name

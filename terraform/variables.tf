@@ -354,3 +354,40 @@ variable "snowflake_warehouse_auto_suspend_seconds" {
   }
 }
 
+
+# ---------------------------------------------------------------------------------
+# Charts (the drop zone s3://<raw bucket>/charts/ and the chart job)
+# ---------------------------------------------------------------------------------
+
+variable "chart_schedule_expression" {
+  type        = string
+  description = "When the chart job also runs without new files (a catch-up for events Glue did not act on), in schedule_timezone; default: Saturdays 09:00, after the week's charts are out."
+  default     = "cron(0 9 ? * SAT *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.chart_schedule_expression))
+    error_message = "Use an EventBridge Scheduler expression: cron(...), rate(...) or at(...)."
+  }
+}
+
+variable "chart_event_batch_size" {
+  type        = number
+  description = "Files added to the drop zone that start the chart workflow at once (Glue's event batch size, 1 to 100); fewer start it when chart_event_batch_window_seconds has passed since the first."
+  default     = 100
+
+  validation {
+    condition     = var.chart_event_batch_size >= 1 && var.chart_event_batch_size <= 100
+    error_message = "Glue's EventBatchingCondition.BatchSize is 1 to 100."
+  }
+}
+
+variable "chart_event_batch_window_seconds" {
+  type        = number
+  description = "Seconds after the first new file (or the weekly event) at which the chart workflow starts, whatever the number of files (1 to 900)."
+  default     = 900
+
+  validation {
+    condition     = var.chart_event_batch_window_seconds >= 1 && var.chart_event_batch_window_seconds <= 900
+    error_message = "Glue's EventBatchingCondition.BatchWindow is 1 to 900 seconds."
+  }
+}

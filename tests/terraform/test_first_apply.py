@@ -38,6 +38,23 @@ def _messages(problems: list[Problem]) -> str:
 
 CASES: list[tuple[str, Callable[[Tree], list[Problem]], dict[str, tuple[str, str]], str]] = [
     (
+        "raw bucket without EventBridge notifications",
+        properties.check_bucket_notifications,
+        {"terraform/modules/storage/main.tf": ("  eventbridge = true\n", "  eventbridge = false\n")},
+        "the raw bucket does not send its events to EventBridge (eventbridge = true)",
+    ),
+    (
+        "chart rule's alarm outside the key policy's alarm names",
+        properties.check_key_policy_service_grants,
+        {
+            "terraform/modules/monitoring/alarms.tf": (
+                'alarm_name          = "${each.key}-failed-invocations"',
+                'alarm_name          = "charts-${each.key}-failed-invocations"',
+            )
+        },
+        "alarm charts-spotify-lakehouse-dev-chart-files-failed-invocations does not match",
+    ),
+    (
         "on-demand trigger enabled",
         properties.check_on_demand_triggers,
         {"terraform/modules/glue/workflow.tf": ("  enabled = false\n", "")},
@@ -236,24 +253,27 @@ def _read_raw_resources(tree: Tree) -> list[str]:
 
 def test_a_new_raw_prefix_is_one_edit_and_gets_the_same_grants(tree: Tree, tmp_path) -> None:
     raw = "<aws_s3_bucket.raw.arn>"
+    # The job role reads the playlist snapshots and the charts drop zone (raw_read_prefixes).
     assert _read_raw_resources(tree) == [
         f"{raw}/playlist_snapshots/*",
         f"{raw}/playlist_snapshots",
         f"{raw}/playlist_snapshots_$folder$",
+        f"{raw}/charts/*",
+        f"{raw}/charts",
+        f"{raw}/charts_$folder$",
     ]
     wider = _edited(
         tmp_path,
         {
             "terraform/main.tf": (
-                "  raw_prefix            = local.raw_prefix\n",
-                "  raw_prefix            = local.raw_prefix\n"
-                '  raw_read_prefixes     = [local.raw_prefix, "charts"]\n',
+                "= [local.raw_prefix, local.charts_prefix]\n",
+                '= [local.raw_prefix, local.charts_prefix, "archive"]\n',
             )
         },
     )
-    assert _read_raw_resources(wider)[3:] == [
-        f"{raw}/charts/*",
-        f"{raw}/charts",
-        f"{raw}/charts_$folder$",
+    assert _read_raw_resources(wider)[6:] == [
+        f"{raw}/archive/*",
+        f"{raw}/archive",
+        f"{raw}/archive_$folder$",
     ]
     assert properties.check_glue_prefix_grants(wider) == []

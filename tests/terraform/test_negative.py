@@ -487,7 +487,9 @@ def test_second_bucket_notification_is_reported(write_config) -> None:
     notification = 'resource "aws_s3_bucket_notification" "{name}" {{\n  bucket = var.curated_bucket_name\n}}\n'
     tree = write_config({"main.tf": notification.format(name="a") + notification.format(name="b")})
     assert _messages(properties.check_bucket_notifications(tree)) == [
-        "expected exactly one aws_s3_bucket_notification (the curated bucket's), found 2"
+        "expected exactly one aws_s3_bucket_notification of the curated bucket, found 2",
+        "expected exactly one aws_s3_bucket_notification of the raw bucket, found 0",
+        "the notification does not target the pipes' notification channel",
     ]
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tools.tf_check import consistency
 from tools.tf_check import properties
 from tools.tf_check.hcl import Scope, Tree, evaluate, expression_text, literal_string, nested_blocks
 
@@ -34,13 +35,37 @@ def test_five_buckets_all_protected(tree: Tree) -> None:
 
 
 def test_glue_job_settings(tree: Tree) -> None:
-    ((module, job),) = tree.all_resources("aws_glue_job")
-    assert literal_string(job.body["glue_version"]) == "5.0"
-    assert nested_blocks(job.body, "execution_property")[0]["max_concurrent_runs"] == 1
+    jobs = {job.labels[1]: (module, job) for module, job in tree.all_resources("aws_glue_job")}
+    assert sorted(jobs) == ["charts", "this"]  # the chart job, the star-schema job
+    for module, job in jobs.values():
+        assert literal_string(job.body["glue_version"]) == "5.0"
+        assert nested_blocks(job.body, "execution_property")[0]["max_concurrent_runs"] == 1
+        arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+        assert arguments["--job-bookmark-option"] == "job-bookmark-enable"
+        assert arguments["--extra-py-files"].endswith("/glue/libs/glue_jobs.zip")
+        for setting in ("worker_type", "number_of_workers", "execution_class", "timeout"):
+            assert expression_text(job.body[setting]).startswith("var."), setting
+        assert (
+            expression_text(job.body["security_configuration"])
+            == "aws_glue_security_configuration.this.name"
+        )
+
+
+def test_the_chart_job_gets_exactly_its_arguments(tree: Tree) -> None:
+    module, job = next((m, j) for m, j in tree.all_resources("aws_glue_job") if j.labels[1] == "charts")
     arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
-    assert arguments["--job-bookmark-option"] == "job-bookmark-enable"
-    assert arguments["--extra-py-files"].endswith("/glue/libs/glue_jobs.zip")
-    assert expression_text(job.body["execution_class"]) == "var.execution_class"
+    # --JOB_NAME is Glue's own; the rest of these are Glue's special parameters.
+    script_arguments = {
+        name: value
+        for name, value in arguments.items()
+        if name not in consistency.GLUE_SPECIAL_ARGUMENTS or name == "--job-bookmark-option"
+    }
+    assert script_arguments == {
+        "--drop_path": "s3://<aws_s3_bucket.raw.id>/charts/",
+        "--curated_path": "s3://<aws_s3_bucket.curated.id>/curated/",
+        "--metrics_namespace": "SpotifyLakehouse/spotify-lakehouse-dev",
+        "--job-bookmark-option": "job-bookmark-enable",
+    }
 
 
 def test_flex_is_the_default_execution_class(tree: Tree) -> None:

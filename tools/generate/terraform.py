@@ -1,6 +1,13 @@
-"""terraform/tables.json: the curated tables and their landing columns, which the root
-module reads with ``jsondecode(file(...))`` for the Glue crawlers and the Snowflake landing
-tables and pipes."""
+"""terraform/tables.json: the curated tables as Terraform needs them, read by the root module
+with ``jsondecode(file(...))``:
+
+- ``tables``: each table's file columns, in order, with their Snowflake types (the Snowflake
+  landing tables and pipes);
+- ``partitions``: each table's partition column (the Hive ``<name>=<value>`` directory of its
+  files) and its Snowflake type: the pipes read it from the file's path;
+- ``sources``: the job that writes each table (``playlists``: the star-schema job;
+  ``charts``: the chart job): each job's crawlers run after that job.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,11 @@ def document() -> dict:
             ]
             for t in TABLES
         },
+        "partitions": {
+            t.name: {"name": t.partition.name, "type": t.partition.snowflake_type.upper()}
+            for t in TABLES
+        },
+        "sources": {t.name: t.source for t in TABLES},
     }
 
 

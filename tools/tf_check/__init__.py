@@ -116,6 +116,7 @@ def check_repository(repo_root: Path = REPO_ROOT, schemas_dir: Path | None = Non
     contract = load_contract(repo.contract)
     report.problems += consistency.check_lambda(tree, contract, repo)
     report.problems += consistency.check_glue(tree, contract, repo)
+    report.problems += consistency.check_chart_job(tree, contract, repo)
     report.problems += consistency.check_tables(tree, contract, repo)
     report.problems += consistency.check_athena(tree, repo)
     report.problems += consistency.check_snowflake_contract(tree, contract)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
+
 from .contract import Contract
 from .hcl import (
     Block,
@@ -21,6 +23,7 @@ from .hcl import (
     Tree,
     dynamic_blocks,
     evaluate,
+    expression_text,
     for_each_keys,
     nested_blocks,
 )
@@ -230,10 +233,18 @@ def _packaged_for(runtime: Any, packager: Path) -> list[Problem]:
 def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
     """Script and library paths, job arguments, bookmark context and table list as in the
     contract and the glue_jobs code; crawlers over exactly the curated table prefixes."""
-    found = _single(tree, "aws_glue_job")
-    if found is None:
-        return [Problem("contract", str(tree.base), "expected exactly one aws_glue_job")]
-    module, job = found
+    jobs = _jobs_running(tree, contract.glue_script)
+    if not jobs and len(tree.all_resources("aws_glue_job")) == 1:
+        jobs = tree.all_resources("aws_glue_job")  # reported below: runs another script
+    if len(jobs) != 1:
+        return [
+            Problem(
+                "contract",
+                str(tree.base),
+                f"expected exactly one aws_glue_job running {contract.glue_script}, found {len(jobs)}",
+            )
+        ]
+    module, job = jobs[0]
     scope = Scope(tree, module)
     where = _where(job)
     problems = []
@@ -388,7 +399,234 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                     )
     if not crawlers:
         problems.append(Problem("contract", where, "no crawlers"))
+    problems.extend(_check_crawl_triggers(tree, module, contract))
     return problems
+
+
+# The job writing each source's tables (glue_jobs/tables.py Table.source), by its entry point.
+CHART_SCRIPT = "glue_jobs/chart_job.py"
+
+# Job parameters Glue itself reads (AWS Glue, "Using job parameters in AWS Glue jobs"): not
+# the script's arguments.
+GLUE_SPECIAL_ARGUMENTS = frozenset(
+    {
+        "--job-bookmark-option",
+        "--extra-py-files",
+        "--extra-jars",
+        "--extra-files",
+        "--job-language",
+        "--TempDir",
+        "--enable-metrics",
+        "--enable-observability-metrics",
+        "--enable-continuous-cloudwatch-log",
+        "--enable-continuous-log-filter",
+        "--enable-spark-ui",
+        "--spark-event-logs-path",
+        "--enable-job-insights",
+        "--enable-glue-datacatalog",
+        "--enable-auto-scaling",
+        "--additional-python-modules",
+        "--python-modules-installer-option",
+        "--conf",
+        "--datalake-formats",
+    }
+)
+
+
+def _script_location(tree: Tree, module: Module, job: Block) -> Any:
+    command = nested_blocks(job.body, "command")
+    return evaluate(command[0].get("script_location"), Scope(tree, module)) if command else None
+
+
+def _jobs_running(tree: Tree, script: str) -> list[tuple[Module, Block]]:
+    """The aws_glue_job blocks whose script_location is a file named like ``script``."""
+    name = "/" + Path(script).name
+    return [
+        (m, j)
+        for m, j in tree.all_resources("aws_glue_job")
+        if str(_script_location(tree, m, j)).endswith(name)
+    ]
+
+
+def _sources_by_job(tree: Tree, module: Module, contract: Contract) -> dict[str, str]:
+    """``aws_glue_job.<name>`` -> the source whose tables it writes."""
+    scripts = {"playlists": contract.glue_script, "charts": CHART_SCRIPT}
+    return {
+        f"aws_glue_job.{job.labels[1]}": source
+        for source, script in scripts.items()
+        for m, job in _jobs_running(tree, script)
+        if m is module
+    }
+
+
+def _check_crawl_triggers(tree: Tree, module: Module, contract: Contract) -> list[Problem]:
+    """Each conditional trigger on a job's success starts the crawlers of exactly the tables
+    that job writes (glue_jobs/tables.py ``source``), so no table is crawled before its job
+    wrote it and none is left out."""
+    sources = _sources_by_job(tree, module, contract)
+    problems = []
+    for trigger in module.resources_of_type("aws_glue_trigger"):
+        jobs = {
+            re.sub(r"\.name$", "", expression_text(c.get("job_name")) or "")
+            for p in nested_blocks(trigger.body, "predicate")
+            for c in nested_blocks(p, "conditions")
+        }
+        known = sorted(j for j in jobs if j in sources)
+        for dynamic in dynamic_blocks(trigger.body, "actions"):
+            if not any("crawler_name" in c for c in nested_blocks(dynamic, "content")):
+                continue
+            if len(known) != 1:
+                problems.append(
+                    Problem(
+                        "contract",
+                        _where(trigger),
+                        f"crawlers started after {sorted(jobs)}: not exactly one job of a known source",
+                    )
+                )
+                continue
+            source = sources[known[0]]
+            started = evaluate(dynamic.get("for_each"), Scope(tree, module))
+            expected = sorted(t.name for t in TABLE_DEFINITIONS if t.source == source)
+            if not isinstance(started, dict | list):
+                problems.append(
+                    Problem(
+                        "contract",
+                        _where(trigger),
+                        "the crawlers it starts cannot be evaluated",
+                    )
+                )
+            elif sorted(started) != expected:
+                problems.append(
+                    Problem(
+                        "contract",
+                        _where(trigger),
+                        f"starts the crawlers of {sorted(started)} after {known[0]}, which "
+                        f"writes {expected} (source {source!r})",
+                    )
+                )
+    return problems
+
+
+def check_chart_job(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
+    """The chart job: one aws_glue_job runs the uploaded glue_jobs/chart_job.py, reads the
+    charts drop zone of the raw bucket, writes the curated root, and passes exactly the
+    arguments the entry point reads (its REQUIRED_ARGS, plus optional ones it names)."""
+    chart_tables = [t.name for t in TABLE_DEFINITIONS if t.source == "charts"]
+    jobs = _jobs_running(tree, CHART_SCRIPT)
+    if len(jobs) != 1:
+        if not chart_tables and not jobs:
+            return []
+        return [
+            Problem(
+                "contract",
+                str(tree.base),
+                f"expected exactly one aws_glue_job running {CHART_SCRIPT} (it writes "
+                f"{chart_tables}), found {len(jobs)}",
+            )
+        ]
+    module, job = jobs[0]
+    where = _where(job)
+    scope = Scope(tree, module)
+    problems = []
+    location = str(_script_location(tree, module, job))
+    uploads = [
+        b
+        for b in module.resources_of_type("aws_s3_object")
+        if str(evaluate(b.body.get("source"), scope)).endswith("/" + CHART_SCRIPT)
+    ]
+    if not uploads:
+        problems.append(Problem("contract", where, f"no aws_s3_object uploads {CHART_SCRIPT}"))
+    elif not location.endswith("/" + str(evaluate(uploads[0].body.get("key"), scope))):
+        problems.append(
+            Problem(
+                "contract",
+                where,
+                f"script_location {location!r} is not the uploaded {CHART_SCRIPT}",
+            )
+        )
+
+    arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+    arguments = arguments if isinstance(arguments, dict) else {}
+    drop_zone = contract.raw_root.replace(f"/{contract.raw_prefix}/", "/charts/")
+    for name, root in {"--drop_path": drop_zone, "--curated_path": contract.curated_root}.items():
+        if name in arguments and not _same_location(str(arguments[name]), root):
+            problems.append(
+                Problem(
+                    "contract",
+                    where,
+                    f"{name} is {arguments[name]!r}, the drop zone/root is {root}",
+                )
+            )
+
+    script_path = repo.root / CHART_SCRIPT
+    if not script_path.is_file():
+        return [
+            *problems,
+            Problem(
+                "code",
+                str(script_path),
+                "the chart job script does not exist (Terraform uploads it: plan would fail)",
+            ),
+        ]
+    text = script_path.read_text(encoding="utf-8")
+    required = _required_args(text)
+    if required is None:
+        return [
+            *problems,
+            Problem(
+                "code",
+                str(script_path),
+                "no REQUIRED_ARGS (or getResolvedOptions call) with literal argument names",
+            ),
+        ]
+    passed = {a.removeprefix("--") for a in arguments if a not in GLUE_SPECIAL_ARGUMENTS}
+    for missing in sorted(required - {"JOB_NAME"} - passed):
+        problems.append(
+            Problem(
+                "code",
+                str(script_path),
+                f"requires --{missing}, which Terraform does not pass",
+            )
+        )
+    for extra in sorted(passed - required):
+        if not re.search(rf"[\"']{re.escape(extra)}[\"']", text):
+            problems.append(
+                Problem(
+                    "code",
+                    str(script_path),
+                    f"never reads --{extra}, which Terraform passes",
+                )
+            )
+    return problems
+
+
+def _required_args(text: str) -> set[str] | None:
+    """The names the entry point resolves: its getResolvedOptions call's literal list, or
+    else its module-level REQUIRED_ARGS constant."""
+    resolved = _resolved_options(text)
+    if resolved is not None:
+        return resolved
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == "REQUIRED_ARGS" for t in targets) and isinstance(
+            node.value, ast.List | ast.Tuple
+        ):
+            return {
+                e.value
+                for e in node.value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+    return None
 
 
 def _resolved_options(text: str) -> set[str] | None:

@@ -645,6 +645,9 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         if isinstance(condition, bool):
             return evaluate_expression(conditional[1 if condition else 2], nested)
         return Unknown(expr)
+    comparison = _comparison(expr, nested)
+    if comparison is not None:
+        return comparison
     if expr.startswith("[") and expr.endswith("]") and _closes_at_end(expr):
         return _evaluate_list(expr[1:-1].strip(), nested)
     if expr.startswith("{") and expr.endswith("}") and _closes_at_end(expr):
@@ -793,24 +796,67 @@ def _iterate(collection: Any, first: str, second: str | None) -> list[dict[str, 
     return [{first: key, second: value} for key, value in pairs]
 
 
+def _for_filter(body: str) -> tuple[str, str | None]:
+    """A ``for`` expression's body and its ``if`` condition (None without one)."""
+    split = _split_first(body, " if ")
+    return (body, None) if split is None else split
+
+
+def _kept(
+    rounds: list[dict[str, Any]], condition: str | None, scope: Scope
+) -> list[dict[str, Any]] | None:
+    """The rounds whose ``if`` condition holds; None when a condition is not a known bool."""
+    if condition is None:
+        return rounds
+    kept = []
+    for bound in rounds:
+        verdict = evaluate_expression(condition, scope.deeper(bindings=bound))
+        if not isinstance(verdict, bool):
+            return None
+        if verdict:
+            kept.append(bound)
+    return kept
+
+
+def _comparison(expr: str, scope: Scope) -> Any:
+    """``a == b`` or ``a != b`` at the top level: a bool, Unknown when a side is unknown, or
+    None when ``expr`` is no comparison."""
+    for operator in ("==", "!="):
+        split = _split_first(expr, operator)
+        if split is None:
+            continue
+        left = evaluate_expression(split[0], scope)
+        right = evaluate_expression(split[1], scope)
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return Unknown(expr)
+        return (left == right) if operator == "==" else (left != right)
+    return None
+
+
 def _evaluate_list(inner: str, scope: Scope) -> Any:
     parts = _for_parts(inner)
     if parts is None:
         return [evaluate_expression(item, scope) for item in _split_top_level(inner, ",")]
     first, second, collection_expr, body = parts
-    if _split_first(body, " if ") is not None:
-        return Unknown("[for ... if ...]")
+    body, condition = _for_filter(body)
     rounds = _iterate(evaluate_expression(collection_expr, scope), first, second)
     if rounds is None:
         return Unknown(f"[for {first} in {collection_expr}]")
-    return [evaluate_expression(body, scope.deeper(bindings=bound)) for bound in rounds]
+    kept = _kept(rounds, condition, scope)
+    if kept is None:
+        return Unknown(f"[for {first} in {collection_expr} if {condition}]")
+    return [evaluate_expression(body, scope.deeper(bindings=bound)) for bound in kept]
 
 
 def _evaluate_map(inner: str, scope: Scope) -> Any:
     parts = _for_parts(inner)
     if parts is None:
         result: dict[str, Any] = {}
-        for item in re.split(r"\n|,", inner):
+        # Items are separated by commas or newlines outside brackets and strings.
+        items = [
+            line for piece in _split_top_level(inner, ",") for line in _split_top_level(piece, "\n")
+        ]
+        for item in items:
             pair = _split_first(item, "=")
             if pair is None:
                 continue
@@ -818,12 +864,16 @@ def _evaluate_map(inner: str, scope: Scope) -> Any:
             result[key] = evaluate_expression(pair[1], scope)
         return result
     first, second, collection_expr, body = parts
+    body, condition = _for_filter(body)
     pair = _split_first(body, "=>")
     rounds = _iterate(evaluate_expression(collection_expr, scope), first, second)
     if pair is None or rounds is None:
         return Unknown(f"{{for {first} in {collection_expr}}}")
+    kept = _kept(rounds, condition, scope)
+    if kept is None:
+        return Unknown(f"{{for {first} in {collection_expr} if {condition}}}")
     result = {}
-    for bound in rounds:
+    for bound in kept:
         inner_scope = scope.deeper(bindings=bound)
         key = evaluate_expression(pair[0], inner_scope)
         result[str(key)] = evaluate_expression(pair[1], inner_scope)

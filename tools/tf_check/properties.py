@@ -22,6 +22,7 @@ from .hcl import (
     evaluate,
     expression_text,
     expressions_in,
+    for_each_keys,
     literal_string,
     nested_blocks,
 )
@@ -260,37 +261,67 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
 
 def check_bucket_notifications(tree: Tree) -> list[Problem]:
     """S3 keeps one notification configuration per bucket: exactly one resource may own
-    the curated bucket's, and it must target the pipes' queue by table prefix."""
+    each bucket's. The curated bucket's targets the pipes' queue by table prefix; the raw
+    bucket's sends its events to EventBridge, where the chart workflow's rule finds new
+    chart files (without it, files added to the drop zone would start nothing)."""
     notifications = tree.all_resources("aws_s3_bucket_notification")
-    if len(notifications) != 1:
-        return [
-            Problem(
-                "s3",
-                str(tree.base),
-                f"expected exactly one aws_s3_bucket_notification (the curated bucket's), found {len(notifications)}",
-            )
-        ]
-    _module, block = notifications[0]
+    by_bucket: dict[str, list[Block]] = {}
+    for _module, block in notifications:
+        bucket = expression_text(block.body.get("bucket")) or ""
+        kind = (
+            "curated"
+            if bucket == "var.curated_bucket_name"
+            else "raw"
+            if bucket == "aws_s3_bucket.raw.id"
+            else bucket
+        )
+        by_bucket.setdefault(kind, []).append(block)
     problems = []
-    if expression_text(block.body.get("bucket")) != "var.curated_bucket_name":
-        problems.append(
-            Problem("s3", _where(block), "the notification is not on the curated bucket")
-        )
-    queues = nested_blocks(block.body, "queue") + [
-        c for d in dynamic_blocks(block.body, "queue") for c in nested_blocks(d, "content")
-    ]
-    if not queues or not all(
-        "snowflake_pipe" in " ".join(block_code_of(q))
-        or "notification_channel" in " ".join(block_code_of(q))
-        for q in queues
-    ):
+    for kind in ("curated", "raw"):
+        found = by_bucket.get(kind, [])
+        if len(found) != 1:
+            problems.append(
+                Problem(
+                    "s3",
+                    str(tree.base),
+                    f"expected exactly one aws_s3_bucket_notification of the {kind} bucket, "
+                    f"found {len(found)}",
+                )
+            )
+    for kind in sorted(set(by_bucket) - {"curated", "raw"}):
         problems.append(
             Problem(
                 "s3",
-                _where(block),
-                "the notification does not target the pipes' notification channel",
+                _where(by_bucket[kind][0]),
+                f"a notification of {kind}: neither the curated nor the raw bucket",
             )
         )
+    for block in by_bucket.get("curated", [])[:1]:
+        queues = nested_blocks(block.body, "queue") + [
+            c for d in dynamic_blocks(block.body, "queue") for c in nested_blocks(d, "content")
+        ]
+        if not queues or not all(
+            "snowflake_pipe" in " ".join(block_code_of(q))
+            or "notification_channel" in " ".join(block_code_of(q))
+            for q in queues
+        ):
+            problems.append(
+                Problem(
+                    "s3",
+                    _where(block),
+                    "the notification does not target the pipes' notification channel",
+                )
+            )
+    for block in by_bucket.get("raw", [])[:1]:
+        if block.body.get("eventbridge") is not True:
+            problems.append(
+                Problem(
+                    "s3",
+                    _where(block),
+                    "the raw bucket does not send its events to EventBridge (eventbridge = true): "
+                    "new chart files would not start the chart workflow",
+                )
+            )
     return problems
 
 
@@ -979,6 +1010,28 @@ def _service_principals(statement: dict) -> list[str]:
     ]
 
 
+def _names(tree: Tree, module: Module, block: Block, attribute: str = "alarm_name") -> list[object]:
+    """``attribute`` of every instance of ``block``: one per for_each key (each.key and
+    each.value bound; a set's value is its key), or the one value without for_each."""
+    if "for_each" not in block.body:
+        return [evaluate(block.body.get(attribute), Scope(tree, module))]
+    expanded = evaluate(block.body["for_each"], Scope(tree, module))
+    keys = for_each_keys(block, Scope(tree, module))
+    if keys is None:
+        return [evaluate(block.body.get(attribute), Scope(tree, module))]
+    return [
+        evaluate(
+            block.body.get(attribute),
+            Scope(
+                tree,
+                module,
+                {"key": k, "value": expanded[k] if isinstance(expanded, dict) else k},
+            ),
+        )
+        for k in keys
+    ]
+
+
 SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
 
 
@@ -989,8 +1042,9 @@ def check_key_policy_service_grants(tree: Tree) -> list[Problem]:
     and an aws:SourceArn pattern that every declared alarm matches)."""
     problems: list[Problem] = []
     alarm_names = [
-        evaluate(a.body.get("alarm_name"), Scope(tree, m))
+        name
         for m, a in tree.all_resources("aws_cloudwatch_metric_alarm")
+        for name in _names(tree, m, a)
     ]
     for module, key in tree.all_resources("aws_kms_key"):
         document = _policy_document(module, key.body.get("policy"))

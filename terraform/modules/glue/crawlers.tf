@@ -1,5 +1,6 @@
 # One crawler per curated table prefix, so each table's name is its folder's name and
 # nothing under the bookkeeping prefixes (_runs, _quarantine, _staging) becomes a table.
+# Each table's crawler runs after the job that writes it (workflow.tf, charts.tf).
 
 # With a security configuration that encrypts CloudWatch Logs, Glue does not log crawls to
 # /aws-glue/crawlers but to /aws-glue/crawlers-role/<role path without the leading
@@ -12,10 +13,10 @@ resource "aws_cloudwatch_log_group" "crawlers" {
 }
 
 resource "aws_glue_crawler" "this" {
-  for_each = toset(var.tables)
+  for_each = var.tables
 
   name                   = "${var.name_prefix}-${replace(each.key, "_", "-")}"
-  description            = "Adds new snapshot_date partitions of ${each.key} to the catalog"
+  description            = "Adds new ${each.value.partition} partitions of ${each.key} to the catalog"
   database_name          = aws_glue_catalog_database.this.name
   role                   = aws_iam_role.crawler.arn
   security_configuration = aws_glue_security_configuration.this.name

@@ -1,5 +1,7 @@
-# Two roles: the job reads raw and writes curated; the crawlers read curated and write
-# the catalog. Neither can do the other's work.
+# Two roles: the jobs read raw and write curated; the crawlers read curated and write
+# the catalog. Neither can do the other's work. The star-schema job and the chart job share
+# the job role (and so its log groups): both write the whole curated root anyway, and the
+# raw prefixes they read are raw_read_prefixes.
 
 # No aws:SourceAccount condition here, unlike the Scheduler roles: EventBridge Scheduler
 # documents that it sends the key when it assumes a role, Glue does not, and a condition on
@@ -18,7 +20,7 @@ data "aws_iam_policy_document" "glue_trust" {
 
 resource "aws_iam_role" "job" {
   name               = "${local.job_name}-job"
-  description        = "Execution role of the star-schema Glue job"
+  description        = "Execution role of the Glue jobs (star schema, charts)"
   assume_role_policy = data.aws_iam_policy_document.glue_trust.json
 }
 
@@ -201,7 +203,7 @@ data "aws_iam_policy_document" "scheduler_trust" {
 
 resource "aws_iam_role" "scheduler" {
   name               = "${var.name_prefix}-glue-scheduler"
-  description        = "Lets EventBridge Scheduler start the Glue workflow"
+  description        = "Lets EventBridge Scheduler start the Glue workflow and send the weekly chart-run event"
   assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
 }
 
@@ -212,13 +214,21 @@ data "aws_iam_policy_document" "scheduler" {
     resources = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:workflow/${aws_glue_workflow.this.name}"]
   }
 
+  # The weekly chart run is an event on the account's default bus, which the chart
+  # workflow's rule passes on (charts.tf).
+  statement {
+    sid       = "SendWeeklyChartRunEvent"
+    actions   = ["events:PutEvents"]
+    resources = [local.default_event_bus_arn]
+  }
+
   statement {
     sid       = "SendUndeliveredStarts"
     actions   = ["sqs:SendMessage"]
     resources = [var.dead_letter_queue_arn]
   }
 
-  # The schedule's payload is encrypted with the lake key, bound to the encryption context
+  # Each schedule's payload is encrypted with the lake key, bound to the encryption context
   # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
   # The condition keeps the role from decrypting anything else under the key (AWS's
   # Scheduler guide, "Encryption at rest", uses the same key in its policies).
@@ -230,7 +240,7 @@ data "aws_iam_policy_document" "scheduler" {
     condition {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
-      values   = [aws_scheduler_schedule.this.arn]
+      values   = [aws_scheduler_schedule.this.arn, aws_scheduler_schedule.charts.arn]
     }
   }
 

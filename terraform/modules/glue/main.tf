@@ -1,6 +1,9 @@
-# The star-schema job, its catalog database and its encryption settings. The job reads
-# s3://<raw>/playlist_snapshots/ with a job bookmark (only files it has not processed)
-# and writes s3://<curated>/curated/<table>/snapshot_date=.../ (data contract section 1).
+# The two Glue jobs, their catalog database and their encryption settings. The star-schema
+# job reads s3://<raw>/playlist_snapshots/ with a job bookmark (only files it has not
+# processed) and writes s3://<curated>/curated/<table>/snapshot_date=.../ (data contract
+# section 1); the chart job reads the charts drop zone s3://<raw>/charts/ the same way and
+# writes s3://<curated>/curated/<chart table>/chart_date=.../ (docs/charts.md). Both run with
+# one role (raw_read_prefixes lists what it may read) and one security configuration.
 
 data "aws_caller_identity" "current" {}
 
@@ -13,7 +16,8 @@ locals {
   region     = data.aws_region.current.region
   partition  = data.aws_partition.current.partition
 
-  job_name = "${var.name_prefix}-star-schema"
+  job_name       = "${var.name_prefix}-star-schema"
+  chart_job_name = "${var.name_prefix}-charts"
   # Glue and Athena database names allow lower-case letters, digits and underscores.
   database_name = replace(var.name_prefix, "-", "_")
   # With a security configuration that encrypts CloudWatch Logs, Glue writes the job's logs
@@ -22,17 +26,19 @@ locals {
   # logs) and creates those groups itself, with no retention, if they do not exist. The
   # role keeps the default path "/". Declared here so that they have a retention, the key,
   # and go with `terraform destroy`; no --custom-logGroup-prefix, so that there is one name.
+  # Both jobs share the role, so both log to these two groups (one stream per job run).
   job_log_group_prefix = "/aws-glue/jobs/${aws_glue_security_configuration.this.name}-role/${aws_iam_role.job.name}"
 
   raw_read_prefixes = coalesce(var.raw_read_prefixes, [var.raw_prefix])
 
   raw_path     = "s3://${var.raw_bucket_name}/${var.raw_prefix}/"
+  drop_path    = "s3://${var.raw_bucket_name}/${var.charts_prefix}/"
   curated_path = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
 }
 
 resource "aws_glue_catalog_database" "this" {
   name        = local.database_name
-  description = "Spotify playlist star schema (curated Parquet), kept current by the crawlers"
+  description = "Spotify playlist star schema and weekly charts (curated Parquet), kept current by the crawlers"
 }
 
 resource "aws_glue_security_configuration" "this" {
@@ -64,6 +70,14 @@ resource "aws_s3_object" "script" {
   key         = "glue/scripts/star_schema_job.py"
   source      = var.script_path
   source_hash = filemd5(var.script_path)
+  kms_key_id  = var.kms_key_arn
+}
+
+resource "aws_s3_object" "chart_script" {
+  bucket      = var.assets_bucket_name
+  key         = "glue/scripts/chart_job.py"
+  source      = var.chart_script_path
+  source_hash = filemd5(var.chart_script_path)
   kms_key_id  = var.kms_key_arn
 }
 
@@ -124,6 +138,55 @@ resource "aws_glue_job" "this" {
 
   # One run at a time: two runs would read the same bookmark and write the same
   # partitions.
+  execution_property {
+    max_concurrent_runs = 1
+  }
+
+  depends_on = [
+    aws_iam_role_policy.job,
+    aws_cloudwatch_log_group.job_error,
+    aws_cloudwatch_log_group.job_output,
+  ]
+}
+
+# The chart job: chart CSVs of the drop zone -> fact_chart_entry and dim_chart. Same
+# library, security configuration, role, log groups and sizing as the star-schema job; its
+# arguments are exactly the entry point's REQUIRED_ARGS and the metrics namespace
+# (tools/tf_check compares them with glue_jobs/chart_job.py).
+resource "aws_glue_job" "charts" {
+  name              = local.chart_job_name
+  description       = "Charts drop zone -> fact_chart_entry, dim_chart (glue_jobs/chart_job.py)"
+  role_arn          = aws_iam_role.job.arn
+  glue_version      = "5.0"
+  worker_type       = var.worker_type
+  number_of_workers = var.number_of_workers
+  execution_class   = var.execution_class
+  timeout           = var.timeout_minutes
+  max_retries       = var.max_retries
+
+  security_configuration = aws_glue_security_configuration.this.name
+
+  command {
+    name            = "glueetl"
+    script_location = "s3://${var.assets_bucket_name}/${aws_s3_object.chart_script.key}"
+    python_version  = "3"
+  }
+
+  default_arguments = {
+    "--drop_path"                    = local.drop_path
+    "--curated_path"                 = local.curated_path
+    "--job-bookmark-option"          = "job-bookmark-enable"
+    "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
+    "--job-language"                 = "python"
+    "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
+    "--enable-metrics"               = "true"
+    "--enable-observability-metrics" = "true"
+    "--metrics_namespace"            = var.metrics_namespace
+  }
+
+  # One run at a time: two runs would read the same bookmark and write the same
+  # partitions (a second start fails with ConcurrentRunsExceededException; the files wait
+  # for the next run).
   execution_property {
     max_concurrent_runs = 1
   }

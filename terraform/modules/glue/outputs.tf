@@ -8,6 +8,26 @@ output "job_name" {
   value       = aws_glue_job.this.name
 }
 
+output "chart_job_name" {
+  description = "Name of the chart Glue job."
+  value       = aws_glue_job.charts.name
+}
+
+output "chart_workflow_name" {
+  description = "Glue workflow of the chart job and its crawlers (started by EventBridge events)."
+  value       = aws_glue_workflow.charts.name
+}
+
+output "chart_rule_names" {
+  description = "EventBridge rules that start the chart workflow (new files, weekly run)."
+  value       = [aws_cloudwatch_event_rule.chart_files.name, aws_cloudwatch_event_rule.chart_weekly.name]
+}
+
+output "chart_run_event" {
+  description = "Source and detail-type of the event that starts a chart run (the weekly schedule sends it; so can an operator)."
+  value       = local.chart_run_event
+}
+
 output "workflow_name" {
   description = "Glue workflow to start for a manual run (`aws glue start-workflow-run --name`), so the crawlers follow the job."
   value       = aws_glue_workflow.this.name
@@ -21,6 +41,11 @@ output "crawler_names" {
 output "schedule_name" {
   description = "EventBridge Scheduler schedule that starts the workflow."
   value       = aws_scheduler_schedule.this.name
+}
+
+output "chart_schedule_name" {
+  description = "EventBridge Scheduler schedule that sends the weekly chart-run event."
+  value       = aws_scheduler_schedule.charts.name
 }
 
 output "script_s3_uri" {

@@ -1,7 +1,8 @@
 # The job's data-quality rules (glue_jobs/quality.py RULES) as AWS Glue Data Quality
-# rulesets on the Data Catalog tables the crawlers keep: one ruleset per curated table, read
-# from data_quality/<table>.dqdl, which `python -m glue_jobs.quality --write-dqdl` generates
-# (a test fails when they differ from the rules). The job checks every run's new partitions
+# rulesets on the Data Catalog tables the crawlers keep: one ruleset per table with rules,
+# read from data_quality/<table>.dqdl, which `python -m glue_jobs.quality --write-dqdl`
+# generates for exactly the tables RULES covers (a test fails when they differ from the
+# rules). A table without rules (yet) has no file, so no ruleset. The job checks every run's new partitions
 # itself (run summary, DataQualityFailures metric); these rulesets let the same rules be run
 # over a whole table from the Glue console or StartDataQualityRulesetEvaluationRun.
 #
@@ -10,7 +11,9 @@
 # catalog database.
 
 resource "aws_glue_data_quality_ruleset" "this" {
-  for_each = toset(var.tables)
+  for_each = toset([
+    for file in fileset("${path.module}/data_quality", "*.dqdl") : trimsuffix(file, ".dqdl")
+  ])
 
   name        = "${var.name_prefix}-${replace(each.key, "_", "-")}"
   description = "Data-quality rules of ${each.key} (generated from glue_jobs/quality.py; see docs/data-quality.md)"

@@ -23,6 +23,11 @@ variable "raw_prefix" {
   description = "Key prefix of the raw snapshots (data contract: playlist_snapshots)."
 }
 
+variable "charts_prefix" {
+  type        = string
+  description = "Key prefix of the charts drop zone in the raw bucket (charts): the chart job's --drop_path, and the prefix whose new objects start the chart workflow."
+}
+
 variable "raw_read_prefixes" {
   type        = list(string)
   default     = null
@@ -59,14 +64,19 @@ variable "script_path" {
   description = "Local path of the job's entry point (glue_jobs/star_schema_job.py), uploaded to the assets bucket."
 }
 
+variable "chart_script_path" {
+  type        = string
+  description = "Local path of the chart job's entry point (glue_jobs/chart_job.py), uploaded to the assets bucket."
+}
+
 variable "library_path" {
   type        = string
   description = "Local path of the glue_jobs package zip built by `make package-glue` (dist/glue_jobs.zip), passed as --extra-py-files."
 }
 
 variable "tables" {
-  type        = list(string)
-  description = "Curated tables (data contract section 6): one crawler per table prefix."
+  type        = map(object({ partition = string, source = string }))
+  description = "Curated tables (terraform/tables.json, from glue_jobs/tables.py): each table's partition column and the job that writes it (playlists: the star-schema job; charts: the chart job). One crawler per table prefix, started after its job."
 }
 
 variable "worker_type" {
@@ -102,6 +112,21 @@ variable "schedule_expression" {
 variable "schedule_timezone" {
   type        = string
   description = "IANA time zone the workflow schedule is evaluated in."
+}
+
+variable "chart_schedule_expression" {
+  type        = string
+  description = "EventBridge Scheduler expression of the chart workflow's weekly run (new files start it too), evaluated in schedule_timezone."
+}
+
+variable "chart_event_batch_size" {
+  type        = number
+  description = "Events (new files in the drop zone, or the weekly one) that start the chart workflow at once (Glue EventBatchingCondition.BatchSize, 1-100)."
+}
+
+variable "chart_event_batch_window_seconds" {
+  type        = number
+  description = "Seconds after the first event at which the chart workflow starts with fewer events (Glue EventBatchingCondition.BatchWindow, 1-900)."
 }
 
 variable "log_retention_days" {

@@ -1,7 +1,8 @@
 # Sequencing: EventBridge Scheduler starts the workflow a few hours after the weekly
 # extraction (both schedules are variables, evaluated in the same time zone); inside the
-# workflow an on-demand trigger starts the job and a conditional trigger starts every
-# crawler when the job SUCCEEDED.
+# workflow an on-demand trigger starts the job and a conditional trigger starts the
+# crawler of every table the job writes (source "playlists") when the job SUCCEEDED. The
+# chart job has its own workflow (charts.tf).
 #
 # Glue fires a conditional trigger only for runs started by a trigger of the same
 # workflow, so the job must be started through the workflow
@@ -10,7 +11,7 @@
 
 resource "aws_glue_workflow" "this" {
   name                = "${var.name_prefix}-weekly"
-  description         = "Star-schema job, then one crawler per curated table"
+  description         = "Star-schema job, then one crawler per table it writes"
   max_concurrent_runs = 1
 }
 
@@ -47,10 +48,13 @@ resource "aws_glue_trigger" "start_crawlers" {
   }
 
   dynamic "actions" {
-    for_each = aws_glue_crawler.this
+    for_each = {
+      for table, settings in var.tables : table => aws_glue_crawler.this[table].name
+      if settings.source == "playlists"
+    }
 
     content {
-      crawler_name = actions.value.name
+      crawler_name = actions.value
     }
   }
 }

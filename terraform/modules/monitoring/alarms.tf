@@ -99,6 +99,43 @@ resource "aws_cloudwatch_metric_alarm" "files_quarantined" {
   ok_actions          = [aws_sns_topic.this.arn]
 }
 
+resource "aws_cloudwatch_metric_alarm" "chart_files_quarantined" {
+  alarm_name          = "${var.chart_job_name}-files-quarantined"
+  alarm_description   = "A run of the chart job quarantined chart files (see <curated>/_quarantine/run_id=.../ for each file and reason)."
+  namespace           = local.metric_namespace
+  metric_name         = "FilesQuarantined"
+  dimensions          = { Job = var.chart_job_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+# EventBridge retries a failed delivery to the chart workflow for a day, then drops it
+# (AWS/Events FailedInvocations per rule). The files stay in the drop zone and the next run
+# reads them, but an operator should know that new files started nothing.
+resource "aws_cloudwatch_metric_alarm" "chart_rule_failed_invocations" {
+  for_each = toset(var.chart_rule_names)
+
+  alarm_name          = "${each.key}-failed-invocations"
+  alarm_description   = "EventBridge could not start the chart workflow (rule ${each.key}): check the rule's target role and the workflow; the files wait for the next run."
+  namespace           = "AWS/Events"
+  metric_name         = "FailedInvocations"
+  dimensions          = { RuleName = each.key }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "data_quality_failures" {
   alarm_name          = "${var.glue_job_name}-data-quality-failures"
   alarm_description   = "Data-quality rules failed in a run of the star-schema job (the run summary lists them)."

@@ -1,12 +1,12 @@
 resource "aws_cloudwatch_event_rule" "glue_job_failed" {
   name        = "${var.name_prefix}-glue-job-failed"
-  description = "A run (or retry attempt) of the star-schema job failed, timed out or was stopped"
+  description = "A run (or retry attempt) of the star-schema or the chart job failed, timed out or was stopped"
 
   event_pattern = jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Job State Change"]
     detail = {
-      jobName = [var.glue_job_name]
+      jobName = [var.glue_job_name, var.chart_job_name]
       state   = ["FAILED", "TIMEOUT", "ERROR", "STOPPED"]
     }
   })
@@ -19,7 +19,7 @@ resource "aws_cloudwatch_event_target" "glue_job_failed" {
 
 resource "aws_cloudwatch_event_rule" "glue_crawler_failed" {
   name        = "${var.name_prefix}-glue-crawler-failed"
-  description = "A curated-table crawler failed"
+  description = "A curated-table crawler (playlist or chart table) failed"
 
   event_pattern = jsonencode({
     source        = ["aws.glue"]

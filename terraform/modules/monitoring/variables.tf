@@ -30,7 +30,17 @@ variable "dead_letter_queue_name" {
 
 variable "glue_job_name" {
   type        = string
-  description = "Glue job whose failed, timed-out or stopped runs are reported."
+  description = "The star-schema Glue job: its failed, timed-out or stopped runs, quarantined files, data-quality failures and missing successful runs raise alarms."
+}
+
+variable "chart_job_name" {
+  type        = string
+  description = "The chart Glue job: its failed, timed-out or stopped runs and quarantined files raise alarms."
+}
+
+variable "chart_rule_names" {
+  type        = list(string)
+  description = "EventBridge rules that start the chart workflow; a failed delivery to the workflow raises an alarm."
 }
 
 variable "crawler_names" {

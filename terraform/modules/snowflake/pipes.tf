@@ -1,6 +1,8 @@
-# One auto-ingest pipe per table: every Parquet
-# column cast to its landing type (Spark writes the names lower-case), then the columns
-# the pipe derives from the file's metadata. PATTERN skips Spark's _SUCCESS markers.
+# One auto-ingest pipe per table, reading its own table's path of the stage
+# (@CURATED_STAGE/<table>/): every Parquet column cast to its landing type (Spark writes the
+# names lower-case), then the columns the pipe derives from the file's path and metadata
+# (the partition column is the table's own: snapshot_date or chart_date). PATTERN skips
+# Spark's _SUCCESS markers.
 # Names are fully qualified because the provider's session has no current database
 # (the SQL scripts `use database` instead). One line per statement: Snowflake returns
 # the definition as stored, and a multi-line statement would show as a change on every
@@ -12,11 +14,11 @@ locals {
   copy_statements = {
     for table, columns in var.tables : table => join(" ", [
       "copy into ${lower(local.database)}.${lower(local.landing_schema)}.${table}",
-      "(${join(", ", [for c in concat(columns, local.load_columns) : lower(c.name)])})",
+      "(${join(", ", [for c in concat(columns, local.load_columns[table]) : lower(c.name)])})",
       "from (select",
       join(", ", concat(
         [for c in columns : "$1:${lower(c.name)}::${lower(c.type)}"],
-        [for c in local.load_columns : "${c.expression} as ${lower(c.name)}"],
+        [for c in local.load_columns[table] : "${c.expression} as ${lower(c.name)}"],
       )),
       "from @${lower(local.database)}.${lower(local.landing_schema)}.${lower(local.stage)}/${table}/)",
       "pattern = '${local.file_pattern}'",

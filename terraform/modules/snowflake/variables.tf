@@ -28,6 +28,16 @@ variable "tables" {
   description = "Curated tables and the columns of their files (terraform/tables.json, generated from glue_jobs/tables.py): one landing table and one pipe each."
 }
 
+variable "partitions" {
+  type        = map(object({ name = string, type = string }))
+  description = "Each curated table's partition column and its Snowflake type (terraform/tables.json): the pipe reads it from the file's <name>=<value> directory."
+
+  validation {
+    condition     = alltrue([for partition in values(var.partitions) : partition.type == "DATE"])
+    error_message = "The pipes read a partition as a date (yyyy-mm-dd after <name>= in the path); another type needs another expression in tables.tf."
+  }
+}
+
 variable "warehouse_size" {
   type        = string
   description = "Size of SPOTIFY_WH, the warehouse of the merge tasks and of analysts' queries."

@@ -28,6 +28,11 @@ variable "tables" {
   description = "Curated tables and the columns of their files (terraform/tables.json, generated from glue_jobs/tables.py): one landing table and one pipe each."
 }
 
+variable "partitions" {
+  type        = map(object({ name = string, type = string }))
+  description = "Each curated table's partition column and its Snowflake type (terraform/tables.json): the pipe reads it from the file's <name>=<value> directory."
+}
+
 variable "warehouse_size" {
   type        = string
   description = "Size of SPOTIFY_WH, the warehouse of the merge tasks and of analysts' queries."

@@ -24,6 +24,27 @@ resource "aws_s3_bucket_lifecycle_configuration" "raw" {
     }
   }
 
+  # Chart files of the drop zone age the same way: people add them once, the chart job
+  # reads each once (a re-read after a bookmark reset is rare), and a replaced or deleted
+  # file keeps its old version as long as a raw snapshot does.
+  rule {
+    id     = "age-chart-files"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.charts_prefix}/"
+    }
+
+    transition {
+      days          = var.raw_transition_days
+      storage_class = var.raw_transition_storage_class
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.raw_noncurrent_version_expiration_days
+    }
+  }
+
   rule {
     id     = "abort-incomplete-multipart-uploads"
     status = "Enabled"

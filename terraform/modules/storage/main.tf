@@ -27,7 +27,6 @@ locals {
 
 resource "aws_s3_bucket" "raw" {
   #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage and transfer cost for a hobby-scale lake; versioning plus the lifecycle rules protect the raw snapshots, and replication can be added per environment.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes raw-object events: the Glue job finds new snapshots through its job bookmark on a schedule.
   bucket        = "${var.name_prefix}-raw-${local.bucket_suffix}"
   force_destroy = var.force_destroy
 }
@@ -139,4 +138,13 @@ resource "aws_s3_bucket_versioning" "glue_assets" {
   versioning_configuration {
     status = "Enabled"
   }
+}
+
+# S3 sends the raw bucket's object events to EventBridge, where the glue module's rule keeps
+# the new chart files of the drop zone and starts the chart workflow. EventBridge delivery
+# is all or nothing per bucket (no prefix filter here), and S3 keeps one notification
+# configuration per bucket: this resource is the raw bucket's only one.
+resource "aws_s3_bucket_notification" "this" {
+  bucket      = aws_s3_bucket.raw.id
+  eventbridge = true
 }

@@ -13,6 +13,11 @@ variable "raw_prefix" {
   description = "Key prefix of the raw snapshots in the raw bucket (data contract: playlist_snapshots)."
 }
 
+variable "charts_prefix" {
+  type        = string
+  description = "Key prefix of the charts drop zone in the raw bucket (charts): chart CSVs people download and upload."
+}
+
 variable "curated_prefix" {
   type        = string
   description = "Key prefix of the curated root in the curated bucket (data contract: curated)."
