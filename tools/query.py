@@ -49,14 +49,14 @@ NAMED_QUERIES_DIR = ATHENA_SQL / "named_queries"
 CURATED_TABLES = TABLE_NAMES
 
 # The tables' logical types (glue_jobs.tables.TYPES) in DuckDB, for a table with no Parquet
-# yet; what DuckDB reads from the Glue job's Parquet (timestamps adjusted to UTC: TIMESTAMPTZ).
+# yet: what DuckDB reads from the Glue jobs' Parquet (timestamps are adjusted to UTC).
 DUCKDB_TYPES = {
     "string": "VARCHAR",
     "int": "INTEGER",
     "bigint": "BIGINT",
     "boolean": "BOOLEAN",
     "date": "DATE",
-    "timestamp": "TIMESTAMPTZ",
+    "timestamp": "TIMESTAMP WITH TIME ZONE",
 }
 
 _VIEW_NAME = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)", re.IGNORECASE)

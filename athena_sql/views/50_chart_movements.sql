@@ -160,7 +160,6 @@ exits as (
             chart_sequence.chart_id = current_songs.chart_id
             and chart_sequence.chart_date = current_songs.chart_date
             and previous_songs.track_id = current_songs.track_id
-    -- Not on this chart: current_songs' columns are null.
     where current_songs.track_id is null
 
 ),

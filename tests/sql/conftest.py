@@ -75,3 +75,14 @@ def glue_run(request, tmp_path_factory) -> tuple[Path, dict]:
 @pytest.fixture(scope="session")
 def curated(glue_run) -> Path:
     return glue_run[0]
+
+
+@pytest.fixture(scope="session")
+def chart_curated(tmp_path_factory) -> Path:
+    """A curated root holding the hand-made chart history of tests/sql/chart_fixture.py and
+    nothing else (no playlist table): written as the chart job lays it out, no Spark."""
+    from tests.sql.chart_fixture import write_chart_lake
+
+    curated = tmp_path_factory.mktemp("chart_lake") / "curated"
+    write_chart_lake(curated)
+    return curated

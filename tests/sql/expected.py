@@ -529,3 +529,406 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
         [(f"art{name}", name, f"https://open.spotify.com/artist/art{name}") for name in ARTISTS],
     ),
 }
+
+
+# ---------------------------------------------------------------------------------------
+# The chart views (athena_sql/views/50_chart_*.sql), for the hand-made chart history of
+# tests/sql/chart_fixture.py. Per chart and date, the songs in rank order with their streams:
+#
+#   regional-global-weekly (GW)  W1 01-01: A 1000, B 900, C 800, D 700, E 600, F 500 (4500)
+#                                W2 01-08: B 950, A 920, G 850, C 700, F 650, D 600 (4670)
+#                                W3 01-15: G 1000, B 900, E 800, A 700, F 600, H 500 (4500)
+#                                W4 01-22: G 950, E 900, H 850, B 810, A 700, C 600 (4810)
+#   regional-us-weekly (UW)      W1: D 500, A 400, E 300, B 200 (1400)
+#                                W2: A 450, D 420, B 300, G 250 (1420)
+#                                W4: G 600, A 500, E 400, H 300 (1800); the lake has no W3
+#   regional-global-daily (GD)   D1 01-20: G 300, B 200, A 100 (600)
+#                                D2 01-21: G 310, A 210, E 150 (670)
+#                                D3 01-22: E 320, G 300, B 250 (870)
+#   viral-global-weekly (VW)     W4: H, C (no streams)
+#
+# Songs: A Aurora (Nova), B Blaze (Nova, Rex), C Cascade (Tyler, The Creator), D Drift (Rex),
+# E Ember (Luna), F Flare (Luna, Nova), G Glow (Kai), H Halo (Rex).
+# ---------------------------------------------------------------------------------------
+
+GW, UW = "regional-global-weekly", "regional-us-weekly"
+GD, VW = "regional-global-daily", "viral-global-weekly"
+W1, W2, W3, W4 = date(2026, 1, 1), date(2026, 1, 8), date(2026, 1, 15), date(2026, 1, 22)
+CD1, CD2, CD3 = date(2026, 1, 20), date(2026, 1, 21), date(2026, 1, 22)
+CHART_SONGS = {
+    "A": ("Aurora", "Nova", "trkAurora"),
+    "B": ("Blaze", "Nova, Rex", "trkBlaze"),
+    "C": ("Cascade", "Tyler, The Creator", "trkCascade"),
+    "D": ("Drift", "Rex", "trkDrift"),
+    "E": ("Ember", "Luna", "trkEmber"),
+    "F": ("Flare", "Luna, Nova", "trkFlare"),
+    "G": ("Glow", "Kai", "trkGlow"),
+    "H": ("Halo", "Rex", "trkHalo"),
+}
+FILE_NAMES = "chart_file_names"
+
+
+def _song(row: tuple, at: int) -> tuple:
+    """The row with the song letter at ``at`` replaced by (track_name, artist_names), and
+    the track_id appended: the views' name columns come before their ids, last."""
+    name, artists, track_id = CHART_SONGS[row[at]]
+    return (*row[:at], name, artists, *row[at + 1 :], track_id)
+
+
+CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
+    # Per chart and song: the charts it is on (weeks for weekly charts, days for daily), its
+    # best rank, its first date and rank there, its last date, and its streams summed.
+    # GW: A W1-W4 at 1, 2, 4, 5: 4 weeks, peak 1, debut W1 at 1, 1000 + 920 + 700 + 700 = 3320
+    #     B W1-W4 at 2, 1, 2, 4: 4, peak 1, debut W1 at 2, 900 + 950 + 900 + 810 = 3560
+    #     C W1, W2, W4 at 3, 4, 6: 3, peak 3, 800 + 700 + 600 = 2100
+    #     D W1, W2 at 4, 6: 2, peak 4, last W2 (not on W4), 700 + 600 = 1300
+    #     E W1, W3, W4 at 5, 3, 2: 3, peak 2, debut at 5, 600 + 800 + 900 = 2300
+    #     F W1-W3 at 6, 5, 5: 3, peak 5, last W3, 500 + 650 + 600 = 1750
+    #     G W2-W4 at 3, 1, 1: 3, peak 1, debut W2 at 3, 850 + 1000 + 950 = 2800
+    #     H W3, W4 at 6, 3: 2, peak 3, debut W3 at 6, 500 + 850 = 1350
+    #     longevity: A, B (4 weeks) 1; C, E, F, G (3) 3; D, H (2) 7.
+    # UW: A W1, W2, W4 at 2, 1, 2: 3, 400 + 450 + 500 = 1350; D W1, W2 at 1, 2: 920;
+    #     E W1, W4 at 3, 3: 700; B W1, W2 at 4, 3: 500; G W2, W4 at 4, 1: 850; H W4 at 4: 300.
+    #     longevity: A 1; B, D, E, G 2; H 6.
+    # GD (days): G D1-D3 at 1, 1, 2: 3 days, 300 + 310 + 300 = 910; B D1, D3 at 2, 3: 450;
+    #     A D1, D2 at 3, 2: 310, last D2; E D2, D3 at 3, 1: 470. longevity: G 1; A, B, E 2.
+    # VW: H at 1 and C at 2, one week each, no streams (a sum of nulls is null).
+    "chart_songs": (
+        (
+            "chart_id",
+            "longevity_rank",
+            "track_name",
+            "artist_names",
+            "weeks_on_chart",
+            "days_on_chart",
+            "peak_rank",
+            "debut_date",
+            "debut_rank",
+            "last_chart_date",
+            "is_on_latest_chart",
+            "total_streams",
+            "track_id",
+        ),
+        [
+            _song(row, 2)
+            for row in [
+                (GW, 1, "A", 4, None, 1, W1, 1, W4, True, 3320),
+                (GW, 1, "B", 4, None, 1, W1, 2, W4, True, 3560),
+                (GW, 3, "C", 3, None, 3, W1, 3, W4, True, 2100),
+                (GW, 3, "E", 3, None, 2, W1, 5, W4, True, 2300),
+                (GW, 3, "F", 3, None, 5, W1, 6, W3, False, 1750),
+                (GW, 3, "G", 3, None, 1, W2, 3, W4, True, 2800),
+                (GW, 7, "D", 2, None, 4, W1, 4, W2, False, 1300),
+                (GW, 7, "H", 2, None, 3, W3, 6, W4, True, 1350),
+                (UW, 1, "A", 3, None, 1, W1, 2, W4, True, 1350),
+                (UW, 2, "B", 2, None, 3, W1, 4, W2, False, 500),
+                (UW, 2, "D", 2, None, 1, W1, 1, W2, False, 920),
+                (UW, 2, "E", 2, None, 3, W1, 3, W4, True, 700),
+                (UW, 2, "G", 2, None, 1, W2, 4, W4, True, 850),
+                (UW, 6, "H", 1, None, 4, W4, 4, W4, True, 300),
+                (GD, 1, "G", None, 3, 1, CD1, 1, CD3, True, 910),
+                (GD, 2, "A", None, 2, 2, CD1, 3, CD2, False, 310),
+                (GD, 2, "B", None, 2, 2, CD1, 2, CD3, True, 450),
+                (GD, 2, "E", None, 2, 1, CD2, 3, CD3, True, 470),
+                (VW, 1, "C", 1, None, 2, W4, 2, W4, True, None),
+                (VW, 1, "H", 1, None, 1, W4, 1, W4, True, None),
+            ]
+        ],
+    ),
+    # Every song of every chart date against the chart one period before (GW/UW a week, GD a
+    # day): rank_change = previous - current, streams_change = current - previous.
+    # First dates (GW W1, UW W1, GD D1, VW W4) and UW W4 (the lake has no UW W3): nothing to
+    # compare with, so previous_chart_date, previous_rank and movement are null.
+    # GW W2: B 2 -> 1 climbed, A 1 -> 2 fell, G new, C 3 -> 4 fell, F 6 -> 5 climbed,
+    #        D 4 -> 6 fell; E (5 on W1) exits.
+    # GW W3: G 3 -> 1, B 1 -> 2, E back (was on W1): re-entry, A 2 -> 4, F 5 -> 5 unchanged,
+    #        H new; C (4) and D (6) exit.
+    # GW W4: G 1 -> 1, E 3 -> 2, H 6 -> 3, B 2 -> 4, A 4 -> 5, C back (W1, W2): re-entry;
+    #        F (5) exits.
+    # UW W2: A 2 -> 1, D 1 -> 2, B 4 -> 3, G new; E (3) exits.
+    # GD D2: G 1 -> 1, A 3 -> 2, E new; B (2) exits. GD D3: E 3 -> 1, G 1 -> 2, B back (D1):
+    #        re-entry; A (2) exits.
+    "chart_movements": (
+        (
+            "chart_id",
+            "chart_date",
+            "previous_chart_date",
+            "rank",
+            "previous_rank",
+            "rank_change",
+            "movement",
+            "streams",
+            "previous_streams",
+            "streams_change",
+            "track_name",
+            "artist_names",
+            "track_id",
+        ),
+        [
+            _song(row, 10)
+            for row in [
+                (GW, W1, None, 1, None, None, None, 1000, None, None, "A"),
+                (GW, W1, None, 2, None, None, None, 900, None, None, "B"),
+                (GW, W1, None, 3, None, None, None, 800, None, None, "C"),
+                (GW, W1, None, 4, None, None, None, 700, None, None, "D"),
+                (GW, W1, None, 5, None, None, None, 600, None, None, "E"),
+                (GW, W1, None, 6, None, None, None, 500, None, None, "F"),
+                (GW, W2, W1, 1, 2, 1, "climbed", 950, 900, 50, "B"),
+                (GW, W2, W1, 2, 1, -1, "fell", 920, 1000, -80, "A"),
+                (GW, W2, W1, 3, None, None, "new", 850, None, None, "G"),
+                (GW, W2, W1, 4, 3, -1, "fell", 700, 800, -100, "C"),
+                (GW, W2, W1, 5, 6, 1, "climbed", 650, 500, 150, "F"),
+                (GW, W2, W1, 6, 4, -2, "fell", 600, 700, -100, "D"),
+                (GW, W2, W1, None, 5, None, "exit", None, 600, None, "E"),
+                (GW, W3, W2, 1, 3, 2, "climbed", 1000, 850, 150, "G"),
+                (GW, W3, W2, 2, 1, -1, "fell", 900, 950, -50, "B"),
+                (GW, W3, W2, 3, None, None, "re-entry", 800, None, None, "E"),
+                (GW, W3, W2, 4, 2, -2, "fell", 700, 920, -220, "A"),
+                (GW, W3, W2, 5, 5, 0, "unchanged", 600, 650, -50, "F"),
+                (GW, W3, W2, 6, None, None, "new", 500, None, None, "H"),
+                (GW, W3, W2, None, 4, None, "exit", None, 700, None, "C"),
+                (GW, W3, W2, None, 6, None, "exit", None, 600, None, "D"),
+                (GW, W4, W3, 1, 1, 0, "unchanged", 950, 1000, -50, "G"),
+                (GW, W4, W3, 2, 3, 1, "climbed", 900, 800, 100, "E"),
+                (GW, W4, W3, 3, 6, 3, "climbed", 850, 500, 350, "H"),
+                (GW, W4, W3, 4, 2, -2, "fell", 810, 900, -90, "B"),
+                (GW, W4, W3, 5, 4, -1, "fell", 700, 700, 0, "A"),
+                (GW, W4, W3, 6, None, None, "re-entry", 600, None, None, "C"),
+                (GW, W4, W3, None, 5, None, "exit", None, 600, None, "F"),
+                (UW, W1, None, 1, None, None, None, 500, None, None, "D"),
+                (UW, W1, None, 2, None, None, None, 400, None, None, "A"),
+                (UW, W1, None, 3, None, None, None, 300, None, None, "E"),
+                (UW, W1, None, 4, None, None, None, 200, None, None, "B"),
+                (UW, W2, W1, 1, 2, 1, "climbed", 450, 400, 50, "A"),
+                (UW, W2, W1, 2, 1, -1, "fell", 420, 500, -80, "D"),
+                (UW, W2, W1, 3, 4, 1, "climbed", 300, 200, 100, "B"),
+                (UW, W2, W1, 4, None, None, "new", 250, None, None, "G"),
+                (UW, W2, W1, None, 3, None, "exit", None, 300, None, "E"),
+                (UW, W4, None, 1, None, None, None, 600, None, None, "G"),
+                (UW, W4, None, 2, None, None, None, 500, None, None, "A"),
+                (UW, W4, None, 3, None, None, None, 400, None, None, "E"),
+                (UW, W4, None, 4, None, None, None, 300, None, None, "H"),
+                (GD, CD1, None, 1, None, None, None, 300, None, None, "G"),
+                (GD, CD1, None, 2, None, None, None, 200, None, None, "B"),
+                (GD, CD1, None, 3, None, None, None, 100, None, None, "A"),
+                (GD, CD2, CD1, 1, 1, 0, "unchanged", 310, 300, 10, "G"),
+                (GD, CD2, CD1, 2, 3, 1, "climbed", 210, 100, 110, "A"),
+                (GD, CD2, CD1, 3, None, None, "new", 150, None, None, "E"),
+                (GD, CD2, CD1, None, 2, None, "exit", None, 200, None, "B"),
+                (GD, CD3, CD2, 1, 3, 2, "climbed", 320, 150, 170, "E"),
+                (GD, CD3, CD2, 2, 1, -1, "fell", 300, 310, -10, "G"),
+                (GD, CD3, CD2, 3, None, None, "re-entry", 250, None, None, "B"),
+                (GD, CD3, CD2, None, 2, None, "exit", None, 210, None, "A"),
+                (VW, W4, None, 1, None, None, None, None, None, None, "H"),
+                (VW, W4, None, 2, None, None, None, None, None, None, "C"),
+            ]
+        ],
+    ),
+    # The climbers and fallers of chart_movements, ranked by the size of the move within
+    # chart, date and direction (ties share the rank):
+    # GW W2 climbed B +1, F +1 (both 1); fell D -2 (1), A -1, C -1 (both 2).
+    # GW W3 climbed G +2; fell A -2 (1), B -1 (2). GW W4 climbed H +3 (1), E +1 (2); fell
+    # B -2 (1), A -1 (2). UW W2 climbed A +1, B +1 (both 1); fell D -1. GD D2 climbed A +1.
+    # GD D3 climbed E +2; fell G -1.
+    "chart_movers": (
+        (
+            "chart_id",
+            "chart_date",
+            "movement",
+            "mover_rank",
+            "rank",
+            "previous_rank",
+            "rank_change",
+            "streams",
+            "streams_change",
+            "previous_chart_date",
+            "track_name",
+            "artist_names",
+            "track_id",
+        ),
+        [
+            _song(row, 10)
+            for row in [
+                (GW, W2, "climbed", 1, 1, 2, 1, 950, 50, W1, "B"),
+                (GW, W2, "climbed", 1, 5, 6, 1, 650, 150, W1, "F"),
+                (GW, W2, "fell", 1, 6, 4, -2, 600, -100, W1, "D"),
+                (GW, W2, "fell", 2, 2, 1, -1, 920, -80, W1, "A"),
+                (GW, W2, "fell", 2, 4, 3, -1, 700, -100, W1, "C"),
+                (GW, W3, "climbed", 1, 1, 3, 2, 1000, 150, W2, "G"),
+                (GW, W3, "fell", 1, 4, 2, -2, 700, -220, W2, "A"),
+                (GW, W3, "fell", 2, 2, 1, -1, 900, -50, W2, "B"),
+                (GW, W4, "climbed", 1, 3, 6, 3, 850, 350, W3, "H"),
+                (GW, W4, "climbed", 2, 2, 3, 1, 900, 100, W3, "E"),
+                (GW, W4, "fell", 1, 4, 2, -2, 810, -90, W3, "B"),
+                (GW, W4, "fell", 2, 5, 4, -1, 700, 0, W3, "A"),
+                (UW, W2, "climbed", 1, 1, 2, 1, 450, 50, W1, "A"),
+                (UW, W2, "climbed", 1, 3, 4, 1, 300, 100, W1, "B"),
+                (UW, W2, "fell", 1, 2, 1, -1, 420, -80, W1, "D"),
+                (GD, CD2, "climbed", 1, 2, 3, 1, 210, 110, CD1, "A"),
+                (GD, CD3, "climbed", 1, 1, 3, 2, 320, 170, CD2, "E"),
+                (GD, CD3, "fell", 1, 2, 1, -1, 300, -10, CD2, "G"),
+            ]
+        ],
+    ),
+    # Counted from the movements above; null where there is no previous chart (each chart's
+    # first date, UW W4). GW W2: 6 songs = 1 new (G) + 2 climbers (B, F) + 3 fallers
+    # (A, C, D), 1 exit (E). GW W3: 1 new (H) + 1 re-entry (E) + 1 climber (G) + 2 fallers
+    # (B, A) + 1 unchanged (F), 2 exits (C, D). GW W4: 1 re-entry (C) + 2 climbers (E, H)
+    # + 2 fallers (B, A) + 1 unchanged (G), 1 exit (F). UW W2: 1 new (G) + 2 climbers (A, B)
+    # + 1 faller (D), 1 exit (E). GD D2: 1 new (E) + 1 climber (A) + 1 unchanged (G), 1 exit
+    # (B). GD D3: 1 re-entry (B) + 1 climber (E) + 1 faller (G), 1 exit (A).
+    "chart_turnover": (
+        (
+            "chart_id",
+            "chart_date",
+            "previous_chart_date",
+            "song_count",
+            "new_entry_count",
+            "re_entry_count",
+            "exit_count",
+            "climber_count",
+            "faller_count",
+            "unchanged_count",
+        ),
+        [
+            (GW, W1, None, 6, None, None, None, None, None, None),
+            (GW, W2, W1, 6, 1, 0, 1, 2, 3, 0),
+            (GW, W3, W2, 6, 1, 1, 2, 1, 2, 1),
+            (GW, W4, W3, 6, 0, 1, 1, 2, 2, 1),
+            (UW, W1, None, 4, None, None, None, None, None, None),
+            (UW, W2, W1, 4, 1, 0, 1, 2, 1, 0),
+            (UW, W4, None, 4, None, None, None, None, None, None),
+            (GD, CD1, None, 3, None, None, None, None, None, None),
+            (GD, CD2, CD1, 3, 1, 0, 1, 1, 0, 1),
+            (GD, CD3, CD2, 3, 0, 1, 1, 1, 1, 0),
+            (VW, W4, None, 2, None, None, None, None, None, None),
+        ],
+    ),
+    # Per chart date and artist (names split at ", ": Cascade counts for "Tyler" and for
+    # "The Creator"): songs crediting the artist, their streams, out of the chart's; the
+    # share is rounded to 4 places.
+    # GW W1 (4500): Nova A + B + F = 1000 + 900 + 500 = 2400 -> 0.5333; Rex B + D = 1600 ->
+    #   0.3556; Luna E + F = 1100 -> 0.2444; Tyler, The Creator C 800 -> 0.1778 each.
+    # GW W2 (4670): Nova B + A + F = 950 + 920 + 650 = 2520 -> 0.5396; Rex B + D = 1550 ->
+    #   0.3319; Kai G 850 -> 0.1820; Tyler, The Creator C 700 -> 0.1499; Luna F 650 -> 0.1392.
+    # GW W3 (4500): Nova B + A + F = 2200 -> 0.4889; Rex B + H = 1400 -> 0.3111; Luna E + F =
+    #   1400 -> 0.3111; Kai 1000 -> 0.2222.
+    # GW W4 (4810): Rex H + B = 850 + 810 = 1660 -> 0.3451; Nova B + A = 1510 -> 0.3139; Kai
+    #   950 -> 0.1975; Luna 900 -> 0.1871; Tyler, The Creator 600 -> 0.1247.
+    # UW W1 (1400): Rex D + B = 700 -> 0.5; Nova A + B = 600 -> 0.4286; Luna 300 -> 0.2143.
+    # UW W2 (1420): Nova A + B = 750 -> 0.5282; Rex D + B = 720 -> 0.5070; Kai 250 -> 0.1761.
+    # UW W4 (1800): Kai 600 -> 0.3333; Nova 500 -> 0.2778; Luna 400 -> 0.2222; Rex 300 ->
+    #   0.1667.
+    # GD D1 (600): Kai 300 -> 0.5; Nova B + A = 300 -> 0.5; Rex B 200 -> 0.3333.
+    # GD D2 (670): Kai 310 -> 0.4627; Nova 210 -> 0.3134; Luna 150 -> 0.2239.
+    # GD D3 (870): Luna 320 -> 0.3678; Kai 300 -> 0.3448; Nova, Rex B 250 -> 0.2874 each.
+    # VW W4: no streams, so no share: Rex (H), Tyler and The Creator (C), one song each of 2.
+    "chart_artist_share": (
+        (
+            "chart_id",
+            "chart_date",
+            "artist_name",
+            "artist_song_count",
+            "chart_song_count",
+            "artist_streams",
+            "chart_streams",
+            "stream_share",
+            "artist_source",
+        ),
+        [
+            (*row, FILE_NAMES)
+            for row in [
+                (GW, W1, "Nova", 3, 6, 2400, 4500, 0.5333),
+                (GW, W1, "Rex", 2, 6, 1600, 4500, 0.3556),
+                (GW, W1, "Luna", 2, 6, 1100, 4500, 0.2444),
+                (GW, W1, "Tyler", 1, 6, 800, 4500, 0.1778),
+                (GW, W1, "The Creator", 1, 6, 800, 4500, 0.1778),
+                (GW, W2, "Nova", 3, 6, 2520, 4670, 0.5396),
+                (GW, W2, "Rex", 2, 6, 1550, 4670, 0.3319),
+                (GW, W2, "Kai", 1, 6, 850, 4670, 0.1820),
+                (GW, W2, "Tyler", 1, 6, 700, 4670, 0.1499),
+                (GW, W2, "The Creator", 1, 6, 700, 4670, 0.1499),
+                (GW, W2, "Luna", 1, 6, 650, 4670, 0.1392),
+                (GW, W3, "Nova", 3, 6, 2200, 4500, 0.4889),
+                (GW, W3, "Rex", 2, 6, 1400, 4500, 0.3111),
+                (GW, W3, "Luna", 2, 6, 1400, 4500, 0.3111),
+                (GW, W3, "Kai", 1, 6, 1000, 4500, 0.2222),
+                (GW, W4, "Rex", 2, 6, 1660, 4810, 0.3451),
+                (GW, W4, "Nova", 2, 6, 1510, 4810, 0.3139),
+                (GW, W4, "Kai", 1, 6, 950, 4810, 0.1975),
+                (GW, W4, "Luna", 1, 6, 900, 4810, 0.1871),
+                (GW, W4, "Tyler", 1, 6, 600, 4810, 0.1247),
+                (GW, W4, "The Creator", 1, 6, 600, 4810, 0.1247),
+                (UW, W1, "Rex", 2, 4, 700, 1400, 0.5),
+                (UW, W1, "Nova", 2, 4, 600, 1400, 0.4286),
+                (UW, W1, "Luna", 1, 4, 300, 1400, 0.2143),
+                (UW, W2, "Nova", 2, 4, 750, 1420, 0.5282),
+                (UW, W2, "Rex", 2, 4, 720, 1420, 0.5070),
+                (UW, W2, "Kai", 1, 4, 250, 1420, 0.1761),
+                (UW, W4, "Kai", 1, 4, 600, 1800, 0.3333),
+                (UW, W4, "Nova", 1, 4, 500, 1800, 0.2778),
+                (UW, W4, "Luna", 1, 4, 400, 1800, 0.2222),
+                (UW, W4, "Rex", 1, 4, 300, 1800, 0.1667),
+                (GD, CD1, "Kai", 1, 3, 300, 600, 0.5),
+                (GD, CD1, "Nova", 2, 3, 300, 600, 0.5),
+                (GD, CD1, "Rex", 1, 3, 200, 600, 0.3333),
+                (GD, CD2, "Kai", 1, 3, 310, 670, 0.4627),
+                (GD, CD2, "Nova", 1, 3, 210, 670, 0.3134),
+                (GD, CD2, "Luna", 1, 3, 150, 670, 0.2239),
+                (GD, CD3, "Luna", 1, 3, 320, 870, 0.3678),
+                (GD, CD3, "Kai", 1, 3, 300, 870, 0.3448),
+                (GD, CD3, "Nova", 1, 3, 250, 870, 0.2874),
+                (GD, CD3, "Rex", 1, 3, 250, 870, 0.2874),
+                (VW, W4, "Rex", 1, 2, None, None, None),
+                (VW, W4, "Tyler", 1, 2, None, None, None),
+                (VW, W4, "The Creator", 1, 2, None, None, None),
+            ]
+        ],
+    ),
+    # Per chart and artist over all its dates: distinct songs, entries (song-dates), best
+    # rank, streams; the 5 first by song count, ties cut by name.
+    # GW: Nova A + B + F = 3 songs, 4 + 4 + 3 = 11 entries, best 1, 3320 + 3560 + 1750 = 8630;
+    #     Rex B + D + H = 3, 4 + 2 + 2 = 8, best 1, 3560 + 1300 + 1350 = 6210; Luna E + F = 2,
+    #     3 + 3 = 6, best 2, 2300 + 1750 = 4050; then Kai (G: 3 entries, best 1, 2800),
+    #     The Creator and Tyler (C: 3, best 3, 2100) at 1 song, rank 4: "The Creator" comes
+    #     before "Tyler" by name, so Tyler is the sixth row and cut.
+    # UW: Rex D + B + H = 3 songs, 2 + 2 + 1 = 5 entries, best 1, 920 + 500 + 300 = 1720;
+    #     Nova A + B = 2, 3 + 2 = 5, best 1, 1350 + 500 = 1850; Kai G (2, best 1, 850) and
+    #     Luna E (2, best 3, 700) at 1 song, rank 3.
+    # GD: Nova B + A = 2 songs, 2 + 2 = 4, best 2, 450 + 310 = 760; Kai G (3, best 1, 910),
+    #     Luna E (2, best 1, 470), Rex B (2, best 2, 450) at 1 song, rank 2.
+    # VW: Rex (H at 1), The Creator and Tyler (C at 2): 1 song, 1 entry, no streams, rank 1.
+    "chart_top_artists": (
+        (
+            "chart_id",
+            "artist_rank",
+            "artist_name",
+            "song_count",
+            "entry_count",
+            "best_rank",
+            "total_streams",
+            "artist_source",
+        ),
+        [
+            (*row, FILE_NAMES)
+            for row in [
+                (GW, 1, "Nova", 3, 11, 1, 8630),
+                (GW, 1, "Rex", 3, 8, 1, 6210),
+                (GW, 3, "Luna", 2, 6, 2, 4050),
+                (GW, 4, "Kai", 1, 3, 1, 2800),
+                (GW, 4, "The Creator", 1, 3, 3, 2100),
+                (UW, 1, "Rex", 3, 5, 1, 1720),
+                (UW, 2, "Nova", 2, 5, 1, 1850),
+                (UW, 3, "Kai", 1, 2, 1, 850),
+                (UW, 3, "Luna", 1, 2, 3, 700),
+                (GD, 1, "Nova", 2, 4, 2, 760),
+                (GD, 2, "Kai", 1, 3, 1, 910),
+                (GD, 2, "Luna", 1, 2, 1, 470),
+                (GD, 2, "Rex", 1, 2, 2, 450),
+                (VW, 1, "Rex", 1, 1, 1, None),
+                (VW, 1, "The Creator", 1, 1, 2, None),
+                (VW, 1, "Tyler", 1, 1, 2, None),
+            ]
+        ],
+    ),
+}

@@ -148,7 +148,7 @@ class Warehouse:
             self.execute(f"create view landing.{table}_stream as select * from landing.{table}")
 
     def create_views(self) -> None:
-        for name in ("07", "08", "09"):
+        for name in ("07", "08", "09", "11"):
             for statement in script(name):
                 assert RUN_AS_WRITTEN.match(statement), statement[:80]
                 self.execute(statement)

@@ -158,3 +158,44 @@ def test_a_new_view_is_one_athena_file(tmp_path):
     assert "    from core.dim_track_current\n" in text
     assert "        snapshot_date\n" in text
     assert "    group by album_id\n" in text
+
+
+def test_the_chart_views_go_into_their_own_script(created):
+    charts = {name: script for name, (script, _, _) in created.items() if name.startswith("chart_")}
+    assert set(charts.values()) == {"11_views_charts.sql"}
+    assert "chart_movements" in charts and "chart_artist_credits" in charts
+
+
+def test_the_snowflake_forms_of_the_chart_views(created):
+    everything = "\n".join(statement for _, _, statement in created.values())
+    # chart_date: a string partition key in Athena, a date in Snowflake, like snapshot_date.
+    assert "cast(chart_date as date)" not in everything
+    assert "chart_date as chart_date" not in everything
+    # Athena's unnest of split gives strings; Snowflake's flatten gives variants, read as
+    # strings by name (`value`, flatten's own column).
+    credits = created["chart_artist_credits"][2]
+    assert "cast(artist_credits.value as varchar) as artist_name" in credits
+    assert (
+        "cross join table(flatten(input => split(chart_entries.artist_names, ', '))) "
+        "as artist_credits\n" in credits
+    )
+    assert "artist_credits.artist_name" not in credits
+    # The previous chart: a week or a day before, by the period.
+    assert (
+        "dateadd(day, case when period = 'daily' then 1 else 7 end, chart_date)"
+        in created["chart_movements"][2]
+    )
+
+
+def test_an_unnest_with_ordinality_is_refused(tmp_path):
+    # Snowflake's flatten counts from 0 where Athena's ordinality counts from 1: not
+    # translated until a view needs it.
+    _write(
+        tmp_path,
+        "50_chart_a.sql",
+        "-- chart_a: one.\ncreate or replace view chart_a as\n"
+        "select t.name, t.n from fact_chart_entry\n"
+        "cross join unnest(split(artist_names, ', ')) with ordinality as t (name, n)\n",
+    )
+    with pytest.raises(ValueError, match="no ordinality"):
+        views.scripts(tmp_path)
