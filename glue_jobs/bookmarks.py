@@ -25,9 +25,10 @@ BOOKMARK_VERSION = 1
 class LocalBookmark:
     """Processed raw files, keyed by path, with ``[size, mtime_ms]``."""
 
-    def __init__(self, fs: LakeFS) -> None:
+    def __init__(self, fs: LakeFS, relative: str = f"{S.STATE_DIR}/{S.BOOKMARK_FILE}") -> None:
+        """``relative``: the bookmark file under the curated root (each job has its own)."""
         self._fs = fs
-        self.path = join(fs.root, S.STATE_DIR, S.BOOKMARK_FILE)
+        self.path = join(fs.root, relative)
 
     def load(self) -> dict[str, tuple[int, int]]:
         text = self._fs.read_text(self.path)

@@ -209,6 +209,7 @@ _NAME = re.compile(
     re.IGNORECASE,
 )
 _HEAD_BYTES = 4096
+_INTEGER = re.compile(r"-?[0-9]+")
 _THURSDAY = 3
 _FRIDAY = 4
 
@@ -510,7 +511,7 @@ def _read_header(rows: _Rows) -> tuple[str, ...]:
 def _int(text: str, reason: str, what: str, line: int) -> int:
     """A decimal integer (the csv module leaves text; quoting is already gone)."""
     stripped = text.strip()
-    if stripped.isascii() and stripped.lstrip("-").isdigit():
+    if _INTEGER.fullmatch(stripped):
         return int(stripped)
     if '"' in text:
         raise ChartFileError(

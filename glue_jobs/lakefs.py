@@ -158,6 +158,21 @@ class LakeFS:
         finally:
             stream.close()
 
+    def read_head(self, path: str, size: int) -> bytes:
+        """The first ``size`` bytes of a file (fewer when it is shorter)."""
+        stream = self._fs.open(self._path(path))
+        try:
+            buffer = bytearray(size)
+            filled = 0
+            while filled < size:
+                n = stream.read(buffer, filled, size - filled)
+                if n <= 0:
+                    break
+                filled += n
+            return bytes(buffer[:filled])
+        finally:
+            stream.close()
+
     def write_text(self, path: str, text: str) -> None:
         """Write a small file so that readers see the old or the new content, never half.
 

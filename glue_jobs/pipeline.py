@@ -49,6 +49,7 @@ from glue_jobs.publish import (
     InjectedFailure,
     check_fail_point,
     maybe_fail,
+    partition_column,
     partition_dir,
     publish,
     recover_staging,
@@ -485,7 +486,7 @@ def _read_lake(
 
 def _partition_dates(fs: LakeFS, curated: str, table: str) -> list[date]:
     """The dates of a table's partitions in the lake (a listing: metadata only)."""
-    prefix = f"{S.PARTITION_COLUMN}="
+    prefix = f"{partition_column(table)}="
     return sorted(
         date.fromisoformat(name.removeprefix(prefix))
         for name, is_dir in fs.list_dir(join(curated, table))
@@ -494,25 +495,31 @@ def _partition_dates(fs: LakeFS, curated: str, table: str) -> list[date]:
 
 
 def _check_quality(
-    spark: SparkSession, fs: LakeFS, curated: str, staging: str, days: Sequence[date]
+    spark: SparkSession,
+    fs: LakeFS,
+    curated: str,
+    staging: str,
+    days: Sequence[date],
+    table_names: Sequence[str] = S.TABLES,
+    rules: Sequence[Q.Rule] = Q.RULES,
 ) -> dict[str, Any]:
-    """Every rule of ``quality.RULES`` on the staged partitions of ``days``: one Spark job.
+    """Every rule of ``rules`` on the staged partitions of ``days``: one Spark job.
 
-    Only what the run writes is read, plus, for the snapshot-drop rule, the lake's
-    ``dim_playlist`` rows of the few dates before (one row per playlist and date).
+    Only what the run writes is read, plus, for the snapshot-drop rules, the lake's rows of
+    the few dates before (``dim_playlist``, ``dim_chart``: one row per key and date).
     """
     staged = {}
-    for table in S.TABLES:
+    for table in table_names:
         df = _read_lake(spark, fs, staging, table, days)
         staged[table] = df if df is not None else spark.createDataFrame([], S.TABLE_SCHEMAS[table])
     history = {
         table: _read_lake(
             spark, fs, curated, table, Q.earlier_dates(_partition_dates(fs, curated, table), days)
         )
-        for table in Q.history_tables()
+        for table in Q.history_tables(rules)
     }
-    rows = Q.evaluate(staged, history).collect()
-    return Q.summary_block(rows, days)
+    rows = Q.evaluate(staged, history, rules).collect()
+    return Q.summary_block(rows, days, rules)
 
 
 def _lake_documents(
@@ -587,8 +594,8 @@ class OutputLayout:
         by_size = math.ceil(sum(entries_per_date.values()) / ENTRIES_PER_TASK)
         return cls(max(1, n_dates, min(cores, by_size)), by_key=True)
 
-    def columns(self, key: str) -> list[str]:
-        return [S.PARTITION_COLUMN, key] if self.by_key else [S.PARTITION_COLUMN]
+    def columns(self, key: str, partition: str = S.PARTITION_COLUMN) -> list[str]:
+        return [partition, key] if self.by_key else [partition]
 
 
 # A date with more entries than this is spread over several tasks (and files).
@@ -644,11 +651,12 @@ def build_tables(
 
 def _stage_table(df: DataFrame, table: str, out: str) -> None:
     keys = Q.TABLE_GRAIN[table]  # rows in key order within each date's file
+    partition = partition_column(table)
     (
         df.transform(T.table_columns(table))
-        .sortWithinPartitions(S.PARTITION_COLUMN, *keys)
+        .sortWithinPartitions(partition, *keys)
         .write.mode("overwrite")
-        .partitionBy(S.PARTITION_COLUMN)
+        .partitionBy(partition)
         .parquet(out)
     )
 

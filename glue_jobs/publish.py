@@ -21,10 +21,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import FileInfo, LakeFS, join
+from glue_jobs.quality import partition_of as partition_column
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,32 @@ QUARANTINE_FILE = "part-00000.json"
 
 # Where a failure can be injected (tests, and GLUE_JOB_FAIL_AFTER for a manual check).
 FAIL_POINTS = ("parse", "stage", "manifest", "publish_partial", "publish")
+
+
+@dataclass(frozen=True)
+class Bookkeeping:
+    """Where one job keeps its bookkeeping under the curated root (relative folders).
+
+    Two jobs share a curated root (the playlist job and the chart job): each has its own
+    staging root, run summaries, quarantine records and bookmark, so that neither recovers,
+    publishes or commits the other's runs.
+    """
+
+    staging: str
+    runs: str
+    quarantine: str
+    bookmark: str
+
+    def quarantine_dir(self, curated: str, run_id: str) -> str:
+        return join(curated, self.quarantine, f"run_id={run_id}")
+
+
+PLAYLIST_BOOKS = Bookkeeping(
+    staging=S.STAGING_DIR,
+    runs=S.RUNS_DIR,
+    quarantine=S.QUARANTINE_DIR,
+    bookmark=f"{S.STATE_DIR}/{S.BOOKMARK_FILE}",
+)
 
 
 class InjectedFailure(RuntimeError):
@@ -51,7 +79,7 @@ def maybe_fail(point: str, fail_after: str | None) -> None:
 
 
 def partition_dir(root: str, table: str, day: str) -> str:
-    return join(root, table, f"{S.PARTITION_COLUMN}={day}")
+    return join(root, table, f"{partition_column(table)}={day}")
 
 
 def staged_files(fs: LakeFS, staging: str, table: str, days: Iterable[str]) -> dict[str, list]:
@@ -89,7 +117,13 @@ class StagingIncomplete(RuntimeError):
     """A staged file the manifest lists is neither staged nor published any more."""
 
 
-def missing_files(fs: LakeFS, curated: str, staging: str, manifest: dict[str, Any]) -> list[str]:
+def missing_files(
+    fs: LakeFS,
+    curated: str,
+    staging: str,
+    manifest: dict[str, Any],
+    books: Bookkeeping = PLAYLIST_BOOKS,
+) -> list[str]:
     """The files ``manifest`` lists that are in neither the staging nor their destination
     (e.g. expired by a lifecycle rule): publishing it would lose their rows."""
     missing = []
@@ -100,7 +134,7 @@ def missing_files(fs: LakeFS, curated: str, staging: str, manifest: dict[str, An
             for name in names:
                 if not fs.exists(join(staged, name)) and not fs.exists(join(target, name)):
                     missing.append(join(staged, name))
-    quarantine = join(curated, S.QUARANTINE_DIR, f"run_id={manifest['run_id']}")
+    quarantine = books.quarantine_dir(curated, manifest["run_id"])
     for name in manifest.get("quarantine_files", []):
         staged = join(staging, S.QUARANTINE_DIR, name)
         if not fs.exists(staged) and not fs.exists(join(quarantine, name)):
@@ -132,6 +166,7 @@ def publish(
     staging: str,
     manifest: dict[str, Any],
     fail_after: str | None = None,
+    books: Bookkeeping = PLAYLIST_BOOKS,
 ) -> None:
     """Move the staged partitions and quarantine records into place."""
     for i, (table, days) in enumerate(manifest["tables"].items()):
@@ -144,16 +179,18 @@ def publish(
             )
         if i == 0:
             maybe_fail("publish_partial", fail_after)
-    quarantine = join(curated, S.QUARANTINE_DIR, f"run_id={manifest['run_id']}")
+    quarantine = books.quarantine_dir(curated, manifest["run_id"])
     for name in manifest.get("quarantine_files", []):
         src = join(staging, S.QUARANTINE_DIR, name)
         if fs.exists(src):
             fs.rename(src, join(quarantine, name))
 
 
-def write_run_summary(fs: LakeFS, curated: str, summary: dict[str, Any]) -> None:
+def write_run_summary(
+    fs: LakeFS, curated: str, summary: dict[str, Any], books: Bookkeeping = PLAYLIST_BOOKS
+) -> None:
     fs.write_text(
-        join(curated, S.RUNS_DIR, f"{summary['run_id']}.json"),
+        join(curated, books.runs, f"{summary['run_id']}.json"),
         json.dumps(summary, indent=2, sort_keys=False, default=str) + "\n",
     )
 
@@ -162,6 +199,7 @@ def recover_staging(
     fs: LakeFS,
     curated: str,
     commit: Callable[[Sequence[FileInfo]], None],
+    books: Bookkeeping = PLAYLIST_BOOKS,
 ) -> list[str]:
     """Finish or discard what earlier runs left in ``_staging``; returns rolled-forward ids.
 
@@ -174,14 +212,14 @@ def recover_staging(
     files to this run again, which re-processes them idempotently.
     """
     rolled = []
-    root = join(curated, S.STAGING_DIR)
+    root = join(curated, books.staging)
     for name, is_dir in sorted(fs.list_dir(root)):
         staging = join(root, name)
         manifest = read_manifest(fs, staging) if is_dir else None
         if manifest is None:
             fs.delete(staging)
             continue
-        missing = missing_files(fs, curated, staging, manifest)
+        missing = missing_files(fs, curated, staging, manifest, books)
         if missing:
             # Rolling forward would publish the run without these rows and bookmark its raw
             # files. Drop it uncommitted instead: its raw files are still new to the bookmark,
@@ -195,10 +233,10 @@ def recover_staging(
             )
             fs.delete(staging)
             continue
-        publish(fs, curated, staging, manifest)
+        publish(fs, curated, staging, manifest, books=books)
         summary = dict(manifest["summary"])
         summary["rolled_forward"] = True
-        write_run_summary(fs, curated, summary)
+        write_run_summary(fs, curated, summary, books)
         commit([FileInfo(**f) for f in manifest["files"]])
         fs.delete(staging)
         rolled.append(name)

@@ -134,6 +134,30 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+_CHART_FACT, _CHART = tables.FACT_CHART_ENTRY.name, tables.DIM_CHART.name
+
+# The chart job's tables (glue_jobs/charts_pipeline.py), checked on the dates a chart run
+# writes; the playlist job checks RULES. Each job's summary lists exactly its own rules.
+CHART_RULES: tuple[Rule, ...] = (
+    # fact_chart_entry: one row per chart and rank, every row names its track.
+    _unique(_CHART_FACT),
+    *_not_null(_CHART_FACT, "chart_id", "rank", "track_id", "source_file"),
+    _references(_CHART_FACT, "chart_id", _CHART),
+    # dim_chart: one row per chart and date.
+    _unique(_CHART),
+    *_not_null(_CHART, "chart_id", "entries"),
+    # A chart with less than half of the entries of its previous date: a file cut short
+    # looks like this (a chart can also shrink for real, hence reported, not blocking).
+    Rule(_CHART, SNAPSHOT_DROP, ("chart_id", "entries"), threshold=0.5),
+)
+
+
+def partition_of(table: str) -> str:
+    """The partition column of a table (``snapshot_date``, ``chart_date``)."""
+    known = tables.BY_NAME.get(table)
+    return known.partition.name if known is not None else S.PARTITION_COLUMN
+
+
 def rules_of(table: str, rules: Sequence[Rule] = RULES) -> list[Rule]:
     return [r for r in rules if r.table == table]
 
@@ -251,7 +275,8 @@ def _observations(table: str, df, rules: Sequence[Rule]):
         return F.struct(
             F.lit(rule.name).alias("rule"),
             F.lit(rule.kind).alias("kind"),
-            F.col(S.PARTITION_COLUMN).alias(S.PARTITION_COLUMN),
+            # Under one name for every table: a reference compares the dates of two tables.
+            F.col(partition_of(table)).alias(S.PARTITION_COLUMN),
             F.array(*(v.cast("string") for v in values)).alias("key"),
             F.lit(is_key).alias("is_key"),
         )
@@ -299,11 +324,12 @@ def _drop_result(df, history, rule: Rule):
     from pyspark.sql import functions as F
 
     key, size = rule.columns
-    columns = [S.PARTITION_COLUMN, key, size]
+    day = partition_of(rule.table)
+    columns = [day, key, size]
     rows = df.select(*columns).withColumn("_checked", F.lit(True))
     if history is not None:
         rows = rows.unionByName(history.select(*columns).withColumn("_checked", F.lit(False)))
-    previous = F.lag(size).over(Window.partitionBy(key).orderBy(S.PARTITION_COLUMN))
+    previous = F.lag(size).over(Window.partitionBy(key).orderBy(day))
     compared = (
         rows.withColumn("_previous", previous)
         .filter(F.col("_checked") & (F.col("_previous") > 0))
@@ -409,7 +435,7 @@ def dqdl_rule(rule: Rule) -> str:
     a run wrote. Native rule types where one means exactly the rule, ``CustomSql``
     (Spark SQL over ``primary``, the table under evaluation) otherwise.
     """
-    date_col = S.PARTITION_COLUMN
+    date_col = partition_of(rule.table)
     if rule.kind == UNIQUE:
         if rule.threshold == 0:
             return f"IsPrimaryKey {_quoted(date_col, *rule.columns)}"

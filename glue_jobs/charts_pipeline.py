@@ -1,0 +1,885 @@
+"""The chart job's core: chart files of the drop zone in, ``fact_chart_entry`` and ``dim_chart`` out.
+
+``run_chart_job`` (plain PySpark, ``make charts-local``, the tests) selects the drop zone's new
+or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json``) and calls
+``process_chart_files``, which ``glue_jobs.chart_job`` also calls on Glue. docs/charts.md
+("The chart job") describes the rules; in short:
+
+- **Files.** Keys written by ``make charts-add``
+  (``<type>/<region>/<period>/chart_date=D/<added>_<sha256>.csv``, ``archive/<added>_<sha256>.csv``)
+  give the chart's identity and the time it was added; any other file below the drop root is
+  read under its own name (the site's), added at its modification time.
+- **Parsing, on the executors.** Chart files (one chart, at most 200 rows) are read with
+  ``binaryFile`` and parsed by ``glue_jobs.chart_files``, one Python call per file, in the
+  tasks: the one definition of a valid chart. Archives (one long CSV of many charts, up to
+  tens of millions of rows) have their head checked by ``chart_files`` too, and their rows
+  read by Spark's CSV reader, split over tasks, with ``chart_files``' row and chart rules as
+  column expressions built from its own constants (:func:`archive_row_checks`); a test
+  runs both readers on the same archives and compares every row and count.
+- **Latest wins.** Per chart and date, the file with the greatest ``(added_at, source_file)``
+  wins whole, among this run's files and what the lake holds for that date; the dates a run
+  touches are rewritten whole, so running again changes nothing.
+- **Nothing lost silently.** A bad file is quarantined with its ``chart_files`` reason; an
+  archive's rejected charts and rows are counted by reason; a file's rows that lose to a
+  later file are counted as ``superseded``; the run stops before publishing if
+  ``rows read != rows written + rejected + superseded``.
+- **Crash safety.** Everything is staged under ``<curated>/_staging_charts/<run_id>/`` and
+  published by ``glue_jobs.publish`` (manifest, idempotent publish, roll-forward), with the
+  chart job's own bookkeeping folders (:data:`CHART_BOOKS`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    ArrayType,
+    DateType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+from glue_jobs import chart_files as C
+from glue_jobs import quality as Q
+from glue_jobs import schemas as S
+from glue_jobs import tables
+from glue_jobs.bookmarks import LocalBookmark
+from glue_jobs.lakefs import FileInfo, LakeFS, join, qualify
+from glue_jobs.pipeline import (
+    _check_quality,
+    _now,
+    _print,
+    _read_lake,
+    _stage_table,
+    configure_session,
+    new_run_id,
+)
+from glue_jobs.publish import (
+    Bookkeeping,
+    check_fail_point,
+    maybe_fail,
+    publish,
+    recover_staging,
+    staged_files,
+    write_manifest,
+    write_quarantine,
+    write_run_summary,
+)
+from glue_jobs.raw_io import _load_binary_files
+
+__all__ = [
+    "CHART_BOOKS",
+    "archive_row_checks",
+    "drop_file",
+    "process_chart_files",
+    "reset_chart_bookmark",
+    "run_chart_job",
+]
+
+FACT = tables.FACT_CHART_ENTRY.name
+DIM = tables.DIM_CHART.name
+CHART_TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in tables.CHART_TABLES)
+PARTITION = tables.FACT_CHART_ENTRY.partition.name  # chart_date
+SUPERSEDED = "superseded"
+
+# The chart job's bookkeeping under the curated root, beside (never inside) the playlist
+# job's: the playlist job's recovery deletes anything in _staging/ without its manifest.
+CHART_BOOKS = Bookkeeping(
+    staging="_staging_charts",
+    runs=f"{S.RUNS_DIR}/charts",
+    quarantine=f"{S.QUARANTINE_DIR}/charts",
+    bookmark=f"{S.STATE_DIR}/charts_bookmark.json",
+)
+
+# Files up to this size are read whole by binaryFile and parsed in Python on the executors
+# (a chart file is a few tens of kB). A larger file can only be an archive: its head is
+# checked on the driver and its rows go to Spark's CSV reader.
+WHOLE_FILE_LIMIT = 64 << 20
+HEAD_BYTES = 64 << 10
+PARSED_DIR = "parsed"
+ARCHIVE_DIR = "archive_rows"
+# A date's rows are whole in one task (one file per date); more tasks than this many rows
+# each only when there are more dates than cores.
+ROWS_PER_TASK = 2_000_000
+
+# ---------------------------------------------------------------------------------------
+# Drop-zone keys
+# ---------------------------------------------------------------------------------------
+
+_ADDED = r"(?P<added>\d{8}T\d{12}Z)_[0-9a-f]{64}\.csv"
+_CHART_KEY = re.compile(
+    r"(?P<type>regional|viral)/(?P<region>global|[a-z]{2})/(?P<period>weekly|daily)/"
+    rf"chart_date=(?P<date>\d{{4}}-\d{{2}}-\d{{2}})/{_ADDED}"
+)
+_ARCHIVE_KEY = re.compile(rf"archive/{_ADDED}")
+
+
+@dataclass(frozen=True)
+class DropFile:
+    """How the job reads one file of the drop zone."""
+
+    parse_name: str  # the name chart_files recognises the chart by
+    added_at: datetime  # latest wins: the greatest (added_at, source_file)
+    canonical: bool  # stored by charts-add under its canonical key
+
+
+def drop_file(path: str, drop_root: str, mtime_ms: int) -> DropFile:
+    """The name to parse a file under and the time it was added.
+
+    A canonical key names its chart (the original name may have been a ``-latest`` one,
+    whose chart date only the key keeps) and its ``<added>`` time; any other file keeps its
+    own name and was added when it was last modified.
+    """
+    relative = path[len(drop_root.rstrip("/")) :].lstrip("/")
+    chart = _CHART_KEY.fullmatch(relative)
+    if chart is not None:
+        name = f"{chart['type']}-{chart['region']}-{chart['period']}-{chart['date']}.csv"
+        return DropFile(name, _added(chart["added"]), True)
+    archive = _ARCHIVE_KEY.fullmatch(relative)
+    if archive is not None:
+        return DropFile(relative.rsplit("/", 1)[-1], _added(archive["added"]), True)
+    added = datetime.fromtimestamp(mtime_ms / 1000, UTC)
+    return DropFile(relative.rsplit("/", 1)[-1], added, False)
+
+
+def _added(text: str) -> datetime:
+    return datetime.strptime(text, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+
+
+def chart_id(chart_type: str, region: str, period: str) -> str:
+    return f"{chart_type}-{region}-{period}"
+
+
+# ---------------------------------------------------------------------------------------
+# Stage 1: every file's outcome; chart files parsed whole (Python, on the executors)
+# ---------------------------------------------------------------------------------------
+
+KIND_CHART, KIND_ARCHIVE, KIND_BAD = "chart", "archive", "bad"
+_ENTRY_VALUE_FIELDS = C.ENTRY_FIELDS[4:]  # rank .. trend: the identity is the file's
+_SPARK_TYPES = {"int": IntegerType(), "bigint": LongType(), "string": StringType()}
+_FACT_TYPES = {c.name: c.type for c in tables.FACT_CHART_ENTRY.columns}
+ENTRY_STRUCT = StructType(
+    [StructField(f, _SPARK_TYPES[_FACT_TYPES[f]]) for f in _ENTRY_VALUE_FIELDS]
+)
+PARSED_SCHEMA = StructType(
+    [
+        StructField("source_file", StringType()),
+        StructField("size", LongType()),
+        StructField("added_at", TimestampType()),
+        StructField("kind", StringType()),
+        StructField("reason", StringType()),
+        StructField("detail", StringType()),
+        StructField("source_format", StringType()),
+        StructField("chart_type", StringType()),
+        StructField("region", StringType()),
+        StructField("period", StringType()),
+        StructField(PARTITION, DateType()),
+        StructField("n_rows", IntegerType()),
+        StructField("total_streams", LongType()),
+        StructField("entries", ArrayType(ENTRY_STRUCT)),
+    ]
+)
+
+
+def file_outcome(
+    path: str, size: int, drop: DropFile, opener: Callable[[], Any], whole: bool = True
+) -> tuple:
+    """One ``PARSED_SCHEMA`` row: a chart with its entries, an archive (rows read later) or
+    a bad file with its reason. ``whole=False``: ``opener`` gives only the file's head."""
+    base = (path, size, drop.added_at)
+    try:
+        source = C.open_chart_file(drop.parse_name, opener)
+        if source.source_format == C.FORMAT_ARCHIVE:
+            return (*base, KIND_ARCHIVE, None, None, C.FORMAT_ARCHIVE, *([None] * 7))
+        chart = next(source.charts())
+        if not whole:
+            raise C.ChartFileError(
+                "malformed_csv",
+                f"{size} bytes under a chart header: a chart has at most "
+                f"{max(C.MAX_RANK.values())} rows",
+            )
+    except C.ChartFileError as error:
+        return (*base, KIND_BAD, error.reason, error.detail, *([None] * 8))
+    i = chart.identity
+    streams = [e.streams for e in chart.entries if e.streams is not None]
+    return (
+        *base,
+        KIND_CHART,
+        None,
+        None,
+        chart.source_format,
+        i.chart_type,
+        i.region,
+        i.period,
+        i.chart_date,
+        len(chart.entries),
+        sum(streams) if streams else None,
+        [tuple(e)[4:] for e in chart.entries],
+    )
+
+
+def _parse_partition(drop_root: str) -> Callable[[Iterable[Any]], Iterator[tuple]]:
+    def parse(rows: Iterable[Any]) -> Iterator[tuple]:
+        for row in rows:
+            content = bytes(row["content"] or b"")
+            drop = drop_file(row["path"], drop_root, row["mtime"])
+            yield file_outcome(row["path"], len(content), drop, lambda c=content: io.BytesIO(c))
+
+    return parse
+
+
+def _parse_files(
+    spark: SparkSession, drop_fs: LakeFS, files: Sequence[FileInfo], out: str
+) -> list[dict[str, Any]]:
+    """Stage 1 (see the module docstring); returns the outcome of every file (no entries)."""
+    small = [f.path for f in files if f.size <= WHOLE_FILE_LIMIT]
+    parts = []
+    if small:
+        binary = _load_binary_files(spark, small).select(
+            "path", F.unix_millis("modificationTime").alias("mtime"), "content"
+        )
+        rdd = binary.rdd.mapPartitions(_parse_partition(drop_fs.root))
+        parts.append(spark.createDataFrame(rdd, PARSED_SCHEMA))
+    big = []
+    for f in files:
+        if f.size > WHOLE_FILE_LIMIT:
+            head = drop_fs.read_head(f.path, HEAD_BYTES)
+            drop = drop_file(f.path, drop_fs.root, f.mtime)
+            big.append(file_outcome(f.path, f.size, drop, lambda h=head: io.BytesIO(h), False))
+    if big:
+        parts.append(spark.createDataFrame(big, PARSED_SCHEMA))
+    parsed = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
+    parsed.write.mode("overwrite").parquet(out)
+    meta = spark.read.schema(PARSED_SCHEMA).parquet(out).drop("entries").collect()
+    return [m.asDict() for m in meta]
+
+
+# ---------------------------------------------------------------------------------------
+# Archives: Spark's CSV reader, chart_files' rules as column expressions
+# ---------------------------------------------------------------------------------------
+
+_CORRUPT = "_corrupt_record"
+# The archive's columns as read, prefixed: the checks' outputs reuse some of the names.
+_RAW = tuple(f"raw_{c}" for c in C.ARCHIVE_HEADER)
+_ARCHIVE_READ_SCHEMA = StructType([StructField(c, StringType()) for c in (*_RAW, _CORRUPT)])
+_TRACK_URL = r"(?U)^https?://open\.spotify\.com/track/([0-9A-Za-z]{22})(?:\?\S*)?\z"
+
+
+def _strip(column: Column) -> Column:
+    """Python's ``str.strip()``: Unicode whitespace at both ends."""
+    return F.regexp_replace(column, r"(?U)^\s+|\s+\z", "")
+
+
+def _matches(column: Column, pattern: str) -> Column:
+    return F.coalesce(column.rlike(pattern), F.lit(False))
+
+
+def _quoted_or(text: Column, reason: str) -> Column:
+    """chart_files' rule for a value that is no number/URL: quotes in it mean quoted twice."""
+    return F.when(F.instr(text, '"') > 0, F.lit("doubled_quoting")).otherwise(F.lit(reason))
+
+
+def archive_row_checks(rows: DataFrame) -> DataFrame:
+    """chart_files' archive rules per row, as columns (``chart_files._archive_key``,
+    ``_archive_entry``), in the order chart_files checks them.
+
+    In: the nine archive columns as strings, named ``raw_<column>`` (null for empty), and
+    ``_corrupt_record`` (not
+    null when the row has another number of fields). Out: ``key_reason`` (the row names no
+    chart: it is rejected alone), the chart's ``chart_type``, ``region``, ``chart_date``,
+    ``value_reason`` (the row's first bad value: it rejects its chart) and the entry's values.
+    """
+    col = {c: F.coalesce(F.col(f"raw_{c}"), F.lit("")) for c in C.ARCHIVE_HEADER}
+    chart_name = _strip(col["chart"])
+    chart_type = F.lit(None).cast("string")
+    for name, kind in C.ARCHIVE_CHARTS.items():
+        chart_type = F.when(chart_name == name, F.lit(kind)).otherwise(chart_type)
+    region_name = F.lower(_strip(col["region"]))
+    codes = F.create_map(*(F.lit(x) for kv in C.ARCHIVE_REGION_CODES.items() for x in kv))
+    region = F.coalesce(
+        codes[region_name],
+        F.when(_matches(region_name, r"^[a-z]{2}\z"), region_name),
+    )
+    day_text = _strip(col["date"])
+    day = F.when(_matches(day_text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\z"), F.to_date(day_text))
+    key_reason = (
+        F.when(F.col(_CORRUPT).isNotNull(), F.lit("bad_row_shape"))
+        .when(chart_type.isNull(), F.lit("unknown_chart"))
+        .when(region.isNull(), F.lit("unknown_region"))
+        .when(day.isNull(), F.lit("bad_date"))
+    )
+    max_rank = F.lit(None).cast("int")
+    for kind, top in C.MAX_RANK.items():
+        max_rank = F.when(chart_type == kind, F.lit(top)).otherwise(max_rank)
+    # streams: an integer (pandas' "253019.0" too) on top200 rows, nothing on viral50 rows.
+    streams_text = F.regexp_replace(_strip(col["streams"]), r"\.0\z", "")
+    streams_ok = _matches(streams_text, r"^[0-9]+\z") & (F.length(streams_text) <= 18)
+    streams_reason = F.when(
+        chart_type == "regional",
+        F.when(~streams_ok, _quoted_or(col["streams"], "bad_streams")),
+    ).otherwise(F.when(_strip(col["streams"]) != "", F.lit("bad_streams")))
+    rank_text = _strip(col["rank"])
+    rank_number = F.when(_matches(rank_text, r"^-?[0-9]+\z"), rank_text.cast("double"))
+    rank_reason = (
+        F.when(rank_number.isNull(), _quoted_or(col["rank"], "bad_rank"))
+        .when(rank_number < 1, F.lit("bad_rank"))
+        .when(rank_number > max_rank, F.lit("rank_out_of_range"))
+    )
+    url = _strip(col["url"])
+    url_ok = _matches(url, _TRACK_URL)
+    url_reason = F.when(~url_ok, _quoted_or(col["url"], "bad_track_uri"))
+    value_reason = F.coalesce(streams_reason, rank_reason, url_reason)
+    trend = _strip(col["trend"])
+    return rows.select(
+        "*",
+        key_reason.alias("key_reason"),
+        chart_type.alias("chart_type"),
+        region.alias("region"),
+        day.alias(PARTITION),
+        value_reason.alias("value_reason"),
+        F.when(rank_reason.isNull(), rank_number.cast("int")).alias("rank"),
+        F.when(url_ok, F.regexp_extract(url, _TRACK_URL, 1)).alias("track_id"),
+        F.when((chart_type == "regional") & streams_ok, streams_text.cast("bigint")).alias(
+            "streams"
+        ),
+        col["artist"].alias("artist_names"),
+        col["title"].alias("track_name"),
+        F.when(trend != "", trend).alias("trend"),
+    )
+
+
+def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+    """Every archive row in file order: ``source_file``, ``block``, ``row_id`` (dense within
+    a block's rows, increasing in file order), the row checks and values. Blank rows (all
+    fields empty) are skipped, as chart_files skips them."""
+    raw = (
+        spark.read.schema(_ARCHIVE_READ_SCHEMA)
+        .option("header", True)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", _CORRUPT)
+        .option("escape", '"')  # RFC 4180 doubled quotes, as the csv module reads them
+        .option("encoding", "UTF-8")
+        .csv(list(paths))
+    )
+    filled = F.concat_ws("", *(F.col(c) for c in _RAW))
+    line = F.concat_ws("\u0001", *(F.col(c) for c in _RAW))
+    located = raw.filter(filled != "").select(
+        "*",
+        # The file as a URI (percent-encoded): mapped back to its listed path by the caller.
+        F.col("_metadata.file_path").alias("file_uri"),
+        F.col("_metadata.file_block_start").alias("block"),
+        F.monotonically_increasing_id().alias("row_id"),
+        # chart_files rejects the whole file for these (not_utf8, malformed_csv).
+        F.when(F.instr(line, "\ufffd") > 0, F.lit("not_utf8"))
+        .when(F.instr(line, "\u0000") > 0, F.lit("malformed_csv"))
+        .alias("file_reason"),
+    )
+    return archive_row_checks(located).drop(*_RAW, _CORRUPT)
+
+
+_FILE_DETAIL = {
+    "not_utf8": "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
+    "malformed_csv": "NUL bytes in rows: a binary file, not CSV",
+}
+
+
+@dataclass
+class ArchiveResult:
+    """What the archives of a run gave: good charts (Spark), counts, bad archives."""
+
+    charts: DataFrame | None  # accepted charts: source_file, identity, n_rows, total_streams
+    rows: DataFrame | None  # every row with its chart (join target for the winners)
+    rows_read: int
+    rows_rejected: Counter
+    charts_rejected: Counter
+    bad_files: dict[str, tuple[str, str]]
+
+
+def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> ArchiveResult:
+    """Stage the archives' rows once, then judge each chart as chart_files does:
+    ``chart_not_contiguous`` first, then the first bad value in file order, then the ranks
+    (repeated, missing). Rows that name no chart are rejected alone."""
+    empty = ArchiveResult(None, None, 0, Counter(), Counter(), {})
+    if not paths:
+        return empty
+    _read_archives(spark, paths).write.mode("overwrite").parquet(out)
+    rows = spark.read.parquet(out)
+    # Per block (one task's slice of a file): its rows, its first row id, and whether a row
+    # makes the whole file unreadable. Few rows: collected.
+    uris = {spark._jvm.org.apache.hadoop.fs.Path(p).toUri().toString(): p for p in paths}
+    blocks = (
+        rows.groupBy("file_uri", "block")
+        .agg(
+            F.count(F.lit(1)).alias("n"),
+            F.min("row_id").alias("first_id"),
+            F.min("file_reason").alias("file_reason"),
+        )
+        .collect()
+    )
+    bad_files: dict[str, tuple[str, str]] = {}
+    offsets: list[tuple[str, int, int]] = []
+    rows_read: Counter = Counter()
+    position: Counter = Counter()
+    for b in sorted(blocks, key=lambda b: (b["file_uri"], b["block"])):
+        path = uris[b["file_uri"]]
+        if b["file_reason"] is not None:
+            bad_files[path] = (b["file_reason"], _FILE_DETAIL[b["file_reason"]])
+        offsets.append((b["file_uri"], b["block"], position[path] - b["first_id"]))
+        position[path] += b["n"]
+        rows_read[path] += b["n"]
+    good = [p for p in rows_read if p not in bad_files]
+    if not good:
+        return ArchiveResult(None, None, 0, Counter(), Counter(), bad_files)
+    shift = spark.createDataFrame(offsets, "file_uri string, block long, shift long")
+    good_df = spark.createDataFrame(
+        [(u, p) for u, p in uris.items() if p in good], "file_uri string, source_file string"
+    )
+    ordered = (
+        rows.join(F.broadcast(good_df), "file_uri")
+        .join(F.broadcast(shift), ["file_uri", "block"])
+        .withColumn("idx", F.col("row_id") + F.col("shift"))  # 0.. in file order
+        .drop("file_uri", "row_id", "shift", "block", "file_reason")
+    )
+    keyed = ordered.filter(F.col("key_reason").isNull())
+    chart_key = ["source_file", "chart_type", "region", PARTITION]
+    first_error = F.min(F.when(F.col("value_reason").isNotNull(), F.struct("idx", "value_reason")))
+    charts = keyed.groupBy(*chart_key).agg(
+        F.count(F.lit(1)).alias("n_rows"),
+        F.min("idx").alias("first_idx"),
+        F.max("idx").alias("last_idx"),
+        first_error["value_reason"].alias("value_reason"),
+        F.size(F.collect_set("rank")).alias("n_ranks"),
+        F.max("rank").alias("max_rank"),
+        F.sum("streams").alias("total_streams"),
+    )
+    # A chart is contiguous when no row of another chart lies between its first and last
+    # row: its span is its own rows plus rows that name no chart. Only charts with a gap in
+    # their span (rare) are compared with those rows.
+    gap = F.col("last_idx") - F.col("first_idx") + 1 - F.col("n_rows")
+    unkeyed = ordered.filter(F.col("key_reason").isNotNull()).select(
+        F.col("source_file").alias("_file"), F.col("idx").alias("_idx")
+    )
+    gapped = charts.filter(gap > 0)
+    explained = (
+        gapped.join(
+            unkeyed,
+            (F.col("_file") == F.col("source_file"))
+            & F.col("_idx").between(F.col("first_idx"), F.col("last_idx")),
+        )
+        .groupBy(*chart_key)
+        .agg(F.count(F.lit(1)).alias("_explained"))
+    )
+    judged = (
+        charts.join(explained, chart_key, "left")
+        .withColumn(
+            "reason",
+            F.when(gap > F.coalesce(F.col("_explained"), F.lit(0)), F.lit("chart_not_contiguous"))
+            .when(F.col("value_reason").isNotNull(), F.col("value_reason"))
+            .when(F.col("n_ranks") < F.col("n_rows"), F.lit("repeated_rank"))
+            .when(F.col("max_rank") > F.col("n_rows"), F.lit("missing_rank")),
+        )
+        .select(*chart_key, "n_rows", "total_streams", "reason")
+    )
+    judged_path = out + "_charts"
+    judged.write.mode("overwrite").parquet(judged_path)
+    judged = spark.read.parquet(judged_path)
+    rows_rejected: Counter = Counter()
+    charts_rejected: Counter = Counter()
+    for r in (
+        judged.filter("reason is not null")
+        .groupBy("reason")
+        .agg(F.count(F.lit(1)).alias("charts"), F.sum("n_rows").alias("rows"))
+        .collect()
+    ):
+        charts_rejected[r["reason"]] += r["charts"]
+        rows_rejected[r["reason"]] += r["rows"]
+    for r in ordered.filter("key_reason is not null").groupBy("key_reason").count().collect():
+        rows_rejected[r["key_reason"]] += r["count"]
+    accepted = judged.filter("reason is null").drop("reason")
+    entries = keyed.select(*chart_key, *(f for f in _ENTRY_VALUE_FIELDS if f not in _ARCHIVE_NULLS))
+    return ArchiveResult(
+        accepted,
+        entries,
+        sum(rows_read[p] for p in good),
+        rows_rejected,
+        charts_rejected,
+        bad_files,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Local entry
+# ---------------------------------------------------------------------------------------
+
+
+def reset_chart_bookmark(spark: SparkSession, curated_path: str) -> None:
+    """Forget the chart bookmark: the next ``run_chart_job`` reads every drop-zone file."""
+    LocalBookmark(LakeFS(spark, curated_path), CHART_BOOKS.bookmark).reset()
+
+
+def run_chart_job(
+    spark: SparkSession,
+    drop_path: str,
+    curated_path: str,
+    *,
+    run_id: str | None = None,
+    reset_bookmark: bool = False,
+    fail_after: str | None = None,
+) -> dict[str, Any]:
+    """One incremental local run; returns (and prints, and writes) the run summary.
+
+    Only drop-zone files new or changed since the last committed run are read; with
+    ``reset_bookmark=True`` every file is read again and the tables come out identical.
+    ``fail_after`` injects a failure after a stage (``publish.FAIL_POINTS``).
+    """
+    configure_session(spark)
+    check_fail_point(fail_after)
+    fs = LakeFS(spark, curated_path)
+    drop_fs = LakeFS(spark, drop_path)
+    if drop_fs.root == fs.root:
+        raise ValueError(f"the drop zone and the curated root are one folder: {fs.root}")
+    bookmark = LocalBookmark(fs, CHART_BOOKS.bookmark)
+    rolled = recover_staging(fs, fs.root, bookmark.commit, CHART_BOOKS)
+    if reset_bookmark:
+        bookmark.reset()
+    new_files = bookmark.select_new(drop_fs.list_files(drop_fs.root))
+    return process_chart_files(
+        spark,
+        new_files,
+        drop_path,
+        curated_path,
+        mode="local",
+        commit=bookmark.commit,
+        run_id=run_id,
+        fail_after=fail_after,
+        rolled_forward=rolled,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The core
+# ---------------------------------------------------------------------------------------
+
+_CANDIDATE_SCHEMA = (
+    f"{PARTITION} date, chart_type string, region string, period string, "
+    "added_at timestamp, source_file string, n_rows int, total_streams bigint, is_new int"
+)
+
+
+def process_chart_files(
+    spark: SparkSession,
+    files: Sequence[FileInfo],
+    drop_path: str,
+    curated_path: str,
+    *,
+    mode: str,
+    commit: Callable[[Sequence[FileInfo]], None],
+    run_id: str | None = None,
+    fail_after: str | None = None,
+    rolled_forward: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Process exactly ``files`` (below ``drop_path``) into the chart tables.
+
+    ``commit(files)`` is called once the output is published (the local bookmark, or
+    ``job.commit()`` on Glue).
+    """
+    configure_session(spark)
+    check_fail_point(fail_after)
+    run_id = run_id or new_run_id()
+    fs = LakeFS(spark, curated_path)
+    drop_fs = LakeFS(spark, drop_path)
+    curated = fs.root
+    files = sorted({FileInfo(qualify(f.path), f.size, f.mtime) for f in files})
+    base = {
+        "run_id": run_id,
+        "mode": mode,
+        "started_at": _now(),
+        "finished_at": None,
+        "status": "ok",
+    }
+    if not files:
+        nothing = ArchiveResult(None, None, 0, Counter(), Counter(), {})
+        summary = {**base, **_summary_counts([], nothing, {}, None, [])}
+        summary.update(status="no_new_files", data_quality=Q.empty_block())
+        summary["rolled_forward_runs"] = list(rolled_forward)
+        summary["finished_at"] = _now()
+        write_run_summary(fs, curated, summary, CHART_BOOKS)
+        _print(summary)
+        return summary
+
+    staging = join(curated, CHART_BOOKS.staging, run_id)
+    fs.delete(staging)
+
+    # 1. parse: chart files whole, archives' heads; then the archives' rows ----------------
+    parsed_path = join(staging, PARSED_DIR)
+    outcomes = _parse_files(spark, drop_fs, files, parsed_path)
+    archive_paths = sorted(o["source_file"] for o in outcomes if o["kind"] == KIND_ARCHIVE)
+    archives = _judge_archives(spark, archive_paths, join(staging, ARCHIVE_DIR))
+    maybe_fail("parse", fail_after)
+
+    # 2. plan: per chart and date, the latest file wins ---------------------------------
+    added = {o["source_file"]: o["added_at"] for o in outcomes}
+    singles = [o for o in outcomes if o["kind"] == KIND_CHART]
+    new_candidates = spark.createDataFrame(
+        [
+            (
+                o[PARTITION],
+                o["chart_type"],
+                o["region"],
+                o["period"],
+                o["added_at"],
+                o["source_file"],
+                o["n_rows"],
+                o["total_streams"],
+                1,
+            )
+            for o in singles
+        ],
+        _CANDIDATE_SCHEMA,
+    )
+    if archives.charts is not None:
+        added_df = spark.createDataFrame(
+            [(p, added[p]) for p in archive_paths], "source_file string, added_at timestamp"
+        )
+        new_candidates = new_candidates.unionByName(
+            archives.charts.join(F.broadcast(added_df), "source_file").select(
+                PARTITION,
+                "chart_type",
+                "region",
+                F.lit("daily").alias("period"),
+                "added_at",
+                "source_file",
+                F.col("n_rows").cast("int"),
+                "total_streams",
+                F.lit(1).alias("is_new"),
+            )
+        )
+    touched = sorted(r[0] for r in new_candidates.select(PARTITION).distinct().collect())
+    lake_dim = _read_lake(spark, fs, curated, DIM, touched)
+    candidates = new_candidates
+    if lake_dim is not None:
+        candidates = candidates.unionByName(
+            lake_dim.select(
+                PARTITION,
+                "chart_type",
+                "region",
+                "period",
+                "added_at",
+                "source_file",
+                F.col("entries").alias("n_rows"),
+                "total_streams",
+                F.lit(0).alias("is_new"),
+            )
+        )
+    candidates = candidates.withColumn(
+        "chart_id", F.concat_ws("-", "chart_type", "region", "period")
+    )
+    order = Window.partitionBy(PARTITION, "chart_id").orderBy(
+        F.col("added_at").desc(), F.col("source_file").desc(), F.col("is_new").desc()
+    )
+    ranked_path = join(staging, "candidates")
+    candidates.withColumn("_rank", F.row_number().over(order)).write.mode("overwrite").parquet(
+        ranked_path
+    )
+    ranked = spark.read.parquet(ranked_path)
+    winners = ranked.filter("_rank = 1").drop("_rank")
+    superseded = (
+        ranked.filter("_rank > 1 and is_new = 1")
+        .agg(F.count(F.lit(1)).alias("charts"), F.sum("n_rows").alias("rows"))
+        .collect()[0]
+    )
+
+    # 3. stage ----------------------------------------------------------------------------
+    keys = [PARTITION, "chart_id", "source_file", "is_new"]
+    win_keys = F.broadcast(winners.select(*keys, "added_at"))
+    single_entries = (
+        spark.read.schema(PARSED_SCHEMA)
+        .parquet(parsed_path)
+        .filter(F.col("kind") == KIND_CHART)
+        .select(
+            PARTITION,
+            F.concat_ws("-", "chart_type", "region", "period").alias("chart_id"),
+            "chart_type",
+            "region",
+            "period",
+            "source_file",
+            F.explode("entries").alias("e"),
+        )
+        .select("*", "e.*")
+        .drop("e")
+    )
+    new_entries = single_entries
+    if archives.rows is not None:
+        new_entries = new_entries.unionByName(
+            archives.rows.select(
+                PARTITION,
+                F.concat_ws("-", "chart_type", "region", F.lit("daily")).alias("chart_id"),
+                "chart_type",
+                "region",
+                F.lit("daily").alias("period"),
+                "source_file",
+                *(F.col(f) for f in _ENTRY_VALUE_FIELDS if f not in _ARCHIVE_NULLS),
+                *(F.lit(None).cast(ENTRY_STRUCT[f].dataType).alias(f) for f in _ARCHIVE_NULLS),
+            )
+        )
+    new_entries = new_entries.withColumn("is_new", F.lit(1))
+    lake_fact = _read_lake(spark, fs, curated, FACT, touched)
+    if lake_fact is not None:
+        new_entries = new_entries.unionByName(
+            lake_fact.drop("added_at").withColumn("is_new", F.lit(0))
+        )
+    fact = new_entries.join(win_keys, keys)
+    tasks = max(1, min(len(touched), max(spark.sparkContext.defaultParallelism, 1)))
+    fact = fact.repartition(tasks, PARTITION)
+    dim = winners.select(
+        PARTITION,
+        "chart_id",
+        "chart_type",
+        "region",
+        "period",
+        F.col("n_rows").alias("entries"),
+        "total_streams",
+        "added_at",
+        "source_file",
+    ).repartition(tasks, PARTITION)
+    write_days = [d.isoformat() for d in touched]
+    staged: dict[str, dict[str, list[str]]] = {}
+    for table, df in ((FACT, fact), (DIM, dim)):
+        _stage_table(df, table, join(staging, table))
+        staged[table] = staged_files(fs, staging, table, write_days)
+    maybe_fail("stage", fail_after)
+
+    # 4. check, count, manifest, publish, commit ---------------------------------------
+    data_quality = _check_quality(
+        spark, fs, curated, staging, touched, CHART_TABLE_NAMES, Q.CHART_RULES
+    )
+    run_paths = [f.path for f in files]
+    rows_written = _rows_written(spark, fs, staging, run_paths)
+    quarantine = _quarantine_records(outcomes, archives, run_id)
+    summary = {
+        **base,
+        **_summary_counts(outcomes, archives, rows_written, superseded, quarantine),
+        "chart_dates": write_days,
+        "rolled_forward_runs": list(rolled_forward),
+        "data_quality": data_quality,
+    }
+    _check_accounting(summary)
+    manifest = {
+        "run_id": run_id,
+        "mode": mode,
+        "tables": staged,
+        "quarantine_files": write_quarantine(fs, staging, quarantine),
+        "files": [f.__dict__ for f in files],
+        "summary": summary,
+    }
+    write_manifest(fs, staging, manifest)
+    maybe_fail("manifest", fail_after)
+    publish(fs, curated, staging, manifest, fail_after=fail_after, books=CHART_BOOKS)
+    summary["finished_at"] = _now()
+    manifest["summary"] = summary
+    write_manifest(fs, staging, manifest)
+    write_run_summary(fs, curated, summary, CHART_BOOKS)
+    maybe_fail("publish", fail_after)
+    commit(files)
+    fs.delete(staging)
+    _print(summary)
+    return summary
+
+
+# Archives have no peak/previous rank, days/weeks on chart or label (chart_files gives None).
+_ARCHIVE_NULLS = ("peak_rank", "previous_rank", "weeks_on_chart", "days_on_chart", "label")
+
+
+def _rows_written(
+    spark: SparkSession, fs: LakeFS, staging: str, paths: Sequence[str]
+) -> dict[str, int]:
+    """Rows of each staged table that come from this run's files (not the lake's)."""
+    run_files = spark.createDataFrame([(p,) for p in paths], "source_file string")
+    counts = dict.fromkeys(CHART_TABLE_NAMES, 0)
+    for table in CHART_TABLE_NAMES:
+        if fs.exists(join(staging, table)):
+            df = spark.read.schema(S.file_schema(table)).parquet(join(staging, table))
+            counts[table] = df.join(F.broadcast(run_files), "source_file").count()
+    return counts
+
+
+def _quarantine_records(
+    outcomes: Sequence[dict[str, Any]], archives: ArchiveResult, run_id: str
+) -> list[dict[str, Any]]:
+    records = [
+        {
+            "path": o["source_file"],
+            "reason": o["reason"],
+            "detail": o["detail"],
+            "size": o["size"],
+            "run_id": run_id,
+        }
+        for o in outcomes
+        if o["kind"] == KIND_BAD
+    ]
+    sizes = {o["source_file"]: o["size"] for o in outcomes}
+    records += [
+        {"path": p, "reason": r, "detail": d, "size": sizes.get(p), "run_id": run_id}
+        for p, (r, d) in archives.bad_files.items()
+    ]
+    return sorted(records, key=lambda r: r["path"])
+
+
+def _summary_counts(
+    outcomes: Sequence[dict[str, Any]],
+    archives: ArchiveResult,
+    rows_written: dict[str, int],
+    superseded: Any,
+    quarantine: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    quarantined = Counter(r["reason"] for r in quarantine)
+    singles = [o for o in outcomes if o["kind"] == KIND_CHART]
+    n_archives = sum(1 for o in outcomes if o["kind"] == KIND_ARCHIVE)
+    sup_rows = int((superseded["rows"] if superseded else 0) or 0)
+    sup_charts = int((superseded["charts"] if superseded else 0) or 0)
+    return {
+        "files_read": len(outcomes),
+        "files_accepted": len(outcomes) - len(quarantine),
+        "files_quarantined": len(quarantine),
+        "chart_files_accepted": len(singles),
+        "archives_accepted": n_archives - len(archives.bad_files),
+        "rows_read": sum(o["n_rows"] for o in singles) + archives.rows_read,
+        "charts_read": len(singles)
+        + sum(archives.charts_rejected.values())
+        + (0 if archives.charts is None else _count(archives.charts)),
+        "chart_dates": [],
+        "rows_written": {t: rows_written.get(t, 0) for t in CHART_TABLE_NAMES},
+        "rejections": {
+            "files": {r: quarantined.get(r, 0) for r in C.REJECTION_REASONS},
+            "archive_charts": dict(sorted(archives.charts_rejected.items())),
+            "archive_rows": dict(sorted(archives.rows_rejected.items())),
+            FACT: {SUPERSEDED: sup_rows, **dict(sorted(archives.rows_rejected.items()))},
+            DIM: {SUPERSEDED: sup_charts},
+        },
+    }
+
+
+def _count(df: DataFrame) -> int:
+    return df.count()
+
+
+def _check_accounting(summary: dict[str, Any]) -> None:
+    """``rows_read = fact rows written + rejected + superseded``, or nothing is published."""
+    accounted = summary["rows_written"][FACT] + sum(summary["rejections"][FACT].values())
+    if accounted != summary["rows_read"]:
+        raise RuntimeError(
+            f"accounting mismatch: {summary['rows_read']} chart rows read, {accounted} "
+            "written, rejected or superseded; nothing was published"
+        )
