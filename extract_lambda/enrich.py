@@ -664,25 +664,6 @@ def made_progress(summary: Mapping[str, Any]) -> bool:
 # -- command line ----------------------------------------------------------------------------
 
 
-def chart_track_ids(curated_root: str | os.PathLike[str]) -> list[str]:
-    """The track ids of the curated ``fact_chart_entry`` table (newest chart date first),
-    or none when the table is not there. Local lakes only: reading Parquet needs pyarrow,
-    which the Lambda zip does not ship (there the chart job writes a work list)."""
-    table_root = Path(curated_root) / "fact_chart_entry"
-    files = sorted(table_root.glob("*/*.parquet")) if table_root.is_dir() else []
-    if not files:
-        return []
-    import pyarrow.parquet as pq
-
-    latest: dict[str, str] = {}
-    for path in files:
-        chart_date = path.parent.name.partition("=")[2]
-        for track_id in pq.read_table(path, columns=["track_id"]).column(0).to_pylist():
-            if isinstance(track_id, str) and latest.get(track_id, "") < chart_date:
-                latest[track_id] = chart_date
-    return sorted(latest, key=lambda i: (latest[i], i), reverse=True)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m extract_lambda.enrich",
@@ -691,12 +672,9 @@ def build_parser() -> argparse.ArgumentParser:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--lake",
-        help="a local lake folder: raw root <lake>/raw, chart ids from <lake>/curated",
+        help="a local lake folder: raw root <lake>/raw (work lists in its enrichment/todo/)",
     )
     where.add_argument("--raw", help="the raw root: a directory, or s3://bucket[/prefix]")
-    parser.add_argument(
-        "--curated", default=None, help="queue the ids of <curated>/fact_chart_entry too"
-    )
     parser.add_argument("--todo", action="append", default=[], help="a work-list file to queue")
     parser.add_argument("--max-tracks", type=int, default=None, help="ids fetched at most")
     parser.add_argument("--concurrency", type=int, default=None, help="requests in flight")
@@ -735,9 +713,6 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     except (ConfigError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    curated = args.curated or (str(Path(args.lake) / "curated") if args.lake else None)
-    if curated:
-        references.extend(chart_track_ids(curated))
     deadline = Deadline(args.time_limit) if args.time_limit else Deadline()
     summary = enrich_tracks(
         config, store, sink, settings=settings, references=references, deadline=deadline

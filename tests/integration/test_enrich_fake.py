@@ -13,8 +13,6 @@ import logging
 from datetime import UTC, datetime
 
 import boto3
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import requests
 from moto import mock_aws
@@ -256,19 +254,18 @@ def test_secrets_stay_out_of_logs_summary_and_documents(server, tmp_path, caplog
         assert all(secret not in text for text in texts)
 
 
-def test_command_line_with_a_lake_queues_the_curated_chart_ids(server, tmp_path, capsys):
-    partition = tmp_path / "curated" / "fact_chart_entry" / "chart_date=2026-11-12"
-    partition.mkdir(parents=True)
-    pq.write_table(
-        pa.table({"rank": [1, 2, 3], "track_id": [IDS[0], IDS[1], IDS[0]]}),
-        partition / "part-0.snappy.parquet",
-    )
-    status = main(["--lake", str(tmp_path), IDS[2]], environ=server.env())
+def test_command_line_with_a_lake_reads_its_work_lists(server, tmp_path, capsys):
+    todo = tmp_path / "raw" / "enrichment" / "todo"
+    todo.mkdir(parents=True)
+    (todo / "charts-local-1.txt").write_text(f"spotify:track:{IDS[0]}\n{IDS[1]}\n{IDS[0]}\n")
+    extra = tmp_path / "more.txt"
+    extra.write_text(f"https://open.spotify.com/track/{IDS[3]}\n")
+    status = main(["--lake", str(tmp_path), "--todo", str(extra), IDS[2]], environ=server.env())
     summary = json.loads(capsys.readouterr().out)
     assert status == 0
-    assert summary["tracks_landed"] == 3 and summary["intake"]["added"] == 3
+    assert summary["tracks_landed"] == 4 and summary["intake"]["added"] == 4
     landed = sorted(p.name for p in (tmp_path / "raw" / "tracks").rglob("*.json.gz"))
-    assert landed == sorted(f"{i}.json.gz" for i in IDS[:3])
+    assert landed == sorted(f"{i}.json.gz" for i in IDS[:4])
     assert main(["--lake", str(tmp_path)], environ=server.env()) == 0  # nothing left: ok
     capsys.readouterr()
     assert main(["--raw", "ftp://x"], environ=server.env()) == 2
