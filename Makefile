@@ -115,6 +115,12 @@ glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> 
 		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
 		--raw_path $(RAW) --curated_path $(CURATED)
 
+.PHONY: charts-local
+charts-local: package-glue ## Run the chart job on plain PySpark: DROP=<drop zone> CURATED=<dir>
+	PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
+		glue_jobs/chart_job.py --JOB_NAME charts_local \
+		--drop_path $(DROP) --curated_path $(CURATED)
+
 .PHONY: glue-container
 glue-container: package-glue ## Run the same script in public.ecr.aws/glue/aws-glue-libs:5 (needs Docker)
 	$(PY) -m tools.glue_container --raw $(RAW) --curated $(CURATED)

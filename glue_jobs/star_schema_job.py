@@ -106,20 +106,28 @@ def _optional(argv: Sequence[str], name: str) -> str | None:
     return None
 
 
-def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
+def parse_options(
+    argv: Sequence[str],
+    glue_api: GlueApi | None,
+    required: Sequence[str] = REQUIRED_ARGS,
+    source_arg: str = "raw_path",
+    prog: str = "star_schema_job",
+) -> Options:
     """The job arguments, parsed the Glue way when Glue is here, with argparse otherwise.
 
-    ``argv`` is ``sys.argv`` (the script name first).
+    ``argv`` is ``sys.argv`` (the script name first). ``required`` and ``source_arg`` (the
+    argument naming the root the job reads, ``Options.raw_path``) are the job's own: the
+    chart job (``chart_job.py``) reads ``--drop_path``.
     """
     store = _optional(argv, "bookmark_store") or "auto"
     if store not in BOOKMARK_STORES:
         raise SystemExit(f"--bookmark_store must be one of {BOOKMARK_STORES}, not {store!r}")
     if glue_api is not None:
-        args = glue_api.getResolvedOptions(list(argv), REQUIRED_ARGS)
+        args = glue_api.getResolvedOptions(list(argv), list(required))
         bookmark_option = args.get("job_bookmark_option")
     else:
-        parser = argparse.ArgumentParser(prog="star_schema_job", description=__doc__)
-        for name in REQUIRED_ARGS:
+        parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+        for name in required:
             parser.add_argument(f"--{name}", required=True)
         parser.add_argument("--bookmark_store", choices=BOOKMARK_STORES, default="auto")
         parser.add_argument(
@@ -134,7 +142,7 @@ def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
         bookmark_option = args["job_bookmark_option"]
     return Options(
         job_name=args["JOB_NAME"],
-        raw_path=args["raw_path"],
+        raw_path=args[source_arg],
         curated_path=args["curated_path"],
         bookmark_store=store,
         # Glue's "disable" means: process everything every run. Locally that is a reset.
@@ -144,7 +152,9 @@ def parse_options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
     )
 
 
-def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
+def bookmarked_new_files(
+    glue_context: Any, raw_path: str, *, fmt: str = "json", ctx: str = S.BOOKMARK_CTX
+) -> list[str]:
     """The raw files Glue's job bookmark has not seen yet, as a sorted list of paths.
 
     The DynamicFrame read is what makes Glue's bookmark select (and later commit) the new
@@ -159,8 +169,8 @@ def bookmarked_new_files(glue_context: Any, raw_path: str) -> list[str]:
             "recurse": True,
             "groupFiles": GROUP_FILES,
         },
-        format="json",
-        transformation_ctx=S.BOOKMARK_CTX,
+        format=fmt,
+        transformation_ctx=ctx,
     )
     rows = frame.toDF().select(F.input_file_name().alias("path")).distinct().collect()
     paths = {r["path"] for r in rows}
@@ -243,6 +253,12 @@ def main(
         summary = run_glue(spark, glue_api, opts)
     else:
         summary = run_local(spark, opts)
+    send_metrics(opts, summary)
+    return summary
+
+
+def send_metrics(opts: Options, summary: dict[str, Any]) -> None:
+    """The run's CloudWatch metrics, when ``--metrics_namespace`` names a namespace."""
     if opts.metrics_namespace:
         import boto3
 
@@ -251,7 +267,6 @@ def main(
         publish_run_metrics(
             summary, opts.metrics_namespace, opts.job_name, boto3.client("cloudwatch")
         )
-    return summary
 
 
 if __name__ == "__main__":

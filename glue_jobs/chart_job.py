@@ -1,0 +1,126 @@
+"""Entry point of the chart job: chart files of the drop zone in, the chart tables out.
+
+Like ``star_schema_job.py`` (whose argument parsing, Glue detection and metrics it reuses),
+the only chart-job module that imports ``awsglue`` (through ``star_schema_job``'s
+``load_glue_api``), and only when the Glue runtime is there. The work is
+``charts_pipeline.process_chart_files`` everywhere.
+
+Arguments: ``--JOB_NAME``, ``--drop_path`` (the drop zone, ``s3://<raw bucket>/charts/`` or
+a folder), ``--curated_path``; optional ``--metrics_namespace`` (CloudWatch metrics of the
+run), ``--bookmark_store {auto,glue,local}`` and Glue's ``--job-bookmark-option``
+(``job-bookmark-disable`` reads every file again).
+
+Which files are new is decided by the **local bookmark** (``<curated>/_state/
+charts_bookmark.json``, on S3 too) unless ``--bookmark_store glue`` is given: Glue's job
+bookmark only moves through a DynamicFrame read of the new files, which for a drop zone of
+multi-GB archives would read them all a second time just to learn their names.
+
+Usage (spark-submit)::
+
+    spark-submit --py-files dist/glue_jobs.zip glue_jobs/chart_job.py \\
+        --JOB_NAME charts_local --drop_path <drop zone> --curated_path <curated root>
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from glue_jobs.charts_pipeline import CHART_BOOKS, process_chart_files, run_chart_job
+from glue_jobs.lakefs import FileInfo, LakeFS
+from glue_jobs.pipeline import configure_session, fail_point_from_env, new_run_id
+from glue_jobs.publish import recover_staging
+from glue_jobs.star_schema_job import (
+    GlueApi,
+    Options,
+    bookmarked_new_files,
+    load_glue_api,
+    parse_options,
+    send_metrics,
+)
+
+# A literal list, passed as is: tools/tf_check reads it to compare with Terraform's arguments.
+REQUIRED_ARGS = ["JOB_NAME", "drop_path", "curated_path"]
+# Optional arguments (read by star_schema_job.parse_options): "metrics_namespace",
+# "bookmark_store", and Glue's "job-bookmark-option".
+OPTIONAL_ARGS = ("metrics_namespace", "bookmark_store", "job-bookmark-option")
+# Glue's bookmark of the drop zone (``--bookmark_store glue`` only).
+BOOKMARK_CTX = "charts_drop_zone"
+
+
+def options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
+    """The chart job's arguments; ``Options.raw_path`` holds ``--drop_path``."""
+    return parse_options(argv, glue_api, REQUIRED_ARGS, "drop_path", "chart_job")
+
+
+def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:
+    """One run with Glue's job bookmark: ``Job.init`` ... publish ... ``Job.commit``."""
+    glue_context = glue_api.GlueContext(spark.sparkContext)
+    spark = glue_context.spark_session
+    job = glue_api.Job(glue_context)
+    job.init(opts.job_name, opts.raw_args)
+    configure_session(spark)
+    fs = LakeFS(spark, opts.curated_path)
+    rolled = recover_staging(fs, fs.root, lambda _files: None, CHART_BOOKS)
+    paths = bookmarked_new_files(glue_context, opts.raw_path, fmt="csv", ctx=BOOKMARK_CTX)
+    drop_fs = LakeFS(spark, opts.raw_path)
+    listed = {f.path: f for f in drop_fs.list_files(drop_fs.root)}
+    summary = process_chart_files(
+        spark,
+        [listed.get(p, FileInfo(p, 0, 0)) for p in paths],
+        opts.raw_path,
+        opts.curated_path,
+        mode="glue",
+        commit=lambda _files: job.commit(),
+        run_id=new_run_id(),
+        fail_after=fail_point_from_env(),
+        rolled_forward=rolled,
+    )
+    if summary["status"] == "no_new_files":
+        job.commit()
+    return summary
+
+
+def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
+    """One run with the local bookmark; a missing drop zone stops it with one line."""
+    try:
+        return run_chart_job(
+            spark,
+            opts.raw_path,
+            opts.curated_path,
+            reset_bookmark=opts.reset_bookmark,
+            fail_after=fail_point_from_env(),
+        )
+    except (FileNotFoundError, ValueError) as error:
+        raise SystemExit(f"error: {error}") from None
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    spark: SparkSession | None = None,
+    glue_api: GlueApi | None = None,
+) -> dict[str, Any]:
+    """Run the job; returns the run summary (also printed and written to ``_runs/charts/``)."""
+    argv = list(sys.argv if argv is None else argv)
+    if spark is None:
+        spark = SparkSession.builder.appName("chart_job").getOrCreate()
+        spark.sparkContext.setLogLevel("WARN")
+    if glue_api is None:
+        glue_api = load_glue_api(spark)
+    opts = options(argv, glue_api)
+    if opts.bookmark_store == "glue":
+        if glue_api is None:
+            raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
+        summary = run_glue(spark, glue_api, opts)
+    else:
+        summary = run_local(spark, opts)
+    send_metrics(opts, summary)
+    return summary
+
+
+if __name__ == "__main__":
+    main()
