@@ -624,12 +624,12 @@ def _stop(run: _Run, error: ExtractError) -> None:
 
 
 def emit_enrich_metrics(summary: Mapping[str, Any], *, namespace: str, service: str) -> None:
-    """The run's metrics as EMF on stdout (names: ``enrich_metric_names``): one document with
+    """The run's metrics as EMF on stdout (names: ``glue_jobs.metric_names``): one document with
     the totals, one per failure reason (dimension ``Reason``)."""
     from aws_lambda_powertools import Metrics
     from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-    from extract_lambda import enrich_metric_names as E
+    from glue_jobs import metric_names as E
     from glue_jobs import metric_names as M
 
     count = MetricUnit.Count

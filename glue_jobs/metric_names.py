@@ -38,6 +38,31 @@ LAMBDA_METRICS = (
     EXTRACT_RUNS,
 )
 
+# --- extract Lambda, enrichment task (extract_lambda/enrich.py; docs/track-documents.md) ---
+# Same namespace and ``service`` dimension as the playlist task's metrics.
+#: Track documents landed by the run.
+TRACKS_LANDED = "TracksLanded"
+#: Of those, tracks without an ISRC (landed all the same: they still describe the track).
+TRACKS_WITHOUT_ISRC = "TracksWithoutIsrc"
+#: Track references of the run that failed, every reason (rejected at intake included).
+TRACKS_FAILED = "TracksFailed"
+#: The same failures by reason (extra dimension ``Reason``).
+TRACKS_FAILED_BY_REASON = "TracksFailedByReason"
+TRACKS_FAILED_REASON_DIMENSION = "Reason"
+#: Track ids still to do when the run ended (a backfill's progress; should fall to 0).
+TRACKS_PENDING = "TracksPending"
+#: 1 per enrichment invocation that finished.
+ENRICH_RUNS = "EnrichRuns"
+
+ENRICH_METRICS = (
+    TRACKS_LANDED,
+    TRACKS_WITHOUT_ISRC,
+    TRACKS_FAILED,
+    TRACKS_FAILED_BY_REASON,
+    TRACKS_PENDING,
+    ENRICH_RUNS,
+)
+
 # --- Glue job (boto3 cloudwatch put_metric_data) -----------------------------------------
 #: Dimension every Glue metric carries; its value is the job's name.
 GLUE_JOB_DIMENSION = "Job"

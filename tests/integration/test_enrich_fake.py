@@ -17,11 +17,11 @@ import pytest
 import requests
 from moto import mock_aws
 
-from extract_lambda import enrich_metric_names as E
 from extract_lambda import handler
 from extract_lambda.config import Credentials
 from extract_lambda.enrich import EnrichSettings, enrich_tracks, main, raw_root
 from extract_lambda.enrich_state import LocalRawStore, State
+from glue_jobs import metric_names as E
 from tests.fixtures.extract.support import (
     CLIENT_SECRET,
     REFRESH_TOKEN,
