@@ -3,6 +3,8 @@
     python -m tools.bench                       # 1M comparison, 10M memory run, extractor
     python -m tools.bench --items 100000 --sizes 100000 --skip-extract   # a quick look
     python -m tools.bench --sizes 1000000       # without the long 10M run
+    python -m tools.bench --charts              # and the chart backfill (job vs DuckDB)
+    python -m tools.bench --charts-only --chart-years 1 --chart-regions 10   # charts alone
 
 Prints a table (items/s, wall time, peak memory (PSS) of the process tree, time ratios) and the
 targets met or missed, and writes everything to ``<out>/results.json``. See
@@ -15,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tools.bench.charts_generate import add_arguments as add_chart_arguments
 from tools.bench.runner import Options, run
 
 
@@ -66,11 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-event-log", action="store_true", help="no Spark event logs")
     parser.add_argument("--keep-outputs", action="store_true", help="keep the written tables")
     parser.add_argument("--timeout", type=float, help="kill any single run after this many s")
+    charts = parser.add_argument_group(
+        "charts run",
+        "a chart backfill through the chart job next to DuckDB (tools/bench/charts.py)",
+    )
+    charts.add_argument("--charts", action="store_true", help="add the charts run")
+    charts.add_argument(
+        "--charts-only",
+        action="store_true",
+        help="the charts run alone (= --charts --engines none --skip-extract)",
+    )
+    add_chart_arguments(charts)
+    charts.add_argument(
+        "--chart-duckdb-variant",
+        choices=("stream", "table"),
+        default=defaults.chart_duckdb_variant,
+        help="DuckDB reads the CSV twice (stream) or once into a table",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.charts_only:
+        args.charts, args.engines, args.skip_extract = True, (), True
     options = Options(
         items=args.items,
         sizes=args.sizes,
@@ -88,7 +111,23 @@ def main(argv: list[str] | None = None) -> int:
         event_log=not args.no_event_log,
         keep_outputs=args.keep_outputs,
         timeout_s=args.timeout,
+        charts=args.charts,
+        chart_years=args.chart_years,
+        chart_days=args.chart_days,
+        chart_regions=args.chart_regions,
+        chart_files=args.chart_files,
+        chart_correction_days=args.chart_correction_days,
+        chart_bad_charts=args.chart_bad_charts,
+        chart_bad_rows=args.chart_bad_rows,
+        chart_duckdb_variant=args.chart_duckdb_variant,
     )
+    if options.charts:
+        from tools.bench.charts import layout_of
+
+        try:
+            layout_of(options)  # a size that does not fit is said now, not after the rest
+        except ValueError as error:
+            parser.error(str(error))
     results = run(options, log=lambda line: print(line, flush=True))
     failed = [row["name"] for row in results["rows"] if not row["ok"]]
     if failed:

@@ -71,6 +71,17 @@ class Options:
     keep_outputs: bool = False
     timeout_s: float | None = None
     engines: tuple[str, ...] = ("glue", "pandas", "duckdb")
+    # The charts run (tools/bench/charts.py): a chart backfill through the chart job and
+    # DuckDB. Off unless asked for; the sizes are tools/bench/charts_generate.py's.
+    charts: bool = False
+    chart_years: float = 10.0
+    chart_days: int | None = None
+    chart_regions: int = 71
+    chart_files: int = 10
+    chart_correction_days: int = 7
+    chart_bad_charts: int = 24
+    chart_bad_rows: int = 30
+    chart_duckdb_variant: str = "stream"
 
 
 @dataclass
@@ -316,19 +327,30 @@ CONTRACT_COLUMNS = {
 }
 
 
-def fingerprints(root: Path) -> dict[str, str]:
+def contract_columns(tables) -> dict[str, str]:
+    """`CONTRACT_COLUMNS` of other tables (the chart job's: ``glue_jobs.tables.CHART_TABLES``)."""
+    return {
+        t.name: " ".join(c.name for c in (*t.columns, *t.lineage) if c.name != "source_file")
+        for t in tables
+    }
+
+
+def fingerprints(root: Path, tables=None) -> dict[str, str]:
     """Per table: row count and an order-free hash of every contract column's values.
 
     Values are compared as text (timestamps as microseconds since the epoch), so Parquet
     type details that differ between writers (INT32 or INT64, timestamps with or without
-    a zone) do not count as differences; the values do.
+    a zone) do not count as differences; the values do. `tables` (default: the playlist
+    job's) are ``glue_jobs.tables.Table`` definitions; each is hashed with its partition.
     """
     import duckdb
 
+    tables = TABLE_DEFINITIONS if tables is None else tables
+    partitions = {t.name: t.partition.name for t in tables}
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")  # naive timestamps are UTC in every engine
     out: dict[str, str] = {}
-    for table, names in CONTRACT_COLUMNS.items():
+    for table, names in contract_columns(tables).items():
         files = root / table
         if not any(files.rglob("*.parquet")):
             out[table] = "missing"
@@ -338,7 +360,7 @@ def fingerprints(root: Path) -> dict[str, str]:
         )
         columns = {r[0]: r[1] for r in con.execute(f"describe select * from {source}").fetchall()}
         parts = []
-        for name in [*names.split(), "snapshot_date"]:
+        for name in [*names.split(), partitions[table]]:
             if name not in columns:
                 parts.append("'<no column>'")
             elif "TIMESTAMP" in columns[name]:
@@ -951,13 +973,22 @@ def run(options: Options, log=print) -> dict:
         rows.extend(extractor_benchmarks(options, log))
     add_ratios(rows)
     targets = evaluate_targets(rows, options)
+    checks = cross_check(rows, options)
+    if options.charts:
+        from tools.bench.charts import run_charts  # it imports this module
+
+        charts = run_charts(options, log)
+        rows.extend(charts["rows"])
+        targets.append(charts["target"])
+        checks.update(charts["cross_check"])
+        datasets["charts"] = charts["dataset"]
     results = {
         "machine": machine,
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()},
         "datasets": datasets,
         "rows": [asdict(r) for r in rows],
         "targets": targets,
-        "cross_check": cross_check(rows, options),
+        "cross_check": checks,
         "total_seconds": round(time.perf_counter() - started, 1),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
@@ -977,5 +1008,9 @@ def run(options: Options, log=print) -> dict:
             f"{'agree' if check['values_agree'] else 'DIFFER'} "
             f"({', '.join(f'{e} {check[e]:,}' for e in engines if check[e] is not None)})"
         )
+    if options.charts:
+        log("")
+        log(f"charts run (Markdown for docs/benchmarks.md: {options.out / 'charts.md'}):")
+        log(charts["markdown"])
     log(f"results: {path} ({results['total_seconds']:.0f} s in all)")
     return results
