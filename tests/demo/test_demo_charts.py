@@ -372,3 +372,62 @@ def test_describe_charts_says_what_was_landed_and_written():
         "4 generated files (global, gb: 2 weeks, 2026-11-05 to 2026-11-12) + 1 real sample "
         "-> raw/charts (5 added); chart job: 5 files -> 1,000 chart entries"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The stage with the chart job (Spark)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_stage_runs_the_chart_job_and_the_report_reads_its_tables(spark, tmp_path):
+    pytest.importorskip("glue_jobs.charts_pipeline", reason="the chart job has not landed")
+    import io
+
+    import duckdb
+
+    history = generate_history(SHORT)
+    lake = tmp_path / "lake"
+    samples = _sample_folder(tmp_path, history)
+    log = io.StringIO()
+    staged = chart_stage.run_chart_stage(spark, lake, history, log, samples_dir=samples)
+    # 3 generated files, the dated sample and the -latest sample of known date.
+    assert (staged.generated, staged.count("added")) == (3, 5)
+    run = staged.run
+    assert (run["files_read"], run["files_quarantined"]) == (5, 0)
+    assert run["rows_written"] == {"fact_chart_entry": 5 * 200, "dim_chart": 5}
+    # The tables hold exactly the rows of the files, as glue_jobs.chart_files reads them.
+    expected = set()
+    drop = lake / chart_stage.CHARTS_DROP_DIR
+    for path in drop.rglob("*.csv"):
+        day = date.fromisoformat(path.parent.name.removeprefix("chart_date="))
+        name = f"regional-global-weekly-{day.isoformat()}.csv"
+        for e in parse_chart_bytes(name, path.read_bytes()).entries:
+            expected.add((day, e.rank, e.track_id, e.streams, e.peak_rank, e.previous_rank,
+                           e.weeks_on_chart, e.label, e.artist_names, e.track_name))  # fmt: skip
+    fact = str(lake / "curated" / "fact_chart_entry" / "**" / "*.parquet")
+    with duckdb.connect() as db:
+        rows = db.execute(
+            "select cast(chart_date as date), rank, track_id, streams, peak_rank, previous_rank,"
+            " weeks_on_chart, label, artist_names, track_name "
+            f"from read_parquet('{fact}', hive_partitioning = true)"
+        ).fetchall()
+    assert len(rows) == 1000 and set(rows) == expected
+    # Running the stage again adds nothing and the job reads nothing new.
+    again = chart_stage.run_chart_stage(spark, lake, history, log, samples_dir=samples)
+    assert again.count("added") == 0 and again.run["files_read"] == 0
+    # The report over the job's tables: the latest chart's climbers as the history says.
+    with connect(lake / "curated") as con:
+        climbers = report.query_chart_climbers(con, FOCUS)
+        overview = {r["chart_id"]: r for r in report.query_chart_overview(con)}
+    latest = history.charts[-1]
+    assert [(r["rank"], r["previous_rank"]) for r in climbers] == [
+        (r.rank, r.previous_rank)
+        for r in sorted(
+            (r for r in latest.rows if r.previous_rank and r.previous_rank > r.rank),
+            key=lambda r: (r.rank - r.previous_rank, r.rank),
+        )[: report.CLIMBERS]
+    ]
+    assert overview[FOCUS]["dates"] == 5  # 3 generated weeks and the two real-sample dates
+    assert overview[FOCUS]["first_date"] == date(2020, 2, 13)

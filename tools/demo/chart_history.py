@@ -94,7 +94,7 @@ class HistorySpec:
     """
 
     last_chart_date: date
-    weeks: int = 156
+    weeks: int = 104
     regions: tuple[str, ...] = ("global", "gb")
     seed: int = 7
     size: int = 200
