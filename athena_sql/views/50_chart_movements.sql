@@ -5,9 +5,9 @@
 -- chart, not on this one: a row with no rank). rank_change = previous_rank - rank, so a
 -- positive number is a climb. Where the lake does not hold the previous chart,
 -- previous_chart_date and movement are null: nothing to compare with. A song listed twice
--- in one chart takes its best rank. Every chart date is compared with its previous date by a
--- join, not a window over the whole history, so a filter on chart_date reads that date and
--- the one before; telling 'new' from 're-entry' reads the earlier charts' track ids.
+-- in one chart takes its best rank. Each chart date is joined to the date one period before,
+-- not compared by a window over the whole history; telling 'new' from 're-entry' reads the
+-- track ids of every earlier chart.
 create or replace view chart_movements as
 
 with
