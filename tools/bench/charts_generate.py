@@ -143,17 +143,30 @@ def plan_chart_layout(
     days: int | None = None,
     regions: int = DEFAULT_REGIONS,
     files: int = 10,
-    correction_days: int = 7,
-    bad_charts: int = 24,
-    bad_rows: int = 30,
+    correction_days: int | None = None,
+    bad_charts: int | None = None,
+    bad_rows: int | None = None,
     seed: int = 7,
     start: str = "2017-01-01",
 ) -> ChartLayout:
-    """A layout from the command line's terms, or ValueError saying what does not fit."""
+    """A layout from the command line's terms, or ValueError saying what does not fit.
+
+    Left out (None), the corrections and faults are the full benchmark's (7 days, 24 charts,
+    30 rows), fewer on small sizes: at most half the days corrected, at most a quarter of
+    the other charts faulty and a quarter with a bad row.
+    """
     if days is None:
         days = round(years * 365.25 - 0.25)  # ten years: 3,652 days
     if days < 1:
         raise ValueError(f"at least one day of charts (got {days})")
+    full = ChartLayout()
+    if correction_days is None:
+        correction_days = min(full.correction_days, days // 2)
+    others = max(days - correction_days, 0) * regions
+    if bad_charts is None:
+        bad_charts = min(full.bad_charts, others // 4)
+    if bad_rows is None:
+        bad_rows = min(full.bad_rows, others // 4)
     available = len(region_names())
     if not 1 <= regions <= available:
         raise ValueError(f"regions must be 1..{available} (the globe and the known countries)")
@@ -517,11 +530,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chart-correction-days",
         type=int,
-        default=7,
-        help="last days re-given by a corrections file added last (latest wins)",
+        help="last days re-given by a corrections file added last (latest wins; default 7)",
     )
-    parser.add_argument("--chart-bad-charts", type=int, default=24, help="charts with a fault")
-    parser.add_argument("--chart-bad-rows", type=int, default=30, help="rows naming no chart")
+    parser.add_argument("--chart-bad-charts", type=int, help="charts with a fault (default 24)")
+    parser.add_argument("--chart-bad-rows", type=int, help="rows naming no chart (default 30)")
 
 
 def layout_from_args(args: argparse.Namespace, seed: int) -> ChartLayout:

@@ -78,9 +78,9 @@ class Options:
     chart_days: int | None = None
     chart_regions: int = 71
     chart_files: int = 10
-    chart_correction_days: int = 7
-    chart_bad_charts: int = 24
-    chart_bad_rows: int = 30
+    chart_correction_days: int | None = None  # None: the generator's (7, fewer when small)
+    chart_bad_charts: int | None = None  # None: 24, fewer when small
+    chart_bad_rows: int | None = None  # None: 30, fewer when small
     chart_duckdb_variant: str = "stream"
 
 
