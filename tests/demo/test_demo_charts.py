@@ -382,7 +382,6 @@ def test_describe_charts_says_what_was_landed_and_written():
 @pytest.mark.spark
 @pytest.mark.slow
 def test_the_stage_runs_the_chart_job_and_the_report_reads_its_tables(spark, tmp_path):
-    pytest.importorskip("glue_jobs.charts_pipeline", reason="the chart job has not landed")
     import io
 
     import duckdb

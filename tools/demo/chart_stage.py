@@ -135,17 +135,8 @@ def run_chart_stage(
         result.samples, outcomes = land_samples(lake, samples_dir, generated, clock)
         result.outcomes.extend(outcomes)
     if has_chart_files(lake):
-        if chart_job_available():
-            result.run = run_chart_job(spark, lake, log)
-        else:
-            result.run = {"status": "not_run", "why": "glue_jobs/charts_pipeline.py is missing"}
+        result.run = run_chart_job(spark, lake, log)
     return result
-
-
-def chart_job_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("glue_jobs.charts_pipeline") is not None
 
 
 def meta_of(result: ChartStageResult, history: ChartHistory | None) -> dict[str, Any]:
@@ -175,14 +166,7 @@ def meta_of(result: ChartStageResult, history: ChartHistory | None) -> dict[str,
     if result.run is not None:
         meta["run"] = {
             key: result.run.get(key)
-            for key in (
-                "run_id",
-                "status",
-                "why",
-                "files_read",
-                "files_quarantined",
-                "rows_written",
-            )
+            for key in ("run_id", "status", "files_read", "files_quarantined", "rows_written")
             if key in result.run
         }
     return meta

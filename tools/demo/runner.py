@@ -500,9 +500,7 @@ def describe_charts(meta: Mapping[str, Any]) -> str:
         text += f", {len(meta['rejected'])} rejected"
     text += ")"
     run = meta.get("run")
-    if run is not None and run.get("status") == "not_run":
-        text += f"; chart job not run: {run.get('why')}"
-    elif run is not None:
+    if run is not None:
         rows = (run.get("rows_written") or {}).get("fact_chart_entry", 0)
         text += f"; chart job: {run.get('files_read', 0):,} files -> {rows:,} chart entries"
         if run.get("files_quarantined"):
