@@ -40,7 +40,12 @@ CASES: list[tuple[str, Callable[[Tree], list[Problem]], dict[str, tuple[str, str
     (
         "raw bucket without EventBridge notifications",
         properties.check_bucket_notifications,
-        {"terraform/modules/storage/main.tf": ("  eventbridge = true\n", "  eventbridge = false\n")},
+        {
+            "terraform/modules/storage/main.tf": (
+                "  eventbridge = true\n",
+                "  eventbridge = false\n",
+            )
+        },
         "the raw bucket does not send its events to EventBridge (eventbridge = true)",
     ),
     (

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tools.tf_check import consistency
-from tools.tf_check import properties
+from tools.tf_check import consistency, properties
 from tools.tf_check.hcl import Scope, Tree, evaluate, expression_text, literal_string, nested_blocks
 
 
@@ -52,7 +51,9 @@ def test_glue_job_settings(tree: Tree) -> None:
 
 
 def test_the_chart_job_gets_exactly_its_arguments(tree: Tree) -> None:
-    module, job = next((m, j) for m, j in tree.all_resources("aws_glue_job") if j.labels[1] == "charts")
+    module, job = next(
+        (m, j) for m, j in tree.all_resources("aws_glue_job") if j.labels[1] == "charts"
+    )
     arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
     # --JOB_NAME is Glue's own; the rest of these are Glue's special parameters.
     script_arguments = {

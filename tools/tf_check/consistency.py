@@ -314,7 +314,7 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
     if not script_path.is_file():
         problems.append(Problem("code", str(script_path), "the Glue job script does not exist"))
     else:
-        resolved = _resolved_options(script_path.read_text(encoding="utf-8"))
+        resolved = _required_args(script_path.read_text(encoding="utf-8"))
         expected = {
             n.removeprefix("--") for n in contract.job_arguments if n != "--job-bookmark-option"
         }
@@ -323,7 +323,7 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                 Problem(
                     "code",
                     str(script_path),
-                    "no getResolvedOptions(sys.argv, [...]) call with literal argument names",
+                    "no REQUIRED_ARGS (or getResolvedOptions call) with literal argument names",
                 )
             )
         else:

@@ -495,9 +495,18 @@ def _jsondecode(text: Any) -> Any:
         return Unknown("jsondecode")
 
 
+def _jsonencode(value: Any) -> Any:
+    """``jsonencode()``; a value known only at apply time is written as its ``<expression>``
+    placeholder, as templates write it."""
+    if isinstance(value, Unknown):
+        return Unknown("jsonencode")
+    return json.dumps(value, default=str, separators=(",", ":"))
+
+
 _FUNCTIONS = {
     "file": _file,
     "jsondecode": _jsondecode,
+    "jsonencode": _jsonencode,
     "upper": lambda v: v.upper() if isinstance(v, str) else Unknown("upper"),
     "lower": lambda v: v.lower() if isinstance(v, str) else Unknown("lower"),
     "toset": lambda v: v if isinstance(v, list) else Unknown("toset"),

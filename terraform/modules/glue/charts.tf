@@ -13,8 +13,9 @@
 # only) or a StartWorkflowRun. Glue batches events: the workflow starts after
 # chart_event_batch_size events or chart_event_batch_window_seconds after the first one. Glue
 # does not promise to act on every event (an event that arrives while the one allowed run is
-# going starts nothing); nothing is lost by that: the job bookmark makes the next run, at the
-# latest the weekly one, read every file it has not read yet.
+# going starts nothing); nothing is lost by that: the chart job's bookmark (by default its
+# own, <curated>/_state/charts_bookmark.json; glue_jobs/chart_job.py) makes the next run, at
+# the latest the weekly one, read every file it has not read yet.
 
 locals {
   chart_workflow_name   = "${var.name_prefix}-charts"
