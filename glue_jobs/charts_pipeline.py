@@ -262,8 +262,20 @@ def _parse_files(
         parts.append(spark.createDataFrame(big, PARSED_SCHEMA))
     parsed = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
     parsed.write.mode("overwrite").parquet(out)
-    meta = spark.read.schema(PARSED_SCHEMA).parquet(out).drop("entries").collect()
-    return [m.asDict() for m in meta]
+    meta = [
+        m.asDict() for m in spark.read.schema(PARSED_SCHEMA).parquet(out).drop("entries").collect()
+    ]
+    # Spark's file sources plan no split for a zero-byte file: it has no row at all.
+    seen = {m["source_file"] for m in meta}
+    unseen = [f for f in files if f.path not in seen]
+    for f in unseen:
+        if f.size != 0 and drop_fs.size(f.path) != 0:
+            raise RuntimeError(f"{f.path} produced no outcome; refusing to mark it processed")
+        drop = drop_file(f.path, drop_fs.root, f.mtime)
+        meta.append(
+            dict(zip(PARSED_SCHEMA.names, file_outcome(f.path, 0, drop, io.BytesIO), strict=False))
+        )
+    return meta
 
 
 # ---------------------------------------------------------------------------------------
