@@ -23,6 +23,8 @@ SCHEMAS_STAMP := $(PROVIDER_SCHEMAS)/.downloaded
 RAW       ?= build/lake/raw/playlist_snapshots
 CURATED   ?= build/lake/curated
 OUT       ?= build/lake/raw/playlist_snapshots
+LAKE      ?= build/lake
+ENRICH_ARGS ?=
 PLAYLISTS ?=
 DEMO_DIR  ?= build/demo
 AUTH_ARGS ?=
@@ -100,6 +102,10 @@ demo-live: $(STAMP) ## Same local pipeline against the real Spotify API (needs S
 .PHONY: extract-local
 extract-local: $(STAMP) ## Extract PLAYLISTS="id ..." into OUT=<dir or s3://bucket/prefix>
 	$(PY) -m extract_lambda --out $(OUT) $(PLAYLISTS)
+
+.PHONY: enrich-local
+enrich-local: $(STAMP) ## Describe charted tracks (GET /tracks/{id}) into LAKE=<folder>; ENRICH_ARGS="--todo F" or ids
+	$(PY) -m extract_lambda.enrich --lake $(LAKE) $(ENRICH_ARGS)
 
 .PHONY: spotify-auth
 spotify-auth: $(STAMP) ## One-time authorization-code flow: prints the refresh token (AUTH_ARGS="--secret-id X" stores it)
