@@ -144,8 +144,12 @@ tf-check: $(STAMP) $(CHECKOV) $(SCHEMAS_STAMP) ## Parse terraform/, check it aga
 	$(PY) -m tools.tf_check --checkov $(CHECKOV) --provider-schemas $(PROVIDER_SCHEMAS)
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API (results in docs/)
-	$(PY) -m tools.bench
+bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API, chart backfill vs DuckDB (results in docs/)
+	$(PY) -m tools.bench --charts
+
+.PHONY: bench-charts
+bench-charts: $(STAMP) ## The chart backfill alone: chart job vs DuckDB (results in docs/benchmarks.md)
+	$(PY) -m tools.bench --charts-only --out build/bench/charts-only
 
 # build/lake (your extractions), build/demo-live (the live demo's weeks of real snapshots)
 # and build/lambda-wheels (the wheels cached for offline rebuilds of the Lambda zip) are
