@@ -77,7 +77,7 @@ from glue_jobs.publish import (
     write_quarantine,
     write_run_summary,
 )
-from glue_jobs.raw_io import _load_binary_files
+from glue_jobs.raw_io import load_binary_files
 
 __all__ = [
     "CHART_BOOKS",
@@ -247,7 +247,7 @@ def _parse_files(
     small = [f.path for f in files if f.size <= WHOLE_FILE_LIMIT]
     parts = []
     if small:
-        binary = _load_binary_files(spark, small).select(
+        binary = load_binary_files(spark, small).select(
             "path", F.unix_millis("modificationTime").alias("mtime"), "content"
         )
         rdd = binary.rdd.mapPartitions(_parse_partition(drop_fs.root))

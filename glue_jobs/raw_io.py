@@ -79,7 +79,7 @@ def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     """
     if not paths:
         raise ValueError("read_raw_files needs at least one path")
-    raw = _load_binary_files(spark, paths)
+    raw = load_binary_files(spark, paths)
     decoded = _decode_udf(F.col("content"))
     return raw.select(
         F.col("path").alias("source_file"),
@@ -104,7 +104,7 @@ def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
 _PARALLEL_LISTING_CONF = "spark.sql.sources.parallelPartitionDiscovery.threshold"
 
 
-def _load_binary_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+def load_binary_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     reader = spark.read.format("binaryFile")
     if not all(p.startswith("file:") for p in paths):
         return reader.load(list(paths))
