@@ -7,8 +7,9 @@ cannot run (streams, tasks, ALTER TASK, the monitoring queries) is parsed by sql
 test_sql_parse.py, and Terraform's pipes' COPY is checked against its landing tables here.
 
 Two stand-ins, both documented in docs/sql.md:
-- the pipes' COPY: the rows of every Parquet file the Glue job wrote are inserted into the
-  landing table, with snapshot_date computed by the pipe's own expression over the file's
+- the pipes' COPY: the rows of every Parquet file the Glue jobs wrote are inserted into the
+  landing table, with the table's partition column (snapshot_date, or chart_date for the
+  chart tables: glue_jobs/tables.py) computed by the pipe's own expression over the file's
   path (METADATA$FILENAME), the path as source_file_name and one loaded_at per load;
 - each stream LANDING.<TABLE>_STREAM is a view over its landing table, i.e. a stream that
   was never consumed and shows every row ever landed: the harshest input for the merges,
@@ -26,8 +27,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from glue_jobs.tables import BY_NAME, CHART_TABLES, PLAYLIST_TABLES
 from tests.sql.compare import rows_as_expected, sorted_rows
-from tests.sql.expected import D02, D09, D16, EXPECTED
+from tests.sql.expected import CHART_EXPECTED, D02, D09, D16, EXPECTED
 from tools.query import CURATED_TABLES
 from tools.tf_check import REPO_ROOT, consistency
 from tools.tf_check.hcl import load_tree
@@ -104,17 +106,25 @@ def terraform_copies() -> dict[str, object]:
     }
 
 
+def partition_of(table: str) -> str:
+    """The table's partition column (glue_jobs/tables.py): its files' folders are
+    ``<table>/<partition>=YYYY-MM-DD/``."""
+    return BY_NAME[table].partition.name
+
+
 @functools.cache
-def pipe_snapshot_date_expression() -> str:
-    """The expression the pipes use for snapshot_date (the same in every pipe)."""
-    expressions = {
-        copy.expressions[copy.columns.index("snapshot_date")].replace(
-            "spotify_lakehouse.landing.", "landing."
-        )
-        for copy in terraform_copies().values()
-    }
-    (expression,) = expressions
-    return expression
+def pipe_partition_expression(table: str) -> str:
+    """The expression ``table``'s pipe computes its partition column with, from the file's
+    path (METADATA$FILENAME)."""
+    copy = terraform_copies()[table]
+    return copy.expressions[copy.columns.index(partition_of(table))].replace(
+        "spotify_lakehouse.landing.", "landing."
+    )
+
+
+def lake_files(curated: Path, table: str) -> list[Path]:
+    """The Parquet files of ``table`` under ``curated``, as its pipe finds them."""
+    return sorted((curated / table).glob(f"{partition_of(table)}=*/*.parquet"))
 
 
 class Warehouse:
@@ -155,19 +165,19 @@ class Warehouse:
 
     def land(self, curated: Path, loaded_at: dt.datetime) -> int:
         """What the pipes do with every Parquet file under ``curated``; returns rows landed."""
-        expression = pipe_snapshot_date_expression()
         landed = 0
         for table in CURATED_TABLES:
-            for path in sorted((curated / table).glob("snapshot_date=*/*.parquet")):
+            expression = pipe_partition_expression(table)
+            for path in lake_files(curated, table):
                 file_name = path.relative_to(curated).as_posix()  # METADATA$FILENAME
                 literal = "'" + file_name.replace("'", "''") + "'"
-                (snapshot_date,) = self.execute(
+                (partition_value,) = self.execute(
                     "select " + expression.replace("metadata$filename", literal)
                 )[0]
                 rows = pq.ParquetFile(path).read().to_pylist()  # the file alone, as COPY reads it
                 if not rows:
                     continue
-                columns = [*rows[0], "snapshot_date", "source_file_name", "loaded_at"]
+                columns = [*rows[0], partition_of(table), "source_file_name", "loaded_at"]
                 placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
                 self.execute(
                     f"insert into landing.{table} ({', '.join(columns)}) "
@@ -175,7 +185,7 @@ class Warehouse:
                     [
                         v
                         for row in rows
-                        for v in [*row.values(), snapshot_date, file_name, loaded_at]
+                        for v in [*row.values(), partition_value, file_name, loaded_at]
                     ],
                 )
                 landed += len(rows)
@@ -265,6 +275,28 @@ def test_every_statement_is_engine_run_or_parse_only():
             assert sum(kinds) == 1, f"{path.name}: {statement[:80]!r} is {kinds}"
 
 
+def lake_rows(curated: Path, table: str) -> tuple[list[str], list[tuple]]:
+    """The rows of ``table``'s Parquet files under ``curated``, each file read alone (as the
+    pipe's COPY reads it) with the partition value of its folder: (columns, rows), the
+    columns being the table's file columns then its partition (glue_jobs/tables.py)."""
+    columns = [c.name for c in BY_NAME[table].file_columns]
+    rows = []
+    for path in lake_files(curated, table):
+        day = dt.date.fromisoformat(path.parent.name.split("=", 1)[1])
+        written = pq.ParquetFile(path).read()
+        assert written.column_names == columns, path
+        rows += [(*row.values(), day) for row in written.to_pylist()]
+    return [*columns, partition_of(table)], rows
+
+
+def assert_core_holds_the_lake(wh: Warehouse, curated: Path, tables) -> None:
+    """CORE holds the lake's rows of ``tables``, value for value."""
+    for table in tables:
+        columns, lake = lake_rows(curated, table)
+        held = wh.execute(f"select {', '.join(columns)} from core.{table}")
+        assert sorted_rows(held) == sorted_rows(lake), table
+
+
 def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
     # Rows per table (the Glue job's partitions, fixture README): fact 6 + 10 + 11,
     # dim_track 4 + 8 + 8, dim_album 3 + 5 + 4, dim_artist 3 + 6 + 7, dim_playlist 2 + 4 + 4
@@ -279,17 +311,13 @@ def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
         "dim_playlist": (10, 0, 0),
         "bridge_track_artist": (27, 0, 0),
         "bridge_album_artist": (12, 0, 0),
+        # The playlist fixture has no chart file: the chart tables' merges find nothing
+        # (test_a_chart_run_lands_streams_and_merges lands one).
+        "fact_chart_entry": (0, 0, 0),
+        "dim_chart": (0, 0, 0),
     }
     # CORE holds the lake's rows, value for value (the Parquet files as the job wrote them).
-    for table in CURATED_TABLES:
-        lake = []
-        for path in sorted((curated / table).glob("snapshot_date=*/*.parquet")):
-            day = dt.date.fromisoformat(path.parent.name.split("=", 1)[1])
-            written = pq.ParquetFile(path).read()  # the file alone, as the pipe's COPY reads it
-            lake += [(*row.values(), day) for row in written.to_pylist()]
-        columns = ", ".join([*written.column_names, "snapshot_date"])
-        held = loaded.execute(f"select {columns} from core.{table}")
-        assert sorted_rows(held) == sorted_rows(lake), table
+    assert_core_holds_the_lake(loaded, curated, CURATED_TABLES)
     # The current views: one row per track (9), album (5), artist (7), playlist (4); the
     # credits of the 9 tracks (1+2+1+2+1+1+2+1+1 = 12) and of the 5 albums.
     counts = {
@@ -361,10 +389,12 @@ def test_loading_the_same_files_again_changes_nothing(warehouse, curated):
 
 
 def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> None:
-    """What the pipes land when the Glue job rewrites ``table``'s partition ``day`` in a new
+    """What the pipes land when a Glue job rewrites ``table``'s partition ``day`` in a new
     write: every row ``select`` makes of the landed rows of that day (``landed`` aliases
     LANDING.<table>), as one new file loaded ``hours_later`` after the fixture."""
-    file_name = f"{table}/snapshot_date={day}/part-00000-rewrite-{hours_later}-c000.snappy.parquet"
+    file_name = (
+        f"{table}/{partition_of(table)}={day}/part-00000-rewrite-{hours_later}-c000.snappy.parquet"
+    )
     columns = [c for c in _columns(wh, table) if c not in ("source_file_name", "loaded_at")]
     wh.execute(
         f"""
@@ -696,7 +726,7 @@ def test_every_table_has_landing_pipe_stream_task_and_core_table():
     assert set(task_merges()) == set(CURATED_TABLES)
 
 
-def test_every_pipe_copies_its_table_column_for_column(curated):
+def test_every_pipe_copies_its_table_column_for_column(curated, chart_curated):
     model = terraform_snowflake()
     copies = terraform_copies()
     for table in CURATED_TABLES:
@@ -706,12 +736,15 @@ def test_every_pipe_copies_its_table_column_for_column(curated):
         assert copy.stage_path == f"spotify_lakehouse.landing.curated_stage/{table}/"
         assert copy.pattern == ".*[.]parquet"
         assert copy.columns == [name.lower() for name, _ in landing]
-        # Every column of the Glue job's files is read by name and cast to its landing type;
-        # the last three come from the file's metadata.
-        parquet_columns = pq.read_schema(next((curated / table).glob("*/*.parquet"))).names
+        # Every column of the jobs' files is read by name and cast to its landing type; the
+        # last three come from the file's metadata: the table's own partition column (from
+        # the path), the path, the load time.
+        (written,) = [f for root in (curated, chart_curated) for f in lake_files(root, table)][:1]
+        parquet_columns = pq.read_schema(written).names
+        assert parquet_columns == [c.name for c in BY_NAME[table].file_columns]
         assert copy.columns[: len(parquet_columns)] == parquet_columns
         assert copy.columns[len(parquet_columns) :] == [
-            "snapshot_date",
+            partition_of(table),
             "source_file_name",
             "loaded_at",
         ]
@@ -719,6 +752,78 @@ def test_every_pipe_copies_its_table_column_for_column(curated):
             if name.lower() in parquet_columns:
                 assert expression == f"$1:{name.lower()}::{column_type.lower()}"
         assert copy.expressions[-2:] == ["metadata$filename", "metadata$start_scan_time"]
+
+
+# ---------------------------------------------------------------------------------------
+# The chart tables: a chart job's run through the same landing, streams and merges
+# ---------------------------------------------------------------------------------------
+
+PLAYLIST_NAMES = [t.name for t in PLAYLIST_TABLES]
+CHART_NAMES = [t.name for t in CHART_TABLES]
+NOTHING_MERGED = dict.fromkeys(CURATED_TABLES, (0, 0, 0))
+
+
+def test_a_chart_run_lands_streams_and_merges(warehouse, chart_curated):
+    """The hand-made chart history (tests/sql/chart_fixture.py), as the chart job writes it,
+    into a warehouse that holds the playlist fixture: landed by the pipes' COPY (chart_date
+    from the path), merged by the chart tasks, read by the chart views."""
+    wh = warehouse
+    playlists_before = {t: rows for t, rows in wh.core_contents().items() if t in PLAYLIST_NAMES}
+    # fact_chart_entry: global weekly 6 x 4 weeks + US weekly 4 x 3 + global daily 3 x 3 +
+    # viral 2 = 47 rows; dim_chart: one per chart and date, 4 + 3 + 3 + 1 = 11.
+    assert wh.land(chart_curated, LOADED_AT) == 58
+    assert wh.merge_all() == {
+        **NOTHING_MERGED,
+        "fact_chart_entry": (47, 0, 0),
+        "dim_chart": (11, 0, 0),
+    }
+    # Six chart dates (four Thursdays, two more days of the daily chart), one file each.
+    for table in CHART_NAMES:
+        rows = wh.execute(f"select distinct chart_date, source_file_name from landing.{table}")
+        assert len(rows) == 6, table
+        for chart_date, file_name in rows:
+            assert file_name.startswith(f"{table}/chart_date={chart_date.isoformat()}/")
+    assert_core_holds_the_lake(wh, chart_curated, CHART_NAMES)
+    # The chart views over CORE: the results worked out by hand (as on DuckDB in
+    # test_charts.py, where the rows go into CORE directly).
+    for view, (columns, expected) in sorted(CHART_EXPECTED.items()):
+        actual_columns, rows = wh.query(f"select * from analytics.{view}")
+        assert rows_as_expected(columns, actual_columns, rows) == sorted_rows(expected), view
+    # Loading the same files again, and merging again, changes nothing; the playlist
+    # tables never noticed.
+    after = wh.core_contents()
+    assert wh.land(chart_curated, LOADED_AT + dt.timedelta(hours=1)) == 58
+    assert wh.merge_all() == NOTHING_MERGED
+    assert wh.core_contents() == after
+    assert {t: after[t] for t in PLAYLIST_NAMES} == playlists_before
+
+
+def test_a_rewritten_chart_date_replaces_that_date_as_a_whole(warehouse, chart_curated):
+    wh = warehouse
+    wh.land(chart_curated, LOADED_AT)
+    wh.merge_all()
+    # A corrected file for the viral chart of 2026-01-22 arrives later: its second entry
+    # (Cascade) is gone. The chart job rewrites the date: the other 13 entries of that date
+    # (global weekly 6, US weekly 4, global daily 3) come again in the same write.
+    _rewrite(
+        wh,
+        "fact_chart_entry",
+        "2026-01-22",
+        "select * from landing.fact_chart_entry where chart_date = '2026-01-22' "
+        "and not (chart_id = 'viral-global-weekly' and rank = 2)",
+    )
+    # The 14 rows of the new write replace the 15 of the old one.
+    assert wh.merge("fact_chart_entry") == (0, 14, 1)
+    assert wh.execute(
+        "select chart_id, count(*) from core.fact_chart_entry "
+        "where chart_date = '2026-01-22' group by 1 order by 1"
+    ) == [
+        ("regional-global-daily", 3),
+        ("regional-global-weekly", 6),
+        ("regional-us-weekly", 4),
+        ("viral-global-weekly", 1),
+    ]
+    assert wh.merge("fact_chart_entry") == (0, 0, 0)
 
 
 def test_snowflake_and_athena_views_have_the_same_columns(loaded, curated):
