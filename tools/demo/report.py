@@ -1224,23 +1224,24 @@ def render_report(
         else f"{overview['last_date']}"
     )
     source = html.escape(meta.get("source") or "curated lake")
+    # The charts first: the weekly top songs are what the product is for.
     body = (
-        "".join(_section_html(s) for s in sections)
-        + charts_overview
-        + "".join(_section_html(s) for s in [*chart_sections, quality])
+        charts_overview
+        + "".join(_section_html(s) for s in chart_sections)
+        + "".join(_section_html(s) for s in [*sections, quality])
     )
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Spotify playlist lakehouse: demo report</title>
+<title>Spotify trends lakehouse: demo report</title>
 <style>{_STYLE}</style>
 </head>
 <body>
 <main>
 <header>
-  <h1>Spotify playlist lakehouse</h1>
+  <h1>Spotify trends lakehouse</h1>
   <p>{source} &middot; snapshots {period} &middot; generated {generated}</p>
 </header>
 <div class="kpis">{_kpis(overview, table_rows)}</div>
