@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO, NamedTuple
 
 FORMAT_CURRENT = "current"
@@ -64,6 +64,7 @@ REJECTION_REASONS = (
     "bad_streams",  # streams not a non-negative integer, missing, or given for a viral chart
     "bad_number",  # peak_rank, previous_rank, weeks/days_on_chart not an integer
     "bad_track_uri",  # not spotify:track:<22 base62> / https://open.spotify.com/track/<id>
+    "repeated_track",  # the same track id at two ranks of one chart
     # archive rows only
     "bad_date",  # the row's date is not YYYY-MM-DD
     "unknown_region",  # the row's region is no known region name or code
@@ -383,6 +384,115 @@ def _range_chart_date(chart_type: str, period: str, start: date, end: date, base
 
 
 # ---------------------------------------------------------------------------------------------
+# Drop-zone keys: the one layout that tools/charts_add writes and the chart job reads
+#
+#   <chart_type>/<region>/<period>/chart_date=YYYY-MM-DD/<added>_<sha256>.csv   a chart file
+#   archive/<added>_<sha256>.csv                                               an archive
+#
+# relative to the drop root. <added> is the UTC instant the file was added, to the
+# microsecond (ADDED_FORMAT: it sorts as text in time order); <sha256> the hex digest of the
+# file's bytes. The key keeps what the file's own name may not: a '-latest' file's chart date.
+
+ARCHIVE_PREFIX = "archive/"
+ADDED_FORMAT = "%Y%m%dT%H%M%S%fZ"
+_ADDED = r"\d{8}T\d{12}Z"
+_KEY_FILE = rf"(?P<added>{_ADDED})_(?P<sha256>[0-9a-f]{{64}})\.csv"
+_CHART_KEY = re.compile(
+    r"(?P<type>regional|viral)/(?P<region>global|[a-z]{2})/(?P<period>weekly|daily)/"
+    rf"chart_date=(?P<date>{_DATE})/{_KEY_FILE}"
+)
+_ARCHIVE_KEY = re.compile(rf"{ARCHIVE_PREFIX}{_KEY_FILE}")
+
+
+@dataclass(frozen=True)
+class DropKey:
+    """One canonical drop-zone key: the chart (None for an archive), when, which bytes."""
+
+    identity: ChartIdentity | None
+    added: str  # ADDED_FORMAT text
+    sha256: str
+
+    @property
+    def key(self) -> str:
+        """The key, relative to the drop root."""
+        return f"{drop_folder(self.identity)}{self.added}_{self.sha256}.csv"
+
+    @property
+    def added_at(self) -> datetime:
+        """``added`` as an aware UTC datetime."""
+        return parse_added(self.added)
+
+    @property
+    def parse_name(self) -> str:
+        """The name to recognise the file by: the chart's dated name (a '-latest' file's
+        chart date is known from the key), or the key's own name for an archive."""
+        if self.identity is None:
+            return self.key.rsplit("/", 1)[-1]
+        return chart_file_name(self.identity)
+
+
+def format_added(instant: datetime) -> str:
+    """``<added>`` of a datetime: an aware one converted to UTC, a naive one taken as UTC."""
+    utc = instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    return utc.strftime(ADDED_FORMAT)
+
+
+def parse_added(text: str) -> datetime:
+    """The aware UTC datetime of an ``<added>`` text."""
+    return datetime.strptime(text, ADDED_FORMAT).replace(tzinfo=UTC)
+
+
+def chart_file_name(identity: ChartIdentity) -> str:
+    """The current site's name of a chart: ``regional-global-weekly-2022-01-13.csv``."""
+    i = identity
+    return f"{i.chart_type}-{i.region}-{i.period}-{i.chart_date.isoformat()}.csv"
+
+
+def series_prefix(identity: ChartIdentity | None) -> str:
+    """The folder of one chart series (``regional/global/weekly/``), or ``archive/``."""
+    if identity is None:
+        return ARCHIVE_PREFIX
+    return f"{identity.chart_type}/{identity.region}/{identity.period}/"
+
+
+def drop_folder(identity: ChartIdentity | None) -> str:
+    """The folder of one chart date (``.../chart_date=2022-01-13/``), or ``archive/``."""
+    if identity is None:
+        return ARCHIVE_PREFIX
+    return f"{series_prefix(identity)}chart_date={identity.chart_date.isoformat()}/"
+
+
+def drop_key(identity: ChartIdentity | None, added: str, sha256: str) -> str:
+    """The canonical key of a file (``identity`` None: an archive); see :class:`DropKey`."""
+    key = DropKey(identity, added, sha256)
+    if parse_drop_key(key.key) != key:
+        raise ValueError(f"not a canonical drop-zone key: {key.key}")
+    return key.key
+
+
+def parse_drop_key(relative: str) -> DropKey | None:
+    """The :class:`DropKey` of a path relative to the drop root, None for any other path
+    (a file dropped under the site's name, or a key whose date is no date)."""
+    chart = _CHART_KEY.fullmatch(relative)
+    if chart is not None:
+        try:
+            day = date.fromisoformat(chart["date"])
+            parse_added(chart["added"])
+        except ValueError:
+            return None
+        identity = ChartIdentity(chart["type"], chart["region"], chart["period"], day)
+        return DropKey(identity, chart["added"], chart["sha256"])
+    archive = _ARCHIVE_KEY.fullmatch(relative)
+    if archive is not None:
+        try:
+            parse_added(archive["added"])
+        except ValueError:
+            return None
+        return DropKey(None, archive["added"], archive["sha256"])
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
 # Reading bytes as CSV rows
 
 
@@ -565,6 +675,15 @@ def _track_id(text: str, pattern: re.Pattern[str], line: int) -> str:
     return match.group(1)
 
 
+def _check_tracks(track_ids: list[str], where: str) -> None:
+    """A chart ranks tracks: each track id once (docs/charts.md, "One track, one rank")."""
+    seen: set[str] = set()
+    for track_id in track_ids:
+        if track_id in seen:
+            raise ChartFileError("repeated_track", f"{where}track {track_id} appears twice")
+        seen.add(track_id)
+
+
 def _check_ranks(ranks: list[int], where: str) -> None:
     seen: set[int] = set()
     for rank in ranks:
@@ -658,6 +777,7 @@ def _read_single(rows: _Rows, header: tuple[str, ...], identity: ChartIdentity) 
     if not entries:
         raise ChartFileError("empty_file", "a header and no rows")
     _check_ranks([entry.rank for entry in entries], "")
+    _check_tracks([entry.track_id for entry in entries], "")
     return Chart(identity, source_format, entries)
 
 
@@ -826,6 +946,7 @@ def iter_archive(opener: Opener, report: ArchiveReport) -> Iterator[Chart]:
                 if error is not None:
                     raise error
                 _check_ranks([entry.rank for entry in entries], where)
+                _check_tracks([entry.track_id for entry in entries], where)
             except ChartFileError as chart_error:
                 report.reject_chart(identity, count, chart_error)
                 continue

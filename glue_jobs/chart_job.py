@@ -10,6 +10,10 @@ a folder), ``--curated_path``; optional ``--metrics_namespace`` (CloudWatch metr
 run), ``--bookmark_store {auto,glue,local}`` and Glue's ``--job-bookmark-option``
 (``job-bookmark-disable`` reads every file again).
 
+Each run that writes rows also writes the enrichment work list
+``<raw root>/enrichment/todo/charts-<run_id>.txt`` (the raw root is the drop zone's parent:
+``s3://<raw bucket>/``), after publishing and before committing; docs/charts-contract.md.
+
 Which files are new is decided by the **local bookmark** (``<curated>/_state/
 charts_bookmark.json``, on S3 too) unless ``--bookmark_store glue`` is given: Glue's job
 bookmark only moves through a DynamicFrame read of the new files, which for a drop zone of
@@ -29,7 +33,13 @@ from typing import Any
 
 from pyspark.sql import SparkSession
 
-from glue_jobs.charts_pipeline import CHART_BOOKS, process_chart_files, run_chart_job
+from glue_jobs.charts_pipeline import (
+    CHART_BOOKS,
+    enrichment_todo_dir,
+    process_chart_files,
+    rolling_forward,
+    run_chart_job,
+)
 from glue_jobs.lakefs import FileInfo, LakeFS
 from glue_jobs.pipeline import configure_session, fail_point_from_env, new_run_id
 from glue_jobs.publish import recover_staging
@@ -64,7 +74,12 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
     job.init(opts.job_name, opts.raw_args)
     configure_session(spark)
     fs = LakeFS(spark, opts.curated_path)
-    rolled = recover_staging(fs, fs.root, lambda _files: None, CHART_BOOKS)
+    enrichment_todo_dir(opts.raw_path)  # a drop zone without a parent fails before any work
+    # Glue's bookmark was not committed: Glue hands the rolled-forward run's files to this
+    # run again. Its enrichment work list is still delivered (the ids are the same).
+    rolled = recover_staging(
+        fs, fs.root, rolling_forward(spark, fs, lambda _files: None), CHART_BOOKS
+    )
     paths = bookmarked_new_files(glue_context, opts.raw_path, fmt="csv", ctx=BOOKMARK_CTX)
     drop_fs = LakeFS(spark, opts.raw_path)
     listed = {f.path: f for f in drop_fs.list_files(drop_fs.root)}

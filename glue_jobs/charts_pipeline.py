@@ -31,11 +31,11 @@ or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json`
 from __future__ import annotations
 
 import io
-import re
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -56,7 +56,7 @@ from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import tables
 from glue_jobs.bookmarks import LocalBookmark
-from glue_jobs.lakefs import FileInfo, LakeFS, join, qualify
+from glue_jobs.lakefs import FileInfo, LakeFS, join, local_path, qualify
 from glue_jobs.pipeline import (
     _check_quality,
     _now,
@@ -71,6 +71,7 @@ from glue_jobs.publish import (
     check_fail_point,
     maybe_fail,
     publish,
+    read_manifest,
     recover_staging,
     staged_files,
     write_manifest,
@@ -82,7 +83,9 @@ from glue_jobs.raw_io import load_binary_files
 __all__ = [
     "CHART_BOOKS",
     "archive_row_checks",
+    "deliver_work_list",
     "drop_file",
+    "enrichment_todo_dir",
     "process_chart_files",
     "reset_chart_bookmark",
     "run_chart_job",
@@ -118,13 +121,6 @@ ROWS_PER_TASK = 2_000_000
 # Drop-zone keys
 # ---------------------------------------------------------------------------------------
 
-_ADDED = r"(?P<added>\d{8}T\d{12}Z)_[0-9a-f]{64}\.csv"
-_CHART_KEY = re.compile(
-    r"(?P<type>regional|viral)/(?P<region>global|[a-z]{2})/(?P<period>weekly|daily)/"
-    rf"chart_date=(?P<date>\d{{4}}-\d{{2}}-\d{{2}})/{_ADDED}"
-)
-_ARCHIVE_KEY = re.compile(rf"archive/{_ADDED}")
-
 
 @dataclass(frozen=True)
 class DropFile:
@@ -138,24 +134,17 @@ class DropFile:
 def drop_file(path: str, drop_root: str, mtime_ms: int) -> DropFile:
     """The name to parse a file under and the time it was added.
 
-    A canonical key names its chart (the original name may have been a ``-latest`` one,
-    whose chart date only the key keeps) and its ``<added>`` time; any other file keeps its
-    own name and was added when it was last modified.
+    A canonical key (``chart_files.parse_drop_key``, the layout charts-add writes) names
+    its chart (the original name may have been a ``-latest`` one, whose chart date only the
+    key keeps) and its ``<added>`` time; any other file keeps its own name and was added
+    when it was last modified.
     """
     relative = path[len(drop_root.rstrip("/")) :].lstrip("/")
-    chart = _CHART_KEY.fullmatch(relative)
-    if chart is not None:
-        name = f"{chart['type']}-{chart['region']}-{chart['period']}-{chart['date']}.csv"
-        return DropFile(name, _added(chart["added"]), True)
-    archive = _ARCHIVE_KEY.fullmatch(relative)
-    if archive is not None:
-        return DropFile(relative.rsplit("/", 1)[-1], _added(archive["added"]), True)
+    key = C.parse_drop_key(relative)
+    if key is not None:
+        return DropFile(key.parse_name, key.added_at, True)
     added = datetime.fromtimestamp(mtime_ms / 1000, UTC)
     return DropFile(relative.rsplit("/", 1)[-1], added, False)
-
-
-def _added(text: str) -> datetime:
-    return datetime.strptime(text, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
 
 
 def chart_id(chart_type: str, region: str, period: str) -> str:
@@ -422,7 +411,8 @@ class ArchiveResult:
 def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> ArchiveResult:
     """Stage the archives' rows once, then judge each chart as chart_files does:
     ``chart_not_contiguous`` first, then the first bad value in file order, then the ranks
-    (repeated, missing). Rows that name no chart are rejected alone."""
+    (repeated, missing), then the tracks (repeated). Rows that name no chart are rejected
+    alone."""
     empty = ArchiveResult(None, None, 0, Counter(), Counter(), {})
     if not paths:
         return empty
@@ -473,6 +463,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         F.max("idx").alias("last_idx"),
         first_error["value_reason"].alias("value_reason"),
         F.size(F.collect_set("rank")).alias("n_ranks"),
+        F.size(F.collect_set("track_id")).alias("n_tracks"),
         F.max("rank").alias("max_rank"),
         F.sum("streams").alias("total_streams"),
     )
@@ -500,7 +491,8 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
             F.when(gap > F.coalesce(F.col("_explained"), F.lit(0)), F.lit("chart_not_contiguous"))
             .when(F.col("value_reason").isNotNull(), F.col("value_reason"))
             .when(F.col("n_ranks") < F.col("n_rows"), F.lit("repeated_rank"))
-            .when(F.col("max_rank") > F.col("n_rows"), F.lit("missing_rank")),
+            .when(F.col("max_rank") > F.col("n_rows"), F.lit("missing_rank"))
+            .when(F.col("n_tracks") < F.col("n_rows"), F.lit("repeated_track")),
         )
         .select(*chart_key, "n_rows", "total_streams", "reason")
     )
@@ -529,6 +521,139 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         charts_rejected,
         bad_files,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The enrichment work list: the track ids a run wrote, for the extract Lambda's enrichment
+# ---------------------------------------------------------------------------------------
+
+# Under the raw root (the drop zone's parent): the folder extract_lambda/enrich.py reads
+# work lists from (its ENRICH_PREFIX "enrichment", then "todo/"; docs/track-documents.md).
+ENRICHMENT_TODO = "enrichment/todo"
+# In the staging: the run's ids, written before the manifest, delivered after publishing.
+WORK_LIST_DIR = "enrichment_todo"
+
+
+def enrichment_todo_dir(drop_path: str) -> str:
+    """``<raw root>/enrichment/todo``, the raw root being the drop zone's parent folder
+    (``s3://<raw>/charts/`` -> ``s3://<raw>/enrichment/todo``)."""
+    root = qualify(drop_path).rstrip("/")
+    local = local_path(root)
+    if local is not None:
+        parent = os.path.dirname(local.rstrip("/"))
+        if parent in ("", "/"):
+            raise ValueError(f"the drop zone {root} has no parent folder for enrichment/todo/")
+        return join(qualify(parent), ENRICHMENT_TODO)
+    scheme, _, rest = root.partition("://")
+    bucket, _, prefix = rest.partition("/")
+    if not prefix:
+        raise ValueError(
+            f"the drop zone {root} is a bucket's root: it must be a folder of the raw bucket "
+            "(s3://<raw>/charts/), whose parent holds enrichment/todo/"
+        )
+    return join(f"{scheme}://{bucket}", prefix.rpartition("/")[0], ENRICHMENT_TODO)
+
+
+def work_list_path(drop_path: str, run_id: str) -> str:
+    """``<raw root>/enrichment/todo/charts-<run_id>.txt``."""
+    return join(enrichment_todo_dir(drop_path), f"charts-{run_id}.txt")
+
+
+def _stage_work_list(fact: DataFrame, out: str) -> None:
+    """The distinct track ids of ``fact``, sorted, one per line, as one text file in ``out``."""
+    (
+        fact.select("track_id")
+        .where(F.col("track_id").isNotNull())
+        .distinct()
+        .repartition(1)
+        .sortWithinPartitions("track_id")
+        .write.mode("overwrite")
+        .text(out)
+    )
+
+
+def _staged_work_list(spark: SparkSession, fs: LakeFS, staging: str) -> str | None:
+    """The one part file of a staged work list, None when it is not (or no longer) there."""
+    folder = join(staging, WORK_LIST_DIR)
+    parts = [n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-")]
+    return join(folder, parts[0]) if len(parts) == 1 else None
+
+
+def _put_text(spark: SparkSession, target: str, text: str) -> None:
+    """Write a small file so that a reader of ``target`` sees it whole or not at all.
+
+    Locally: ``LakeFS.write_text`` (a hidden file beside it, which the enrichment skips, then
+    a rename). Elsewhere (S3): one ``create``/``close`` of ``target`` itself, so the object
+    appears whole when its upload completes and the Glue role needs ``s3:PutObject`` on the
+    work-list folder only (a rename on S3 is a copy and a delete).
+    """
+    folder = target.rsplit("/", 1)[0]
+    if local_path(target) is not None:
+        LakeFS(spark, folder).write_text(target, text)
+        return
+    path = spark._jvm.org.apache.hadoop.fs.Path(target)
+    out = path.getFileSystem(spark._jsc.hadoopConfiguration()).create(path, True)
+    try:
+        out.write(bytearray(text.encode("utf-8")))
+    finally:
+        out.close()
+
+
+def deliver_work_list(
+    spark: SparkSession, fs: LakeFS, staging: str, manifest: dict[str, Any]
+) -> bool:
+    """Put the run's staged work list at its target (``manifest["enrichment_todo"]``).
+
+    Called after publishing and before the bookmark is committed, by the run itself and by
+    the roll-forward of a run that crashed in between: the target's name is the run's, so a
+    second delivery writes the same bytes to the same key. Returns whether it wrote.
+    """
+    todo = manifest.get("enrichment_todo")
+    if not todo:
+        return False
+    staged = _staged_work_list(spark, fs, staging)
+    if staged is None:
+        # Only a staging that lost its files comes here (the run staged the list before its
+        # manifest): rebuild the list from the published rows of the run's files.
+        days = [date.fromisoformat(d) for d in manifest["summary"].get("chart_dates", [])]
+        published = _read_lake(spark, fs, fs.root, FACT, days)
+        if published is None:
+            return False
+        paths = [f["path"] for f in manifest["files"]]
+        run_files = spark.createDataFrame([(p,) for p in paths], "source_file string")
+        _stage_work_list(
+            published.join(F.broadcast(run_files), "source_file"), join(staging, WORK_LIST_DIR)
+        )
+        staged = _staged_work_list(spark, fs, staging)
+        if staged is None:
+            return False
+    _put_text(spark, todo["path"], fs.read_text(staged) or "")
+    return True
+
+
+def _deliver_rolled_forward(spark: SparkSession, fs: LakeFS, files: Sequence[FileInfo]) -> None:
+    """Deliver the work list of the rolled-forward staging whose files are ``files``."""
+    wanted = sorted(f.path for f in files)
+    root = join(fs.root, CHART_BOOKS.staging)
+    for name, is_dir in sorted(fs.list_dir(root)):
+        staging = join(root, name)
+        manifest = read_manifest(fs, staging) if is_dir else None
+        if manifest is not None and sorted(f["path"] for f in manifest["files"]) == wanted:
+            deliver_work_list(spark, fs, staging, manifest)
+            return
+
+
+def rolling_forward(
+    spark: SparkSession, fs: LakeFS, commit: Callable[[Sequence[FileInfo]], None]
+) -> Callable[[Sequence[FileInfo]], None]:
+    """The ``commit`` to give ``publish.recover_staging``: a rolled-forward run's work list is
+    delivered (it may have crashed before delivering it), then its files are committed."""
+
+    def deliver_then_commit(files: Sequence[FileInfo]) -> None:
+        _deliver_rolled_forward(spark, fs, files)
+        commit(files)
+
+    return deliver_then_commit
 
 
 # ---------------------------------------------------------------------------------------
@@ -562,8 +687,9 @@ def run_chart_job(
     drop_fs = LakeFS(spark, drop_path)
     if drop_fs.root == fs.root:
         raise ValueError(f"the drop zone and the curated root are one folder: {fs.root}")
+    enrichment_todo_dir(drop_fs.root)  # a drop zone without a parent fails here, not later
     bookmark = LocalBookmark(fs, CHART_BOOKS.bookmark)
-    rolled = recover_staging(fs, fs.root, bookmark.commit, CHART_BOOKS)
+    rolled = recover_staging(fs, fs.root, rolling_forward(spark, fs, bookmark.commit), CHART_BOOKS)
     if reset_bookmark:
         bookmark.reset()
     new_files = bookmark.select_new(drop_fs.list_files(drop_fs.root))
@@ -624,7 +750,7 @@ def process_chart_files(
     if not files:
         nothing = ArchiveResult(None, None, 0, Counter(), Counter(), {})
         summary = {**base, **_summary_counts([], nothing, {}, None, [])}
-        summary.update(status="no_new_files", data_quality=Q.empty_block())
+        summary.update(status="no_new_files", enrichment_todo=None, data_quality=Q.empty_block())
         summary["rolled_forward_runs"] = list(rolled_forward)
         summary["finished_at"] = _now()
         write_run_summary(fs, curated, summary, CHART_BOOKS)
@@ -780,10 +906,15 @@ def process_chart_files(
     run_paths = [f.path for f in files]
     rows_written = _rows_written(spark, fs, staging, run_paths)
     quarantine = _quarantine_records(outcomes, archives, run_id)
+    todo = None
+    if rows_written[FACT]:
+        ids = _stage_run_work_list(spark, fs, staging, run_paths)
+        todo = {"path": work_list_path(drop_fs.root, run_id), "track_ids": ids}
     summary = {
         **base,
         **_summary_counts(outcomes, archives, rows_written, superseded, quarantine),
         "chart_dates": write_days,
+        "enrichment_todo": todo,
         "rolled_forward_runs": list(rolled_forward),
         "data_quality": data_quality,
     }
@@ -794,6 +925,7 @@ def process_chart_files(
         "tables": staged,
         "quarantine_files": write_quarantine(fs, staging, quarantine),
         "files": [f.__dict__ for f in files],
+        "enrichment_todo": todo,
         "summary": summary,
     }
     write_manifest(fs, staging, manifest)
@@ -804,6 +936,9 @@ def process_chart_files(
     write_manifest(fs, staging, manifest)
     write_run_summary(fs, curated, summary, CHART_BOOKS)
     maybe_fail("publish", fail_after)
+    # After publishing, before committing: a crash in between leaves the manifest, and the
+    # roll-forward delivers the list (rolling_forward); the files are never committed first.
+    deliver_work_list(spark, fs, staging, manifest)
     commit(files)
     fs.delete(staging)
     _print(summary)
@@ -825,6 +960,17 @@ def _rows_written(
             df = spark.read.schema(S.file_schema(table)).parquet(join(staging, table))
             counts[table] = df.join(F.broadcast(run_files), "source_file").count()
     return counts
+
+
+def _stage_run_work_list(
+    spark: SparkSession, fs: LakeFS, staging: str, paths: Sequence[str]
+) -> int:
+    """Stage the work list of the staged fact rows from this run's files; returns its ids."""
+    run_files = spark.createDataFrame([(p,) for p in paths], "source_file string")
+    fact = spark.read.schema(S.file_schema(FACT)).parquet(join(staging, FACT))
+    out = join(staging, WORK_LIST_DIR)
+    _stage_work_list(fact.join(F.broadcast(run_files), "source_file"), out)
+    return spark.read.text(out).count()
 
 
 def _quarantine_records(

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from extract_lambda.enrich_state import LocalRawStore, parse_track_reference, read_work_list
 from glue_jobs import chart_files as C
-from glue_jobs.charts_pipeline import CHART_BOOKS, run_chart_job
+from glue_jobs.charts_pipeline import CHART_BOOKS, enrichment_todo_dir, run_chart_job
 from glue_jobs.publish import InjectedFailure
 from glue_jobs.schemas import TABLE_SCHEMAS
 from tests.conftest import PROJECT_ROOT
@@ -203,6 +204,10 @@ BAD_FILES: dict[str, tuple[str, bytes]] = {
     "bad_streams": (WEEKLY, current_file([current_line(1, streams='"3.2E+07"')])),
     "bad_number": (WEEKLY, current_file([current_line(1, previous="n/a")])),
     "bad_track_uri": (WEEKLY, current_file([current_line(1).replace("spotify:track:", "x:")])),
+    "repeated_track": (
+        WEEKLY,
+        current_file([current_line(1), current_line(2).replace(track_id(2), track_id(1))]),
+    ),
 }
 
 # An archive: Argentina top200, Peru viral50 and Italy top200 are good; the rest rejected.
@@ -224,6 +229,9 @@ ARCHIVE_LINES = [
     archive_line(201, region="Germany"),  # rank_out_of_range
     archive_line(0, region="Greece"),  # bad_rank
     archive_line(1, region="Poland", date="2017-01-02", chart="viral50", streams="5"),
+    # repeated_track: Colombia's rank 2 names rank 1's track
+    archive_line(1, region="Colombia"),
+    archive_line(2, region="Colombia").replace(track_id(2), track_id(1)),
 ]
 ARCHIVE = archive_file(ARCHIVE_LINES)
 
@@ -296,9 +304,11 @@ def test_every_rejection_is_quarantined_and_counted(spark, tmp_path):
         "viral-pe-daily",
         "regional-it-daily",
     }
-    assert set(report.rows_rejected) == {*C.REJECTION_REASONS[11:19], *C.REJECTION_REASONS[19:]} - {
-        "bad_number"
-    }
+    # Every row and chart reason but bad_number (archives have no such column).
+    row_reasons = C.REJECTION_REASONS[C.REJECTION_REASONS.index("bad_row_shape") :]
+    assert set(report.rows_rejected) == set(row_reasons) - {"bad_number"}
+    assert report.charts_rejected["repeated_track"] == 1
+    assert report.rows_rejected["repeated_track"] == 2
     # Nothing lost: rows read = written + rejected (+ superseded, none here).
     assert summary["rows_read"] == 6 + sum(report.rows_rejected.values())
 
@@ -442,3 +452,125 @@ def test_a_crash_at_any_point_converges(spark, tmp_path, point):
         assert summary["rolled_forward_runs"] == ["crash"]
     assert tables(spark, crashed) == tables(spark, clean)
     assert not any((crashed / CHART_BOOKS.staging).iterdir())
+
+
+# ---------------------------------------------------------------------------------------
+# The enrichment work list: <raw root>/enrichment/todo/charts-<run_id>.txt
+# ---------------------------------------------------------------------------------------
+
+
+def work_lists(raw: Path) -> dict[str, list[str]]:
+    """Every work list as the enrichment reads them: its own listing, reader and parser."""
+    store = LocalRawStore(raw)
+    lists = {}
+    for key in store.list_keys("enrichment/todo/"):
+        body, _version = store.get(key)
+        refs = read_work_list(body, key)
+        ids = [parse_track_reference(r)[0] for r in refs]
+        assert None not in ids, (key, refs)
+        lists[key] = ids
+    return lists
+
+
+def test_each_run_that_writes_rows_leaves_the_track_ids_it_wrote_for_the_enrichment(
+    spark, tmp_path
+):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    drop = raw / "charts"
+    chart = "regional-global-weekly"
+    # Ranks 1-3 (tracks T..1, T..2, T..3); an archive's Argentina chart, ranks 1-2 (the same
+    # tracks 1 and 2); a bad file (quarantined: none of its tracks).
+    write(drop, key(chart, "2022-01-13", "20260101T000000000000Z", 1), current_chart(range(1, 4)))
+    write(drop, "archive/20260101T000000000001Z_" + SHA + "2.csv", archive_file(
+        [archive_line(r) for r in (1, 2)]
+    ))  # fmt: skip
+    write(drop, "bad/" + WEEKLY, current_chart([1, 2, 2]))
+    first = run_chart_job(spark, str(drop), str(curated), run_id="r1")
+    target = raw / "enrichment" / "todo" / "charts-r1.txt"
+    assert first["enrichment_todo"] == {"path": f"file:{target}", "track_ids": 3}
+    assert target.read_text() == "".join(f"{track_id(r)}\n" for r in (1, 2, 3))
+    assert work_lists(raw) == {
+        "enrichment/todo/charts-r1.txt": [track_id(1), track_id(2), track_id(3)]
+    }
+    assert [p.name for p in target.parent.iterdir()] == ["charts-r1.txt"]  # no temporary left
+
+    # Nothing new: nothing written.
+    again = run_chart_job(spark, str(drop), str(curated), run_id="r2")
+    assert again["status"] == "no_new_files" and again["enrichment_todo"] is None
+    # Only a file that loses to the lake's later one (and a bad one): no rows, no list.
+    write(drop, key(chart, "2022-01-13", "20251231T000000000000Z", 3), current_chart(range(1, 6)))
+    write(drop, "bad/regional-global-weekly-2022-01-20.csv", b"")
+    lost = run_chart_job(spark, str(drop), str(curated), run_id="r3")
+    assert lost["rows_written"][FACT] == 0 and lost["rejections"][FACT]["superseded"] == 5
+    assert lost["enrichment_todo"] is None
+    # A new week with tracks 1 and 4: the list has this run's ids only, even those the lake
+    # already has (the enrichment skips ids it knows).
+    write(
+        drop,
+        key(chart, "2022-01-20", "20260102T000000000000Z", 4),
+        current_file([current_line(1), current_line(2).replace(track_id(2), track_id(4))]),
+    )
+    run_chart_job(spark, str(drop), str(curated), run_id="r4")
+    assert work_lists(raw) == {
+        "enrichment/todo/charts-r1.txt": [track_id(1), track_id(2), track_id(3)],
+        "enrichment/todo/charts-r4.txt": [track_id(1), track_id(4)],
+    }
+
+
+@pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
+def test_a_crash_never_loses_the_work_list(spark, tmp_path, point):
+    """Written after publishing and before committing: a crash before it is finished by the
+    next run (the roll-forward of the crashed run, or the re-read of its files)."""
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    drop = raw / "charts"
+    write(
+        drop,
+        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
+        current_chart(range(1, 4)),
+    )
+    with pytest.raises(InjectedFailure):
+        run_chart_job(spark, str(drop), str(curated), run_id="crash", fail_after=point)
+    assert work_lists(raw) == {}
+    run_chart_job(spark, str(drop), str(curated), run_id="next")
+    owner = "next" if point == "stage" else "crash"  # re-read, or rolled forward
+    assert work_lists(raw) == {
+        f"enrichment/todo/charts-{owner}.txt": [track_id(1), track_id(2), track_id(3)]
+    }
+
+
+def test_a_rolled_forward_run_whose_staged_list_is_gone_rebuilds_it_from_the_lake(spark, tmp_path):
+    raw, curated = tmp_path / "raw", tmp_path / "curated"
+    drop = raw / "charts"
+    write(
+        drop,
+        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
+        current_chart(range(1, 4)),
+    )
+    # The lake already has another week with track 9: not this run's, not in its list.
+    write(
+        drop,
+        key("regional-global-weekly", "2022-01-20", "20260101T000000000000Z"),
+        current_file([current_line(9).replace("9,", "1,", 1)]),
+    )
+    run_chart_job(spark, str(drop), str(curated), run_id="before")
+    write(
+        drop,
+        key("regional-global-weekly", "2022-01-13", "20260102T000000000000Z", 2),
+        current_chart(range(1, 3)),
+    )
+    with pytest.raises(InjectedFailure):
+        run_chart_job(spark, str(drop), str(curated), run_id="crash", fail_after="publish")
+    staging = curated / CHART_BOOKS.staging / "crash"
+    shutil.rmtree(staging / "enrichment_todo")
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="next")
+    assert summary["rolled_forward_runs"] == ["crash"]
+    assert work_lists(raw)["enrichment/todo/charts-crash.txt"] == [track_id(1), track_id(2)]
+
+
+def test_the_work_list_folder_is_beside_the_drop_zone():
+    assert enrichment_todo_dir("s3://raw-bucket/charts/") == "s3://raw-bucket/enrichment/todo"
+    assert enrichment_todo_dir("s3://raw-bucket/a/charts") == "s3://raw-bucket/a/enrichment/todo"
+    assert enrichment_todo_dir("/lake/raw/charts") == "file:/lake/raw/enrichment/todo"
+    assert enrichment_todo_dir("file:///lake/raw/charts/") == "file:/lake/raw/enrichment/todo"
+    with pytest.raises(ValueError, match="bucket's root"):
+        enrichment_todo_dir("s3://raw-bucket/")

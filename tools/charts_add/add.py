@@ -1,6 +1,7 @@
 """Check chart files locally, then add the good ones to the drop zone (a folder or S3).
 
-Keys (docs/charts.md):
+Keys (docs/charts-contract.md), built by ``glue_jobs.chart_files.drop_key``, the one layout the
+chart job parses back with ``chart_files.parse_drop_key``:
 
 - a chart file: ``<drop>/<chart_type>/<region>/<period>/chart_date=YYYY-MM-DD/<added>_<sha256>.csv``
 - an archive: ``<drop>/archive/<added>_<sha256>.csv``
@@ -27,13 +28,32 @@ from pathlib import Path
 from typing import Any
 
 from glue_jobs.chart_files import (
+    ARCHIVE_PREFIX,
     ArchiveReport,
     ChartFileError,
     ChartIdentity,
+    drop_folder,
+    drop_key,
+    format_added,
     open_chart_file,
+    parse_drop_key,
+    series_prefix,
 )
 
-ARCHIVE_PREFIX = "archive/"
+__all__ = [
+    "ARCHIVE_PREFIX",
+    "AddedClock",
+    "Checked",
+    "LocalDrop",
+    "Outcome",
+    "S3Drop",
+    "add_files",
+    "check_file",
+    "key_hash",
+    "main",
+    "sha256_of",
+]
+
 CONTENT_TYPE = "text/csv"
 _CHUNK = 1 << 20
 
@@ -52,15 +72,10 @@ class Checked:
     @property
     def series(self) -> str:
         """The prefix whose listing says whether this file is already stored."""
-        if self.identity is None:
-            return ARCHIVE_PREFIX
-        i = self.identity
-        return f"{i.chart_type}/{i.region}/{i.period}/"
+        return series_prefix(self.identity)
 
     def folder(self) -> str:
-        if self.identity is None:
-            return ARCHIVE_PREFIX
-        return f"{self.series}chart_date={self.identity.chart_date.isoformat()}/"
+        return drop_folder(self.identity)
 
 
 def sha256_of(path: Path) -> str:
@@ -86,11 +101,9 @@ def check_file(path: Path, chart_date: date | None = None) -> Checked:
 
 
 def key_hash(key: str) -> str | None:
-    """The content hash in a stored key's name (``<added>_<sha256>.csv``)."""
-    name = key.rsplit("/", 1)[-1]
-    if not name.endswith(".csv") or "_" not in name:
-        return None
-    return name[: -len(".csv")].rsplit("_", 1)[1]
+    """The content hash of a canonical key (relative to the drop root); None for any other."""
+    parsed = parse_drop_key(key)
+    return None if parsed is None else parsed.sha256
 
 
 class AddedClock:
@@ -105,7 +118,7 @@ class AddedClock:
         if self._last is not None and instant <= self._last:
             instant = self._last + timedelta(microseconds=1)
         self._last = instant
-        return instant.strftime("%Y%m%dT%H%M%S%fZ")
+        return format_added(instant)
 
 
 class LocalDrop:
@@ -225,8 +238,9 @@ def add_files(
             continue
         if item.series not in stored:
             stored[item.series] = {
-                (key.rsplit("/", 1)[0] + "/", key_hash(key) or ""): key
+                (drop_folder(parsed.identity), parsed.sha256): key
                 for key in drop.list_keys(item.series)
+                if (parsed := parse_drop_key(key)) is not None
             }
         known = stored[item.series]
         existing = known.get((item.folder(), item.sha256))
@@ -237,7 +251,7 @@ def add_files(
                 )
             )
             continue
-        key = f"{item.folder()}{clock.next()}_{item.sha256}.csv"
+        key = drop_key(item.identity, clock.next(), item.sha256)
         drop.put(key, item.path)
         known[(item.folder(), item.sha256)] = key
         outcomes.append(Outcome(item.path, "added", f"{describe(item)} -> {drop.location(key)}"))
