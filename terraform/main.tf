@@ -1,5 +1,6 @@
-# The Spotify playlist lakehouse: storage, the weekly extract Lambda, the Glue
-# star-schema job and the chart job (charts drop zone) with their crawlers, Athena,
+# The Spotify playlist lakehouse: storage, the extract Lambda (weekly playlists, hourly
+# enrichment of charted tracks), the Glue star-schema job and the chart job (charts drop
+# zone) with their crawlers, Athena,
 # monitoring and, when var.snowflake_enabled is true, the Snowflake serving layer; see
 # docs/deploy.md.
 
@@ -32,6 +33,12 @@ locals {
   # charts.spotify.com, uploaded by hand or by `make charts-add`; the chart job reads it.
   charts_prefix = "charts"
 
+  # The enrichment's keys in the raw bucket (docs/track-documents.md): track documents
+  # under tracks/, the queue (state.json.gz) and the chart job's work lists (todo/) under
+  # enrichment/. The defaults of extract_lambda/enrich.py; tools/tf_check holds them to it.
+  tracks_prefix = "tracks"
+  enrich_prefix = "enrichment"
+
   # Build outputs of `make package-lambda package-glue`; plan fails if they are missing.
   lambda_package_path = "${local.repo_root}/dist/extract_lambda.zip"
   glue_library_path   = "${local.repo_root}/dist/glue_jobs.zip"
@@ -53,6 +60,8 @@ module "storage" {
   name_prefix                            = local.name_prefix
   raw_prefix                             = local.raw_prefix
   charts_prefix                          = local.charts_prefix
+  tracks_prefix                          = local.tracks_prefix
+  enrich_prefix                          = local.enrich_prefix
   curated_prefix                         = local.curated_prefix
   raw_transition_days                    = var.raw_transition_days
   raw_transition_storage_class           = var.raw_transition_storage_class
@@ -88,6 +97,12 @@ module "extract" {
   log_retention_days          = var.log_retention_days
   secret_recovery_window_days = var.secret_recovery_window_days
   metrics_namespace           = module.monitoring.metric_namespace
+  tracks_prefix               = local.tracks_prefix
+  enrich_prefix               = local.enrich_prefix
+  enrich_max_tracks           = var.enrich_max_tracks
+  enrich_concurrency          = var.enrich_concurrency
+  enrich_schedule_expression  = var.enrich_schedule_expression
+  enrich_schedule_enabled     = var.enrich_schedule_enabled
 }
 
 module "glue" {
@@ -146,6 +161,7 @@ module "monitoring" {
   lambda_function_name   = module.extract.function_name
   lambda_log_group_name  = module.extract.log_group_name
   lambda_service_name    = module.extract.metrics_service_name
+  enrich_backlog_days    = var.enrich_backlog_alarm_days
   dead_letter_queue_name = module.extract.dead_letter_queue_name
   glue_job_name          = module.glue.job_name
   chart_job_name         = module.glue.chart_job_name

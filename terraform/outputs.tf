@@ -38,6 +38,21 @@ output "spotify_secret_name" {
   value       = module.extract.secret_name
 }
 
+output "enrich_schedule_name" {
+  description = "EventBridge Scheduler schedule that invokes the extract Lambda with {\"task\": \"enrich\"} (docs/operations.md: pausing, a backfill)."
+  value       = module.extract.enrich_schedule_name
+}
+
+output "enrichment_work_lists" {
+  description = "Where work lists of track ids go (one id, spotify:track: URI or track URL per line); the next enrichment run queues them (docs/track-documents.md)."
+  value       = "s3://${module.storage.raw_bucket_name}/${local.enrich_prefix}/todo/"
+}
+
+output "enrichment_state" {
+  description = "The enrichment's queue (gzip JSON: pending, landed, given up), read and written by every enrichment run."
+  value       = "s3://${module.storage.raw_bucket_name}/${local.enrich_prefix}/state.json.gz"
+}
+
 output "dead_letter_queue_name" {
   description = "Queue holding scheduled invocations that failed for good."
   value       = module.extract.dead_letter_queue_name

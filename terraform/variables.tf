@@ -179,6 +179,56 @@ variable "extract_schedule_expression" {
   }
 }
 
+variable "enrich_schedule_expression" {
+  type        = string
+  description = "When the extract Lambda runs its enrichment task ({\"task\": \"enrich\"}: charted tracks looked up through GET /tracks/{id}, docs/track-documents.md), in schedule_timezone. Default: every hour at :30, so that a backfill spreads over many short runs and new chart work lists are picked up within the hour; a run with nothing pending makes no Spotify request."
+  default     = "cron(30 * * * ? *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate|at)\\(.+\\)$", var.enrich_schedule_expression))
+    error_message = "Use an EventBridge Scheduler expression: cron(...), rate(...) or at(...)."
+  }
+}
+
+variable "enrich_schedule_enabled" {
+  type        = bool
+  description = "Whether the enrichment schedule runs (false pauses it, e.g. while Spotify refuses the app; the queue waits in s3://<raw>/enrichment/state.json.gz)."
+  default     = true
+}
+
+variable "enrich_max_tracks" {
+  type        = number
+  description = "Track ids the enrichment fetches at most per run (ENRICH_MAX_TRACKS; the code's default is 1000); the Lambda's deadline may stop a run sooner, and a backfill spreads over as many scheduled runs as it needs."
+  default     = 1000
+
+  validation {
+    condition     = var.enrich_max_tracks >= 0 && floor(var.enrich_max_tracks) == var.enrich_max_tracks
+    error_message = "enrich_max_tracks must be a whole number >= 0."
+  }
+}
+
+variable "enrich_concurrency" {
+  type        = number
+  description = "GET /tracks/{id} requests the enrichment keeps in flight (ENRICH_CONCURRENCY, 1-64; the code's default is 4); a 429 pauses them all."
+  default     = 4
+
+  validation {
+    condition     = var.enrich_concurrency >= 1 && var.enrich_concurrency <= 64 && floor(var.enrich_concurrency) == var.enrich_concurrency
+    error_message = "enrich_concurrency must be a whole number between 1 and 64."
+  }
+}
+
+variable "enrich_backlog_alarm_days" {
+  type        = number
+  description = "Days in a row the enrichment queue may end every run with ids still pending before an alarm says the backfill is stalled or larger than the schedule drains (CloudWatch evaluates at most 7 daily datapoints)."
+  default     = 3
+
+  validation {
+    condition     = var.enrich_backlog_alarm_days >= 1 && var.enrich_backlog_alarm_days <= 7 && floor(var.enrich_backlog_alarm_days) == var.enrich_backlog_alarm_days
+    error_message = "enrich_backlog_alarm_days must be a whole number between 1 and 7."
+  }
+}
+
 variable "glue_schedule_expression" {
   type        = string
   description = "When the Glue workflow (job, then crawlers) runs. Leave a margin after the extraction; default: Mondays 09:00."

@@ -113,7 +113,8 @@ def test_contract_handler_and_runtime_change_is_reported(
 
 def _repo_with_packager(repo: Repo, tmp_path: Path, old: str, new: str) -> Repo:
     """A repository whose tools/package_lambda.py has ``old`` replaced by ``new`` once; the
-    Lambda package the checks also read is the real one (a symlink)."""
+    Lambda package and the docs (the enrichment's settings) the checks also read are the
+    real ones (symlinks)."""
     text = repo.lambda_packager.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is no longer in tools/package_lambda.py; update this test"
     (tmp_path / "tools").mkdir(parents=True)
@@ -121,6 +122,7 @@ def _repo_with_packager(repo: Repo, tmp_path: Path, old: str, new: str) -> Repo:
         text.replace(old, new, 1), encoding="utf-8"
     )
     (tmp_path / "extract_lambda").symlink_to(repo.root / "extract_lambda")
+    (tmp_path / "docs").symlink_to(repo.root / "docs")
     return Repo(tmp_path)
 
 

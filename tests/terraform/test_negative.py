@@ -478,8 +478,11 @@ def test_over_broad_lambda_role_is_reported(write_config) -> None:
         }
     )
     messages = _messages(properties.check_lambda(tree), "iam")
-    assert "the extract role may only s3:PutObject, not ['s3:*']" in messages
-    assert any("is not limited to the raw prefix" in m for m in messages)
+    assert (
+        "the extract role may only s3:PutObject, s3:GetObject, s3:ListBucket, not ['s3:*']"
+        in messages
+    )
+    assert "S3 access arn:aws:s3:::bucket/* is not in the raw bucket" in messages
     assert "Allow of ['s3:*']" in _messages(properties.check_no_wildcard_permissions(tree))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
 
-from .contract import Contract
+from .contract import Contract, load_task_settings
 from .hcl import (
     Block,
     Module,
@@ -43,6 +43,11 @@ class Repo:
     @property
     def snowflake_sql(self) -> Path:
         return self.root / "snowflake_sql"
+
+    @property
+    def track_documents(self) -> Path:
+        """The enrichment's contract: its Lambda settings and their defaults."""
+        return self.root / "docs" / "track-documents.md"
 
     @property
     def lambda_packager(self) -> Path:
@@ -141,11 +146,14 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
     environments = nested_blocks(function.body, "environment")
     variables = evaluate(environments[0].get("variables"), scope) if environments else {}
     names = set(variables) if isinstance(variables, dict) else set()
+    # The enrichment's settings are optional and documented with their defaults in its own
+    # contract (docs/track-documents.md), not in section 6.
+    task_settings = load_task_settings(repo.track_documents)
     for missing in sorted(set(contract.environment) - names):
         problems.append(
             Problem("contract", where, f"environment lacks {missing} (data contract section 6)")
         )
-    for extra in sorted(names - set(contract.environment)):
+    for extra in sorted(names - set(contract.environment) - set(task_settings)):
         problems.append(
             Problem(
                 "contract", where, f"environment sets {extra}, which the contract does not name"
@@ -170,6 +178,9 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
         problems.append(Problem("code", str(source), f"defines no top-level {function_name}()"))
     problems.extend(_packaged_for(runtime, repo.lambda_packager))
     package_dir = repo.root / module_path.split(".")[0]
+    problems.extend(
+        _check_task_defaults(where, variables, task_settings, package_dir, repo.track_documents)
+    )
     code = "\n".join(p.read_text(encoding="utf-8") for p in sorted(package_dir.glob("*.py")))
     for name in sorted(names):
         if not re.search(rf"[\"']{re.escape(name)}[\"']", code):
@@ -178,6 +189,78 @@ def check_lambda(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                     "code",
                     str(package_dir),
                     f"Terraform sets {name} but no {package_dir.name}/*.py reads it",
+                )
+            )
+    return problems
+
+
+def code_defaults(package_dir: Path) -> dict[str, str]:
+    """The default the code gives each environment variable it reads with one: a keyword
+    argument whose expression names exactly one variable (a quoted ``UPPER_CASE`` string)
+    and exactly one module-level constant, e.g. ``max_tracks=number("ENRICH_MAX_TRACKS",
+    DEFAULT_MAX_TRACKS)`` or ``tracks_prefix=(environ.get("TRACKS_PREFIX") or "").strip() or
+    DEFAULT_TRACKS_PREFIX``; read with ``ast``, as the constant's value in words."""
+    defaults: dict[str, str] = {}
+    for path in sorted(package_dir.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            node.targets[0].id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.keyword):
+                continue
+            inner = list(ast.walk(node.value))
+            names = {
+                n.value
+                for n in inner
+                if isinstance(n, ast.Constant)
+                and isinstance(n.value, str)
+                and re.fullmatch(r"[A-Z][A-Z0-9_]+", n.value)
+            }
+            used = {n.id for n in inner if isinstance(n, ast.Name) and n.id in constants}
+            if len(names) == 1 and len(used) == 1:
+                defaults[names.pop()] = str(constants[used.pop()])
+    return defaults
+
+
+def _check_task_defaults(
+    where: str,
+    variables: Any,
+    task_settings: dict[str, str],
+    package_dir: Path,
+    document: Path,
+) -> list[Problem]:
+    """Each task setting Terraform sets is, with the root's defaults, the value the task's
+    contract documents, and that is the code's own default: a deployment that changes
+    nothing behaves as documented, and the documentation says what the code does."""
+    if not isinstance(variables, dict):
+        return []
+    problems = []
+    in_code = code_defaults(package_dir)
+    for name in sorted(set(variables) & set(task_settings)):
+        documented = task_settings[name]
+        actual = variables[name]
+        if actual != documented:
+            problems.append(
+                Problem(
+                    "contract",
+                    where,
+                    f"{name} is {actual!r} with the default variables, "
+                    f"{document.name} documents {documented!r}",
+                )
+            )
+        if in_code.get(name) != documented:
+            problems.append(
+                Problem(
+                    "code",
+                    str(package_dir),
+                    f"{document.name} documents {name} = {documented!r}, the code's default "
+                    f"is {in_code.get(name)!r}",
                 )
             )
     return problems

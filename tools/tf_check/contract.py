@@ -131,3 +131,27 @@ def load_contract(path: Path) -> Contract:
         t.name: [(c.name, c.type) for c in t.all_columns] for t in TABLE_DEFINITIONS
     }
     return contract
+
+
+def load_task_settings(path: Path) -> dict[str, str]:
+    """The Lambda settings a task documents beyond section 6 of the data contract, with their
+    defaults: the ``| variable | default | meaning |`` table of ``path`` (the enrichment's,
+    docs/track-documents.md). ``{}`` when the document has no such table."""
+    if not path.is_file():
+        return {}
+    settings: dict[str, str] = {}
+    in_table = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if "|" in line else []
+        if [c.lower() for c in cells[:2]] == ["variable", "default"]:
+            in_table = True
+            continue
+        if not in_table:
+            continue
+        if not cells:
+            in_table = False
+        elif not re.fullmatch(r"[\s|:-]+", line.strip()):
+            name, default = (TICKED.findall(c) for c in cells[:2])
+            if name and re.fullmatch(r"[A-Z][A-Z0-9_]+", name[0]):
+                settings[name[0]] = default[0] if default else ""
+    return settings

@@ -18,6 +18,7 @@ from .hcl import (
     Problem,
     Scope,
     Tree,
+    Unknown,
     dynamic_blocks,
     evaluate,
     expression_text,
@@ -387,11 +388,11 @@ def check_lambda(tree: Tree) -> list[Problem]:
             problems.append(
                 Problem("lambda", where, "no /aws/lambda/ log group managed with a retention")
             )
-        problems.extend(_check_lambda_role(module, function))
+        problems.extend(_check_lambda_role(tree, module, function))
     return problems
 
 
-def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
+def _check_lambda_role(tree: Tree, module: Module, function: Block) -> list[Problem]:
     role = re.fullmatch(
         r"aws_iam_role\.([\w-]+)\.arn", expression_text(function.body.get("role")) or ""
     )
@@ -404,6 +405,7 @@ def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
             Problem("iam", _where(function), "the function's role has no inline policy document")
         ]
     problems = []
+    s3_statements: list[tuple[Block, dict]] = []
     for document in documents:
         for statement in _statements(document):
             if literal_string(statement.get("effect")) == "Deny":
@@ -411,25 +413,7 @@ def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
             actions = _strings(statement.get("actions"))
             resources = statement.get("resources") or []
             if any(a.startswith("s3:") for a in actions):
-                if set(actions) != {"s3:PutObject"}:
-                    problems.append(
-                        Problem(
-                            "iam",
-                            _where(document),
-                            f"the extract role may only s3:PutObject, not {actions}",
-                        )
-                    )
-                for resource in resources:
-                    if not (
-                        isinstance(resource, str) and resource.endswith('/${var.raw_prefix}/*"')
-                    ):
-                        problems.append(
-                            Problem(
-                                "iam",
-                                _where(document),
-                                f"S3 access {resource} is not limited to the raw prefix",
-                            )
-                        )
+                s3_statements.append((document, statement))
             reads_secrets = any(a.startswith("secretsmanager:") for a in actions)
             if reads_secrets and (
                 set(actions) != {"secretsmanager:GetSecretValue"} or len(resources) != 1
@@ -452,6 +436,172 @@ def _check_lambda_role(module: Module, function: Block) -> list[Problem]:
                 )
             if any(a == "*" or a.endswith(":*") for a in actions):
                 problems.append(Problem("iam", _where(document), f"wildcard action in {actions}"))
+    problems.extend(_check_lambda_s3_grants(tree, module, function, s3_statements))
+    return problems
+
+
+# What the extract Lambda does in S3 (extract_lambda: storage.S3Sink, enrich_state.S3RawStore).
+LAMBDA_S3_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:ListBucket")
+
+
+def lambda_s3_needs(environment: dict) -> tuple[set[tuple[str, str]], set[str]]:
+    """What the function's code does in the raw bucket with this environment: the
+    (action, object key pattern) pairs it needs, and the ``s3:prefix`` values S3 sees for its
+    listings. The enrichment's keys come from ``extract_lambda.enrich.EnrichSettings`` (the
+    code itself), with the environment's prefixes or the code's defaults:
+
+    - snapshots: PutObject under RAW_PREFIX;
+    - track documents: PutObject under TRACKS_PREFIX, listed when the state is rebuilt;
+    - the state object: GetObject (its ETag is the If-Match of the next write) and PutObject;
+      a GetObject of an absent state must answer 404, not 403, which takes ListBucket with
+      the key as s3:prefix;
+    - work lists under ``<ENRICH_PREFIX>/todo/``: listed and read (GetObject), never written.
+    """
+    from extract_lambda.enrich import EnrichSettings
+
+    raw_prefix = environment.get("RAW_PREFIX")
+    settings = EnrichSettings(
+        **{
+            field: value
+            for field, name in (
+                ("tracks_prefix", "TRACKS_PREFIX"),
+                ("enrich_prefix", "ENRICH_PREFIX"),
+            )
+            if isinstance(value := environment.get(name), str) and value
+        }
+    )
+    objects = {
+        ("s3:PutObject", f"{settings.tracks_prefix}/*"),
+        ("s3:PutObject", settings.state_key),
+        ("s3:GetObject", settings.state_key),
+        ("s3:GetObject", f"{settings.todo_prefix}*"),
+    }
+    if isinstance(raw_prefix, str) and raw_prefix:
+        objects.add(("s3:PutObject", f"{raw_prefix}/*"))
+    listed = {f"{settings.tracks_prefix}/", settings.todo_prefix, settings.state_key}
+    return objects, listed
+
+
+def _raw_bucket(resource: object) -> tuple[str, str | None] | None:
+    """(bucket ARN, object key or None) of an evaluated resource in the raw bucket."""
+    if isinstance(resource, Unknown):
+        resource = str(resource)  # <aws_s3_bucket.raw.arn>: known only at apply time
+    if not isinstance(resource, str):
+        return None
+    match = re.fullmatch(
+        r"(<[^<>]*\braw\b[^<>]*>|arn:[\w-]+:s3:::[^/]*raw[^/]*)(?:/(.*))?", resource
+    )
+    return (match.group(1), match.group(2)) if match else None
+
+
+def _check_lambda_s3_grants(
+    tree: Tree, module: Module, function: Block, statements: list[tuple[Block, dict]]
+) -> list[Problem]:
+    """The role's S3 grants are exactly what the code does (:func:`lambda_s3_needs`):
+    nothing missing, nothing more, all in the raw bucket; listings only under the prefixes
+    the code lists."""
+    tree_scope = Scope(tree, module)
+    environment = evaluate(
+        (_first(function.body, "environment") or {}).get("variables") or {}, tree_scope
+    )
+    environment = environment if isinstance(environment, dict) else {}
+    needed, listed = lambda_s3_needs(environment)
+    granted: set[tuple[str, str]] = set()
+    patterns: list[tuple[str, str]] = []  # (test, value) of s3:prefix conditions
+    problems: list[Problem] = []
+    for document, statement in statements:
+        where = _where(document)
+        sid = literal_string(statement.get("sid"))
+        actions = _strings(statement.get("actions"))
+        unknown = [a for a in actions if a not in LAMBDA_S3_ACTIONS]
+        if unknown:
+            problems.append(
+                Problem(
+                    "iam",
+                    where,
+                    f"the extract role may only {', '.join(LAMBDA_S3_ACTIONS)}, not {unknown}",
+                )
+            )
+        resources = evaluate(statement.get("resources") or [], tree_scope)
+        resources = resources if isinstance(resources, list) else [resources]
+        for resource in resources:
+            located = _raw_bucket(resource)
+            if located is None:
+                problems.append(
+                    Problem("iam", where, f"S3 access {resource} is not in the raw bucket")
+                )
+                continue
+            key = located[1]
+            for action in actions:
+                if action == "s3:ListBucket":
+                    if key is not None:
+                        problems.append(
+                            Problem("iam", where, f"s3:ListBucket on {resource}: not a bucket")
+                        )
+                    continue
+                if action not in LAMBDA_S3_ACTIONS:
+                    continue
+                if key is None or (action, key) not in needed:
+                    problems.append(
+                        Problem(
+                            "iam",
+                            where,
+                            f"statement {sid} grants {action} on {resource}, which the code "
+                            "does not use",
+                        )
+                    )
+                else:
+                    granted.add((action, key))
+        if "s3:ListBucket" in actions:
+            conditions = _conditions(statement).get("s3:prefix", [])
+            found = [
+                (literal_string(c.get("test")) or "", value)
+                for c in conditions
+                for value in evaluate(c.get("values") or [], tree_scope)
+                if isinstance(value, str)
+            ]
+            if not found:
+                problems.append(
+                    Problem(
+                        "iam",
+                        where,
+                        f"statement {sid} lets the role list the whole raw bucket: "
+                        "limit it with an s3:prefix condition",
+                    )
+                )
+            roots = {key.split("/", 1)[0] + "/" for key in listed}
+            for _test, value in found:
+                if not any(value.startswith(root) for root in roots):
+                    problems.append(
+                        Problem(
+                            "iam",
+                            where,
+                            f"statement {sid} lets the role list {value!r}, which the code "
+                            f"does not list (only under {sorted(roots)})",
+                        )
+                    )
+            patterns += found
+    for action, key in sorted(needed - granted):
+        problems.append(
+            Problem(
+                "iam",
+                _where(function),
+                f"the role lacks {action} on <raw bucket>/{key}, which extract_lambda uses",
+            )
+        )
+    for prefix in sorted(listed):
+        if not any(
+            fnmatch.fnmatchcase(prefix, value) if test == "StringLike" else prefix == value
+            for test, value in patterns
+        ):
+            problems.append(
+                Problem(
+                    "iam",
+                    _where(function),
+                    f"the role cannot list the raw bucket with prefix {prefix!r}, which "
+                    "extract_lambda does (or needs for a 404 on an absent state)",
+                )
+            )
     return problems
 
 
@@ -1218,20 +1368,22 @@ def _custom_alarms(tree: Tree) -> list[tuple[Block, str, str, dict]]:
 def check_metric_alarms(tree: Tree) -> list[Problem]:
     """The alarms on the pipeline's metrics use the names and dimensions the code publishes
     (glue_jobs/metric_names.py), in the namespace the Lambda and the job are given, and the
-    four alarms of the metrics contract exist."""
+    alarms of the metrics contract exist (the enrichment's TracksFailed among them)."""
     source = tree.base.parent / METRIC_NAMES_FILE
     if not source.is_file():
         return [Problem("metrics", str(source), "missing: the metric names have no source")]
     names = metric_names(source)
-    lambda_metrics = set(names.get("LAMBDA_METRICS") or ())
+    # The Lambda's two tasks publish in the same namespace, as the same service.
+    lambda_metrics = set(names.get("LAMBDA_METRICS") or ()) | set(names.get("ENRICH_METRICS") or ())
     glue_metrics = set(names.get("GLUE_METRICS") or ())
+    per_reason = {names.get("PLAYLISTS_FAILED_BY_REASON"), names.get("TRACKS_FAILED_BY_REASON")}
     problems: list[Problem] = []
     alarms = _custom_alarms(tree)
     for alarm, _namespace, metric, dimensions in alarms:
         where = _where(alarm)
         if metric in lambda_metrics:
             expected = {names["LAMBDA_SERVICE_DIMENSION"]: names["LAMBDA_SERVICE"]}
-            if metric == names.get("PLAYLISTS_FAILED_BY_REASON"):
+            if metric in per_reason:
                 expected = None  # per-reason series: an alarm would need the Reason too
             if expected is not None and dimensions != expected:
                 problems.append(
@@ -1261,7 +1413,10 @@ def check_metric_alarms(tree: Tree) -> list[Problem]:
                 )
             )
     by_metric = {metric: alarm for alarm, _n, metric, _d in alarms}
-    for constant in ("PLAYLISTS_FAILED", "FILES_QUARANTINED", "DATA_QUALITY_FAILURES"):
+    constants = ["PLAYLISTS_FAILED", "FILES_QUARANTINED", "DATA_QUALITY_FAILURES"]
+    if names.get("TRACKS_FAILED"):  # the enrichment's failed ids, once it publishes them
+        constants.append("TRACKS_FAILED")
+    for constant in constants:
         alarm = by_metric.get(names.get(constant))
         if alarm is None or not (
             literal_string(alarm.body.get("comparison_operator")) == "GreaterThanThreshold"
@@ -1342,7 +1497,11 @@ def check_metric_sources(tree: Tree) -> list[Problem]:
     if not source.is_file():
         return []
     names = metric_names(source)
-    metrics = set(names.get("LAMBDA_METRICS") or ()) | set(names.get("GLUE_METRICS") or ())
+    metrics = {
+        metric
+        for group in ("LAMBDA_METRICS", "ENRICH_METRICS", "GLUE_METRICS")
+        for metric in names.get(group) or ()
+    }
     files = [
         f
         for emitter in METRIC_EMITTERS

@@ -1,5 +1,8 @@
-# Least privilege: the function may write under the raw prefix (and nowhere else), read
-# its one secret, write its own log group and traces, and send to its dead-letter queue.
+# Least privilege: the function may write under the raw prefix, write track documents
+# and its enrichment state, read its work lists and state (and nothing else), read its one
+# secret, write its own log group and traces, and send to its dead-letter queue. The S3
+# grants are exactly the requests extract_lambda makes (tools/tf_check compares them with
+# the function's environment and extract_lambda.enrich.EnrichSettings).
 
 data "aws_iam_policy_document" "lambda_trust" {
   statement {
@@ -23,6 +26,46 @@ data "aws_iam_policy_document" "lambda" {
     sid       = "WriteRawSnapshots"
     actions   = ["s3:PutObject"]
     resources = ["${var.raw_bucket_arn}/${var.raw_prefix}/*"]
+  }
+
+  # Enrichment (docs/track-documents.md): one document per track and day, written once
+  # (If-None-Match: *), and the queue's state object, written conditionally (If-Match on
+  # the ETag read, If-None-Match: * for the first).
+  statement {
+    sid     = "WriteTrackDocumentsAndEnrichmentState"
+    actions = ["s3:PutObject"]
+    resources = [
+      "${var.raw_bucket_arn}/${var.tracks_prefix}/*",
+      "${var.raw_bucket_arn}/${local.enrich_state_key}",
+    ]
+  }
+
+  # The state is read before every conditional write (its ETag is the If-Match), and the
+  # chart job's work lists under todo/ are read once each. The enrichment never deletes.
+  statement {
+    sid     = "ReadEnrichmentStateAndWorkLists"
+    actions = ["s3:GetObject"]
+    resources = [
+      "${var.raw_bucket_arn}/${local.enrich_state_key}",
+      "${var.raw_bucket_arn}/${local.enrich_todo_prefix}*",
+    ]
+  }
+
+  # Listing: the work lists under todo/, and the track documents when the state has to be
+  # rebuilt (first run, or the state was removed). It is also what makes S3 answer 404
+  # rather than 403 to the GetObject of a state object that does not exist yet, which the
+  # code takes for the first run: S3 decides that with the object's key as s3:prefix, which
+  # matches enrichment/* (Ceph's RGW copied this behaviour of S3 in ceph/ceph#68577).
+  statement {
+    sid       = "ListTrackDocumentsAndEnrichment"
+    actions   = ["s3:ListBucket"]
+    resources = [var.raw_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.tracks_prefix}/*", "${var.enrich_prefix}/*"]
+    }
   }
 
   statement {
@@ -95,7 +138,7 @@ data "aws_iam_policy_document" "scheduler_trust" {
 
 resource "aws_iam_role" "scheduler" {
   name               = "${local.function_name}-scheduler"
-  description        = "Lets EventBridge Scheduler invoke the extract Lambda"
+  description        = "Lets EventBridge Scheduler invoke the extract Lambda (playlists and enrichment)"
   assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
 }
 
@@ -112,7 +155,7 @@ data "aws_iam_policy_document" "scheduler" {
     resources = [aws_sqs_queue.this.arn]
   }
 
-  # The schedule's payload is encrypted with the lake key, bound to the encryption context
+  # Each schedule's payload is encrypted with the lake key, bound to the encryption context
   # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
   # The condition keeps the role from decrypting anything else under the key (AWS's
   # Scheduler guide, "Encryption at rest", uses the same key in its policies).
@@ -124,7 +167,7 @@ data "aws_iam_policy_document" "scheduler" {
     condition {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
-      values   = [aws_scheduler_schedule.this.arn]
+      values   = [aws_scheduler_schedule.this.arn, aws_scheduler_schedule.enrich.arn]
     }
   }
 

@@ -1,6 +1,9 @@
 # The extract Lambda: once a week EventBridge Scheduler invokes it asynchronously; it
 # reads the Spotify credentials from Secrets Manager and writes one gzip JSON document
-# per playlist under s3://<raw>/playlist_snapshots/ (data contract section 1).
+# per playlist under s3://<raw>/playlist_snapshots/ (data contract section 1). A second
+# schedule sends {"task": "enrich"}: the same function looks up charted tracks through
+# GET /tracks/{id} (client credentials only) and lands track documents under
+# s3://<raw>/tracks/, keeping its queue in s3://<raw>/enrichment/ (docs/track-documents.md).
 
 data "aws_caller_identity" "current" {}
 
@@ -12,6 +15,10 @@ locals {
   region        = data.aws_region.current.region
   # The service dimension of the extractor's metrics (glue_jobs/metric_names.py LAMBDA_SERVICE).
   metrics_service_name = "extract"
+  # The enrichment's state object and work-list folder (extract_lambda.enrich.EnrichSettings:
+  # state_key, todo_prefix).
+  enrich_state_key   = "${var.enrich_prefix}/state.json.gz"
+  enrich_todo_prefix = "${var.enrich_prefix}/todo/"
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -24,7 +31,7 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The function only calls public endpoints (Spotify, S3, Secrets Manager); a VPC would need a NAT gateway (about 32 USD a month) to reach Spotify and would add no protection.
   #checkov:skip=CKV_AWS_272:The zip is built from this repository by `make package-lambda` and deployed by Terraform; there is no AWS Signer profile in the release process to sign it with.
   function_name = local.function_name
-  description   = "Weekly Spotify playlist snapshots into the raw bucket"
+  description   = "Weekly Spotify playlist snapshots and hourly track documents of charted tracks into the raw bucket"
   role          = aws_iam_role.lambda.arn
 
   # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
@@ -53,6 +60,12 @@ resource "aws_lambda_function" "this" {
       SPOTIFY_AUTH_URL  = var.spotify_auth_url
       MAX_CONCURRENCY   = tostring(var.max_concurrency)
       SPOTIFY_API_SHAPE = var.api_shape
+      # The enrichment task's settings (docs/track-documents.md); the playlist task
+      # ignores them.
+      TRACKS_PREFIX      = var.tracks_prefix
+      ENRICH_PREFIX      = var.enrich_prefix
+      ENRICH_MAX_TRACKS  = tostring(var.enrich_max_tracks)
+      ENRICH_CONCURRENCY = tostring(var.enrich_concurrency)
       # aws-lambda-powertools Metrics (EMF through the function's log group): names in
       # glue_jobs/metric_names.py, alarms in the monitoring module.
       POWERTOOLS_SERVICE_NAME      = local.metrics_service_name
@@ -81,7 +94,9 @@ resource "aws_lambda_function" "this" {
 resource "aws_lambda_function_event_invoke_config" "this" {
   function_name = aws_lambda_function.this.function_name
   # A retry re-extracts every playlist; that is safe because the Glue job keeps the
-  # latest extraction per playlist and day ("latest wins", data contract section 3).
+  # latest extraction per playlist and day ("latest wins", data contract section 3). A
+  # retried enrichment resumes from its queue; documents already landed that day are
+  # found in place, not written again.
   maximum_retry_attempts       = var.maximum_retry_attempts
   maximum_event_age_in_seconds = 3600
 }

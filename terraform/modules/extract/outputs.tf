@@ -29,7 +29,7 @@ output "dead_letter_queue_name" {
 }
 
 output "schedule_name" {
-  description = "Name of the weekly EventBridge Scheduler schedule."
+  description = "Name of the weekly EventBridge Scheduler schedule (the playlist extraction)."
   value       = aws_scheduler_schedule.this.name
 }
 
@@ -41,4 +41,9 @@ output "log_group_name" {
 output "metrics_service_name" {
   description = "POWERTOOLS_SERVICE_NAME of the function: the service dimension of its metrics, which the alarms select."
   value       = local.metrics_service_name
+}
+
+output "enrich_schedule_name" {
+  description = "Name of the EventBridge Scheduler schedule of the enrichment ({\"task\": \"enrich\"})."
+  value       = aws_scheduler_schedule.enrich.name
 }

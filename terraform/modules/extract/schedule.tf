@@ -29,3 +29,39 @@ resource "aws_scheduler_schedule" "this" {
     }
   }
 }
+
+# The enrichment (docs/track-documents.md): the same function, with the event
+# {"task": "enrich"}, on its own schedule. Each run takes at most ENRICH_MAX_TRACKS ids
+# from the queue in s3://<raw>/enrichment/state.json.gz and saves where it stopped, so a
+# backfill of tens of thousands of tracks spreads over as many runs as it needs and never
+# overruns the Lambda's timeout. A run with nothing pending reads the state and the work
+# lists and makes no Spotify request. The function's reserved concurrency (1) keeps an
+# enrichment run and the weekly extraction from overlapping: whichever comes second waits
+# in Lambda's asynchronous queue (throttled events are retried within the event age).
+resource "aws_scheduler_schedule" "enrich" {
+  name                         = "${local.function_name}-enrich"
+  description                  = "Invokes the extract Lambda (asynchronously) with {\"task\": \"enrich\"}: charted tracks looked up through GET /tracks/{id}"
+  schedule_expression          = var.enrich_schedule_expression
+  schedule_expression_timezone = var.schedule_timezone
+  state                        = var.enrich_schedule_enabled ? "ENABLED" : "DISABLED"
+  kms_key_arn                  = var.kms_key_arn
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.this.arn
+    role_arn = aws_iam_role.scheduler.arn
+    input    = jsonencode({ task = "enrich" })
+
+    retry_policy {
+      maximum_retry_attempts       = 3
+      maximum_event_age_in_seconds = 3600
+    }
+
+    dead_letter_config {
+      arn = aws_sqs_queue.this.arn
+    }
+  }
+}

@@ -102,3 +102,33 @@ variable "metrics_namespace" {
   type        = string
   description = "CloudWatch namespace of the extractor's metrics (POWERTOOLS_METRICS_NAMESPACE)."
 }
+
+variable "tracks_prefix" {
+  type        = string
+  description = "Key prefix of the track documents the enrichment lands in the raw bucket (TRACKS_PREFIX, docs/track-documents.md: tracks)."
+}
+
+variable "enrich_prefix" {
+  type        = string
+  description = "Key prefix of the enrichment's state object and work-list folder todo/ in the raw bucket (ENRICH_PREFIX, docs/track-documents.md: enrichment)."
+}
+
+variable "enrich_max_tracks" {
+  type        = number
+  description = "Track ids fetched at most per enrichment run (ENRICH_MAX_TRACKS)."
+}
+
+variable "enrich_concurrency" {
+  type        = number
+  description = "GET /tracks/{id} requests in flight during an enrichment run (ENRICH_CONCURRENCY, 1-64)."
+}
+
+variable "enrich_schedule_expression" {
+  type        = string
+  description = "EventBridge Scheduler expression of the enrichment runs (the event {\"task\": \"enrich\"}), e.g. cron(30 * * * ? *)."
+}
+
+variable "enrich_schedule_enabled" {
+  type        = bool
+  description = "Whether the enrichment schedule is enabled (false pauses the enrichment; the queue waits in the state object)."
+}

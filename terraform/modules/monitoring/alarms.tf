@@ -83,6 +83,48 @@ resource "aws_cloudwatch_metric_alarm" "playlists_failed" {
   ok_actions          = [aws_sns_topic.this.arn]
 }
 
+# The enrichment task of the same function (docs/track-documents.md): TracksFailed counts
+# every id of a run that failed or was refused, whatever the reason (404 and invalid ids are
+# given up at once, passing failures after five runs), so each reaches an operator once.
+resource "aws_cloudwatch_metric_alarm" "tracks_failed" {
+  alarm_name          = "${var.lambda_function_name}-tracks-failed"
+  alarm_description   = "An enrichment run had failed track ids (TracksFailedByReason and the run's summary say why: not_found, invalid_id, local_file, server_error...). Given-up ids are never retried; see docs/operations.md."
+  namespace           = local.metric_namespace
+  metric_name         = "TracksFailed"
+  dimensions          = { service = var.lambda_service_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
+# A backfill that stops progressing: every run publishes TracksPending, the ids still queued
+# when it ended. Its daily minimum is 0 on any day one run emptied the queue; a minimum above
+# 0 on enrich_backlog_days days in a row means the queue never emptied for that long: runs
+# that settle nothing (they also fail, and the Lambda error alarm fires), or a backlog
+# larger than the schedule drains. Days without a run are not counted (a paused schedule
+# raises nothing here).
+resource "aws_cloudwatch_metric_alarm" "tracks_pending" {
+  alarm_name          = "${var.lambda_function_name}-enrichment-backlog"
+  alarm_description   = "The enrichment queue has not emptied for ${var.enrich_backlog_days} days in a row (TracksPending's daily minimum > 0): a backfill is stalled or larger than the schedule drains. See docs/operations.md."
+  namespace           = local.metric_namespace
+  metric_name         = "TracksPending"
+  dimensions          = { service = var.lambda_service_name }
+  statistic           = "Minimum"
+  period              = 86400
+  evaluation_periods  = var.enrich_backlog_days
+  datapoints_to_alarm = var.enrich_backlog_days
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+}
+
 resource "aws_cloudwatch_metric_alarm" "files_quarantined" {
   alarm_name          = "${var.glue_job_name}-files-quarantined"
   alarm_description   = "A run of the star-schema job quarantined raw files (see <curated>/_quarantine/run_id=.../ for each file and reason)."

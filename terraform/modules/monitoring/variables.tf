@@ -57,3 +57,8 @@ variable "lambda_service_name" {
   type        = string
   description = "The extractor's POWERTOOLS_SERVICE_NAME: the service dimension of its metrics."
 }
+
+variable "enrich_backlog_days" {
+  type        = number
+  description = "Days in a row every enrichment run may end with track ids still pending before the backlog alarm fires (1-7: CloudWatch evaluates at most seven daily datapoints)."
+}

@@ -45,6 +45,44 @@ resource "aws_s3_bucket_lifecycle_configuration" "raw" {
     }
   }
 
+  # Track documents (the enrichment's, docs/track-documents.md) are raw and immutable like
+  # the snapshots, and age the same way (most are far under 128 KB, so S3 leaves them in
+  # STANDARD: the rule costs nothing for them).
+  rule {
+    id     = "age-track-documents"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.tracks_prefix}/"
+    }
+
+    transition {
+      days          = var.raw_transition_days
+      storage_class = var.raw_transition_storage_class
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.raw_noncurrent_version_expiration_days
+    }
+  }
+
+  # The enrichment's state object is rewritten at every checkpoint of every run; versioning
+  # keeps each older state as a non-current version (a way back after a bad run), removed
+  # after the same number of days as an overwritten snapshot. It is read by every run, so
+  # it never transitions; nor do the small work lists next to it.
+  rule {
+    id     = "expire-old-enrichment-states"
+    status = "Enabled"
+
+    filter {
+      prefix = "${var.enrich_prefix}/"
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.raw_noncurrent_version_expiration_days
+    }
+  }
+
   rule {
     id     = "abort-incomplete-multipart-uploads"
     status = "Enabled"

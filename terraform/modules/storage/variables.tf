@@ -18,6 +18,16 @@ variable "charts_prefix" {
   description = "Key prefix of the charts drop zone in the raw bucket (charts): chart CSVs people download and upload."
 }
 
+variable "tracks_prefix" {
+  type        = string
+  description = "Key prefix of the track documents the enrichment lands in the raw bucket (tracks, docs/track-documents.md)."
+}
+
+variable "enrich_prefix" {
+  type        = string
+  description = "Key prefix of the enrichment's state object and work lists in the raw bucket (enrichment, docs/track-documents.md)."
+}
+
 variable "curated_prefix" {
   type        = string
   description = "Key prefix of the curated root in the curated bucket (data contract: curated)."
