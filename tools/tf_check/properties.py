@@ -569,6 +569,7 @@ def _check_lambda_s3_grants(
                         "limit it with an s3:prefix condition",
                     )
                 )
+                patterns.append(("StringLike", "*"))  # it can list anything, but should not
             roots = {key.split("/", 1)[0] + "/" for key in listed}
             for _test, value in found:
                 if not any(value.startswith(root) for root in roots):
