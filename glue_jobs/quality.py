@@ -6,8 +6,8 @@
   output, before publishing), in one Spark action; :func:`summary_block` turns the
   measurements into the run summary's ``data_quality`` block (docs/data-contract.md
   section 5, docs/data-quality.md);
-- :func:`dqdl_ruleset` renders the same rules as an AWS Glue Data Quality ruleset (DQDL) per
-  table; ``python -m glue_jobs.quality --write-dqdl`` writes them to
+- :func:`dqdl_ruleset` renders the same rules (``RULES`` and ``CHART_RULES``) as an AWS Glue
+  Data Quality ruleset (DQDL) per table; ``python -m glue_jobs.quality --write-dqdl`` writes them to
   ``terraform/modules/glue/data_quality/<table>.dqdl``, which ``quality.tf`` deploys on the
   Data Catalog tables. A test regenerates them and fails on any difference.
 
@@ -23,9 +23,10 @@ A rule is data: a table, a kind, columns, a threshold. ``observed <= threshold``
 A failed rule does not stop the run: the data is published, the failure is in the summary
 and in the ``DataQualityFailures`` metric (docs/data-quality.md says why).
 
-Adding a table (a chart table, say) means adding its rules to ``RULES`` and running
-``python -m glue_jobs.quality --write-dqdl``; the run summary, the metrics, the report and
-the Glue rulesets follow.
+The chart job's tables have their own list, ``CHART_RULES`` (each job checks and reports
+its own); the Glue rulesets cover both (``ALL_RULES``). Adding a table means adding its
+rules to its job's list and running ``python -m glue_jobs.quality --write-dqdl``; the run
+summary, the metrics, the report and the Glue rulesets follow.
 """
 
 from __future__ import annotations
@@ -150,6 +151,10 @@ CHART_RULES: tuple[Rule, ...] = (
     # looks like this (a chart can also shrink for real, hence reported, not blocking).
     Rule(_CHART, SNAPSHOT_DROP, ("chart_id", "entries"), threshold=0.5),
 )
+
+
+# Every job's rules: what the Glue Data Quality rulesets are generated from.
+ALL_RULES: tuple[Rule, ...] = RULES + CHART_RULES
 
 
 def partition_of(table: str) -> str:
@@ -418,6 +423,9 @@ DQDL_HEADER = (
     "RULES: do not edit\n"
     "# (quality.tf drops these '#' lines and fills in the catalog database before Glue reads it)\n"
 )
+# The chart tables' files name the list their rules come from.
+CHART_DQDL_HEADER = DQDL_HEADER.replace(" RULES: ", " CHART_RULES: ", 1)
+_CHART_TABLE_NAMES = frozenset(t.name for t in tables.CHART_TABLES)
 
 
 def _quoted(*columns: str) -> str:
@@ -476,20 +484,22 @@ def dqdl_rule(rule: Rule) -> str:
     return f'CustomSql "{sql}" <= {_number(rule.threshold)}'
 
 
-def dqdl_ruleset(table: str, rules: Sequence[Rule] = RULES) -> str:
+def dqdl_ruleset(table: str, rules: Sequence[Rule] = ALL_RULES) -> str:
     """The DQDL ruleset of one table (as Terraform sends it, before ${database} is filled)."""
     body = ",\n".join(f"    {dqdl_rule(r)}" for r in rules_of(table, rules))
     return f"Rules = [\n{body}\n]\n"
 
 
-def dqdl_file_text(table: str, rules: Sequence[Rule] = RULES) -> str:
-    return DQDL_HEADER + dqdl_ruleset(table, rules)
+def dqdl_file_text(table: str, rules: Sequence[Rule] = ALL_RULES) -> str:
+    header = CHART_DQDL_HEADER if table in _CHART_TABLE_NAMES else DQDL_HEADER
+    return header + dqdl_ruleset(table, rules)
 
 
-def dqdl_files(rules: Sequence[Rule] = RULES) -> dict[str, str]:
-    """``{file name: text}`` of every table with rules: what ``--write-dqdl`` writes."""
-    tables = [t for t in S.TABLES if rules_of(t, rules)]
-    return {f"{t}.dqdl": dqdl_file_text(t, rules) for t in tables}
+def dqdl_files(rules: Sequence[Rule] = ALL_RULES) -> dict[str, str]:
+    """``{file name: text}`` of every table with rules (every job's: ``ALL_RULES``), in
+    ``glue_jobs.tables.TABLES`` order: what ``--write-dqdl`` writes."""
+    names = [t.name for t in tables.TABLES if rules_of(t.name, rules)]
+    return {f"{t}.dqdl": dqdl_file_text(t, rules) for t in names}
 
 
 def write_dqdl(directory: Path = DQDL_DIR) -> list[Path]:
@@ -519,7 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for path in write_dqdl():
             print(path)
         return 0
-    for rule in RULES:
+    for rule in ALL_RULES:
         print(f"{rule.name:<45} {rule.kind:<14} <= {_number(rule.threshold)}")
     return 0
 
