@@ -1,4 +1,5 @@
-"""The star-schema job's core: raw snapshot files in, curated tables and a run summary out.
+"""The star-schema job's core: raw snapshot files (and track documents) in, curated tables
+and a run summary out.
 
 ``process_files`` is the one core function; both entry points call it with the list of
 raw files to process:
@@ -19,6 +20,13 @@ Stages of a run (``_staging/<run_id>/`` holds everything until publish):
 4. check the staged partitions against the data-quality rules (``quality``: reported in
    the summary, never blocking), count;
 5. manifest, publish, run summary, bookmark commit, staging deleted (``publish``).
+
+Track documents (``tracks/fetched_date=.../<id>.json.gz``, docs/track-documents.md), when the
+run has any, go through the same stages beside the snapshots: parsed into
+``tracks_parsed``, judged file by file with the same reasons, and turned into entries of
+kind ``track`` (``T.track_document_entries``) that join the playlist entries for the
+dimensions and bridges only. A rebuilt date reads its track documents again
+(``tracks_reread``).
 
 Counts come from aggregations; nothing item-level is collected to the driver.
 """
@@ -90,6 +98,22 @@ _PARSED_COLUMNS = (
 PARSED_DIR = "parsed"
 REREAD_DIR = "reread"
 ENTRIES_DIR = "entries"
+TRACKS_PARSED_DIR = "tracks_parsed"
+TRACKS_REREAD_DIR = "tracks_reread"
+
+# A track document's parse result and its per-document metadata (docs/track-documents.md).
+_TRACK_PARSED_COLUMNS = (
+    "source_file",
+    "size",
+    "line_no",
+    "reason",
+    "detail",
+    "track_id",
+    "extracted_at",
+    "snapshot_date",
+    "track",
+)
+_TRACK_META_COLUMNS = _TRACK_PARSED_COLUMNS[:-1]
 
 _META_COLUMNS = (
     "source_file",
@@ -156,18 +180,25 @@ def run_job(
     run_id: str | None = None,
     reset_bookmark: bool = False,
     fail_after: str | None = None,
+    tracks_path: str | None = None,
 ) -> dict[str, Any]:
     """One incremental local run; returns (and prints, and writes) the run summary.
 
     Only raw files that are new or modified since the last committed run are read. With
     ``reset_bookmark=True`` every raw file is read again; the tables come out identical.
     ``fail_after`` injects a failure after a stage (see ``publish.FAIL_POINTS``).
+    ``tracks_path``: the root of the track documents (``<raw>/tracks``), read beside the
+    snapshots under the same bookmark; a root that does not exist yet holds no document.
     """
     configure_session(spark)
     run_id = run_id or new_run_id()
     fs = LakeFS(spark, curated_path)
     raw_fs = LakeFS(spark, raw_path)
     _refuse_swapped_roots(raw_fs, fs)
+    tracks_fs = LakeFS(spark, tracks_path) if tracks_path else None
+    if tracks_fs is not None:
+        _refuse_swapped_roots(tracks_fs, fs)
+        _refuse_overlapping_roots(raw_fs.root, tracks_fs.root)
     bookmark = LocalBookmark(fs)
     # Recover first: a roll-forward commits its files, and a reset must forget those too.
     rolled = recover_staging(fs, fs.root, bookmark.commit)
@@ -175,6 +206,9 @@ def run_job(
         bookmark.reset()
     listing = raw_fs.list_files(raw_fs.root)
     new_files = bookmark.select_new(listing)
+    new_track_files: list[FileInfo] = []
+    if tracks_fs is not None and tracks_fs.exists(tracks_fs.root):
+        new_track_files = bookmark.select_new(tracks_fs.list_files(tracks_fs.root))
     return process_files(
         spark,
         new_files,
@@ -184,6 +218,8 @@ def run_job(
         run_id=run_id,
         fail_after=fail_after,
         rolled_forward=rolled,
+        track_files=new_track_files,
+        tracks_root=tracks_fs.root if tracks_fs is not None else None,
     )
 
 
@@ -216,6 +252,17 @@ def _refuse_swapped_roots(raw_fs: LakeFS, curated_fs: LakeFS) -> None:
         )
 
 
+def _refuse_overlapping_roots(raw_root: str, tracks_root: str) -> None:
+    """Stop when one raw root holds the other: its files would be read twice, as
+    snapshots and as track documents."""
+    a, b = raw_root.rstrip("/") + "/", tracks_root.rstrip("/") + "/"
+    if a.startswith(b) or b.startswith(a):
+        raise SwappedRoots(
+            f"the snapshots' root {raw_root} and the track documents' root {tracks_root} "
+            "overlap: pass <raw>/playlist_snapshots and <raw>/tracks"
+        )
+
+
 # ---------------------------------------------------------------------------------------
 # The core
 # ---------------------------------------------------------------------------------------
@@ -231,11 +278,15 @@ def process_files(
     run_id: str | None = None,
     fail_after: str | None = None,
     rolled_forward: Sequence[str] = (),
+    track_files: Sequence[FileInfo] = (),
+    tracks_root: str | None = None,
 ) -> dict[str, Any]:
-    """Process exactly ``files`` into the curated tables (see the module docstring).
+    """Process exactly ``files`` (playlist snapshots) and ``track_files`` (track documents)
+    into the curated tables (see the module docstring).
 
     ``commit(files)`` is called once the output is published: it records the files in the
-    local bookmark, or calls ``job.commit()`` on Glue.
+    local bookmark, or calls ``job.commit()`` on Glue. ``tracks_root``: where the track
+    documents live, to read a rebuilt date's documents again (None: there are none).
     """
     configure_session(spark)
     check_fail_point(fail_after)
@@ -244,6 +295,10 @@ def process_files(
     fs = LakeFS(spark, curated_path)
     curated = fs.root
     files = sorted({FileInfo(qualify(f.path), f.size, f.mtime) for f in files})
+    track_files = sorted({FileInfo(qualify(f.path), f.size, f.mtime) for f in track_files})
+    both = {f.path for f in files} & {f.path for f in track_files}
+    if both:
+        raise ValueError(f"{len(both)} file(s) given as snapshots and as track documents")
     base = {
         "run_id": run_id,
         "mode": mode,
@@ -251,7 +306,7 @@ def process_files(
         "finished_at": None,
         "status": "ok",
     }
-    if not files:
+    if not files and not track_files:
         summary = {**base, **_empty_counts(), "status": "no_new_files"}
         summary["data_quality"] = Q.empty_block()
         summary["rolled_forward_runs"] = list(rolled_forward)
@@ -263,18 +318,28 @@ def process_files(
     staging = join(curated, S.STAGING_DIR, run_id)
     fs.delete(staging)
     paths = [f.path for f in files]
+    track_paths = [f.path for f in track_files]
 
     # 1. parse ------------------------------------------------------------------------
     parsed_path = join(staging, PARSED_DIR)
     parsed_schema = _parse(spark, paths, parsed_path)
+    tracks_parsed_path = join(staging, TRACKS_PARSED_DIR)
+    track_schema = _track_documents(spark, []).schema
+    if track_paths:
+        _parse_tracks(spark, track_paths, tracks_parsed_path)
     maybe_fail("parse", fail_after)
 
     # 2. plan -------------------------------------------------------------------------
     meta = _collect_meta(spark, parsed_path, parsed_schema)
     meta += _unseen_empty_files(fs, paths, meta)
-    file_reasons = _file_reasons(meta)
+    track_meta: list[dict[str, Any]] = []
+    if track_paths:
+        track_meta = _collect_meta(spark, tracks_parsed_path, track_schema, _TRACK_META_COLUMNS)
+        track_meta += _unseen_empty_files(fs, track_paths, track_meta)
+    file_reasons = _file_reasons([*meta, *track_meta])
     good_lines = [m for m in meta if m["source_file"] not in file_reasons]
     new_docs = [_document(m, NEW) for m in good_lines]
+    new_tracks = [m for m in track_meta if m["source_file"] not in file_reasons]
     touched = sorted({d.snapshot_date for d in new_docs})
     lake_docs = _lake_documents(spark, fs, curated, touched)
     rereads = plan_rereads(new_docs, lake_docs, paths)
@@ -283,6 +348,16 @@ def process_files(
     if rereads.reread_files:
         reread_docs = _reread(spark, sorted(rereads.reread_files), reread_path)
     plan = plan_run(new_docs, reread_docs, lake_docs, paths, rereads.rebuild_dates)
+    # A rebuilt date is recomputed from raw: its track documents are read again too.
+    tracks_reread_path = join(staging, TRACKS_REREAD_DIR)
+    reread_tracks: list[dict[str, Any]] = []
+    if tracks_root and plan.rebuild_dates:
+        reread_tracks = _reread_tracks(
+            spark, tracks_root, plan.rebuild_dates, set(track_paths), tracks_reread_path
+        )
+    track_dates = {m["snapshot_date"] for m in new_tracks}
+    write_dates = tuple(sorted({*plan.write_dates, *track_dates}))
+    merge_dates = tuple(d for d in write_dates if d not in plan.rebuild_dates)
 
     # 3. stage ------------------------------------------------------------------------
     parsed = spark.read.schema(parsed_schema).parquet(parsed_path)
@@ -297,17 +372,32 @@ def process_files(
     entries_df = docs.transform(T.explode_entries).transform(T.classify_entries)
     entries_df.write.mode("overwrite").parquet(entries_path)
     entries = spark.read.schema(entries_df.schema).parquet(entries_path)
+    track_entries = None
+    if new_tracks or reread_tracks:
+        track_entries = _track_entries(
+            spark,
+            track_schema,
+            [
+                *([tracks_parsed_path] if track_paths else []),
+                *([tracks_reread_path] if reread_tracks else []),
+            ],
+            {m["source_file"] for m in new_tracks},
+            {m["source_file"] for m in reread_tracks},
+            plan.rebuild_dates,
+        )
 
-    write_days = [d.isoformat() for d in plan.write_dates]
+    write_days = [d.isoformat() for d in write_dates]
     entries_per_date: Counter[date] = Counter()
     for d in plan.winners:
         entries_per_date[d.snapshot_date] += d.n_entries
+    for m in [*new_tracks, *reread_tracks]:
+        entries_per_date[m["snapshot_date"]] += 1
     layout = OutputLayout.for_run(entries_per_date, spark.sparkContext.defaultParallelism)
 
     def lake(table: str) -> DataFrame | None:
-        return _read_lake(spark, fs, curated, table, plan.merge_dates)
+        return _read_lake(spark, fs, curated, table, merge_dates)
 
-    tables = build_tables(docs, entries, lake, layout)
+    tables = build_tables(docs, entries, lake, layout, track_entries)
     staged: dict[str, dict[str, list[str]]] = {}
     for table, df in tables.items():
         _stage_table(df, table, join(staging, table))
@@ -317,9 +407,13 @@ def process_files(
     # 4. check, count, manifest, publish, commit ----------------------------------------
     # The checks read what will be published (the staged partitions are whole dates) and
     # their result goes into the manifest's summary, so a roll-forward reports the same.
-    data_quality = _check_quality(spark, fs, curated, staging, plan.write_dates)
-    counts = entries.transform(T.entry_counts).collect()[0].asDict()
-    rows_written = _rows_written(spark, fs, staging, paths)
+    data_quality = _check_quality(spark, fs, curated, staging, write_dates)
+    observations = entries if track_entries is None else entries.unionByName(track_entries)
+    counts = observations.transform(T.entry_counts).collect()[0].asDict()
+    rows_written = _rows_written(spark, fs, staging, [*paths, *track_paths])
+    tracks_block = _track_documents_block(
+        spark, fs, staging, track_entries, write_dates, track_paths, file_reasons
+    )
     quarantine = [
         {
             "path": path,
@@ -332,15 +426,16 @@ def process_files(
     ]
     summary = {
         **base,
-        "files_read": len(paths),
+        "files_read": len(paths) + len(track_paths),
         "files_quarantined": len(file_reasons),
         "documents_read": len(new_docs),
         "entries_read": sum(d.n_entries for d in new_docs),
-        "snapshot_dates": [d.isoformat() for d in touched],
+        "snapshot_dates": [d.isoformat() for d in sorted({*touched, *track_dates})],
         "rows_written": rows_written,
         "rejections": _rejections(file_reasons, plan.superseded, counts),
         "unreadable_values": _unreadable_values(counts),
-        "files_reread": len(rereads.reread_files),
+        "files_reread": len(rereads.reread_files) + len({m["source_file"] for m in reread_tracks}),
+        "track_documents": tracks_block,
         "rolled_forward_runs": list(rolled_forward),
         "data_quality": data_quality,
     }
@@ -350,7 +445,7 @@ def process_files(
         "mode": mode,
         "tables": staged,
         "quarantine_files": write_quarantine(fs, staging, quarantine),
-        "files": [f.__dict__ for f in files],
+        "files": [f.__dict__ for f in sorted([*files, *track_files])],
         "summary": summary,
     }
     write_manifest(fs, staging, manifest)
@@ -362,7 +457,7 @@ def process_files(
     write_manifest(fs, staging, manifest)  # a roll-forward then writes the same summary
     write_run_summary(fs, curated, summary)
     maybe_fail("publish", fail_after)
-    commit(files)
+    commit(sorted([*files, *track_files]))
     fs.delete(staging)
     _print(summary)
     return summary
@@ -373,14 +468,18 @@ def process_files(
 # ---------------------------------------------------------------------------------------
 
 
+def _raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+    from glue_jobs.raw_io import empty_raw_files, read_raw_files  # the UDF module, used here
+
+    return read_raw_files(spark, paths) if paths else empty_raw_files(spark)
+
+
 def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> StructType:
     """Stage 1, the only pass over the raw bytes; returns the schema of what it wrote
     (read back with it, Spark needs no job to infer it)."""
-    from glue_jobs.raw_io import read_raw_files  # the UDF module, imported where used
-
     good = F.col("reason").isNull()
     parsed = (
-        read_raw_files(spark, paths)
+        _raw_files(spark, paths)
         .transform(T.split_lines)
         .transform(T.parse_documents)
         .transform(T.classify_documents)
@@ -393,11 +492,35 @@ def _parse(spark: SparkSession, paths: Sequence[str], out: str) -> StructType:
     return parsed.schema
 
 
+def _track_documents(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+    """Stage 1 for track documents (lazy): the same reader, line split and JSON checks,
+    the track document's schema and rules (``T.parse_track_documents``,
+    ``T.classify_track_documents``). Of no path: the schema, without a Spark job."""
+    good = F.col("reason").isNull()
+    return (
+        _raw_files(spark, paths)
+        .transform(T.split_lines)
+        .transform(T.parse_track_documents)
+        .transform(T.classify_track_documents)
+        .withColumn("track", F.when(good, F.col("track")))
+        .select(*_TRACK_PARSED_COLUMNS)
+    )
+
+
+def _parse_tracks(spark: SparkSession, paths: Sequence[str], out: str) -> StructType:
+    parsed = _track_documents(spark, paths)
+    parsed.write.mode("overwrite").parquet(out)
+    return parsed.schema
+
+
 def _collect_meta(
-    spark: SparkSession, parsed_path: str, schema: StructType
+    spark: SparkSession,
+    parsed_path: str,
+    schema: StructType,
+    columns: Sequence[str] = _META_COLUMNS,
 ) -> list[dict[str, Any]]:
     """One small record per line (document) of the parsed files: per-file metadata."""
-    rows = spark.read.schema(schema).parquet(parsed_path).select(*_META_COLUMNS).collect()
+    rows = spark.read.schema(schema).parquet(parsed_path).select(*columns).collect()
     return [r.asDict() for r in rows]
 
 
@@ -562,6 +685,113 @@ def _reread(spark: SparkSession, paths: Sequence[str], out: str) -> list[Documen
     return [_document(m, REREAD) for m in meta]
 
 
+def _reread_tracks(
+    spark: SparkSession,
+    tracks_root: str,
+    days: Sequence[date],
+    read_now: set[str],
+    out: str,
+) -> list[dict[str, Any]]:
+    """The good track documents of ``days`` other than this run's, parsed again into
+    ``out``: a rebuilt date is recomputed from every raw document of that date.
+
+    Track documents land under ``fetched_date=<day>/`` and the lake keeps no list of them
+    (a document whose observation lost to a later one leaves no row), so the folders of the
+    rebuilt days are listed. A file that is bad now was quarantined when it was read, or
+    will be when the bookmark reaches it: either way it contributes nothing, here neither.
+    """
+    tracks_fs = LakeFS(spark, tracks_root)
+    found: list[str] = []
+    for day in days:
+        folder = join(tracks_fs.root, f"fetched_date={day.isoformat()}")
+        if tracks_fs.exists(folder):
+            found += [f.path for f in tracks_fs.list_files(folder) if f.path not in read_now]
+    if not found:
+        return []
+    schema = _parse_tracks(spark, found, out)
+    meta = _collect_meta(spark, out, schema, _TRACK_META_COLUMNS)
+    bad = _file_reasons([*meta, *_unseen_empty_files(tracks_fs, found, meta)])
+    wanted = set(days)
+    return [m for m in meta if m["source_file"] not in bad and m["snapshot_date"] in wanted]
+
+
+def _track_entries(
+    spark: SparkSession,
+    schema: StructType,
+    parsed_paths: Sequence[str],
+    new_files: set[str],
+    reread_files: set[str],
+    rebuild_dates: Sequence[date],
+) -> DataFrame:
+    """The good track documents of the run as entries (``T.track_document_entries``): this
+    run's (``_is_new``), and those read again for a rebuilt date."""
+    parsed = spark.read.schema(schema).parquet(*parsed_paths)
+    chosen = spark.createDataFrame(
+        [(p, True) for p in sorted(new_files)] + [(p, False) for p in sorted(reread_files)],
+        "source_file string, _is_new boolean",
+    )
+    docs = parsed.join(F.broadcast(chosen), "source_file").filter(
+        F.col("_is_new") | F.col("snapshot_date").isin(*rebuild_dates)
+    )
+    return docs.transform(T.track_document_entries)
+
+
+def _track_documents_block(
+    spark: SparkSession,
+    fs: LakeFS,
+    staging: str,
+    track_entries: DataFrame | None,
+    days: Sequence[date],
+    track_paths: Sequence[str],
+    file_reasons: Mapping[str, tuple[str, str, int]],
+) -> dict[str, int]:
+    """The summary's ``track_documents``: files, documents, and what became of each
+    document's observation, counted on the staged ``dim_track`` (one Spark job).
+
+    A good document is one observation of its track on its date: it is ``kept`` (the
+    ``dim_track`` row of that track and date comes from its file) or ``outvoted`` (a later
+    observation of the same day, a playlist's or another document's, won: latest wins).
+    A document whose track and date have no staged row at all stops the run.
+    """
+    block = {
+        "files_read": len(track_paths),
+        "files_quarantined": len(set(track_paths) & set(file_reasons)),
+        "documents_read": 0,
+        "observations_kept": 0,
+        "observations_outvoted": 0,
+    }
+    if track_entries is None:
+        return block
+    staged = _read_lake(spark, fs, staging, S.DIM_TRACK, days)
+    if staged is None:
+        staged = spark.createDataFrame([], S.TABLE_SCHEMAS[S.DIM_TRACK])
+    won = staged.select(
+        F.col("track_id").alias("item_id"), "snapshot_date", F.col("source_file").alias("_won")
+    )
+    new = track_entries.filter(F.col("_is_new")).select("item_id", "snapshot_date", "source_file")
+    row = (
+        new.join(won, ["item_id", "snapshot_date"], "left")
+        .agg(
+            F.count(F.lit(1)).alias("documents"),
+            F.sum(F.when(F.col("_won") == F.col("source_file"), 1).otherwise(0)).alias("kept"),
+            F.sum(F.when(F.col("_won").isNull(), 1).otherwise(0)).alias("lost"),
+        )
+        .collect()[0]
+    )
+    documents, kept, lost = int(row["documents"]), int(row["kept"] or 0), int(row["lost"] or 0)
+    if lost:
+        raise RuntimeError(
+            f"accounting mismatch: {lost} track document(s) left no dim_track row for their "
+            "track and date; nothing was published"
+        )
+    block.update(
+        documents_read=documents,
+        observations_kept=kept,
+        observations_outvoted=documents - kept,
+    )
+    return block
+
+
 @dataclass(frozen=True)
 class OutputLayout:
     """How a run's rows are spread over tasks, and so over files.
@@ -607,12 +837,16 @@ def build_tables(
     entries: DataFrame,
     lake: Callable[[str], DataFrame | None],
     layout: OutputLayout,
+    track_entries: DataFrame | None = None,
 ) -> dict[str, DataFrame]:
     """Every table's rows for the dates this run writes (lazy DataFrames).
 
     New observations (this run's winning documents) are unioned with the lake's rows of
     the merge dates (``lake(table)``, None when there are none) and the latest observation
     per key and date is kept; facts and bridges keep the rows of the winning parent.
+    ``track_entries`` (track documents as entries, ``T.track_document_entries``) join the
+    playlist entries for the dimensions and bridges, never the fact: one latest-wins among
+    all the observations of a track on a date, whichever source they come from.
     """
     n = layout.partitions
 
@@ -635,9 +869,12 @@ def build_tables(
     fact = T.rows_of_winners(["playlist_id"])(
         with_lake(S.FACT_PLAYLIST_ITEM, facts, "playlist_id"), F.broadcast(dim_playlist)
     )
-    tracks = latest(S.DIM_TRACK, entries.transform(T.track_observations), "track_id")
-    albums = latest(S.DIM_ALBUM, entries.transform(T.album_observations), "album_id")
-    artists = latest(S.DIM_ARTIST, entries.transform(T.artist_observations), "artist_id")
+    observed = entries if track_entries is None else entries.unionByName(track_entries)
+    tracks = latest(S.DIM_TRACK, observed.transform(T.track_observations), "track_id").transform(
+        T.with_song_key
+    )
+    albums = latest(S.DIM_ALBUM, observed.transform(T.album_observations), "album_id")
+    artists = latest(S.DIM_ARTIST, observed.transform(T.artist_observations), "artist_id")
     return {
         S.FACT_PLAYLIST_ITEM: fact,
         S.DIM_TRACK: tracks,
@@ -768,17 +1005,35 @@ def _empty_counts() -> dict[str, Any]:
         "rejections": _rejections({}, (), zeros),
         "unreadable_values": _unreadable_values(zeros),
         "files_reread": 0,
+        "track_documents": dict.fromkeys(_TRACK_BLOCK_KEYS, 0),
     }
 
 
+_TRACK_BLOCK_KEYS = (
+    "files_read",
+    "files_quarantined",
+    "documents_read",
+    "observations_kept",
+    "observations_outvoted",
+)
+
+
 def _check_accounting(summary: dict[str, Any]) -> None:
-    """``entries_read = fact rows written + fact rejections``, or the run stops here."""
+    """``entries_read = fact rows written + fact rejections``, and every good track
+    document kept or outvoted, or the run stops here."""
     fact = S.FACT_PLAYLIST_ITEM
     accounted = summary["rows_written"][fact] + sum(summary["rejections"][fact].values())
     if accounted != summary["entries_read"]:
         raise RuntimeError(
             f"accounting mismatch: {summary['entries_read']} entries read, "
             f"{accounted} written or rejected; nothing was published"
+        )
+    t = summary["track_documents"]
+    if t["observations_kept"] + t["observations_outvoted"] != t["documents_read"]:
+        raise RuntimeError(
+            f"accounting mismatch: {t['documents_read']} track documents read, "
+            f"{t['observations_kept']} kept and {t['observations_outvoted']} outvoted; "
+            "nothing was published"
         )
 
 

@@ -1,4 +1,5 @@
-"""Reading raw snapshot files: bytes in, one text per file (or the reason it has none).
+"""Reading raw files (playlist snapshots, track documents): bytes in, one text per file (or
+the reason it has none).
 
 Files are read with Spark's ``binaryFile`` source, never with the JSON source: a truncated
 gzip then fails *one row*, not the whole read, and can be quarantined with its reason.
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import BinaryType, StringType, StructField, StructType
+from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
 from glue_jobs import schemas as S
 
@@ -69,6 +70,21 @@ def decode_raw_to_utf8(
 
 
 _decode_udf = F.udf(decode_raw_to_utf8, _DECODED_BYTES_SCHEMA)
+
+# What read_raw_files returns, stated: a source without files of a run is this, empty.
+RAW_FILES_SCHEMA = StructType(
+    [
+        StructField("source_file", StringType()),
+        StructField("size", LongType()),
+        StructField("decoded", S.DECODED_FILE_SCHEMA),
+    ]
+)
+
+
+def empty_raw_files(spark: SparkSession) -> DataFrame:
+    """``read_raw_files`` of no file: a run may have files of one source only (playlist
+    snapshots, or track documents), and the other's stages still run, on nothing."""
+    return spark.createDataFrame([], RAW_FILES_SCHEMA)
 
 
 def read_raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:

@@ -1,7 +1,8 @@
 """Every schema the Glue job uses, in one place.
 
 - ``RAW_DOCUMENT_SCHEMA``: what ``from_json`` parses a raw snapshot line into (section 2 of
-  docs/data-contract.md). Only the fields the tables need are listed; Spark skips the rest
+  docs/data-contract.md); ``TRACK_DOCUMENT_SCHEMA`` the same for a track document
+  (docs/track-documents.md), whose ``track`` is the very ``RAW_PAYLOAD`` of an entry. Only the fields the tables need are listed; Spark skips the rest
   (``available_markets``, ``images``, episode descriptions...) while parsing, which is what
   keeps the parse cheap. Integers are ``LongType`` and dates/timestamps are strings here:
   they are converted with null-safe casts in ``transforms`` so that one odd value never
@@ -44,6 +45,8 @@ TABLES: tuple[str, ...] = tuple(t.name for t in T.PLAYLIST_TABLES)
 
 PARTITION_COLUMN = T.PARTITION.name
 BOOKMARK_CTX = "raw_playlist_snapshots"
+# Glue's bookmark of the track documents (the optional second raw prefix, ``--tracks_path``).
+TRACKS_BOOKMARK_CTX = "raw_track_documents"
 CONTRACT_VERSION = 1
 
 # Bookkeeping folders under the curated root (section 1).
@@ -172,6 +175,21 @@ RAW_DOCUMENT_SCHEMA = StructType(
         StructField(CORRUPT_COLUMN, StringType()),
     ]
 )
+
+# A track document (docs/track-documents.md): ``track`` is the API's TrackObject, read with
+# the payload struct of a playlist entry so that both go through the same transforms.
+# ``request`` is not read.
+TRACK_DOCUMENT_SCHEMA = StructType(
+    [
+        StructField("contract_version", LongType()),
+        StructField("track_id", StringType()),
+        StructField("extracted_at", StringType()),
+        StructField("fetched_date", StringType()),
+        StructField("track", RAW_PAYLOAD),
+        StructField(CORRUPT_COLUMN, StringType()),
+    ]
+)
+TRACK_CONTRACT_VERSION = 1
 
 # Parses any JSON object without looking inside it: tells "valid JSON of the wrong shape"
 # apart from "not JSON at all".

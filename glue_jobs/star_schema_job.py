@@ -14,6 +14,11 @@ bookmark, and calls the same core function, ``pipeline.process_files``, everywhe
 ``--bookmark_store {auto,glue,local}`` (optional, default ``auto``) overrides the choice;
 ``local`` on Glue keeps the bookmark as a file under the curated root (S3 works too).
 
+``--tracks_path <raw>/tracks`` (optional) also reads the track documents of the enrichment
+(docs/track-documents.md) into the dimensions and bridges, under the same bookmark (on
+Glue: ``transformation_ctx="raw_track_documents"``). A root that does not exist yet holds
+no document.
+
 Usage (spark-submit)::
 
     spark-submit --py-files dist/glue_jobs.zip glue_jobs/star_schema_job.py \\
@@ -72,6 +77,8 @@ class Options:
     raw_args: dict[str, Any]
     # The CloudWatch namespace of the run's metrics (glue_jobs/metrics.py); none: no metrics.
     metrics_namespace: str | None = None
+    # The root of the track documents (--tracks_path); none: the job reads snapshots only.
+    tracks_path: str | None = None
 
 
 def load_glue_api(spark: SparkSession) -> GlueApi | None:
@@ -149,6 +156,7 @@ def parse_options(
         reset_bookmark=bookmark_option == "job-bookmark-disable",
         raw_args=dict(args),
         metrics_namespace=_optional(argv, "metrics_namespace"),
+        tracks_path=_optional(argv, "tracks_path") or None,
     )
 
 
@@ -197,6 +205,16 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
     # bookmark entry because Glue's bookmark was not committed and delivers them again.
     rolled = recover_staging(fs, fs.root, commit=lambda _files: None)
     paths = bookmarked_new_files(glue_context, opts.raw_path)
+    track_paths: list[str] = []
+    tracks_root = None
+    if opts.tracks_path:
+        tracks_fs = LakeFS(spark, opts.tracks_path)
+        tracks_root = tracks_fs.root
+        # Before the enrichment's first document the prefix does not exist: nothing to read.
+        if tracks_fs.exists(tracks_root):
+            track_paths = bookmarked_new_files(
+                glue_context, opts.tracks_path, ctx=S.TRACKS_BOOKMARK_CTX
+            )
     summary = process_files(
         spark,
         [FileInfo(p, -1, -1) for p in paths],
@@ -206,6 +224,8 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
         run_id=new_run_id(),
         fail_after=fail_point_from_env(),
         rolled_forward=rolled,
+        track_files=[FileInfo(p, -1, -1) for p in track_paths],
+        tracks_root=tracks_root,
     )
     if summary["status"] == "no_new_files":
         job.commit()
@@ -224,6 +244,7 @@ def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
             opts.curated_path,
             reset_bookmark=opts.reset_bookmark,
             fail_after=fail_point_from_env(),
+            tracks_path=opts.tracks_path,
         )
     except (FileNotFoundError, SwappedRoots) as error:
         raise SystemExit(f"error: {error}") from None

@@ -187,6 +187,17 @@ DIM_TRACK = Table(
             "string",
             "the id the track was relinked from (`linked_from.id`), where present",
         ),
+        Column(
+            "song_key",
+            "string",
+            "the song this track id is one of, to follow a song across its ids (re-releases, "
+            "relinking): `isrc:<ISRC>` when the track has an ISRC of the ISO 3901 shape "
+            "(upper case, hyphens and spaces removed; an ISRC names one recording whatever id "
+            "it is sold under); else `track:<linked_from_track_id>` when Spotify relinked it "
+            "(the id asked for is the catalogue's id of the song); else `track:<track_id>`. "
+            "For a track document `track_id` is the id requested (the chart's). Two ids of one "
+            "recording without an ISRC stay two songs",
+        ),
     ),
 )
 

@@ -94,6 +94,36 @@ def release_date(raw: Column, precision: Column) -> Column:
     return F.when(shape_ok & ~raw.startswith("0000"), raw.cast("date")).cast("date")
 
 
+# An ISRC as ISO 3901 writes it without hyphens: country (2 letters), registrant (3 letters
+# or digits), year (2 digits), designation (5 digits).
+_ISRC_SHAPE = r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$"
+
+
+def normalized_isrc(isrc: Column) -> Column:
+    """The ISRC in its 12-character form (upper case, hyphens and whitespace removed); null
+    when absent or not of that shape."""
+    compact = F.upper(F.regexp_replace(isrc, r"[\s-]", ""))
+    return F.when(compact.rlike(_ISRC_SHAPE), compact)
+
+
+def song_key(isrc: Column, linked_from_track_id: Column, track_id: Column) -> Column:
+    """``dim_track.song_key``: what follows one song across its track ids (the rule of
+    glue_jobs/tables.py, docs/glue-job.md).
+
+    ``isrc:<ISRC>`` when the track has an ISRC of the ISO shape (normalised: an ISRC names
+    one recording, whatever id, album or market it is sold under); else
+    ``track:<linked_from_track_id>`` when Spotify relinked the track (the id asked for is the
+    song's id in the catalogue); else ``track:<track_id>``.
+    """
+    isrc_ok = normalized_isrc(isrc)
+    linked = blank_to_null(linked_from_track_id)
+    return (
+        F.when(isrc_ok.isNotNull(), F.concat(F.lit("isrc:"), isrc_ok))
+        .when(linked.isNotNull(), F.concat(F.lit("track:"), linked))
+        .otherwise(F.concat(F.lit("track:"), track_id))
+    )
+
+
 def entry_payload(entry: Column) -> Column:
     """The entry's payload: ``item`` (2026 API) when present and not null, else ``track``."""
     return F.coalesce(entry["item"], entry["track"])
@@ -332,20 +362,12 @@ def parse_documents(df: DataFrame) -> DataFrame:
     )
 
 
-def classify_documents(df: DataFrame) -> DataFrame:
-    """``reason`` and ``detail`` of each line: null for a good snapshot document.
+Check = tuple[Column, str, Column]
 
-    The checks run in the order of the contract's rejection table; the first failing one
-    names the reason. ``file_reason`` (from the decoder) wins over everything.
-    """
-    doc = F.col("doc")
-    line = F.col("line")
-    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
-    version = doc["contract_version"]
-    declared_date = doc["snapshot_date"]
-    playlist = doc["playlist"]
-    where = F.concat(F.lit("line "), F.col("line_no").cast("string"), F.lit(": "))
-    checks: list[tuple[Column, str, Column]] = [
+
+def _json_checks(corrupt: Column, line: Column) -> list[Check]:
+    """The checks every raw document kind starts with: JSON, one value, an object."""
+    return [
         (corrupt & ~_is_valid_json(line), "invalid_json", F.lit("not valid JSON")),
         # from_json reads the first value and ignores the rest of the line: two documents
         # joined on one line ({...}{...}) or trailing junk would lose their tail silently.
@@ -359,6 +381,33 @@ def classify_documents(df: DataFrame) -> DataFrame:
             "wrong_shape",
             F.lit("JSON, but not an object"),
         ),
+    ]
+
+
+def _with_reason(df: DataFrame, checks: Sequence[Check]) -> DataFrame:
+    """``reason`` and ``detail``: the first failing check's, after the decoder's own."""
+    where = F.concat(F.lit("line "), F.col("line_no").cast("string"), F.lit(": "))
+    reason: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_reason"))
+    detail: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_detail"))
+    for condition, name, text in checks:
+        reason = reason.when(condition, F.lit(name))
+        detail = detail.when(condition, F.concat(where, text))
+    return df.withColumn("reason", reason).withColumn("detail", detail)
+
+
+def classify_documents(df: DataFrame) -> DataFrame:
+    """``reason`` and ``detail`` of each line: null for a good snapshot document.
+
+    The checks run in the order of the contract's rejection table; the first failing one
+    names the reason. ``file_reason`` (from the decoder) wins over everything.
+    """
+    doc = F.col("doc")
+    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
+    version = doc["contract_version"]
+    declared_date = doc["snapshot_date"]
+    playlist = doc["playlist"]
+    checks: list[Check] = [
+        *_json_checks(corrupt, F.col("line")),
         # Checked before the shape: a future version may well have another shape.
         (
             version.isNotNull() & (version != S.CONTRACT_VERSION),
@@ -403,12 +452,80 @@ def classify_documents(df: DataFrame) -> DataFrame:
             ),
         ),
     ]
-    reason: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_reason"))
-    detail: Column = F.when(F.col("file_reason").isNotNull(), F.col("file_detail"))
-    for condition, name, text in checks:
-        reason = reason.when(condition, F.lit(name))
-        detail = detail.when(condition, F.concat(where, text))
-    return df.withColumn("reason", reason).withColumn("detail", detail)
+    return _with_reason(df, checks)
+
+
+# ---------------------------------------------------------------------------------------
+# Raw lines -> track documents (docs/track-documents.md)
+# ---------------------------------------------------------------------------------------
+
+
+def parse_track_documents(df: DataFrame) -> DataFrame:
+    """Parse each line as a track document (``from_json``, ``S.TRACK_DOCUMENT_SCHEMA``).
+
+    Adds ``doc``, ``track_id`` (the id *requested*, the document's key), ``extracted_at``
+    (timestamp), ``snapshot_date`` (its UTC date: a document observed on ``fetched_date``
+    joins the observations of that date) and ``track`` (the TrackObject, an entry payload).
+    """
+    doc = F.col("doc")
+    extracted_at = iso_timestamp(doc["extracted_at"])
+    return (
+        df.withColumn("doc", F.from_json("line", S.TRACK_DOCUMENT_SCHEMA, _JSON_OPTIONS))
+        .withColumn("track_id", blank_to_null(doc["track_id"]))
+        .withColumn("extracted_at", extracted_at)
+        .withColumn("snapshot_date", F.to_date(extracted_at))
+        .withColumn("track", doc["track"])
+    )
+
+
+def classify_track_documents(df: DataFrame) -> DataFrame:
+    """``reason`` and ``detail`` of each line: null for a good track document.
+
+    The snapshot documents' reasons, with the track document's shape: a good document has
+    a ``track_id``, an ``extracted_at``, a ``fetched_date`` (when given) that is the UTC date
+    of ``extracted_at``, and a ``track`` that is a track with an id and not a local file
+    (every good document is one observation of its track; nothing is left to count per
+    document).
+    """
+    doc = F.col("doc")
+    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
+    version = doc["contract_version"]
+    fetched = doc["fetched_date"]
+    track = F.col("track")
+    checks: list[Check] = [
+        *_json_checks(corrupt, F.col("line")),
+        (
+            version.isNotNull() & (version != S.TRACK_CONTRACT_VERSION),
+            "unsupported_contract_version",
+            F.concat(F.lit("contract_version is "), version.cast("string")),
+        ),
+        (corrupt, "wrong_shape", F.lit("a field has a type the track document does not allow")),
+        (version.isNull(), "wrong_shape", F.lit("missing contract_version")),
+        (F.col("track_id").isNull(), "wrong_shape", F.lit("missing track_id")),
+        (
+            F.col("extracted_at").isNull(),
+            "wrong_shape",
+            F.lit("missing or unparseable extracted_at"),
+        ),
+        (track.isNull(), "wrong_shape", F.lit("missing track")),
+        (
+            fetched.isNotNull() & (fetched != F.date_format("snapshot_date", "yyyy-MM-dd")),
+            "wrong_shape",
+            F.concat(F.lit("fetched_date "), fetched, F.lit(" is not the date of extracted_at")),
+        ),
+        (
+            track["type"].isNotNull() & (track["type"] != "track"),
+            "wrong_shape",
+            F.concat(F.lit("track.type is "), track["type"]),
+        ),
+        (
+            F.coalesce(track["is_local"], F.lit(False)),
+            "wrong_shape",
+            F.lit("track is a local file"),
+        ),
+        (is_blank(track["id"]), "wrong_shape", F.lit("track has no id")),
+    ]
+    return _with_reason(df, checks)
 
 
 # ---------------------------------------------------------------------------------------
@@ -434,6 +551,66 @@ def explode_entries(docs: DataFrame) -> DataFrame:
     )
 
 
+# The columns of a classified entry, in order (either source: see payload_columns).
+ENTRY_COLUMNS = (
+    *DOC_COLUMNS,
+    "snapshot_id",
+    "_is_new",
+    "position",
+    "kind",
+    "item_type",
+    "item_id",
+    "item_uri",
+    "item_name",
+    "added_at",
+    "added_by_id",
+    "popularity",
+    "duration_ms",
+    "is_local",
+    "explicit",
+    "disc_number",
+    "track_number",
+    "isrc",
+    "linked_from_track_id",
+    "album",
+    "artists",
+    "_unreadable",
+)
+
+
+def payload_columns(payload: Column) -> list[Column]:
+    """What a track payload gives the tables, whichever document carries it.
+
+    The one reading of a TrackObject (or EpisodeObject): a playlist entry's ``item`` /
+    ``track`` (``classify_entries``) and a track document's ``track``
+    (``track_document_entries``) both go through it, so that ``dim_track``, ``dim_album``,
+    ``dim_artist`` and the bridges are built from either by the same transforms.
+    """
+    return [
+        F.when(payload["type"] == "episode", F.lit("episode"))
+        .otherwise(F.lit("track"))
+        .alias("item_type"),
+        payload["uri"].alias("item_uri"),
+        payload["name"].alias("item_name"),
+        to_int(payload["popularity"]).alias("popularity"),
+        payload["duration_ms"].alias("duration_ms"),
+        payload["explicit"].alias("explicit"),
+        to_int(payload["disc_number"]).alias("disc_number"),
+        to_int(payload["track_number"]).alias("track_number"),
+        payload["external_ids"]["isrc"].alias("isrc"),
+        blank_to_null(payload["linked_from"]["id"]).alias("linked_from_track_id"),
+        payload["album"].alias("album"),
+        payload["artists"].alias("artists"),
+    ]
+
+
+def _unreadable_flags(added_at: Column, payload: Column) -> Column:
+    return F.struct(
+        added_at.alias("added_at"),
+        *(unreadable(payload[c], to_int(payload[c])).alias(c) for c in _PAYLOAD_INTS),
+    ).alias("_unreadable")
+
+
 def classify_entries(entries: DataFrame) -> DataFrame:
     """Flatten each entry into the columns the tables need, with its ``kind``."""
     entry = F.col("entry")
@@ -444,32 +621,46 @@ def classify_entries(entries: DataFrame) -> DataFrame:
         "_is_new",
         "position",
         entry_kind(entry).alias("kind"),
-        F.when(payload["type"] == "episode", F.lit("episode"))
-        .otherwise(F.lit("track"))
-        .alias("item_type"),
         blank_to_null(payload["id"]).alias("item_id"),
-        payload["uri"].alias("item_uri"),
-        payload["name"].alias("item_name"),
         iso_timestamp(entry["added_at"]).alias("added_at"),
         blank_to_null(entry["added_by"]["id"]).alias("added_by_id"),
-        to_int(payload["popularity"]).alias("popularity"),
-        payload["duration_ms"].alias("duration_ms"),
         entry_is_local(entry).alias("is_local"),
-        payload["explicit"].alias("explicit"),
-        to_int(payload["disc_number"]).alias("disc_number"),
-        to_int(payload["track_number"]).alias("track_number"),
-        payload["external_ids"]["isrc"].alias("isrc"),
-        blank_to_null(payload["linked_from"]["id"]).alias("linked_from_track_id"),
-        payload["album"].alias("album"),
-        payload["artists"].alias("artists"),
-        F.struct(
-            unreadable(entry["added_at"], iso_timestamp(entry["added_at"])).alias("added_at"),
-            *(unreadable(payload[c], to_int(payload[c])).alias(c) for c in _PAYLOAD_INTS),
-        ).alias("_unreadable"),
-    )
+        *payload_columns(payload),
+        _unreadable_flags(unreadable(entry["added_at"], iso_timestamp(entry["added_at"])), payload),
+    ).select(*ENTRY_COLUMNS)
 
 
-# The payload's integers that classify_entries reads with to_int.
+def track_document_entries(docs: DataFrame) -> DataFrame:
+    """Good track documents as entries of kind ``track``: the columns of
+    ``classify_entries``, the payload read by the same ``payload_columns``.
+
+    Input: ``source_file, line_no, track_id, extracted_at, snapshot_date, track, _is_new``.
+    The item's id is the document's ``track_id``, the id requested (the chart's), even where
+    Spotify served another (``track.id``, relinked: ``linked_from_track_id`` then says so).
+    No playlist, no position in one (1), no ``added_at``: these rows build the dimensions
+    and bridges only, never ``fact_playlist_item``.
+    """
+    track = F.col("track")
+    return docs.select(
+        "source_file",
+        "line_no",
+        F.lit(None).cast("string").alias("playlist_id"),
+        "extracted_at",
+        "snapshot_date",
+        F.lit(None).cast("string").alias("snapshot_id"),
+        "_is_new",
+        F.lit(1).cast("int").alias("position"),
+        F.lit(S.ENTRY_TRACK).alias("kind"),
+        F.col("track_id").alias("item_id"),
+        F.lit(None).cast("timestamp").alias("added_at"),
+        F.lit(None).cast("string").alias("added_by_id"),
+        F.coalesce(track["is_local"], F.lit(False)).alias("is_local"),
+        *payload_columns(track),
+        _unreadable_flags(F.lit(False), track),
+    ).select(*ENTRY_COLUMNS)
+
+
+# The payload's integers that payload_columns reads with to_int.
 _PAYLOAD_INTS = ("popularity", "disc_number", "track_number")
 
 
@@ -606,6 +797,15 @@ def artist_observations(entries: DataFrame) -> DataFrame:
 def drop_artists(df: DataFrame) -> DataFrame:
     """The observation without its artist array (what the dimension stores)."""
     return df.drop("artists")
+
+
+def with_song_key(tracks: DataFrame) -> DataFrame:
+    """``song_key`` of every ``dim_track`` row, new or read back from the lake, from the
+    row's own columns (the rule of ``song_key``), so a partition written before the column
+    existed gets it when its date is written again."""
+    return tracks.withColumn(
+        "song_key", song_key(F.col("isrc"), F.col("linked_from_track_id"), F.col("track_id"))
+    )
 
 
 def artist_bridge(key: str) -> Transform:

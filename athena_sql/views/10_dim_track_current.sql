@@ -19,6 +19,7 @@ observations as (
         isrc,
         popularity,
         linked_from_track_id,
+        song_key,
         extracted_at,
         source_file,
         cast(snapshot_date as date) as snapshot_date,
@@ -44,6 +45,7 @@ final as (
         isrc,
         popularity,
         linked_from_track_id,
+        song_key,
         extracted_at,
         source_file,
         snapshot_date
