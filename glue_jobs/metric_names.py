@@ -72,7 +72,13 @@ FILES_QUARANTINED = "FilesQuarantined"
 #: One datum per table (extra dimension ``Table``).
 ROWS_WRITTEN = "RowsWritten"
 ROWS_WRITTEN_TABLE_DIMENSION = "Table"
+#: Rows read that did not become rows of the job's fact table, every reason together.
 ENTRIES_REJECTED = "EntriesRejected"
+#: The same by reason (extra dimension ``Reason``; only reasons with a count this run).
+ENTRIES_REJECTED_BY_REASON = "EntriesRejectedByReason"
+#: Files quarantined by reason (extra dimension ``Reason``; only reasons with files this run).
+FILES_QUARANTINED_BY_REASON = "FilesQuarantinedByReason"
+GLUE_REASON_DIMENSION = "Reason"
 #: Failed data-quality rules of the run.
 DATA_QUALITY_FAILURES = "DataQualityFailures"
 DATA_QUALITY_RULES_CHECKED = "DataQualityRulesChecked"
@@ -84,4 +90,6 @@ GLUE_METRICS = (
     ENTRIES_REJECTED,
     DATA_QUALITY_FAILURES,
     DATA_QUALITY_RULES_CHECKED,
+    ENTRIES_REJECTED_BY_REASON,
+    FILES_QUARANTINED_BY_REASON,
 )
