@@ -606,7 +606,7 @@ def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
             track_id, track_name, track_uri, album_id, duration_ms, explicit, disc_number,
             track_number, isrc,
             iff(track_id = 'trkTogether', 11, popularity) as popularity,
-            linked_from_track_id,
+            linked_from_track_id, song_key,
             iff(track_id = 'trkTogether', dateadd(hour, -2, extracted_at), extracted_at)
                 as extracted_at,
             source_file, snapshot_date, source_file_name, loaded_at
@@ -685,7 +685,8 @@ def test_a_dimension_is_read_at_its_latest_observation(warehouse):
             select
                 track_id, track_name, track_uri, album_id, duration_ms, explicit,
                 disc_number, track_number, isrc, {popularity} as popularity,
-                linked_from_track_id, dateadd(day, {days}, extracted_at) as extracted_at,
+                linked_from_track_id, song_key,
+                dateadd(day, {days}, extracted_at) as extracted_at,
                 source_file, '{snapshot_date}'::date as snapshot_date, source_file_name,
                 loaded_at
             from landing.dim_track
