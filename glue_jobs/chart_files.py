@@ -18,6 +18,10 @@ the chart. An archive is judged chart by chart: a bad row rejects its chart, a r
 no usable chart is rejected alone, both counted by reason in ``ArchiveReport``; only the
 problems that make the whole file unreadable reject the file.
 
+The drop zone's key layout is defined here too, once: :func:`drop_key` builds the canonical
+key of a file (``tools/charts_add`` writes with it) and :func:`parse_drop_key` reads one back
+(the chart job reads with it); docs/charts-contract.md.
+
 Parsing uses the ``csv`` module on a streaming text wrapper: rows are read one at a time, an
 archive is never held in memory (one chart of at most 200 rows at a time).
 """

@@ -6,9 +6,10 @@ or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json`
 ("The chart job") describes the rules; in short:
 
 - **Files.** Keys written by ``make charts-add``
-  (``<type>/<region>/<period>/chart_date=D/<added>_<sha256>.csv``, ``archive/<added>_<sha256>.csv``)
-  give the chart's identity and the time it was added; any other file below the drop root is
-  read under its own name (the site's), added at its modification time.
+  (``<type>/<region>/<period>/chart_date=D/<added>_<sha256>.csv``, ``archive/<added>_<sha256>.csv``;
+  ``chart_files.parse_drop_key``) give the chart's identity and the time it was added; any
+  other file below the drop root is read under its own name (the site's), added at its
+  modification time.
 - **Parsing, on the executors.** Chart files (one chart, at most 200 rows) are read with
   ``binaryFile`` and parsed by ``glue_jobs.chart_files``, one Python call per file, in the
   tasks: the one definition of a valid chart. Archives (one long CSV of many charts, up to
@@ -23,6 +24,10 @@ or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json`
   archive's rejected charts and rows are counted by reason; a file's rows that lose to a
   later file are counted as ``superseded``; the run stops before publishing if
   ``rows read != rows written + rejected + superseded``.
+- **Enrichment work list.** A run that wrote fact rows writes the distinct track ids of its
+  files' rows to ``<raw root>/enrichment/todo/charts-<run_id>.txt`` (the raw root is the
+  drop zone's parent) after publishing and before committing; a roll-forward writes a
+  crashed run's list (:func:`deliver_work_list`, :func:`rolling_forward`).
 - **Crash safety.** Everything is staged under ``<curated>/_staging_charts/<run_id>/`` and
   published by ``glue_jobs.publish`` (manifest, idempotent publish, roll-forward), with the
   chart job's own bookkeeping folders (:data:`CHART_BOOKS`).
@@ -88,7 +93,9 @@ __all__ = [
     "enrichment_todo_dir",
     "process_chart_files",
     "reset_chart_bookmark",
+    "rolling_forward",
     "run_chart_job",
+    "work_list_path",
 ]
 
 FACT = tables.FACT_CHART_ENTRY.name
@@ -572,7 +579,7 @@ def _stage_work_list(fact: DataFrame, out: str) -> None:
     )
 
 
-def _staged_work_list(spark: SparkSession, fs: LakeFS, staging: str) -> str | None:
+def _staged_work_list(fs: LakeFS, staging: str) -> str | None:
     """The one part file of a staged work list, None when it is not (or no longer) there."""
     folder = join(staging, WORK_LIST_DIR)
     parts = [n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-")]
@@ -584,8 +591,9 @@ def _put_text(spark: SparkSession, target: str, text: str) -> None:
 
     Locally: ``LakeFS.write_text`` (a hidden file beside it, which the enrichment skips, then
     a rename). Elsewhere (S3): one ``create``/``close`` of ``target`` itself, so the object
-    appears whole when its upload completes and the Glue role needs ``s3:PutObject`` on the
-    work-list folder only (a rename on S3 is a copy and a delete).
+    appears whole when its upload completes, and the Glue role needs no delete on the
+    work-list folder (a rename on S3 is a copy and a delete): ``s3:PutObject`` on
+    ``enrichment/todo/*`` (docs/charts.md, "The enrichment work list").
     """
     folder = target.rsplit("/", 1)[0]
     if local_path(target) is not None:
@@ -611,10 +619,11 @@ def deliver_work_list(
     todo = manifest.get("enrichment_todo")
     if not todo:
         return False
-    staged = _staged_work_list(spark, fs, staging)
+    staged = _staged_work_list(fs, staging)
     if staged is None:
-        # Only a staging that lost its files comes here (the run staged the list before its
-        # manifest): rebuild the list from the published rows of the run's files.
+        # The run staged its list before its manifest, so only a roll-forward whose staged
+        # list has gone since (expired, deleted) comes here: rebuild it from the published
+        # rows of the run's files.
         days = [date.fromisoformat(d) for d in manifest["summary"].get("chart_dates", [])]
         published = _read_lake(spark, fs, fs.root, FACT, days)
         if published is None:
@@ -624,7 +633,7 @@ def deliver_work_list(
         _stage_work_list(
             published.join(F.broadcast(run_files), "source_file"), join(staging, WORK_LIST_DIR)
         )
-        staged = _staged_work_list(spark, fs, staging)
+        staged = _staged_work_list(fs, staging)
         if staged is None:
             return False
     _put_text(spark, todo["path"], fs.read_text(staged) or "")
