@@ -492,3 +492,103 @@ def test_overlapping_roots_are_refused(spark, tmp_path):
 
     with pytest.raises(SwappedRoots, match="overlap"):
         run_job(spark, str(tmp_path / "raw"), str(curated), tracks_path=str(tracks))
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point: --tracks_path (optional; REQUIRED_ARGS unchanged)
+# ---------------------------------------------------------------------------------------
+
+
+def _argv(snapshots: Path, curated: Path, *extra: str) -> list[str]:
+    return [
+        "glue_jobs/star_schema_job.py",
+        "--JOB_NAME",
+        "star_schema",
+        "--raw_path",
+        str(snapshots),
+        "--curated_path",
+        str(curated),
+        *extra,
+    ]
+
+
+def test_tracks_path_is_an_optional_argument():
+    from awsglue.utils import getResolvedOptions
+
+    from glue_jobs import star_schema_job as job
+
+    assert job.REQUIRED_ARGS == ["JOB_NAME", "raw_path", "curated_path"]
+    argv = _argv(Path("/r"), Path("/c"))
+    assert job.parse_options(argv, None).tracks_path is None
+    with_tracks = [*argv, "--tracks_path", "s3://raw/tracks/"]
+    assert job.parse_options(with_tracks, None).tracks_path == "s3://raw/tracks/"
+    glue = job.GlueApi(GlueContext=None, Job=None, getResolvedOptions=getResolvedOptions)
+    assert job.parse_options(with_tracks, glue).tracks_path == "s3://raw/tracks/"
+
+
+def test_the_script_reads_track_documents_locally(spark, tmp_path):
+    from glue_jobs import star_schema_job as job
+
+    snapshots, tracks, curated = roots(tmp_path)
+    land(tracks, track_document(BL_ALBUM, f"{DAY}T06:00:00.000001Z"))
+    s = job.main(_argv(snapshots, curated, "--tracks_path", str(tracks)), spark=spark)
+    assert (s["mode"], s["track_documents"]["documents_read"]) == ("local", 1)
+    assert [r["track_id"] for r in rows(spark, curated, "dim_track")] == [BL_ALBUM["id"]]
+
+
+def test_on_glue_the_track_documents_have_their_own_bookmarked_read(spark, tmp_path):
+    """Glue's calls stood in for as in tests/unit/glue_jobs/test_star_schema_job.py: the
+    DynamicFrame is a real DataFrame of the files "Glue's bookmark" hands over, per
+    ``transformation_ctx``; the rest runs on real Spark."""
+    from awsglue.utils import getResolvedOptions
+
+    from glue_jobs import star_schema_job as job
+
+    snapshots, tracks, curated = roots(tmp_path)
+    doc = _playlist(f"{DAY}T07:00:00.000001Z", [B.track("tX", "X")])
+    snapshot = B.write_raw(snapshots, B.raw_key(doc), [doc])
+    delivered = land(tracks, track_document(BL_SINGLE, f"{DAY}T08:00:00.000001Z"))
+    land(tracks, track_document(BL_ALBUM, f"{DAY}T08:00:00.000001Z"))  # seen before, says Glue
+    by_ctx = {"raw_playlist_snapshots": [snapshot], "raw_track_documents": [delivered]}
+    calls: list[tuple] = []
+
+    class Frame:
+        def __init__(self, df):
+            self._df = df
+
+        def toDF(self):
+            return self._df
+
+    class Reader:
+        def from_options(self, **kwargs):
+            ctx = kwargs["transformation_ctx"]
+            calls.append(("from_options", kwargs["connection_options"]["paths"], ctx))
+            return Frame(spark.read.json([str(p) for p in by_ctx[ctx]]))
+
+    class Context:
+        def __init__(self, sc):
+            self.spark_session = spark
+            self.create_dynamic_frame = Reader()
+
+    class Job:
+        def __init__(self, glue_context):
+            pass
+
+        def init(self, name, args):
+            calls.append(("init",))
+
+        def commit(self):
+            calls.append(("commit", (curated / "dim_track").is_dir()))
+
+    api = job.GlueApi(GlueContext=Context, Job=Job, getResolvedOptions=getResolvedOptions)
+    s = job.main(_argv(snapshots, curated, "--tracks_path", str(tracks)), spark=spark, glue_api=api)
+    assert calls == [
+        ("init",),
+        ("from_options", [str(snapshots)], "raw_playlist_snapshots"),
+        ("from_options", [str(tracks)], "raw_track_documents"),
+        ("commit", True),  # once, after publish
+    ]
+    assert (s["mode"], s["files_read"], s["track_documents"]["documents_read"]) == ("glue", 2, 1)
+    assert sorted(r["track_id"] for r in rows(spark, curated, "dim_track")) == sorted(
+        ["tX", BL_SINGLE["id"]]
+    )
