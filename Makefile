@@ -21,6 +21,7 @@ SCHEMAS_STAMP := $(PROVIDER_SCHEMAS)/.downloaded
 
 # Inputs of the parameterised targets (override on the command line).
 RAW       ?= build/lake/raw/playlist_snapshots
+TRACKS    ?=
 CURATED   ?= build/lake/curated
 OUT       ?= build/lake/raw/playlist_snapshots
 LAKE      ?= build/lake
@@ -116,10 +117,10 @@ package-glue: $(STAMP) ## Build dist/glue_jobs.zip (--extra-py-files) beside the
 	$(PY) -m tools.package_glue
 
 .PHONY: glue-local
-glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir>
+glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir> [TRACKS=<track documents dir>]
 	PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
 		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
-		--raw_path $(RAW) --curated_path $(CURATED)
+		--raw_path $(RAW) --curated_path $(CURATED) $(if $(TRACKS),--tracks_path $(TRACKS))
 
 .PHONY: charts-local
 charts-local: package-glue ## Run the chart job on plain PySpark: DROP=<drop zone> CURATED=<dir>

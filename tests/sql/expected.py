@@ -932,3 +932,58 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
         ],
     ),
 }
+
+
+# chart_song_ids: the fixture has no dim_track row (no enrichment), so every track id is its
+# own song (track:<id>, none described), with chart_songs' numbers.
+CHART_EXPECTED["chart_song_ids"] = (
+    (
+        "chart_id",
+        "song_key",
+        "track_name",
+        "artist_names",
+        "weeks_on_chart",
+        "days_on_chart",
+        "peak_rank",
+        "debut_date",
+        "last_chart_date",
+        "total_streams",
+        "track_id_count",
+        "has_several_track_ids",
+        "described_track_id_count",
+        "track_ids",
+    ),
+    [
+        (
+            chart_id,
+            f"track:{tid}",
+            name,
+            artists,
+            weeks,
+            days,
+            peak,
+            debut,
+            last,
+            streams,
+            1,
+            False,
+            0,
+            tid,
+        )
+        for (
+            chart_id,
+            _r,
+            name,
+            artists,
+            weeks,
+            days,
+            peak,
+            debut,
+            _dr,
+            last,
+            _l,
+            streams,
+            tid,
+        ) in (CHART_EXPECTED["chart_songs"][1])
+    ],
+)

@@ -224,7 +224,9 @@ def test_every_rule_has_its_dqdl_counterpart_and_nothing_else():
 def test_quality_tf_deploys_one_ruleset_per_table_from_the_generated_files():
     text = (TF_DIR / "quality.tf").read_text(encoding="utf-8")
     assert 'resource "aws_glue_data_quality_ruleset" "this"' in text
-    assert "for_each = toset(var.tables)" in text
+    # One ruleset per generated file: the tables with rules, and no other.
+    assert 'fileset("${path.module}/data_quality", "*.dqdl")' in text
+    assert 'trimsuffix(file, ".dqdl")' in text
     assert '"${path.module}/data_quality/${each.key}.dqdl"' in text
     assert "database = aws_glue_catalog_database.this.name" in text
 
