@@ -36,6 +36,8 @@ locals {
   # The enrichment's keys in the raw bucket (docs/track-documents.md): track documents
   # under tracks/, the queue (state.json.gz) and the chart job's work lists (todo/) under
   # enrichment/. The defaults of extract_lambda/enrich.py; tools/tf_check holds them to it.
+  # The Lambda writes tracks/ and reads enrichment/todo/; the star-schema job reads tracks/
+  # (--tracks_path) and the chart job writes enrichment/todo/ (glue_jobs/charts_pipeline.py).
   tracks_prefix = "tracks"
   enrich_prefix = "enrichment"
 
@@ -114,7 +116,9 @@ module "glue" {
   raw_bucket_arn                   = module.storage.raw_bucket_arn
   raw_prefix                       = local.raw_prefix
   charts_prefix                    = local.charts_prefix
-  raw_read_prefixes                = [local.raw_prefix, local.charts_prefix]
+  tracks_prefix                    = local.tracks_prefix
+  enrich_prefix                    = local.enrich_prefix
+  raw_read_prefixes                = [local.raw_prefix, local.charts_prefix, local.tracks_prefix]
   curated_bucket_name              = module.storage.curated_bucket_name
   curated_bucket_arn               = module.storage.curated_bucket_arn
   curated_prefix                   = local.curated_prefix

@@ -1,7 +1,8 @@
 # Two roles: the jobs read raw and write curated; the crawlers read curated and write
 # the catalog. Neither can do the other's work. The star-schema job and the chart job share
-# the job role (and so its log groups): both write the whole curated root anyway, and the
-# raw prefixes they read are raw_read_prefixes.
+# the job role (and so its log groups): both write the whole curated root anyway, the raw
+# prefixes they read are raw_read_prefixes, and the one raw folder written is the chart
+# job's enrichment work lists.
 
 # No aws:SourceAccount condition here, unlike the Scheduler roles: EventBridge Scheduler
 # documents that it sends the key when it assumes a role, Glue does not, and a condition on
@@ -43,6 +44,24 @@ data "aws_iam_policy_document" "job" {
         "${var.raw_bucket_arn}/${prefix}_$folder$",
       ]
     ])
+  }
+
+  # The chart job's enrichment work lists, <raw>/enrichment/todo/charts-<run_id>.txt
+  # (glue_jobs/charts_pipeline.py, docs/charts.md "The enrichment work list"): one
+  # create/close through Hadoop's S3 file system, never a rename, so no delete. It probes the
+  # path before creating it (a HEAD, here as in the statements above: the key, the folder's
+  # own key and its "_$folder$" marker), and GetObject keeps that probe an ordinary "not
+  # found"; PutObject on the folder forms covers EMRFS writing a folder marker, as for the
+  # curated root. AbortMultipartUpload: a failed upload leaves no parts. Nothing else in the
+  # raw bucket is written by Glue (tools/tf_check: check_glue_raw_access).
+  statement {
+    sid     = "WriteEnrichmentWorkLists"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",
+      "${var.raw_bucket_arn}/${local.work_list_prefix}",
+      "${var.raw_bucket_arn}/${local.work_list_prefix}_$folder$",
+    ]
   }
 
   # Spark replaces the partitions it rewrites, so the job deletes as well as writes,

@@ -1,9 +1,12 @@
 # The two Glue jobs, their catalog database and their encryption settings. The star-schema
-# job reads s3://<raw>/playlist_snapshots/ with a job bookmark (only files it has not
-# processed) and writes s3://<curated>/curated/<table>/snapshot_date=.../ (data contract
-# section 1); the chart job reads the charts drop zone s3://<raw>/charts/ the same way and
-# writes s3://<curated>/curated/<chart table>/chart_date=.../ (docs/charts.md). Both run with
-# one role (raw_read_prefixes lists what it may read) and one security configuration.
+# job reads s3://<raw>/playlist_snapshots/ and the enrichment's track documents
+# s3://<raw>/tracks/ with a job bookmark (only files it has not processed) and writes
+# s3://<curated>/curated/<table>/snapshot_date=.../ (data contract section 1,
+# docs/glue-job.md); the chart job reads the charts drop zone s3://<raw>/charts/ the same
+# way, writes s3://<curated>/curated/<chart table>/chart_date=.../ and leaves the track ids
+# it wrote in s3://<raw>/enrichment/todo/charts-<run_id>.txt for the enrichment
+# (docs/charts.md). Both run with one role (raw_read_prefixes lists what it may read) and one
+# security configuration.
 
 data "aws_caller_identity" "current" {}
 
@@ -32,8 +35,15 @@ locals {
   raw_read_prefixes = coalesce(var.raw_read_prefixes, [var.raw_prefix])
 
   raw_path     = "s3://${var.raw_bucket_name}/${var.raw_prefix}/"
+  tracks_path  = "s3://${var.raw_bucket_name}/${var.tracks_prefix}/"
   drop_path    = "s3://${var.raw_bucket_name}/${var.charts_prefix}/"
   curated_path = "s3://${var.curated_bucket_name}/${var.curated_prefix}/"
+
+  # Where the chart job writes its enrichment work lists: the folder "enrichment/todo" next
+  # to the drop zone (glue_jobs/charts_pipeline.py ENRICHMENT_TODO, which the code does not
+  # take as an argument), the extract Lambda's <ENRICH_PREFIX>/todo/. tools/tf_check holds
+  # the role's grants on it to the code.
+  work_list_prefix = "${var.enrich_prefix}/todo"
 }
 
 resource "aws_glue_catalog_database" "this" {
@@ -103,7 +113,7 @@ resource "aws_cloudwatch_log_group" "job_output" {
 
 resource "aws_glue_job" "this" {
   name              = local.job_name
-  description       = "Raw playlist snapshots -> star schema Parquet (glue_jobs/star_schema_job.py)"
+  description       = "Raw playlist snapshots and track documents -> star schema Parquet (glue_jobs/star_schema_job.py)"
   role_arn          = aws_iam_role.job.arn
   glue_version      = "5.0"
   worker_type       = var.worker_type
@@ -123,8 +133,12 @@ resource "aws_glue_job" "this" {
   # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
   # --bookmark_store glue says outright that Glue's bookmark is used: were the script ever
   # to miss the Glue runtime, "auto" would quietly start an empty local bookmark instead.
+  # --tracks_path (optional in the script): the track documents, read under the same
+  # bookmark (transformation_ctx raw_track_documents); before the enrichment's first
+  # document the prefix does not exist and the job reads the snapshots alone.
   default_arguments = {
     "--raw_path"                     = local.raw_path
+    "--tracks_path"                  = local.tracks_path
     "--curated_path"                 = local.curated_path
     "--job-bookmark-option"          = "job-bookmark-enable"
     "--bookmark_store"               = "glue"

@@ -28,10 +28,20 @@ variable "charts_prefix" {
   description = "Key prefix of the charts drop zone in the raw bucket (charts): the chart job's --drop_path, and the prefix whose new objects start the chart workflow."
 }
 
+variable "tracks_prefix" {
+  type        = string
+  description = "Key prefix of the enrichment's track documents in the raw bucket (tracks): the star-schema job's --tracks_path. The role reads it only if raw_read_prefixes lists it."
+}
+
+variable "enrich_prefix" {
+  type        = string
+  description = "Key prefix of the enrichment in the raw bucket (enrichment): the chart job writes its work lists under <enrich_prefix>/todo/, where the extract Lambda reads them."
+}
+
 variable "raw_read_prefixes" {
   type        = list(string)
   default     = null
-  description = "Raw key prefixes the job may read; null (the default) is [raw_prefix]. A new raw prefix (e.g. charts) is one more item here."
+  description = "Raw key prefixes the jobs may read; null (the default) is [raw_prefix]. A new raw prefix (e.g. charts, tracks) is one more item here."
 }
 
 variable "curated_bucket_name" {
