@@ -5,14 +5,15 @@
 
 use database spotify_lakehouse;
 
--- chart_artist_credits: every artist credit of every chart entry, one row per entry and
--- artist, named as the chart file names them. The names are the file's artist_names split at
--- ', ' (artist_source = 'chart_file_names'). Caveat: a name that holds ', ' is split too, so
--- "Tyler, The Creator" becomes the two artists "Tyler" and "The Creator"; artists from the
--- Web API replace these names once chart tracks are enriched. The chart artist views read
--- their artists here, and only here. An artist named twice in one entry counts once.
-create or replace view analytics.chart_artist_credits
-comment = 'Every artist credit of every chart entry, one row per entry and artist, named as the chart file names them'
+-- chart_entry_songs: every chart entry with the song it is an entry of, the one definition
+-- every chart view follows songs by. song_key is dim_track_current.song_key (the ISRC where
+-- there is one, else the id the track was relinked from, else its own id: docs/glue-job.md)
+-- when the lake describes the track (a playlist or a track document of the enrichment); a
+-- charted track the lake does not describe yet is a song of its own, `track:<track_id>`,
+-- and is_described is false. One row per fact_chart_entry row. The file is named 50_0_ so
+-- that it is created before the chart views that read it.
+create or replace view analytics.chart_entry_songs
+comment = 'Every chart entry with the song it is an entry of, the one definition every chart view follows songs by'
 as
 
 with
@@ -21,50 +22,171 @@ chart_entries as (
 
     select
         chart_id,
+        period,
         rank,
         track_id,
         streams,
+        track_name,
         artist_names,
         chart_date
     from core.fact_chart_entry
 
 ),
 
-credits as (
+tracks as (
 
-    select distinct
-        chart_entries.chart_id,
-        chart_entries.chart_date,
-        chart_entries.rank,
-        cast(artist_credits.value as varchar) as artist_name,
-        chart_entries.streams,
-        chart_entries.track_id
-    from chart_entries
-    cross join table(flatten(input => split(chart_entries.artist_names, ', '))) as artist_credits
+    select
+        track_id,
+        song_key
+    from core.dim_track_current
 
 ),
 
 final as (
 
     select
+        chart_entries.chart_id,
+        chart_entries.period,
+        chart_entries.chart_date,
+        chart_entries.rank,
+        chart_entries.streams,
+        chart_entries.track_name,
+        chart_entries.artist_names,
+        tracks.track_id is not null as is_described,
+        coalesce(tracks.song_key, 'track:' || chart_entries.track_id) as song_key,
+        chart_entries.track_id
+    from chart_entries
+    left join tracks
+        on chart_entries.track_id = tracks.track_id
+
+)
+
+select * from final;
+
+-- chart_artist_credits: every artist credit of every chart entry, one row per entry and
+-- artist. Where the lake describes the track with its artists (bridge_track_artist_current
+-- and dim_artist_current: a playlist or a track document of the enrichment), the credits are
+-- those Spotify artists, with their ids (artist_source = 'web_api'), so "Tyler, The
+-- Creator" is one artist and two artists of one name are two. Where it does not (not
+-- enriched yet, or removed from the catalogue), they are the file's artist_names split at
+-- ', ' (artist_source = 'chart_file_names', no artist_id); caveat: a name that holds ', '
+-- is split too, "Tyler, The Creator" becoming "Tyler" and "The Creator". The two sources
+-- are never matched by name: an artist can have a row of each. The chart artist views read
+-- their artists here, and only here. An artist credited twice in one entry counts once.
+create or replace view analytics.chart_artist_credits
+comment = 'Every artist credit of every chart entry, one row per entry and artist'
+as
+
+with
+
+entry_songs as (
+
+    select
         chart_id,
         chart_date,
         rank,
-        artist_name,
-        'chart_file_names' as artist_source,
         streams,
+        artist_names,
+        song_key,
         track_id
-    from credits
+    from analytics.chart_entry_songs
+
+),
+
+track_artists as (
+
+    select
+        bridge.track_id,
+        bridge.artist_id,
+        artists.artist_name
+    from core.bridge_track_artist_current as bridge
+    inner join core.dim_artist_current as artists
+        on bridge.artist_id = artists.artist_id
+
+),
+
+credited_tracks as (
+
+    select distinct track_id
+    from track_artists
+
+),
+
+chart_entries as (
+
+    select
+        entry_songs.chart_id,
+        entry_songs.chart_date,
+        entry_songs.rank,
+        entry_songs.streams,
+        entry_songs.artist_names,
+        entry_songs.song_key,
+        entry_songs.track_id,
+        credited_tracks.track_id is not null as has_api_artists
+    from entry_songs
+    left join credited_tracks
+        on entry_songs.track_id = credited_tracks.track_id
+
+),
+
+api_credits as (
+
+    select distinct
+        chart_entries.chart_id,
+        chart_entries.chart_date,
+        chart_entries.rank,
+        track_artists.artist_name,
+        'web_api' as artist_source,
+        chart_entries.streams,
+        chart_entries.song_key,
+        chart_entries.track_id,
+        track_artists.artist_id
+    from chart_entries
+    inner join track_artists
+        on chart_entries.track_id = track_artists.track_id
+
+),
+
+file_credits as (
+
+    select distinct
+        chart_entries.chart_id,
+        chart_entries.chart_date,
+        chart_entries.rank,
+        cast(artist_credits.value as varchar) as artist_name,
+        'chart_file_names' as artist_source,
+        chart_entries.streams,
+        chart_entries.song_key,
+        chart_entries.track_id,
+        cast(null as varchar) as artist_id
+    from chart_entries
+    cross join table(flatten(input => split(chart_entries.artist_names, ', '))) as artist_credits
+    where not chart_entries.has_api_artists
+
+),
+
+final as (
+
+    select *
+    from api_credits
+
+    union all
+
+    select *
+    from file_credits
 
 )
 
 select * from final;
 
 -- chart_artist_share: per chart, chart date and artist, the songs crediting the artist and
--- their streams out of all the chart's songs and streams. A song with two artists counts for
--- both, so the shares of one chart can add up to more than 1. stream_share is null for
--- charts without streams (viral). Artists are the chart file's names, split at ', '
--- (artist_source; see chart_artist_credits for the caveat).
+-- their streams out of all the chart's songs and streams. A song credits an artist on each
+-- of its entries; songs are song_keys (chart_entry_songs), so a song on the chart under two
+-- ids that date is one song, with the streams of both entries. A song with two artists
+-- counts for both, so the shares of one chart can add up to more than 1. stream_share is
+-- null for charts without streams (viral). Artists are the Spotify artists (artist_id)
+-- where the lake describes the track, the file's names otherwise (artist_source; see
+-- chart_artist_credits).
 create or replace view analytics.chart_artist_share
 comment = 'Per chart, chart date and artist, the songs crediting the artist and their streams out of all the chart’s songs and streams'
 as
@@ -75,9 +197,10 @@ chart_entries as (
 
     select
         chart_id,
+        chart_date,
         streams,
-        chart_date
-    from core.fact_chart_entry
+        song_key
+    from analytics.chart_entry_songs
 
 ),
 
@@ -86,9 +209,11 @@ credits as (
     select
         chart_id,
         chart_date,
+        artist_id,
         artist_name,
         artist_source,
-        streams
+        streams,
+        song_key
     from analytics.chart_artist_credits
 
 ),
@@ -98,7 +223,7 @@ chart_totals as (
     select
         chart_id,
         chart_date,
-        count(*) as chart_song_count,
+        count(distinct song_key) as chart_song_count,
         sum(streams) as chart_streams
     from chart_entries
     group by
@@ -112,14 +237,16 @@ artist_totals as (
     select
         chart_id,
         chart_date,
+        artist_id,
         artist_name,
         artist_source,
-        count(*) as artist_song_count,
+        count(distinct song_key) as artist_song_count,
         sum(streams) as artist_streams
     from credits
     group by
         chart_id,
         chart_date,
+        artist_id,
         artist_name,
         artist_source
 
@@ -139,7 +266,8 @@ final as (
             cast(artist_totals.artist_streams as double) / chart_totals.chart_streams,
             4
         ) as stream_share,
-        artist_totals.artist_source
+        artist_totals.artist_source,
+        artist_totals.artist_id
     from artist_totals
     inner join chart_totals
         on
@@ -152,16 +280,19 @@ select * from final;
 
 -- chart_movements: every song of every chart date next to the chart one period earlier (a
 -- week for weekly charts, a day for daily ones): rank and streams then and now, and the
--- movement: 'climbed', 'fell', 'unchanged', 'new' (first time on this chart in the lake),
--- 're-entry' (on an earlier chart, not on the previous one), or 'exit' (on the previous
--- chart, not on this one: a row with no rank). rank_change = previous_rank - rank, so a
--- positive number is a climb. Where the lake does not hold the previous chart,
--- previous_chart_date and movement are null: nothing to compare with. A song listed twice
--- in one chart takes its best rank. Each chart date is joined to the date one period before,
--- not compared by a window over the whole history; telling 'new' from 're-entry' reads the
--- track ids of every earlier chart.
+-- movement. A song is a song_key (chart_entry_songs), not a track id: a song that charts
+-- under a new id (a re-release, a relinked id) moves from its old rank, it is not a new
+-- entry and an exit. The movement: 'climbed', 'fell', 'unchanged', 'new' (first time on
+-- this chart in the lake), 're-entry' (on an earlier chart, not on the previous one), or
+-- 'exit' (on the previous chart, not on this one: a row with no rank). rank_change =
+-- previous_rank - rank, so a positive number is a climb. Where the lake does not hold the
+-- previous chart, previous_chart_date and movement are null: nothing to compare with. A
+-- song listed twice in one chart (under one id or two) takes its best entry: its rank,
+-- streams, names and track_id. Each chart date is joined to the date one period before, not
+-- compared by a window over the whole history; telling 'new' from 're-entry' reads the
+-- songs of every earlier chart.
 create or replace view analytics.chart_movements
-comment = 'Every song of every chart date next to the chart one period earlier (a week for weekly charts, a day for daily ones): rank and streams then and now, and the movement: ’climbed’, ’fell’, ’unchanged’, ’new’ (first time on this chart in the lake), ’re-entry’ (on an earlier chart, not on the previous one), or ’exit’ (on the previous chart, not on this one: a row with no rank)'
+comment = 'Every song of every chart date next to the chart one period earlier (a week for weekly charts, a day for daily ones): rank and streams then and now, and the movement'
 as
 
 with
@@ -171,13 +302,14 @@ chart_entries as (
     select
         chart_id,
         period,
-        track_id,
+        chart_date,
         rank,
         streams,
         track_name,
         artist_names,
-        chart_date
-    from core.fact_chart_entry
+        song_key,
+        track_id
+    from analytics.chart_entry_songs
 
 ),
 
@@ -187,14 +319,15 @@ listings as (
         chart_id,
         period,
         chart_date,
+        song_key,
         track_id,
         rank,
         streams,
         track_name,
         artist_names,
         row_number() over (
-            partition by chart_id, chart_date, track_id
-            order by rank
+            partition by chart_id, chart_date, song_key
+            order by rank, track_id
         ) as listing_order
     from chart_entries
 
@@ -206,6 +339,7 @@ songs as (
         chart_id,
         period,
         chart_date,
+        song_key,
         track_id,
         rank,
         streams,
@@ -245,12 +379,12 @@ debuts as (
 
     select
         chart_id,
-        track_id,
+        song_key,
         min(chart_date) as debut_date
     from songs
     group by
         chart_id,
-        track_id
+        song_key
 
 ),
 
@@ -274,6 +408,7 @@ on_chart as (
         previous_songs.streams as previous_streams,
         current_songs.track_name,
         current_songs.artist_names,
+        current_songs.song_key,
         current_songs.track_id
     from songs as current_songs
     inner join chart_sequence
@@ -283,11 +418,11 @@ on_chart as (
     inner join debuts
         on
             current_songs.chart_id = debuts.chart_id
-            and current_songs.track_id = debuts.track_id
+            and current_songs.song_key = debuts.song_key
     left join songs as previous_songs
         on
             current_songs.chart_id = previous_songs.chart_id
-            and current_songs.track_id = previous_songs.track_id
+            and current_songs.song_key = previous_songs.song_key
             and chart_sequence.previous_chart_date = previous_songs.chart_date
 
 ),
@@ -305,6 +440,7 @@ exits as (
         previous_songs.streams as previous_streams,
         previous_songs.track_name,
         previous_songs.artist_names,
+        previous_songs.song_key,
         previous_songs.track_id
     from chart_sequence
     inner join songs as previous_songs
@@ -315,8 +451,8 @@ exits as (
         on
             chart_sequence.chart_id = current_songs.chart_id
             and chart_sequence.chart_date = current_songs.chart_date
-            and previous_songs.track_id = current_songs.track_id
-    where current_songs.track_id is null
+            and previous_songs.song_key = current_songs.song_key
+    where current_songs.song_key is null
 
 ),
 
@@ -347,6 +483,7 @@ final as (
         streams - previous_streams as streams_change,
         track_name,
         artist_names,
+        song_key,
         track_id
     from movements
 
@@ -357,8 +494,8 @@ select * from final;
 -- chart_movers: the climbers and fallers of every chart date, each ranked within its chart
 -- date and direction by the size of its move (mover_rank 1 is the biggest climb, or the
 -- biggest fall; ties share a rank), so `mover_rank <= 5` gives the 5 biggest climbers and
--- fallers of each week. Built on chart_movements: only songs on both the chart and the
--- previous one move.
+-- fallers of each week. Built on chart_movements, so a song is a song_key: only songs on both
+-- the chart and the previous one move (under whichever of their ids).
 create or replace view analytics.chart_movers
 comment = 'The climbers and fallers of every chart date, each ranked within its chart date and direction by the size of its move (mover_rank 1 is the biggest climb, or the biggest fall; ties share a rank), so `mover_rank <= 5` gives the 5 biggest climbers and fallers of each week'
 as
@@ -379,6 +516,7 @@ movements as (
         streams_change,
         track_name,
         artist_names,
+        song_key,
         track_id
     from analytics.chart_movements
     where movement in ('climbed', 'fell')
@@ -403,6 +541,7 @@ final as (
         previous_chart_date,
         track_name,
         artist_names,
+        song_key,
         track_id
     from movements
 
@@ -417,14 +556,15 @@ select * from final;
 -- many, its weeks (or days) on the chart, peak rank, debut and last date and streams over
 -- all of them, and the name and artists of its best entry on its last date. A charted track
 -- the lake does not describe yet (no dim_track row: not enriched) is a song of its own,
--- `track:<track_id>`; described_track_id_count says how many of a song's ids are described.
+-- `track:<track_id>` (chart_entry_songs, the one definition of a chart entry's song);
+-- described_track_id_count says how many of a song's ids are described.
 create or replace view analytics.chart_song_ids
 comment = 'Every song of every chart followed as a song, not as a track id: the entries of all the track ids one song charted under (a re-release, a single and its album, a relinked id) are counted together, by dim_track.song_key (the ISRC where there is one)'
 as
 
 with
 
-chart_entries as (
+song_entries as (
 
     select
         chart_id,
@@ -434,36 +574,10 @@ chart_entries as (
         streams,
         track_name,
         artist_names,
-        chart_date
-    from core.fact_chart_entry
-
-),
-
-tracks as (
-
-    select
-        track_id,
+        chart_date,
+        is_described,
         song_key
-    from core.dim_track_current
-
-),
-
-song_entries as (
-
-    select
-        chart_entries.chart_id,
-        chart_entries.period,
-        chart_entries.track_id,
-        chart_entries.rank,
-        chart_entries.streams,
-        chart_entries.track_name,
-        chart_entries.artist_names,
-        chart_entries.chart_date,
-        tracks.track_id is not null as is_described,
-        coalesce(tracks.song_key, 'track:' || chart_entries.track_id) as song_key
-    from chart_entries
-    left join tracks
-        on chart_entries.track_id = tracks.track_id
+    from analytics.chart_entry_songs
 
 ),
 
@@ -571,9 +685,13 @@ select * from final;
 
 -- chart_songs: every song of every chart (weekly and daily, global and per country, one
 -- chart per chart_id) with how long it has been on the chart, its peak rank, its debut date
--- and rank, its last date and its streams, over the charts the lake holds. longevity_rank
--- ranks a chart's songs by weeks (or days) on the chart, ties sharing a rank, so
--- `longevity_rank <= 10` gives the longest-running songs. One pass over the chart entries.
+-- and rank, its last date and its streams, over the charts the lake holds. A song is a
+-- song_key (chart_entry_songs), not a track id: the entries of every id it charted under
+-- count together (a date with two of its ids counts once, at the better rank; streams are
+-- summed over every entry), track_id_count says how many ids, and track_id, track_name and
+-- artist_names are those of its best entry on its last date (the names as the chart file
+-- gives them). longevity_rank ranks a chart's songs by weeks (or days) on the chart, ties
+-- sharing a rank, so `longevity_rank <= 10` gives the longest-running songs.
 create or replace view analytics.chart_songs
 comment = 'Every song of every chart (weekly and daily, global and per country, one chart per chart_id) with how long it has been on the chart, its peak rank, its debut date and rank, its last date and its streams, over the charts the lake holds'
 as
@@ -585,13 +703,31 @@ chart_entries as (
     select
         chart_id,
         period,
-        track_id,
+        chart_date,
         rank,
         streams,
         track_name,
         artist_names,
-        chart_date
-    from core.fact_chart_entry
+        song_key,
+        track_id
+    from analytics.chart_entry_songs
+
+),
+
+song_dates as (
+
+    select
+        chart_id,
+        period,
+        chart_date,
+        song_key,
+        min(rank) as best_rank
+    from chart_entries
+    group by
+        chart_id,
+        period,
+        chart_date,
+        song_key
 
 ),
 
@@ -600,20 +736,47 @@ song_history as (
     select
         chart_id,
         period,
-        track_id,
-        count(distinct chart_date) as chart_count,
-        min(rank) as peak_rank,
+        song_key,
+        count(*) as chart_count,
+        min(best_rank) as peak_rank,
         min(chart_date) as debut_date,
-        min_by(rank, chart_date) as debut_rank,
-        max(chart_date) as last_chart_date,
-        sum(streams) as total_streams,
-        max_by(track_name, chart_date) as track_name,
-        max_by(artist_names, chart_date) as artist_names
-    from chart_entries
+        min_by(best_rank, chart_date) as debut_rank,
+        max(chart_date) as last_chart_date
+    from song_dates
     group by
         chart_id,
         period,
-        track_id
+        song_key
+
+),
+
+song_totals as (
+
+    select
+        chart_id,
+        song_key,
+        sum(streams) as total_streams,
+        count(distinct track_id) as track_id_count
+    from chart_entries
+    group by
+        chart_id,
+        song_key
+
+),
+
+latest_entries as (
+
+    select
+        chart_id,
+        song_key,
+        track_name,
+        artist_names,
+        track_id,
+        row_number() over (
+            partition by chart_id, song_key
+            order by chart_date desc nulls last, rank asc, track_id asc
+        ) as entry_order
+    from chart_entries
 
 ),
 
@@ -622,15 +785,12 @@ ranked as (
     select
         chart_id,
         period,
-        track_id,
+        song_key,
         chart_count,
         peak_rank,
         debut_date,
         debut_rank,
         last_chart_date,
-        total_streams,
-        track_name,
-        artist_names,
         rank() over (
             partition by chart_id
             order by chart_count desc nulls last
@@ -643,20 +803,31 @@ ranked as (
 final as (
 
     select
-        chart_id,
-        longevity_rank,
-        track_name,
-        artist_names,
-        case when period = 'weekly' then chart_count end as weeks_on_chart,
-        case when period = 'daily' then chart_count end as days_on_chart,
-        peak_rank,
-        debut_date,
-        debut_rank,
-        last_chart_date,
-        last_chart_date = latest_chart_date as is_on_latest_chart,
-        total_streams,
-        track_id
+        ranked.chart_id,
+        ranked.longevity_rank,
+        latest_entries.track_name,
+        latest_entries.artist_names,
+        case when ranked.period = 'weekly' then ranked.chart_count end as weeks_on_chart,
+        case when ranked.period = 'daily' then ranked.chart_count end as days_on_chart,
+        ranked.peak_rank,
+        ranked.debut_date,
+        ranked.debut_rank,
+        ranked.last_chart_date,
+        ranked.last_chart_date = ranked.latest_chart_date as is_on_latest_chart,
+        song_totals.total_streams,
+        song_totals.track_id_count,
+        ranked.song_key,
+        latest_entries.track_id
     from ranked
+    inner join song_totals
+        on
+            ranked.chart_id = song_totals.chart_id
+            and ranked.song_key = song_totals.song_key
+    inner join latest_entries
+        on
+            ranked.chart_id = latest_entries.chart_id
+            and ranked.song_key = latest_entries.song_key
+            and latest_entries.entry_order = 1
 
 )
 
@@ -664,9 +835,11 @@ select * from final;
 
 -- chart_top_artists: per chart, the 5 artists with the most distinct songs on it over the
 -- charts the lake holds, with their entries (a song on 3 weekly charts is 3 entries), best
--- rank and streams. artist_rank is a rank: ties share it; the fifth row is cut by
--- artist_name among tied artists (as top_artists_by_song_count). Artists are the chart
--- file's names, split at ', ' (artist_source; see chart_artist_credits for the caveat).
+-- rank and streams. Songs are song_keys (chart_entry_songs): a song that charted under two
+-- ids is one song. artist_rank is a rank: ties share it; the fifth row is cut by
+-- artist_name among tied artists (as top_artists_by_song_count). Artists are the Spotify
+-- artists (artist_id) where the lake describes the track, the file's names otherwise
+-- (artist_source; see chart_artist_credits).
 create or replace view analytics.chart_top_artists
 comment = 'Per chart, the 5 artists with the most distinct songs on it over the charts the lake holds, with their entries (a song on 3 weekly charts is 3 entries), best rank and streams'
 as
@@ -677,11 +850,12 @@ credits as (
 
     select
         chart_id,
+        artist_id,
         artist_name,
         artist_source,
         rank,
         streams,
-        track_id
+        song_key
     from analytics.chart_artist_credits
 
 ),
@@ -690,15 +864,17 @@ artist_totals as (
 
     select
         chart_id,
+        artist_id,
         artist_name,
         artist_source,
-        count(distinct track_id) as song_count,
+        count(distinct song_key) as song_count,
         count(*) as entry_count,
         min(rank) as best_rank,
         sum(streams) as total_streams
     from credits
     group by
         chart_id,
+        artist_id,
         artist_name,
         artist_source
 
@@ -708,6 +884,7 @@ ranked as (
 
     select
         chart_id,
+        artist_id,
         artist_name,
         artist_source,
         song_count,
@@ -720,7 +897,11 @@ ranked as (
         ) as artist_rank,
         row_number() over (
             partition by chart_id
-            order by song_count desc nulls last, artist_name asc
+            order by
+                song_count desc nulls last,
+                artist_name asc,
+                artist_source desc nulls last,
+                artist_id asc
         ) as row_order
     from artist_totals
 
@@ -736,7 +917,8 @@ final as (
         entry_count,
         best_rank,
         total_streams,
-        artist_source
+        artist_source,
+        artist_id
     from ranked
     where row_order <= 5
 

@@ -1,8 +1,11 @@
 -- chart_artist_share: per chart, chart date and artist, the songs crediting the artist and
--- their streams out of all the chart's songs and streams. A song with two artists counts for
--- both, so the shares of one chart can add up to more than 1. stream_share is null for
--- charts without streams (viral). Artists are the chart file's names, split at ', '
--- (artist_source; see chart_artist_credits for the caveat).
+-- their streams out of all the chart's songs and streams. A song credits an artist on each
+-- of its entries; songs are song_keys (chart_entry_songs), so a song on the chart under two
+-- ids that date is one song, with the streams of both entries. A song with two artists
+-- counts for both, so the shares of one chart can add up to more than 1. stream_share is
+-- null for charts without streams (viral). Artists are the Spotify artists (artist_id)
+-- where the lake describes the track, the file's names otherwise (artist_source; see
+-- chart_artist_credits).
 create or replace view chart_artist_share as
 
 with
@@ -11,9 +14,10 @@ chart_entries as (
 
     select
         chart_id,
+        chart_date,
         streams,
-        cast(chart_date as date) as chart_date
-    from fact_chart_entry
+        song_key
+    from chart_entry_songs
 
 ),
 
@@ -22,9 +26,11 @@ credits as (
     select
         chart_id,
         chart_date,
+        artist_id,
         artist_name,
         artist_source,
-        streams
+        streams,
+        song_key
     from chart_artist_credits
 
 ),
@@ -34,7 +40,7 @@ chart_totals as (
     select
         chart_id,
         chart_date,
-        count(*) as chart_song_count,
+        count(distinct song_key) as chart_song_count,
         sum(streams) as chart_streams
     from chart_entries
     group by chart_id, chart_date
@@ -46,12 +52,13 @@ artist_totals as (
     select
         chart_id,
         chart_date,
+        artist_id,
         artist_name,
         artist_source,
-        count(*) as artist_song_count,
+        count(distinct song_key) as artist_song_count,
         sum(streams) as artist_streams
     from credits
-    group by chart_id, chart_date, artist_name, artist_source
+    group by chart_id, chart_date, artist_id, artist_name, artist_source
 
 ),
 
@@ -68,7 +75,8 @@ final as (
         round(
             cast(artist_totals.artist_streams as double) / chart_totals.chart_streams, 4
         ) as stream_share,
-        artist_totals.artist_source
+        artist_totals.artist_source,
+        artist_totals.artist_id
     from artist_totals
     inner join chart_totals
         on

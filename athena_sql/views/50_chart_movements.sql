@@ -1,13 +1,16 @@
 -- chart_movements: every song of every chart date next to the chart one period earlier (a
 -- week for weekly charts, a day for daily ones): rank and streams then and now, and the
--- movement: 'climbed', 'fell', 'unchanged', 'new' (first time on this chart in the lake),
--- 're-entry' (on an earlier chart, not on the previous one), or 'exit' (on the previous
--- chart, not on this one: a row with no rank). rank_change = previous_rank - rank, so a
--- positive number is a climb. Where the lake does not hold the previous chart,
--- previous_chart_date and movement are null: nothing to compare with. A song listed twice
--- in one chart takes its best rank. Each chart date is joined to the date one period before,
--- not compared by a window over the whole history; telling 'new' from 're-entry' reads the
--- track ids of every earlier chart.
+-- movement. A song is a song_key (chart_entry_songs), not a track id: a song that charts
+-- under a new id (a re-release, a relinked id) moves from its old rank, it is not a new
+-- entry and an exit. The movement: 'climbed', 'fell', 'unchanged', 'new' (first time on
+-- this chart in the lake), 're-entry' (on an earlier chart, not on the previous one), or
+-- 'exit' (on the previous chart, not on this one: a row with no rank). rank_change =
+-- previous_rank - rank, so a positive number is a climb. Where the lake does not hold the
+-- previous chart, previous_chart_date and movement are null: nothing to compare with. A
+-- song listed twice in one chart (under one id or two) takes its best entry: its rank,
+-- streams, names and track_id. Each chart date is joined to the date one period before, not
+-- compared by a window over the whole history; telling 'new' from 're-entry' reads the
+-- songs of every earlier chart.
 create or replace view chart_movements as
 
 with
@@ -17,13 +20,14 @@ chart_entries as (
     select
         chart_id,
         period,
-        track_id,
+        chart_date,
         rank,
         streams,
         track_name,
         artist_names,
-        cast(chart_date as date) as chart_date
-    from fact_chart_entry
+        song_key,
+        track_id
+    from chart_entry_songs
 
 ),
 
@@ -33,13 +37,14 @@ listings as (
         chart_id,
         period,
         chart_date,
+        song_key,
         track_id,
         rank,
         streams,
         track_name,
         artist_names,
         row_number() over (
-            partition by chart_id, chart_date, track_id order by rank
+            partition by chart_id, chart_date, song_key order by rank, track_id
         ) as listing_order
     from chart_entries
 
@@ -51,6 +56,7 @@ songs as (
         chart_id,
         period,
         chart_date,
+        song_key,
         track_id,
         rank,
         streams,
@@ -91,10 +97,10 @@ debuts as (
 
     select
         chart_id,
-        track_id,
+        song_key,
         min(chart_date) as debut_date
     from songs
-    group by chart_id, track_id
+    group by chart_id, song_key
 
 ),
 
@@ -118,6 +124,7 @@ on_chart as (
         previous_songs.streams as previous_streams,
         current_songs.track_name,
         current_songs.artist_names,
+        current_songs.song_key,
         current_songs.track_id
     from songs as current_songs
     inner join chart_sequence
@@ -127,11 +134,11 @@ on_chart as (
     inner join debuts
         on
             current_songs.chart_id = debuts.chart_id
-            and current_songs.track_id = debuts.track_id
+            and current_songs.song_key = debuts.song_key
     left join songs as previous_songs
         on
             current_songs.chart_id = previous_songs.chart_id
-            and current_songs.track_id = previous_songs.track_id
+            and current_songs.song_key = previous_songs.song_key
             and chart_sequence.previous_chart_date = previous_songs.chart_date
 
 ),
@@ -149,6 +156,7 @@ exits as (
         previous_songs.streams as previous_streams,
         previous_songs.track_name,
         previous_songs.artist_names,
+        previous_songs.song_key,
         previous_songs.track_id
     from chart_sequence
     inner join songs as previous_songs
@@ -159,8 +167,8 @@ exits as (
         on
             chart_sequence.chart_id = current_songs.chart_id
             and chart_sequence.chart_date = current_songs.chart_date
-            and previous_songs.track_id = current_songs.track_id
-    where current_songs.track_id is null
+            and previous_songs.song_key = current_songs.song_key
+    where current_songs.song_key is null
 
 ),
 
@@ -189,6 +197,7 @@ final as (
         streams - previous_streams as streams_change,
         track_name,
         artist_names,
+        song_key,
         track_id
     from movements
 

@@ -1,8 +1,8 @@
 -- chart_movers: the climbers and fallers of every chart date, each ranked within its chart
 -- date and direction by the size of its move (mover_rank 1 is the biggest climb, or the
 -- biggest fall; ties share a rank), so `mover_rank <= 5` gives the 5 biggest climbers and
--- fallers of each week. Built on chart_movements: only songs on both the chart and the
--- previous one move.
+-- fallers of each week. Built on chart_movements, so a song is a song_key: only songs on both
+-- the chart and the previous one move (under whichever of their ids).
 create or replace view chart_movers as
 
 with
@@ -21,6 +21,7 @@ movements as (
         streams_change,
         track_name,
         artist_names,
+        song_key,
         track_id
     from chart_movements
     where movement in ('climbed', 'fell')
@@ -44,6 +45,7 @@ final as (
         previous_chart_date,
         track_name,
         artist_names,
+        song_key,
         track_id
     from movements
 

@@ -5,12 +5,13 @@
 -- many, its weeks (or days) on the chart, peak rank, debut and last date and streams over
 -- all of them, and the name and artists of its best entry on its last date. A charted track
 -- the lake does not describe yet (no dim_track row: not enriched) is a song of its own,
--- `track:<track_id>`; described_track_id_count says how many of a song's ids are described.
+-- `track:<track_id>` (chart_entry_songs, the one definition of a chart entry's song);
+-- described_track_id_count says how many of a song's ids are described.
 create or replace view chart_song_ids as
 
 with
 
-chart_entries as (
+song_entries as (
 
     select
         chart_id,
@@ -20,36 +21,10 @@ chart_entries as (
         streams,
         track_name,
         artist_names,
-        cast(chart_date as date) as chart_date
-    from fact_chart_entry
-
-),
-
-tracks as (
-
-    select
-        track_id,
+        chart_date,
+        is_described,
         song_key
-    from dim_track_current
-
-),
-
-song_entries as (
-
-    select
-        chart_entries.chart_id,
-        chart_entries.period,
-        chart_entries.track_id,
-        chart_entries.rank,
-        chart_entries.streams,
-        chart_entries.track_name,
-        chart_entries.artist_names,
-        chart_entries.chart_date,
-        tracks.track_id is not null as is_described,
-        coalesce(tracks.song_key, 'track:' || chart_entries.track_id) as song_key
-    from chart_entries
-    left join tracks
-        on chart_entries.track_id = tracks.track_id
+    from chart_entry_songs
 
 ),
 

@@ -13,9 +13,19 @@ glue_jobs/tables.py):
   previous chart is the day before, not the week before;
 - ``viral-global-weekly``, one week, 2 songs, no streams.
 
-Eight songs; their artists are the file's ``artist_names``: two songs of several artists,
-and "Tyler, The Creator", whom splitting at ", " turns into two artists (the documented
-caveat). tests/sql/expected.py works out every chart view's result for this history.
+Eight songs; the files give their artists as ``artist_names``: two songs of several
+artists, and "Tyler, The Creator", whom splitting at ", " turns into two artists (the
+documented caveat). Aurora charts under two track ids: ``trkAurora``, and in the global
+weekly chart of week 3 ``trkAuroraSingle`` (its single, the same recording).
+
+The enrichment, as the playlist job writes it from track documents (``dim_track``,
+``bridge_track_artist``, ``dim_artist`` under ``snapshot_date=2026-01-23``,
+:data:`DESCRIBED`): Aurora's two ids (one ISRC, so one song_key), Blaze, Cascade (no ISRC:
+its own id is its song) and Glow are described, with their Spotify artists ("Tyler, The
+Creator" one artist); Drift, Ember, Flare and Halo are not (not enriched yet), so the views
+fall back to their own ids and the file's names. ``write_chart_lake(enriched=False)``
+leaves the enrichment out: a lake of charts only. tests/sql/expected.py works out every
+chart view's result for the enriched history.
 """
 
 from __future__ import annotations
@@ -26,7 +36,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from glue_jobs.tables import CHART_TABLES, DIM_CHART, FACT_CHART_ENTRY
+from glue_jobs.tables import (
+    BRIDGE_TRACK_ARTIST,
+    CHART_TABLES,
+    DIM_ARTIST,
+    DIM_CHART,
+    DIM_TRACK,
+    FACT_CHART_ENTRY,
+)
 
 GLOBAL_WEEKLY = "regional-global-weekly"
 US_WEEKLY = "regional-us-weekly"
@@ -46,6 +63,8 @@ SONGS = {
     "F": ("trkFlare", "Flare", "Luna, Nova"),
     "G": ("trkGlow", "Glow", "Kai"),
     "H": ("trkHalo", "Halo", "Rex"),
+    # Aurora's single: another id of the same recording (the same ISRC below).
+    "A2": ("trkAuroraSingle", "Aurora - Single", "Nova"),
 }
 
 # chart_id -> chart_date -> [(song, streams)] in rank order (rank 1 first).
@@ -53,7 +72,7 @@ CHARTS: dict[str, dict[date, list[tuple[str, int | None]]]] = {
     GLOBAL_WEEKLY: {
         W1: [("A", 1000), ("B", 900), ("C", 800), ("D", 700), ("E", 600), ("F", 500)],
         W2: [("B", 950), ("A", 920), ("G", 850), ("C", 700), ("F", 650), ("D", 600)],
-        W3: [("G", 1000), ("B", 900), ("E", 800), ("A", 700), ("F", 600), ("H", 500)],
+        W3: [("G", 1000), ("B", 900), ("E", 800), ("A2", 700), ("F", 600), ("H", 500)],
         W4: [("G", 950), ("E", 900), ("H", 850), ("B", 810), ("A", 700), ("C", 600)],
     },
     US_WEEKLY: {
@@ -69,6 +88,23 @@ CHARTS: dict[str, dict[date, list[tuple[str, int | None]]]] = {
     VIRAL_WEEKLY: {
         W4: [("H", None), ("C", None)],
     },
+}
+
+# The enrichment: the tracks the lake describes, each with its ISRC (None: none), song_key
+# (the job's rule: isrc:<ISRC>, else track:<own id>) and Spotify artists in credit order.
+ENRICHED_ON = date(2026, 1, 23)
+ARTISTS = {
+    "artNova": "Nova",
+    "artRex": "Rex",
+    "artTylerTheCreator": "Tyler, The Creator",
+    "artKai": "Kai",
+}
+DESCRIBED = {
+    "trkAurora": ("QZAUR2600001", "isrc:QZAUR2600001", ["artNova"]),
+    "trkAuroraSingle": ("QZAUR2600001", "isrc:QZAUR2600001", ["artNova"]),
+    "trkBlaze": ("QZBLZ2600002", "isrc:QZBLZ2600002", ["artNova", "artRex"]),
+    "trkCascade": (None, "track:trkCascade", ["artTylerTheCreator"]),
+    "trkGlow": ("QZGLW2600003", "isrc:QZGLW2600003", ["artKai"]),
 }
 
 _ARROW = {
@@ -151,10 +187,71 @@ def dim_rows() -> list[dict]:
     return rows
 
 
-def write_chart_lake(curated: Path) -> list[Path]:
-    """The history as the chart job's Parquet under ``curated``; returns the files."""
+def _lineage(track_id: str) -> dict:
+    extracted = datetime(2026, 1, 23, 6, tzinfo=UTC)
+    source = f"tracks/fetched_date={ENRICHED_ON.isoformat()}/{track_id}.json.gz"
+    return {"extracted_at": extracted, "source_file": source, "snapshot_date": ENRICHED_ON}
+
+
+def track_rows() -> list[dict]:
+    """dim_track: one observation of every described track."""
+    names = {track_id: name for track_id, name, _ in SONGS.values()}
+    return [
+        {
+            **dict.fromkeys(c.name for c in DIM_TRACK.all_columns),
+            "track_id": track_id,
+            "track_name": names[track_id],
+            "track_uri": f"spotify:track:{track_id}",
+            "isrc": isrc,
+            "song_key": song_key,
+            **_lineage(track_id),
+        }
+        for track_id, (isrc, song_key, _) in DESCRIBED.items()
+    ]
+
+
+def bridge_rows() -> list[dict]:
+    """bridge_track_artist: the described tracks' artists, in credit order."""
+    return [
+        {
+            "track_id": track_id,
+            "artist_id": artist_id,
+            "artist_position": position,
+            **_lineage(track_id),
+        }
+        for track_id, (_, _, artists) in DESCRIBED.items()
+        for position, artist_id in enumerate(artists, start=1)
+    ]
+
+
+def artist_rows() -> list[dict]:
+    """dim_artist: the described tracks' artists."""
+    return [
+        {
+            "artist_id": artist_id,
+            "artist_name": name,
+            "artist_uri": f"spotify:artist:{artist_id}",
+            **_lineage("trkAurora"),
+        }
+        for artist_id, name in ARTISTS.items()
+    ]
+
+
+ENRICHMENT = (
+    (DIM_TRACK, track_rows),
+    (BRIDGE_TRACK_ARTIST, bridge_rows),
+    (DIM_ARTIST, artist_rows),
+)
+
+
+def write_chart_lake(curated: Path, *, enriched: bool = True) -> list[Path]:
+    """The history as the chart job's Parquet under ``curated`` and, when `enriched`, the
+    described tracks as the playlist job's; returns the files."""
     written = []
-    for table, rows in ((FACT_CHART_ENTRY, fact_rows()), (DIM_CHART, dim_rows())):
+    tables = [(FACT_CHART_ENTRY, fact_rows()), (DIM_CHART, dim_rows())]
+    if enriched:
+        tables += [(table, rows()) for table, rows in ENRICHMENT]
+    for table, rows in tables:
         key = table.partition.name
         for day in sorted({r[key] for r in rows}):
             folder = curated / table.name / f"{key}={day.isoformat()}"

@@ -532,12 +532,13 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
 
 
 # ---------------------------------------------------------------------------------------
-# The chart views (athena_sql/views/50_chart_*.sql), for the hand-made chart history of
-# tests/sql/chart_fixture.py. Per chart and date, the songs in rank order with their streams:
+# The chart views (athena_sql/views/50_*chart*.sql), for the hand-made chart history of
+# tests/sql/chart_fixture.py. Per chart and date, the entries in rank order with their
+# streams (A' is Aurora's single, another id of A's recording):
 #
 #   regional-global-weekly (GW)  W1 01-01: A 1000, B 900, C 800, D 700, E 600, F 500 (4500)
 #                                W2 01-08: B 950, A 920, G 850, C 700, F 650, D 600 (4670)
-#                                W3 01-15: G 1000, B 900, E 800, A 700, F 600, H 500 (4500)
+#                                W3 01-15: G 1000, B 900, E 800, A' 700, F 600, H 500 (4500)
 #                                W4 01-22: G 950, E 900, H 850, B 810, A 700, C 600 (4810)
 #   regional-us-weekly (UW)      W1: D 500, A 400, E 300, B 200 (1400)
 #                                W2: A 450, D 420, B 300, G 250 (1420)
@@ -547,38 +548,111 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
 #                                D3 01-22: E 320, G 300, B 250 (870)
 #   viral-global-weekly (VW)     W4: H, C (no streams)
 #
-# Songs: A Aurora (Nova), B Blaze (Nova, Rex), C Cascade (Tyler, The Creator), D Drift (Rex),
-# E Ember (Luna), F Flare (Luna, Nova), G Glow (Kai), H Halo (Rex).
+# Songs and the file's artist_names: A Aurora (Nova), A' Aurora - Single (Nova), B Blaze
+# (Nova, Rex), C Cascade (Tyler, The Creator), D Drift (Rex), E Ember (Luna), F Flare (Luna,
+# Nova), G Glow (Kai), H Halo (Rex).
+#
+# The enrichment (dim_track, bridge_track_artist, dim_artist): A and A' share the ISRC
+# QZAUR2600001, so one song_key, isrc:QZAUR2600001, and A' in GW W3 is the song A in its
+# 3rd week; B isrc:QZBLZ2600002, C has no ISRC (track:trkCascade), G isrc:QZGLW2600003.
+# D, E, F, H are not described: each is its own song, track:<its id>. So, song by song,
+# every number follows as if A' were A: the song views give the numbers they would give
+# with A in W3, with A' named where its entry is the one shown.
+# Artists: the described tracks' Spotify artists (artist_source web_api, with an id): A,
+# A' Nova (artNova); B Nova, Rex (artNova, artRex); C "Tyler, The Creator", one artist
+# (artTylerTheCreator); G Kai (artKai). The others' are the file's names split at ", "
+# (chart_file_names, no id): D Rex, E Luna, F Luna and Nova, H Rex. The two sources are not
+# matched by name: "Nova" and "Rex" have a row of each.
 # ---------------------------------------------------------------------------------------
 
 GW, UW = "regional-global-weekly", "regional-us-weekly"
 GD, VW = "regional-global-daily", "viral-global-weekly"
 W1, W2, W3, W4 = date(2026, 1, 1), date(2026, 1, 8), date(2026, 1, 15), date(2026, 1, 22)
 CD1, CD2, CD3 = date(2026, 1, 20), date(2026, 1, 21), date(2026, 1, 22)
+A_KEY = "isrc:QZAUR2600001"
+# letter: (track_name, artist_names as the file gives them, track_id, song_key)
 CHART_SONGS = {
-    "A": ("Aurora", "Nova", "trkAurora"),
-    "B": ("Blaze", "Nova, Rex", "trkBlaze"),
-    "C": ("Cascade", "Tyler, The Creator", "trkCascade"),
-    "D": ("Drift", "Rex", "trkDrift"),
-    "E": ("Ember", "Luna", "trkEmber"),
-    "F": ("Flare", "Luna, Nova", "trkFlare"),
-    "G": ("Glow", "Kai", "trkGlow"),
-    "H": ("Halo", "Rex", "trkHalo"),
+    "A": ("Aurora", "Nova", "trkAurora", A_KEY),
+    "A'": ("Aurora - Single", "Nova", "trkAuroraSingle", A_KEY),
+    "B": ("Blaze", "Nova, Rex", "trkBlaze", "isrc:QZBLZ2600002"),
+    "C": ("Cascade", "Tyler, The Creator", "trkCascade", "track:trkCascade"),
+    "D": ("Drift", "Rex", "trkDrift", "track:trkDrift"),
+    "E": ("Ember", "Luna", "trkEmber", "track:trkEmber"),
+    "F": ("Flare", "Luna, Nova", "trkFlare", "track:trkFlare"),
+    "G": ("Glow", "Kai", "trkGlow", "isrc:QZGLW2600003"),
+    "H": ("Halo", "Rex", "trkHalo", "track:trkHalo"),
 }
-FILE_NAMES = "chart_file_names"
+DESCRIBED_SONGS = {"A", "A'", "B", "C", "G"}
+FILE_NAMES, WEB_API = "chart_file_names", "web_api"
+# The history above, as (chart, date, letters with streams in rank order).
+CHART_LAYOUT = {
+    (GW, W1): [("A", 1000), ("B", 900), ("C", 800), ("D", 700), ("E", 600), ("F", 500)],
+    (GW, W2): [("B", 950), ("A", 920), ("G", 850), ("C", 700), ("F", 650), ("D", 600)],
+    (GW, W3): [("G", 1000), ("B", 900), ("E", 800), ("A'", 700), ("F", 600), ("H", 500)],
+    (GW, W4): [("G", 950), ("E", 900), ("H", 850), ("B", 810), ("A", 700), ("C", 600)],
+    (UW, W1): [("D", 500), ("A", 400), ("E", 300), ("B", 200)],
+    (UW, W2): [("A", 450), ("D", 420), ("B", 300), ("G", 250)],
+    (UW, W4): [("G", 600), ("A", 500), ("E", 400), ("H", 300)],
+    (GD, CD1): [("G", 300), ("B", 200), ("A", 100)],
+    (GD, CD2): [("G", 310), ("A", 210), ("E", 150)],
+    (GD, CD3): [("E", 320), ("G", 300), ("B", 250)],
+    (VW, W4): [("H", None), ("C", None)],
+}
 
 
 def _song(row: tuple, at: int) -> tuple:
     """The row with the song letter at ``at`` replaced by (track_name, artist_names), and
-    the track_id appended: the views' name columns come before their ids, last."""
-    name, artists, track_id = CHART_SONGS[row[at]]
-    return (*row[:at], name, artists, *row[at + 1 :], track_id)
+    (song_key, track_id) appended: the views' name columns come before their ids, last."""
+    name, artists, track_id, song_key = CHART_SONGS[row[at]]
+    return (*row[:at], name, artists, *row[at + 1 :], song_key, track_id)
+
+
+def _api(row: tuple) -> tuple:
+    return (*row, WEB_API, f"art{row[2].replace(',', '').replace(' ', '')}")
+
+
+def _file(row: tuple) -> tuple:
+    return (*row, FILE_NAMES, None)
 
 
 CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
+    # Every entry with its song: described songs (A, A', B, C, G) their song_key, the others
+    # track:<id>, not described. 6 x 4 + 4 x 3 + 3 x 3 + 2 = 47 rows.
+    "chart_entry_songs": (
+        (
+            "chart_id",
+            "period",
+            "chart_date",
+            "rank",
+            "streams",
+            "track_name",
+            "artist_names",
+            "is_described",
+            "song_key",
+            "track_id",
+        ),
+        [
+            (
+                chart_id,
+                chart_id.rsplit("-", 1)[1],
+                day,
+                rank,
+                streams,
+                CHART_SONGS[letter][0],
+                CHART_SONGS[letter][1],
+                letter in DESCRIBED_SONGS,
+                CHART_SONGS[letter][3],
+                CHART_SONGS[letter][2],
+            )
+            for (chart_id, day), entries in CHART_LAYOUT.items()
+            for rank, (letter, streams) in enumerate(entries, start=1)
+        ],
+    ),
     # Per chart and song: the charts it is on (weeks for weekly charts, days for daily), its
-    # best rank, its first date and rank there, its last date, and its streams summed.
-    # GW: A W1-W4 at 1, 2, 4, 5: 4 weeks, peak 1, debut W1 at 1, 1000 + 920 + 700 + 700 = 3320
+    # best rank, its first date and rank there, its last date, its streams summed, and its
+    # ids; names and track_id of its best entry on its last date.
+    # GW: A W1-W4 at 1, 2, 4 (as A'), 5: 4 weeks, peak 1, debut W1 at 1, 1000 + 920 + 700 +
+    #       700 = 3320, 2 ids (trkAurora, trkAuroraSingle), shown as its W4 entry, trkAurora
     #     B W1-W4 at 2, 1, 2, 4: 4, peak 1, debut W1 at 2, 900 + 950 + 900 + 810 = 3560
     #     C W1, W2, W4 at 3, 4, 6: 3, peak 3, 800 + 700 + 600 = 2100
     #     D W1, W2 at 4, 6: 2, peak 4, last W2 (not on W4), 700 + 600 = 1300
@@ -587,12 +661,14 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     #     G W2-W4 at 3, 1, 1: 3, peak 1, debut W2 at 3, 850 + 1000 + 950 = 2800
     #     H W3, W4 at 6, 3: 2, peak 3, debut W3 at 6, 500 + 850 = 1350
     #     longevity: A, B (4 weeks) 1; C, E, F, G (3) 3; D, H (2) 7.
+    #     (Without the enrichment A would be 3 weeks and A' 1: see test_charts.py.)
     # UW: A W1, W2, W4 at 2, 1, 2: 3, 400 + 450 + 500 = 1350; D W1, W2 at 1, 2: 920;
     #     E W1, W4 at 3, 3: 700; B W1, W2 at 4, 3: 500; G W2, W4 at 4, 1: 850; H W4 at 4: 300.
     #     longevity: A 1; B, D, E, G 2; H 6.
     # GD (days): G D1-D3 at 1, 1, 2: 3 days, 300 + 310 + 300 = 910; B D1, D3 at 2, 3: 450;
     #     A D1, D2 at 3, 2: 310, last D2; E D2, D3 at 3, 1: 470. longevity: G 1; A, B, E 2.
     # VW: H at 1 and C at 2, one week each, no streams (a sum of nulls is null).
+    # Every song but A in GW has one id.
     "chart_songs": (
         (
             "chart_id",
@@ -607,31 +683,33 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "last_chart_date",
             "is_on_latest_chart",
             "total_streams",
+            "track_id_count",
+            "song_key",
             "track_id",
         ),
         [
             _song(row, 2)
             for row in [
-                (GW, 1, "A", 4, None, 1, W1, 1, W4, True, 3320),
-                (GW, 1, "B", 4, None, 1, W1, 2, W4, True, 3560),
-                (GW, 3, "C", 3, None, 3, W1, 3, W4, True, 2100),
-                (GW, 3, "E", 3, None, 2, W1, 5, W4, True, 2300),
-                (GW, 3, "F", 3, None, 5, W1, 6, W3, False, 1750),
-                (GW, 3, "G", 3, None, 1, W2, 3, W4, True, 2800),
-                (GW, 7, "D", 2, None, 4, W1, 4, W2, False, 1300),
-                (GW, 7, "H", 2, None, 3, W3, 6, W4, True, 1350),
-                (UW, 1, "A", 3, None, 1, W1, 2, W4, True, 1350),
-                (UW, 2, "B", 2, None, 3, W1, 4, W2, False, 500),
-                (UW, 2, "D", 2, None, 1, W1, 1, W2, False, 920),
-                (UW, 2, "E", 2, None, 3, W1, 3, W4, True, 700),
-                (UW, 2, "G", 2, None, 1, W2, 4, W4, True, 850),
-                (UW, 6, "H", 1, None, 4, W4, 4, W4, True, 300),
-                (GD, 1, "G", None, 3, 1, CD1, 1, CD3, True, 910),
-                (GD, 2, "A", None, 2, 2, CD1, 3, CD2, False, 310),
-                (GD, 2, "B", None, 2, 2, CD1, 2, CD3, True, 450),
-                (GD, 2, "E", None, 2, 1, CD2, 3, CD3, True, 470),
-                (VW, 1, "C", 1, None, 2, W4, 2, W4, True, None),
-                (VW, 1, "H", 1, None, 1, W4, 1, W4, True, None),
+                (GW, 1, "A", 4, None, 1, W1, 1, W4, True, 3320, 2),
+                (GW, 1, "B", 4, None, 1, W1, 2, W4, True, 3560, 1),
+                (GW, 3, "C", 3, None, 3, W1, 3, W4, True, 2100, 1),
+                (GW, 3, "E", 3, None, 2, W1, 5, W4, True, 2300, 1),
+                (GW, 3, "F", 3, None, 5, W1, 6, W3, False, 1750, 1),
+                (GW, 3, "G", 3, None, 1, W2, 3, W4, True, 2800, 1),
+                (GW, 7, "D", 2, None, 4, W1, 4, W2, False, 1300, 1),
+                (GW, 7, "H", 2, None, 3, W3, 6, W4, True, 1350, 1),
+                (UW, 1, "A", 3, None, 1, W1, 2, W4, True, 1350, 1),
+                (UW, 2, "B", 2, None, 3, W1, 4, W2, False, 500, 1),
+                (UW, 2, "D", 2, None, 1, W1, 1, W2, False, 920, 1),
+                (UW, 2, "E", 2, None, 3, W1, 3, W4, True, 700, 1),
+                (UW, 2, "G", 2, None, 1, W2, 4, W4, True, 850, 1),
+                (UW, 6, "H", 1, None, 4, W4, 4, W4, True, 300, 1),
+                (GD, 1, "G", None, 3, 1, CD1, 1, CD3, True, 910, 1),
+                (GD, 2, "A", None, 2, 2, CD1, 3, CD2, False, 310, 1),
+                (GD, 2, "B", None, 2, 2, CD1, 2, CD3, True, 450, 1),
+                (GD, 2, "E", None, 2, 1, CD2, 3, CD3, True, 470, 1),
+                (VW, 1, "C", 1, None, 2, W4, 2, W4, True, None, 1),
+                (VW, 1, "H", 1, None, 1, W4, 1, W4, True, None, 1),
             ]
         ],
     ),
@@ -641,10 +719,11 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # compare with, so previous_chart_date, previous_rank and movement are null.
     # GW W2: B 2 -> 1 climbed, A 1 -> 2 fell, G new, C 3 -> 4 fell, F 6 -> 5 climbed,
     #        D 4 -> 6 fell; E (5 on W1) exits.
-    # GW W3: G 3 -> 1, B 1 -> 2, E back (was on W1): re-entry, A 2 -> 4, F 5 -> 5 unchanged,
-    #        H new; C (4) and D (6) exit.
-    # GW W4: G 1 -> 1, E 3 -> 2, H 6 -> 3, B 2 -> 4, A 4 -> 5, C back (W1, W2): re-entry;
-    #        F (5) exits.
+    # GW W3: G 3 -> 1, B 1 -> 2, E back (was on W1): re-entry, A 2 -> 4 fell (its W3 entry
+    #        is A', shown by A''s name and id: the song moved, no new entry and exit), F 5 -> 5
+    #        unchanged, H new; C (4) and D (6) exit.
+    # GW W4: G 1 -> 1, E 3 -> 2, H 6 -> 3, B 2 -> 4, A 4 (as A') -> 5, C back (W1, W2):
+    #        re-entry; F (5) exits.
     # UW W2: A 2 -> 1, D 1 -> 2, B 4 -> 3, G new; E (3) exits.
     # GD D2: G 1 -> 1, A 3 -> 2, E new; B (2) exits. GD D3: E 3 -> 1, G 1 -> 2, B back (D1):
     #        re-entry; A (2) exits.
@@ -662,6 +741,7 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "streams_change",
             "track_name",
             "artist_names",
+            "song_key",
             "track_id",
         ),
         [
@@ -683,7 +763,7 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (GW, W3, W2, 1, 3, 2, "climbed", 1000, 850, 150, "G"),
                 (GW, W3, W2, 2, 1, -1, "fell", 900, 950, -50, "B"),
                 (GW, W3, W2, 3, None, None, "re-entry", 800, None, None, "E"),
-                (GW, W3, W2, 4, 2, -2, "fell", 700, 920, -220, "A"),
+                (GW, W3, W2, 4, 2, -2, "fell", 700, 920, -220, "A'"),
                 (GW, W3, W2, 5, 5, 0, "unchanged", 600, 650, -50, "F"),
                 (GW, W3, W2, 6, None, None, "new", 500, None, None, "H"),
                 (GW, W3, W2, None, 4, None, "exit", None, 700, None, "C"),
@@ -727,9 +807,9 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # The climbers and fallers of chart_movements, ranked by the size of the move within
     # chart, date and direction (ties share the rank):
     # GW W2 climbed B +1, F +1 (both 1); fell D -2 (1), A -1, C -1 (both 2).
-    # GW W3 climbed G +2; fell A -2 (1), B -1 (2). GW W4 climbed H +3 (1), E +1 (2); fell
-    # B -2 (1), A -1 (2). UW W2 climbed A +1, B +1 (both 1); fell D -1. GD D2 climbed A +1.
-    # GD D3 climbed E +2; fell G -1.
+    # GW W3 climbed G +2; fell A -2 (1, as A'), B -1 (2). GW W4 climbed H +3 (1), E +1 (2);
+    # fell B -2 (1), A -1 (2). UW W2 climbed A +1, B +1 (both 1); fell D -1. GD D2 climbed
+    # A +1. GD D3 climbed E +2; fell G -1.
     "chart_movers": (
         (
             "chart_id",
@@ -744,6 +824,7 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "previous_chart_date",
             "track_name",
             "artist_names",
+            "song_key",
             "track_id",
         ),
         [
@@ -755,7 +836,7 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (GW, W2, "fell", 2, 2, 1, -1, 920, -80, W1, "A"),
                 (GW, W2, "fell", 2, 4, 3, -1, 700, -100, W1, "C"),
                 (GW, W3, "climbed", 1, 1, 3, 2, 1000, 150, W2, "G"),
-                (GW, W3, "fell", 1, 4, 2, -2, 700, -220, W2, "A"),
+                (GW, W3, "fell", 1, 4, 2, -2, 700, -220, W2, "A'"),
                 (GW, W3, "fell", 2, 2, 1, -1, 900, -50, W2, "B"),
                 (GW, W4, "climbed", 1, 3, 6, 3, 850, 350, W3, "H"),
                 (GW, W4, "climbed", 2, 2, 3, 1, 900, 100, W3, "E"),
@@ -773,10 +854,10 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # Counted from the movements above; null where there is no previous chart (each chart's
     # first date, UW W4). GW W2: 6 songs = 1 new (G) + 2 climbers (B, F) + 3 fallers
     # (A, C, D), 1 exit (E). GW W3: 1 new (H) + 1 re-entry (E) + 1 climber (G) + 2 fallers
-    # (B, A) + 1 unchanged (F), 2 exits (C, D). GW W4: 1 re-entry (C) + 2 climbers (E, H)
-    # + 2 fallers (B, A) + 1 unchanged (G), 1 exit (F). UW W2: 1 new (G) + 2 climbers (A, B)
-    # + 1 faller (D), 1 exit (E). GD D2: 1 new (E) + 1 climber (A) + 1 unchanged (G), 1 exit
-    # (B). GD D3: 1 re-entry (B) + 1 climber (E) + 1 faller (G), 1 exit (A).
+    # (B, A as A') + 1 unchanged (F), 2 exits (C, D). GW W4: 1 re-entry (C) + 2 climbers
+    # (E, H) + 2 fallers (B, A) + 1 unchanged (G), 1 exit (F). UW W2: 1 new (G) + 2 climbers
+    # (A, B) + 1 faller (D), 1 exit (E). GD D2: 1 new (E) + 1 climber (A) + 1 unchanged (G),
+    # 1 exit (B). GD D3: 1 re-entry (B) + 1 climber (E) + 1 faller (G), 1 exit (A).
     "chart_turnover": (
         (
             "chart_id",
@@ -804,25 +885,33 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             (VW, W4, None, 2, None, None, None, None, None, None),
         ],
     ),
-    # Per chart date and artist (names split at ", ": Cascade counts for "Tyler" and for
-    # "The Creator"): songs crediting the artist, their streams, out of the chart's; the
-    # share is rounded to 4 places.
-    # GW W1 (4500): Nova A + B + F = 1000 + 900 + 500 = 2400 -> 0.5333; Rex B + D = 1600 ->
-    #   0.3556; Luna E + F = 1100 -> 0.2444; Tyler, The Creator C 800 -> 0.1778 each.
-    # GW W2 (4670): Nova B + A + F = 950 + 920 + 650 = 2520 -> 0.5396; Rex B + D = 1550 ->
-    #   0.3319; Kai G 850 -> 0.1820; Tyler, The Creator C 700 -> 0.1499; Luna F 650 -> 0.1392.
-    # GW W3 (4500): Nova B + A + F = 2200 -> 0.4889; Rex B + H = 1400 -> 0.3111; Luna E + F =
-    #   1400 -> 0.3111; Kai 1000 -> 0.2222.
-    # GW W4 (4810): Rex H + B = 850 + 810 = 1660 -> 0.3451; Nova B + A = 1510 -> 0.3139; Kai
-    #   950 -> 0.1975; Luna 900 -> 0.1871; Tyler, The Creator 600 -> 0.1247.
-    # UW W1 (1400): Rex D + B = 700 -> 0.5; Nova A + B = 600 -> 0.4286; Luna 300 -> 0.2143.
-    # UW W2 (1420): Nova A + B = 750 -> 0.5282; Rex D + B = 720 -> 0.5070; Kai 250 -> 0.1761.
-    # UW W4 (1800): Kai 600 -> 0.3333; Nova 500 -> 0.2778; Luna 400 -> 0.2222; Rex 300 ->
-    #   0.1667.
-    # GD D1 (600): Kai 300 -> 0.5; Nova B + A = 300 -> 0.5; Rex B 200 -> 0.3333.
-    # GD D2 (670): Kai 310 -> 0.4627; Nova 210 -> 0.3134; Luna 150 -> 0.2239.
-    # GD D3 (870): Luna 320 -> 0.3678; Kai 300 -> 0.3448; Nova, Rex B 250 -> 0.2874 each.
-    # VW W4: no streams, so no share: Rex (H), Tyler and The Creator (C), one song each of 2.
+    # Per chart date and artist: songs crediting the artist, their streams, out of the
+    # chart's songs and streams (no date has two ids of one song, so a chart's songs are its
+    # entries); the share is rounded to 4 places. "api" is web_api, "file" chart_file_names.
+    # GW W1 (4500): Nova api A + B = 1000 + 900 = 1900 -> 0.4222; Luna file E + F = 1100 ->
+    #   0.2444; Rex api B 900 -> 0.2; Tyler, The Creator api C 800 -> 0.1778 (one artist);
+    #   Rex file D 700 -> 0.1556; Nova file F 500 -> 0.1111.
+    # GW W2 (4670): Nova api B + A = 950 + 920 = 1870 -> 0.4004; Rex api B 950 -> 0.2034;
+    #   Kai api G 850 -> 0.1820; Tyler, The Creator api C 700 -> 0.1499; Luna file F 650 and
+    #   Nova file F 650 -> 0.1392; Rex file D 600 -> 0.1285.
+    # GW W3 (4500): Nova api B + A' = 900 + 700 = 1600 -> 0.3556; Luna file E + F = 1400 ->
+    #   0.3111; Kai api 1000 -> 0.2222; Rex api B 900 -> 0.2; Nova file F 600 -> 0.1333;
+    #   Rex file H 500 -> 0.1111.
+    # GW W4 (4810): Nova api B + A = 810 + 700 = 1510 -> 0.3139; Kai api 950 -> 0.1975; Luna
+    #   file E 900 -> 0.1871; Rex file H 850 -> 0.1767; Rex api B 810 -> 0.1684; Tyler, The
+    #   Creator api 600 -> 0.1247.
+    # UW W1 (1400): Nova api A + B = 600 -> 0.4286; Rex file D 500 -> 0.3571; Luna file E 300
+    #   -> 0.2143; Rex api B 200 -> 0.1429.
+    # UW W2 (1420): Nova api A + B = 750 -> 0.5282; Rex file D 420 -> 0.2958; Rex api B 300 ->
+    #   0.2113; Kai api 250 -> 0.1761.
+    # UW W4 (1800): Kai api 600 -> 0.3333; Nova api A 500 -> 0.2778; Luna file 400 -> 0.2222;
+    #   Rex file H 300 -> 0.1667.
+    # GD D1 (600): Kai api 300 -> 0.5; Nova api B + A = 300 -> 0.5; Rex api B 200 -> 0.3333.
+    # GD D2 (670): Kai api 310 -> 0.4627; Nova api A 210 -> 0.3134; Luna file 150 -> 0.2239.
+    # GD D3 (870): Luna file 320 -> 0.3678; Kai api 300 -> 0.3448; Nova api and Rex api B 250
+    #   -> 0.2874 each.
+    # VW W4: no streams, so no share: Rex file (H) and Tyler, The Creator api (C), one song
+    #   each of 2.
     "chart_artist_share": (
         (
             "chart_id",
@@ -834,70 +923,86 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "chart_streams",
             "stream_share",
             "artist_source",
+            "artist_id",
         ),
         [
-            (*row, FILE_NAMES)
-            for row in [
-                (GW, W1, "Nova", 3, 6, 2400, 4500, 0.5333),
-                (GW, W1, "Rex", 2, 6, 1600, 4500, 0.3556),
-                (GW, W1, "Luna", 2, 6, 1100, 4500, 0.2444),
-                (GW, W1, "Tyler", 1, 6, 800, 4500, 0.1778),
-                (GW, W1, "The Creator", 1, 6, 800, 4500, 0.1778),
-                (GW, W2, "Nova", 3, 6, 2520, 4670, 0.5396),
-                (GW, W2, "Rex", 2, 6, 1550, 4670, 0.3319),
-                (GW, W2, "Kai", 1, 6, 850, 4670, 0.1820),
-                (GW, W2, "Tyler", 1, 6, 700, 4670, 0.1499),
-                (GW, W2, "The Creator", 1, 6, 700, 4670, 0.1499),
-                (GW, W2, "Luna", 1, 6, 650, 4670, 0.1392),
-                (GW, W3, "Nova", 3, 6, 2200, 4500, 0.4889),
-                (GW, W3, "Rex", 2, 6, 1400, 4500, 0.3111),
-                (GW, W3, "Luna", 2, 6, 1400, 4500, 0.3111),
-                (GW, W3, "Kai", 1, 6, 1000, 4500, 0.2222),
-                (GW, W4, "Rex", 2, 6, 1660, 4810, 0.3451),
-                (GW, W4, "Nova", 2, 6, 1510, 4810, 0.3139),
-                (GW, W4, "Kai", 1, 6, 950, 4810, 0.1975),
-                (GW, W4, "Luna", 1, 6, 900, 4810, 0.1871),
-                (GW, W4, "Tyler", 1, 6, 600, 4810, 0.1247),
-                (GW, W4, "The Creator", 1, 6, 600, 4810, 0.1247),
-                (UW, W1, "Rex", 2, 4, 700, 1400, 0.5),
-                (UW, W1, "Nova", 2, 4, 600, 1400, 0.4286),
-                (UW, W1, "Luna", 1, 4, 300, 1400, 0.2143),
-                (UW, W2, "Nova", 2, 4, 750, 1420, 0.5282),
-                (UW, W2, "Rex", 2, 4, 720, 1420, 0.5070),
-                (UW, W2, "Kai", 1, 4, 250, 1420, 0.1761),
-                (UW, W4, "Kai", 1, 4, 600, 1800, 0.3333),
-                (UW, W4, "Nova", 1, 4, 500, 1800, 0.2778),
-                (UW, W4, "Luna", 1, 4, 400, 1800, 0.2222),
-                (UW, W4, "Rex", 1, 4, 300, 1800, 0.1667),
-                (GD, CD1, "Kai", 1, 3, 300, 600, 0.5),
-                (GD, CD1, "Nova", 2, 3, 300, 600, 0.5),
-                (GD, CD1, "Rex", 1, 3, 200, 600, 0.3333),
-                (GD, CD2, "Kai", 1, 3, 310, 670, 0.4627),
-                (GD, CD2, "Nova", 1, 3, 210, 670, 0.3134),
-                (GD, CD2, "Luna", 1, 3, 150, 670, 0.2239),
-                (GD, CD3, "Luna", 1, 3, 320, 870, 0.3678),
-                (GD, CD3, "Kai", 1, 3, 300, 870, 0.3448),
-                (GD, CD3, "Nova", 1, 3, 250, 870, 0.2874),
-                (GD, CD3, "Rex", 1, 3, 250, 870, 0.2874),
-                (VW, W4, "Rex", 1, 2, None, None, None),
-                (VW, W4, "Tyler", 1, 2, None, None, None),
-                (VW, W4, "The Creator", 1, 2, None, None, None),
-            ]
+            *[
+                _api(row)
+                for row in [
+                    (GW, W1, "Nova", 2, 6, 1900, 4500, 0.4222),
+                    (GW, W1, "Rex", 1, 6, 900, 4500, 0.2),
+                    (GW, W1, "Tyler, The Creator", 1, 6, 800, 4500, 0.1778),
+                    (GW, W2, "Nova", 2, 6, 1870, 4670, 0.4004),
+                    (GW, W2, "Rex", 1, 6, 950, 4670, 0.2034),
+                    (GW, W2, "Kai", 1, 6, 850, 4670, 0.1820),
+                    (GW, W2, "Tyler, The Creator", 1, 6, 700, 4670, 0.1499),
+                    (GW, W3, "Nova", 2, 6, 1600, 4500, 0.3556),
+                    (GW, W3, "Kai", 1, 6, 1000, 4500, 0.2222),
+                    (GW, W3, "Rex", 1, 6, 900, 4500, 0.2),
+                    (GW, W4, "Nova", 2, 6, 1510, 4810, 0.3139),
+                    (GW, W4, "Kai", 1, 6, 950, 4810, 0.1975),
+                    (GW, W4, "Rex", 1, 6, 810, 4810, 0.1684),
+                    (GW, W4, "Tyler, The Creator", 1, 6, 600, 4810, 0.1247),
+                    (UW, W1, "Nova", 2, 4, 600, 1400, 0.4286),
+                    (UW, W1, "Rex", 1, 4, 200, 1400, 0.1429),
+                    (UW, W2, "Nova", 2, 4, 750, 1420, 0.5282),
+                    (UW, W2, "Rex", 1, 4, 300, 1420, 0.2113),
+                    (UW, W2, "Kai", 1, 4, 250, 1420, 0.1761),
+                    (UW, W4, "Kai", 1, 4, 600, 1800, 0.3333),
+                    (UW, W4, "Nova", 1, 4, 500, 1800, 0.2778),
+                    (GD, CD1, "Kai", 1, 3, 300, 600, 0.5),
+                    (GD, CD1, "Nova", 2, 3, 300, 600, 0.5),
+                    (GD, CD1, "Rex", 1, 3, 200, 600, 0.3333),
+                    (GD, CD2, "Kai", 1, 3, 310, 670, 0.4627),
+                    (GD, CD2, "Nova", 1, 3, 210, 670, 0.3134),
+                    (GD, CD3, "Kai", 1, 3, 300, 870, 0.3448),
+                    (GD, CD3, "Nova", 1, 3, 250, 870, 0.2874),
+                    (GD, CD3, "Rex", 1, 3, 250, 870, 0.2874),
+                    (VW, W4, "Tyler, The Creator", 1, 2, None, None, None),
+                ]
+            ],
+            *[
+                _file(row)
+                for row in [
+                    (GW, W1, "Luna", 2, 6, 1100, 4500, 0.2444),
+                    (GW, W1, "Rex", 1, 6, 700, 4500, 0.1556),
+                    (GW, W1, "Nova", 1, 6, 500, 4500, 0.1111),
+                    (GW, W2, "Luna", 1, 6, 650, 4670, 0.1392),
+                    (GW, W2, "Nova", 1, 6, 650, 4670, 0.1392),
+                    (GW, W2, "Rex", 1, 6, 600, 4670, 0.1285),
+                    (GW, W3, "Luna", 2, 6, 1400, 4500, 0.3111),
+                    (GW, W3, "Nova", 1, 6, 600, 4500, 0.1333),
+                    (GW, W3, "Rex", 1, 6, 500, 4500, 0.1111),
+                    (GW, W4, "Luna", 1, 6, 900, 4810, 0.1871),
+                    (GW, W4, "Rex", 1, 6, 850, 4810, 0.1767),
+                    (UW, W1, "Rex", 1, 4, 500, 1400, 0.3571),
+                    (UW, W1, "Luna", 1, 4, 300, 1400, 0.2143),
+                    (UW, W2, "Rex", 1, 4, 420, 1420, 0.2958),
+                    (UW, W4, "Luna", 1, 4, 400, 1800, 0.2222),
+                    (UW, W4, "Rex", 1, 4, 300, 1800, 0.1667),
+                    (GD, CD2, "Luna", 1, 3, 150, 670, 0.2239),
+                    (GD, CD3, "Luna", 1, 3, 320, 870, 0.3678),
+                    (VW, W4, "Rex", 1, 2, None, None, None),
+                ]
+            ],
         ],
     ),
-    # Per chart and artist over all its dates: distinct songs, entries (song-dates), best
-    # rank, streams; the 5 first by song count, ties cut by name.
-    # GW: Nova A + B + F = 3 songs, 4 + 4 + 3 = 11 entries, best 1, 3320 + 3560 + 1750 = 8630;
-    #     Rex B + D + H = 3, 4 + 2 + 2 = 8, best 1, 3560 + 1300 + 1350 = 6210; Luna E + F = 2,
-    #     3 + 3 = 6, best 2, 2300 + 1750 = 4050; then Kai (G: 3 entries, best 1, 2800),
-    #     The Creator and Tyler (C: 3, best 3, 2100) at 1 song, rank 4: "The Creator" comes
-    #     before "Tyler" by name, so Tyler is the sixth row and cut.
-    # UW: Rex D + B + H = 3 songs, 2 + 2 + 1 = 5 entries, best 1, 920 + 500 + 300 = 1720;
-    #     Nova A + B = 2, 3 + 2 = 5, best 1, 1350 + 500 = 1850; Kai G (2, best 1, 850) and
-    #     Luna E (2, best 3, 700) at 1 song, rank 3.
-    # GD: Nova B + A = 2 songs, 2 + 2 = 4, best 2, 450 + 310 = 760; Kai G (3, best 1, 910),
-    #     Luna E (2, best 1, 470), Rex B (2, best 2, 450) at 1 song, rank 2.
-    # VW: Rex (H at 1), The Creator and Tyler (C at 2): 1 song, 1 entry, no streams, rank 1.
+    # Per chart and artist over all its dates: distinct songs (song_keys: A and A' are one),
+    # entries (song-dates), best rank, streams; the 5 first by song count, ties cut by name
+    # (then web_api before chart_file_names).
+    # GW: Luna file E + F = 2 songs, 3 + 3 = 6 entries, best 2, 2300 + 1750 = 4050; Nova api
+    #     A (4 entries: W1, W2, W4 and A' in W3) + B (4) = 2 songs, 8 entries, best 1,
+    #     3320 + 3560 = 6880; Rex file D + H = 2 songs, 2 + 2 = 4 entries, best 3 (H in W4),
+    #     1300 + 1350 = 2650: rank 1. Then at 1 song, rank 4, by name: Kai api (G: 3 entries,
+    #     best 1, 2800), Nova file (F: 3, best 5, 1750); Rex api (B) and Tyler, The Creator
+    #     api (C) are cut.
+    # UW: Nova api A (3 entries) + B (2) = 2 songs, 5 entries, best 1, 1350 + 500 = 1850; Rex
+    #     file D (2) + H (1) = 2 songs, 3 entries, best 1, 920 + 300 = 1220: rank 1. Kai api
+    #     (G: 2, best 1, 850), Luna file (E: 2, best 3, 700), Rex api (B: 2, best 3, 500) at
+    #     1 song, rank 3.
+    # GD: Nova api B + A = 2 songs, 2 + 2 = 4, best 2, 450 + 310 = 760; Kai api G (3, best 1,
+    #     910), Luna file E (2, best 1, 470), Rex api B (2, best 2, 450) at 1 song, rank 2.
+    # VW: Rex file (H at 1), Tyler, The Creator api (C at 2): 1 song, 1 entry, no streams.
     "chart_top_artists": (
         (
             "chart_id",
@@ -908,34 +1013,33 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "best_rank",
             "total_streams",
             "artist_source",
+            "artist_id",
         ),
         [
-            (*row, FILE_NAMES)
-            for row in [
-                (GW, 1, "Nova", 3, 11, 1, 8630),
-                (GW, 1, "Rex", 3, 8, 1, 6210),
-                (GW, 3, "Luna", 2, 6, 2, 4050),
-                (GW, 4, "Kai", 1, 3, 1, 2800),
-                (GW, 4, "The Creator", 1, 3, 3, 2100),
-                (UW, 1, "Rex", 3, 5, 1, 1720),
-                (UW, 2, "Nova", 2, 5, 1, 1850),
-                (UW, 3, "Kai", 1, 2, 1, 850),
-                (UW, 3, "Luna", 1, 2, 3, 700),
-                (GD, 1, "Nova", 2, 4, 2, 760),
-                (GD, 2, "Kai", 1, 3, 1, 910),
-                (GD, 2, "Luna", 1, 2, 1, 470),
-                (GD, 2, "Rex", 1, 2, 2, 450),
-                (VW, 1, "Rex", 1, 1, 1, None),
-                (VW, 1, "The Creator", 1, 1, 2, None),
-                (VW, 1, "Tyler", 1, 1, 2, None),
-            ]
+            _file((GW, 1, "Luna", 2, 6, 2, 4050)),
+            _api((GW, 1, "Nova", 2, 8, 1, 6880)),
+            _file((GW, 1, "Rex", 2, 4, 3, 2650)),
+            _api((GW, 4, "Kai", 1, 3, 1, 2800)),
+            _file((GW, 4, "Nova", 1, 3, 5, 1750)),
+            _api((UW, 1, "Nova", 2, 5, 1, 1850)),
+            _file((UW, 1, "Rex", 2, 3, 1, 1220)),
+            _api((UW, 3, "Kai", 1, 2, 1, 850)),
+            _file((UW, 3, "Luna", 1, 2, 3, 700)),
+            _api((UW, 3, "Rex", 1, 2, 3, 500)),
+            _api((GD, 1, "Nova", 2, 4, 2, 760)),
+            _api((GD, 2, "Kai", 1, 3, 1, 910)),
+            _file((GD, 2, "Luna", 1, 2, 1, 470)),
+            _api((GD, 2, "Rex", 1, 2, 2, 450)),
+            _file((VW, 1, "Rex", 1, 1, 1, None)),
+            _api((VW, 1, "Tyler, The Creator", 1, 1, 2, None)),
         ],
     ),
 }
 
 
-# chart_song_ids: the fixture has no dim_track row (no enrichment), so every track id is its
-# own song (track:<id>, none described), with chart_songs' numbers.
+# chart_song_ids: chart_songs' songs with their ids (first charted first) and how many of
+# them the lake describes: A in GW charted as trkAurora (W1) then trkAuroraSingle (W3), both
+# described; A elsewhere, B, C, G one described id; D, E, F, H one id, not described.
 CHART_EXPECTED["chart_song_ids"] = (
     (
         "chart_id",
@@ -956,7 +1060,7 @@ CHART_EXPECTED["chart_song_ids"] = (
     [
         (
             chart_id,
-            f"track:{tid}",
+            key,
             name,
             artists,
             weeks,
@@ -965,10 +1069,10 @@ CHART_EXPECTED["chart_song_ids"] = (
             debut,
             last,
             streams,
-            1,
-            False,
-            0,
-            tid,
+            ids,
+            ids > 1,
+            ids if tid in {CHART_SONGS[s][2] for s in DESCRIBED_SONGS} else 0,
+            "trkAurora, trkAuroraSingle" if ids > 1 else tid,
         )
         for (
             chart_id,
@@ -983,6 +1087,8 @@ CHART_EXPECTED["chart_song_ids"] = (
             last,
             _l,
             streams,
+            ids,
+            key,
             tid,
         ) in (CHART_EXPECTED["chart_songs"][1])
     ],

@@ -13,7 +13,9 @@ glue_jobs/tables.py), and the view's rows worked out by hand:
 - ``plain`` has two observations; the latest (with an ISRC) gives its song_key.
 
 The Athena SQL on DuckDB (tools.query) and the generated Snowflake SQL
-(snowflake_sql/11_views_charts.sql) on fakesnow. No Spark.
+(snowflake_sql/11_views_charts.sql) on fakesnow. No Spark. The view reads its songs from
+chart_entry_songs, as every chart view does; the trend views that follow songs
+(chart_songs, chart_movements) are held to this lake's songs below too.
 """
 
 from __future__ import annotations
@@ -297,9 +299,14 @@ def test_the_generated_snowflake_view_gives_the_same_rows_on_fakesnow():
             (path,) = SNOWFLAKE_SQL.glob(f"{name}_*.sql")
             for statement in statements(path.read_text(encoding="utf-8")):
                 lowered = statement.lower()
+                # The view and chart_entry_songs, the one definition of an entry's song it reads.
                 if lowered.startswith(("use ", "create table")) or (
                     lowered.startswith("create or replace view")
-                    and (name == "05" or f"view analytics.{VIEW}" in lowered)
+                    and (
+                        name == "05"
+                        or f"view analytics.{VIEW}\n" in lowered
+                        or "view analytics.chart_entry_songs\n" in lowered
+                    )
                 ):
                     cursor.execute(statement)
         _insert(cursor, "fact_chart_entry", fact_rows())
@@ -309,3 +316,29 @@ def test_the_generated_snowflake_view_gives_the_same_rows_on_fakesnow():
         rows = cursor.fetchall()
     assert actual_columns == list(COLUMNS)
     assert rows_as_expected(COLUMNS, actual_columns, rows) == sorted_rows(EXPECTED)
+
+
+def test_the_trend_views_follow_the_same_songs(athena):
+    # chart_songs and chart_movements key on the same song_key: Blinding Lights is one song
+    # of 3 weeks (W1 single at 2, W2 single at 1 and album at 3, W3 album at 1), peak 1, debut
+    # W1 at 2, shown as its W3 entry (blAlbum); 2100 streams over both ids.
+    assert athena.execute(
+        "select weeks_on_chart, peak_rank, debut_rank, total_streams, track_id_count, track_id "
+        f"from chart_songs where chart_id = '{WEEKLY}' and song_key = 'isrc:USUG11904206'"
+    ).fetchall() == [(3, 1, 2, 2100, 2, "blAlbum")]
+    # Its movements: W2 at its best entry (the single at 1) climbed from 2; W3 the album at 1,
+    # unchanged: no new entry for blAlbum and no exit for blSingle. The relinked song: rlOld
+    # (W1 at 1) is not on W2, so it exits, and comes back as rlNew in W3: a re-entry.
+    moves = athena.execute(
+        "select chart_date, song_key, track_id, movement, rank, previous_rank "
+        f"from chart_movements where chart_id = '{WEEKLY}' "
+        "and song_key in ('isrc:USUG11904206', 'track:rlOld') order by chart_date, song_key"
+    ).fetchall()
+    assert moves == [
+        (W1, "isrc:USUG11904206", "blSingle", None, 2, None),
+        (W1, "track:rlOld", "rlOld", None, 1, None),
+        (W2, "isrc:USUG11904206", "blSingle", "climbed", 1, 2),
+        (W2, "track:rlOld", "rlOld", "exit", None, 1),
+        (W3, "isrc:USUG11904206", "blAlbum", "unchanged", 1, 1),
+        (W3, "track:rlOld", "rlNew", "re-entry", 2, None),
+    ]

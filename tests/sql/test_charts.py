@@ -2,7 +2,9 @@
 worked out by hand in tests/sql/expected.py for the chart history of chart_fixture.py:
 
 - the Athena SQL on DuckDB through tools.query, over a curated root that holds the chart
-  tables only (so also: `make query` on a lake without playlists);
+  tables and the enrichment's dim_track, bridge_track_artist and dim_artist (so also:
+  `make query` on a lake without playlists), and over one that holds the chart tables only
+  (nothing described: every view falls back to track ids and the file's names);
 - the generated Snowflake SQL (snowflake_sql/11_views_charts.sql, after 05 and 07-09) on
   fakesnow, over CORE tables that hold the same rows. The chart tables' landing, pipes and
   merges are not what is tested here: the rows go into CORE as the merges leave them (CORE
@@ -21,19 +23,45 @@ import duckdb
 import pytest
 
 from glue_jobs.tables import BY_NAME, CHART_TABLES, PLAYLIST_TABLES
-from tests.sql.chart_fixture import dim_rows, fact_rows
+from tests.sql.chart_fixture import (
+    ENRICHMENT,
+    artist_rows,
+    bridge_rows,
+    dim_rows,
+    fact_rows,
+    track_rows,
+    write_chart_lake,
+)
 from tests.sql.compare import rows_as_expected, sorted_rows
-from tests.sql.expected import CHART_EXPECTED, EXPECTED, W1
+from tests.sql.expected import A_KEY, CHART_EXPECTED, EXPECTED, W1
 from tools import query
 from tools.tf_check.snowflake_sql import statements
 
 SNOWFLAKE_SQL = Path(__file__).resolve().parents[2] / "snowflake_sql"
 CHART_VIEWS = sorted(CHART_EXPECTED)
+# Tested through the views that read it and by the counts below.
+CREDITS = "chart_artist_credits"
+ENRICHMENT_TABLES = [table.name for table, _ in ENRICHMENT]
 
 
 @pytest.fixture(scope="module")
 def athena(chart_curated) -> Iterator:
     con = query.connect(chart_curated)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def plain_curated(tmp_path_factory) -> Path:
+    """The same chart history without the enrichment: a lake of charts only."""
+    curated = tmp_path_factory.mktemp("plain_chart_lake") / "curated"
+    write_chart_lake(curated, enriched=False)
+    return curated
+
+
+@pytest.fixture(scope="module")
+def plain(plain_curated) -> Iterator:
+    con = query.connect(plain_curated)
     yield con
     con.close()
 
@@ -44,9 +72,11 @@ def athena(chart_curated) -> Iterator:
 
 
 def test_every_chart_view_has_an_expectation():
-    charts = [v for v in query.analytics_view_names() if v.startswith("chart_")]
-    assert sorted(charts) == CHART_VIEWS
+    charts = [query.view_name(p) for p in query.view_files()]
+    assert sorted(v for v in charts if v.startswith("chart_") and v != CREDITS) == CHART_VIEWS
     assert not set(CHART_EXPECTED) & set(EXPECTED)
+    # chart_entry_songs, which every other chart view reads, is created first.
+    assert next(v for v in charts if v.startswith("chart_")) == "chart_entry_songs"
 
 
 @pytest.mark.parametrize("view", CHART_VIEWS)
@@ -56,20 +86,84 @@ def test_chart_view_returns_the_hand_worked_result_on_duckdb(athena, view):
     assert rows_as_expected(columns, result.columns, result.rows) == sorted_rows(expected)
 
 
-def test_artist_credits_split_the_file_names_and_say_so(athena):
-    # Entries per song times its names: A, D, E, G, H one name, B, C, F two. GW 9 + 9 + 8 +
-    # 8 = 34, UW 5 + 5 + 4 = 14, GD 4 + 3 + 4 = 11, VW H + C = 1 + 2 = 3: 62 credits.
-    assert athena.execute("select count(*) from chart_artist_credits").fetchall() == [(62,)]
-    assert athena.execute("select distinct artist_source from chart_artist_credits").fetchall() == [
-        ("chart_file_names",)
-    ]
-    # The documented caveat: "Tyler, The Creator" is split in two.
+def test_artist_credits_are_the_spotify_artists_where_described(athena):
+    # Entries per song times its artists. Described (web_api): A (with A') 1, B 2, C 1 (one
+    # artist), G 1; not described (file names): D, E, H 1, F 2.
+    # GW: W1 A1 B2 C1 D1 E1 F2 = 8, W2 B2 A1 G1 C1 F2 D1 = 8, W3 G1 B2 E1 A'1 F2 H1 = 8, W4
+    # G1 E1 H1 B2 A1 C1 = 7: 31. UW W1 D1 A1 E1 B2 = 5, W2 A1 D1 B2 G1 = 5, W4 4: 14. GD D1
+    # G1 B2 A1 = 4, D2 3, D3 E1 G1 B2 = 4: 11. VW H1 C1 = 2. 31 + 14 + 11 + 2 = 58.
+    assert athena.execute(f"select count(*) from {CREDITS}").fetchall() == [(58,)]
+    by_source = athena.execute(
+        f"select artist_source, count(*), count(artist_id) from {CREDITS} group by all order by 1"
+    ).fetchall()
+    # File names: D 2 + 2 (GW, UW) entries, E 3 + 2 + 2, F 3 x 2 names, H 2 + 1 + 1 = 21;
+    # web_api: the other 37, each with an id.
+    assert by_source == [("chart_file_names", 21, 0), ("web_api", 37, 37)]
+    # "Tyler, The Creator" is one artist, with the id the lake knows.
+    assert athena.execute(
+        f"select artist_name, artist_id, rank, streams from {CREDITS} "
+        "where track_id = 'trkCascade' and chart_date = date '2026-01-01'"
+    ).fetchall() == [("Tyler, The Creator", "artTylerTheCreator", 3, 800)]
+
+
+def test_without_the_enrichment_the_views_fall_back_to_ids_and_file_names(plain):
+    # Nothing described: the file's names split at ", " (62 credits: C's 4 entries count
+    # twice, as "Tyler" and "The Creator"), and every id its own song.
+    assert plain.execute(
+        f"select artist_source, count(*), count(artist_id) from {CREDITS} group by all"
+    ).fetchall() == [("chart_file_names", 62, 0)]
     assert sorted(
-        athena.execute(
-            "select artist_name, rank, streams from chart_artist_credits "
+        plain.execute(
+            f"select artist_name from {CREDITS} "
             "where track_id = 'trkCascade' and chart_date = date '2026-01-01'"
         ).fetchall()
-    ) == [("The Creator", 3, 800), ("Tyler", 3, 800)]
+    ) == [("The Creator",), ("Tyler",)]
+    assert plain.execute(
+        "select count(*) from chart_entry_songs "
+        "where is_described or song_key <> 'track:' || track_id"
+    ).fetchall() == [(0,)]
+    # GW: Aurora's two ids are two songs. trkAurora W1, W2, W4 (3 weeks, 1000 + 920 + 700 =
+    # 2620); trkAuroraSingle W3 only (700). In W3 the single is new and trkAurora exits (it
+    # was 2nd in W2); in W4 trkAurora is back (re-entry) and the single exits.
+    assert sorted(
+        plain.execute(
+            "select track_id, weeks_on_chart, total_streams, track_id_count from chart_songs "
+            "where chart_id = 'regional-global-weekly' and track_id like 'trkAurora%'"
+        ).fetchall()
+    ) == [("trkAurora", 3, 2620, 1), ("trkAuroraSingle", 1, 700, 1)]
+    moves = plain.execute(
+        "select chart_date, track_id, movement, rank, previous_rank from chart_movements "
+        "where chart_id = 'regional-global-weekly' and track_id like 'trkAurora%' "
+        "and chart_date >= date '2026-01-15' order by chart_date, track_id"
+    ).fetchall()
+    w3, w4 = W1.replace(day=15), W1.replace(day=22)
+    assert moves == [
+        (w3, "trkAurora", "exit", None, 2),
+        (w3, "trkAuroraSingle", "new", 4, None),
+        (w4, "trkAurora", "re-entry", 5, None),
+        (w4, "trkAuroraSingle", "exit", None, 4),
+    ]
+    # So GW's turnover counts them: W3 new H and the single (2), re-entry E, exits C, D and
+    # trkAurora (3), climber G, faller B, unchanged F; W4 re-entries C and trkAurora (2),
+    # exits F and the single (2), climbers E, H, faller B, unchanged G.
+    assert plain.execute(
+        "select chart_date, song_count, new_entry_count, re_entry_count, exit_count, "
+        "climber_count, faller_count, unchanged_count from chart_turnover "
+        "where chart_id = 'regional-global-weekly' and chart_date >= date '2026-01-15' "
+        "order by chart_date"
+    ).fetchall() == [(w3, 6, 2, 1, 3, 1, 1, 1), (w4, 6, 0, 2, 2, 2, 1, 1)]
+    # chart_top_artists GW by file names: Nova A, A', B, F = 4 songs; Rex B, D, H = 3; Luna
+    # E, F = 2; then Kai, The Creator (1 song, "The Creator" < "Tyler").
+    assert plain.execute(
+        "select artist_rank, artist_name, song_count, artist_source from chart_top_artists "
+        "where chart_id = 'regional-global-weekly' order by artist_rank, artist_name"
+    ).fetchall() == [
+        (1, "Nova", 4, "chart_file_names"),
+        (2, "Rex", 3, "chart_file_names"),
+        (3, "Luna", 2, "chart_file_names"),
+        (4, "Kai", 1, "chart_file_names"),
+        (4, "The Creator", 1, "chart_file_names"),
+    ]
 
 
 def test_a_chart_date_filter_gives_that_date_of_the_whole_history(athena):
@@ -84,7 +178,7 @@ def test_a_chart_date_filter_gives_that_date_of_the_whole_history(athena):
         ("trkGlow", "climbed"),
         ("trkBlaze", "fell"),
         ("trkEmber", "re-entry"),
-        ("trkAurora", "fell"),
+        ("trkAuroraSingle", "fell"),  # Aurora, charting under its single's id
         ("trkFlare", "unchanged"),
         ("trkHalo", "new"),
         ("trkCascade", "exit"),
@@ -92,42 +186,42 @@ def test_a_chart_date_filter_gives_that_date_of_the_whole_history(athena):
     ]
 
 
-def test_a_song_listed_twice_in_one_chart_moves_once_at_its_best_rank(tmp_path):
-    # Not in the fixture (Spotify's files list a track once): a copy of the history where
-    # GW W2 lists Aurora again at rank 7 (an archive may).
-    from tests.sql.chart_fixture import write_chart_lake
-
-    curated = tmp_path / "curated"
-    write_chart_lake(curated)
+@pytest.mark.parametrize("again_as", ["trkAurora", "trkAuroraSingle"])
+def test_a_song_listed_twice_in_one_chart_moves_once_at_its_best_rank(tmp_path, again_as):
+    # Not in the fixture: a copy of the history where GW W2 lists Aurora again at rank 7,
+    # under the same id (an archive may) or under its single's id (both ids on one chart).
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    curated = tmp_path / "curated"
+    write_chart_lake(curated)
     folder = curated / "fact_chart_entry" / "chart_date=2026-01-08"
     (path,) = folder.glob("*.parquet")
     table = pq.read_table(path)
     rows = table.to_pylist()
-    again = {**next(r for r in rows if r["track_id"] == "trkAurora"), "rank": 7, "streams": 10}
+    aurora = next(r for r in rows if r["track_id"] == "trkAurora")
+    again = {**aurora, "track_id": again_as, "rank": 7, "streams": 10}
     pq.write_table(pa.Table.from_pylist([*rows, again], schema=table.schema), path)
     con = query.connect(curated)
     try:
         moves = con.execute(
-            "select chart_date, rank, previous_rank, movement, streams from chart_movements "
-            "where chart_id = 'regional-global-weekly' and track_id = 'trkAurora' "
-            "order by chart_date"
+            "select chart_date, rank, previous_rank, movement, streams, track_id "
+            "from chart_movements where chart_id = 'regional-global-weekly' "
+            f"and song_key = '{A_KEY}' order by chart_date"
         ).fetchall()
-        # W2 at its best rank, 2, with that row's streams; W3 compares with that rank.
+        # W2 at its best rank, 2, with that entry's streams and id; W3 compares with it.
         assert [m[:4] for m in moves] == [
             (W1, 1, None, None),
             (W1.replace(day=8), 2, 1, "fell"),
             (W1.replace(day=15), 4, 2, "fell"),
             (W1.replace(day=22), 5, 4, "fell"),
         ]
-        assert moves[1][4] == 920
-        # It still counts one week per date.
+        assert moves[1][4:] == (920, "trkAurora")
+        # It still counts one week per date, and the streams of every entry: 3320 + 10.
         assert con.execute(
-            "select weeks_on_chart from chart_songs "
-            "where chart_id = 'regional-global-weekly' and track_id = 'trkAurora'"
-        ).fetchall() == [(4,)]
+            "select weeks_on_chart, total_streams, track_id_count from chart_songs "
+            f"where chart_id = 'regional-global-weekly' and song_key = '{A_KEY}'"
+        ).fetchall() == [(4, 3330, 2)]
     finally:
         con.close()
 
@@ -137,8 +231,9 @@ def test_a_song_listed_twice_in_one_chart_moves_once_at_its_best_rank(tmp_path):
 # ---------------------------------------------------------------------------------------
 
 
-def test_a_lake_of_charts_only_reads_the_playlist_tables_as_empty(chart_curated, athena):
-    assert query.empty_tables(chart_curated) == [t.name for t in PLAYLIST_TABLES]
+def test_a_lake_of_charts_only_reads_the_playlist_tables_as_empty(plain_curated, plain):
+    athena = plain
+    assert query.empty_tables(plain_curated) == [t.name for t in PLAYLIST_TABLES]
     for table in PLAYLIST_TABLES:
         described = athena.execute(f"describe {table.name}").fetchall()
         # The columns of glue_jobs/tables.py, in order, the partition key last as VARCHAR
@@ -173,8 +268,11 @@ def test_a_lake_of_charts_only_reads_the_playlist_tables_as_empty(chart_curated,
 def test_a_chart_table_without_parquet_is_empty_with_its_columns(chart_curated, tmp_path):
     # A lake whose dim_chart is not written yet: fact_chart_entry is read, dim_chart empty.
     curated = tmp_path / "curated"
-    shutil.copytree(chart_curated / "fact_chart_entry", curated / "fact_chart_entry")
-    assert query.empty_tables(curated) == [t.name for t in (*PLAYLIST_TABLES, BY_NAME["dim_chart"])]
+    for table in ("fact_chart_entry", *ENRICHMENT_TABLES):
+        shutil.copytree(chart_curated / table, curated / table)
+    assert query.empty_tables(curated) == [
+        t.name for t in (*PLAYLIST_TABLES, BY_NAME["dim_chart"]) if t.name not in ENRICHMENT_TABLES
+    ]
     con = query.connect(curated)
     try:
         assert con.execute("select count(*) from dim_chart_current").fetchall() == [(0,)]
@@ -193,12 +291,13 @@ def test_a_root_with_no_parquet_at_all_is_refused(tmp_path):
 def test_make_query_lists_and_runs_the_chart_views(chart_curated, capsys):
     assert query.main(["--curated", str(chart_curated)]) == 0
     captured = capsys.readouterr()
-    for view in CHART_VIEWS:
-        assert f"== {view}: " in captured.out
+    for view in query.analytics_view_names():
+        if view.startswith("chart_"):
+            assert f"== {view}: " in captured.out
     assert "== chart_artist_credits" not in captured.out  # a helper: --view prints it
     assert captured.err == (
         "note: no Parquet yet for "
-        + ", ".join(t.name for t in PLAYLIST_TABLES)
+        + ", ".join(t.name for t in PLAYLIST_TABLES if t.name not in ENRICHMENT_TABLES)
         + ": read as empty\n"
     )
     # Per chart, chart_songs lists the longest-running songs first.
@@ -210,7 +309,7 @@ def test_make_query_lists_and_runs_the_chart_views(chart_curated, capsys):
         ["regional-global-weekly", "3", "Cascade"],
     ]
     assert query.main(["--curated", str(chart_curated), "--view", "chart_artist_credits"]) == 0
-    assert "(62 rows)" in capsys.readouterr().out
+    assert "(58 rows)" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------------------
@@ -246,13 +345,19 @@ def snowflake() -> Iterator:
                     cursor.execute(statement)
         _insert(cursor, "fact_chart_entry", fact_rows())
         _insert(cursor, "dim_chart", dim_rows())
+        _insert(cursor, "dim_track", track_rows())
+        _insert(cursor, "bridge_track_artist", bridge_rows())
+        _insert(cursor, "dim_artist", artist_rows())
         yield cursor
 
 
 def test_the_chart_views_are_in_their_own_script():
     text = (SNOWFLAKE_SQL / "11_views_charts.sql").read_text(encoding="utf-8")
     created = [s.split()[4] for s in statements(text) if s.startswith("create or replace view")]
-    assert created == [f"analytics.{v}" for v in sorted([*CHART_VIEWS, "chart_artist_credits"])]
+    # In the order of the Athena files: chart_entry_songs (50_0_) first.
+    in_order = [query.view_name(p) for p in query.view_files()]
+    assert created == [f"analytics.{v}" for v in in_order if v.startswith("chart_")]
+    assert sorted(created) == [f"analytics.{v}" for v in sorted([*CHART_VIEWS, CREDITS])]
 
 
 @pytest.mark.parametrize("view", CHART_VIEWS)
@@ -264,14 +369,20 @@ def test_chart_view_returns_the_hand_worked_result_on_fakesnow(snowflake, view):
     assert rows_as_expected(columns, actual_columns, rows) == sorted_rows(expected)
 
 
-def test_snowflake_splits_the_names_as_athena_does(snowflake, athena):
-    sql = "select artist_name, count(*) from {}chart_artist_credits group by artist_name"
+def test_snowflake_credits_the_artists_as_athena_does(snowflake, athena):
+    sql = (
+        "select artist_name, artist_source, artist_id, count(*) from {}chart_artist_credits "
+        "group by artist_name, artist_source, artist_id"
+    )
     snowflake.execute(sql.format("analytics."))
-    assert sorted(snowflake.fetchall()) == sorted(athena.execute(sql.format("")).fetchall())
+    expected = sorted(athena.execute(sql.format("")).fetchall(), key=repr)
+    assert sorted(snowflake.fetchall(), key=repr) == expected
+    # web_api: Nova, Rex, "Tyler, The Creator" (one), Kai; chart_file_names: Luna, Nova, Rex.
+    assert len(expected) == 7
 
 
 def test_the_chart_views_have_the_same_columns_on_both_engines(snowflake, athena):
-    for view in [*CHART_VIEWS, "chart_artist_credits"]:
+    for view in [*CHART_VIEWS, CREDITS]:
         snowflake.execute(f"select * from analytics.{view} limit 0")
         snowflake.fetchall()
         assert [d.name.lower() for d in snowflake.description] == query.run_view(
