@@ -258,7 +258,8 @@ def _read_raw_resources(tree: Tree) -> list[str]:
 
 def test_a_new_raw_prefix_is_one_edit_and_gets_the_same_grants(tree: Tree, tmp_path) -> None:
     raw = "<aws_s3_bucket.raw.arn>"
-    # The job role reads the playlist snapshots and the charts drop zone (raw_read_prefixes).
+    # The job role reads the playlist snapshots, the charts drop zone and the track documents
+    # (raw_read_prefixes).
     assert _read_raw_resources(tree) == [
         f"{raw}/playlist_snapshots/*",
         f"{raw}/playlist_snapshots",
@@ -266,19 +267,29 @@ def test_a_new_raw_prefix_is_one_edit_and_gets_the_same_grants(tree: Tree, tmp_p
         f"{raw}/charts/*",
         f"{raw}/charts",
         f"{raw}/charts_$folder$",
+        f"{raw}/tracks/*",
+        f"{raw}/tracks",
+        f"{raw}/tracks_$folder$",
     ]
     wider = _edited(
         tmp_path,
         {
             "terraform/main.tf": (
-                "= [local.raw_prefix, local.charts_prefix]\n",
-                '= [local.raw_prefix, local.charts_prefix, "archive"]\n',
+                "= [local.raw_prefix, local.charts_prefix, local.tracks_prefix]\n",
+                '= [local.raw_prefix, local.charts_prefix, local.tracks_prefix, "archive"]\n',
             )
         },
     )
-    assert _read_raw_resources(wider)[6:] == [
+    assert _read_raw_resources(wider)[9:] == [
         f"{raw}/archive/*",
         f"{raw}/archive",
         f"{raw}/archive_$folder$",
     ]
     assert properties.check_glue_prefix_grants(wider) == []
+    # No job reads archive/ yet: until one does, the grant is one too many.
+    assert [p.message for p in properties.check_glue_raw_access(wider)] == [
+        f"statement ReadRawSnapshots grants s3:GetObject on {raw}/archive{suffix}, which no "
+        "Glue job of the role needs (they read their raw roots and write only the chart "
+        "job's enrichment work lists)"
+        for suffix in ("/*", "", "_$folder$")
+    ]

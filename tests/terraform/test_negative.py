@@ -582,6 +582,14 @@ def _glue_repo(repo: Repo, tmp_path: Path, script: str) -> Repo:
     return drifted
 
 
+# What star_schema_job.py reads beyond REQUIRED_ARGS (its parse_options).
+_OPTIONAL_READS = (
+    'store = _optional(sys.argv, "bookmark_store")\n'
+    'namespace = _optional(sys.argv, "metrics_namespace")\n'
+    'tracks = _optional(sys.argv, "tracks_path")\n'
+)
+
+
 def test_glue_script_arguments_are_compared_with_terraform(
     tree: Tree, repo: Repo, contract, tmp_path: Path
 ) -> None:
@@ -589,18 +597,81 @@ def test_glue_script_arguments_are_compared_with_terraform(
         repo,
         tmp_path / "ok",
         'import sys\nNAMES = ["JOB_NAME", "raw_path", "curated_path"]\n'
-        "args = getResolvedOptions(sys.argv, NAMES)\n",
+        "args = getResolvedOptions(sys.argv, NAMES)\n" + _OPTIONAL_READS,
     )
     assert _messages(consistency.check_glue(tree, contract, matching), "code") == []
 
     drifted = _glue_repo(
         repo,
         tmp_path / "drift",
-        'import sys\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_root", "curated_path"])\n',
+        'import sys\nargs = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_root", "curated_path"])\n'
+        + _OPTIONAL_READS,
     )
     messages = _messages(consistency.check_glue(tree, contract, drifted), "code")
     assert "does not resolve --raw_path, which Terraform passes" in messages
     assert "resolves --raw_root, which Terraform does not pass" in messages
+
+
+@pytest.mark.parametrize(
+    ("reads", "expected"),
+    [
+        pytest.param(
+            _OPTIONAL_READS.replace('_optional(sys.argv, "tracks_path")', "None"),
+            ["never reads --tracks_path, which Terraform passes"],
+            id="tracks_path-not-read",
+        ),
+        pytest.param(
+            # Named in a docstring and a comment only: not read.
+            '"""--tracks_path <raw>/tracks"""\n# "tracks_path"\n'
+            + _OPTIONAL_READS.replace('_optional(sys.argv, "tracks_path")', "None"),
+            ["never reads --tracks_path, which Terraform passes"],
+            id="tracks_path-only-mentioned",
+        ),
+        pytest.param(
+            # argparse counts as reading it, as OPTIONAL_ARGS does.
+            _OPTIONAL_READS.replace(
+                '_optional(sys.argv, "tracks_path")', 'parser.add_argument("--tracks_path")'
+            ),
+            [],
+            id="tracks_path-from-argparse",
+        ),
+        pytest.param(
+            'OPTIONAL_ARGS = ("bookmark_store", "metrics_namespace", "tracks_path")\n',
+            [],
+            id="optional-args-constant",
+        ),
+        pytest.param(
+            "",
+            [
+                "never reads --bookmark_store, which Terraform passes",
+                "never reads --metrics_namespace, which Terraform passes",
+                "never reads --tracks_path, which Terraform passes",
+            ],
+            id="no-optional-reads",
+        ),
+    ],
+)
+def test_an_argument_terraform_passes_must_be_read_by_the_script(
+    tree: Tree, repo: Repo, contract, tmp_path: Path, reads: str, expected: list[str]
+) -> None:
+    script = _glue_repo(
+        repo,
+        tmp_path,
+        'import sys\nREQUIRED_ARGS = ["JOB_NAME", "raw_path", "curated_path"]\n' + reads,
+    )
+    assert _messages(consistency.check_glue(tree, contract, script), "code") == expected
+
+
+def test_the_real_playlist_job_reads_the_track_documents_terraform_passes(
+    tree: Tree, contract, repo: Repo
+) -> None:
+    module = next(m for m in tree.modules.values() if m.path.name == "glue")
+    job = module.resources[("aws_glue_job", "this")]
+    arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+    assert arguments["--tracks_path"] == "s3://<aws_s3_bucket.raw.id>/tracks/"
+    text = (repo.root / contract.glue_script).read_text(encoding="utf-8")
+    assert {"tracks_path", "bookmark_store", "metrics_namespace"} <= consistency.optional_args(text)
+    assert consistency.check_glue(tree, contract, repo) == []
 
 
 _ALARM = """

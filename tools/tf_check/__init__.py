@@ -12,7 +12,8 @@ No provider plugin can be installed here, so `terraform validate` cannot run. In
   modules set >= floors; house style (``this``, count/for_each first, tags last); every
   checkov skip carries a reason; no secret can reach variables, outputs, tfvars or state;
 - properties (:mod:`.properties`): bucket protection, the Lambda's safety nets and least
-  privilege, the Glue job's settings and trigger chain, encryption, schedules, alarms;
+  privilege, the Glue job's settings and trigger chain, the S3 grants of the Lambda and of
+  the Glue role in the raw bucket worked out from the code, encryption, schedules, alarms;
 - consistency (:mod:`.consistency`): Terraform against docs/data-contract.md, the
   extract_lambda and glue_jobs code, athena_sql/ and snowflake_sql/;
 - provider schemas (:mod:`.provider_schema`, with ``--provider-schemas DIR``): every

@@ -377,6 +377,8 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                 )
             )
     roots = {"--raw_path": contract.raw_root, "--curated_path": contract.curated_root}
+    if "--tracks_path" in arguments:
+        roots["--tracks_path"] = tracks_root(contract)
     for name, root in roots.items():
         if name in arguments and not _same_location(str(arguments[name]), root):
             problems.append(
@@ -428,6 +430,13 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                         f"resolves --{extra}, which Terraform does not pass",
                     )
                 )
+            # The optional ones (--tracks_path, --bookmark_store, --metrics_namespace): what
+            # Terraform passes beyond the required names, the script must read.
+            problems.extend(
+                _unread_arguments(
+                    arguments, resolved, script_path.read_text(encoding="utf-8"), script_path
+                )
+            )
     glue_code = "\n".join(
         p.read_text(encoding="utf-8") for p in sorted((repo.root / "glue_jobs").glob("*.py"))
     )
@@ -671,16 +680,77 @@ def check_chart_job(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]
                 f"requires --{missing}, which Terraform does not pass",
             )
         )
-    for extra in sorted(passed - required):
-        if not re.search(rf"[\"']{re.escape(extra)}[\"']", text):
-            problems.append(
-                Problem(
-                    "code",
-                    str(script_path),
-                    f"never reads --{extra}, which Terraform passes",
-                )
-            )
+    problems.extend(_unread_arguments(arguments, required, text, script_path))
     return problems
+
+
+def tracks_root(contract: Contract) -> str:
+    """``s3://<raw-bucket>/tracks/``: the raw bucket's folder the extract Lambda writes track
+    documents to (``extract_lambda.enrich.EnrichSettings``'s default ``tracks_prefix``, which
+    :func:`check_lambda` holds the function's TRACKS_PREFIX to), where the star-schema job's
+    ``--tracks_path`` reads them."""
+    from extract_lambda.enrich import EnrichSettings
+
+    return contract.raw_root.replace(
+        f"/{contract.raw_prefix}/", f"/{EnrichSettings().tracks_prefix}/"
+    )
+
+
+def _unread_arguments(
+    arguments: dict, required: set[str], text: str, script_path: Path
+) -> list[Problem]:
+    """One problem per argument Terraform passes that the entry point neither requires nor
+    reads as an optional one (:func:`optional_args`); Glue's own job parameters aside."""
+    passed = {a.removeprefix("--") for a in arguments if a not in GLUE_SPECIAL_ARGUMENTS}
+    optional = optional_args(text)
+    return [
+        Problem("code", str(script_path), f"never reads --{extra}, which Terraform passes")
+        for extra in sorted(passed - required - optional)
+    ]
+
+
+# Calls that read one optional argument by its literal name: star_schema_job._optional(argv,
+# "tracks_path"), argparse's add_argument("--bookmark_store", ...).
+_OPTIONAL_READERS = frozenset({"_optional", "add_argument"})
+
+
+def optional_args(text: str) -> set[str]:
+    """The optional arguments an entry point reads, without their ``--``: the literal names
+    it passes to ``_optional`` or ``add_argument``, and those of a module-level
+    ``OPTIONAL_ARGS`` literal (the chart job's, read through star_schema_job.parse_options).
+    A name only in a comment or a docstring does not count: the script would not read it."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (
+            getattr(node.func, "attr", getattr(node.func, "id", "")) in _OPTIONAL_READERS
+        ):
+            names |= {
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            }
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        value = getattr(node, "value", None)
+        if any(isinstance(t, ast.Name) and t.id == "OPTIONAL_ARGS" for t in targets) and isinstance(
+            value, ast.List | ast.Tuple | ast.Set
+        ):
+            names |= {
+                e.value
+                for e in value.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            }
+    return {n.removeprefix("--") for n in names}
 
 
 def _required_args(text: str) -> set[str] | None:

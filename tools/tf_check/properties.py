@@ -1144,6 +1144,230 @@ def check_glue_prefix_grants(tree: Tree) -> list[Problem]:
     return problems
 
 
+# The arguments naming a raw root a Glue job reads (through its bookmark, recursively):
+# glue_jobs/star_schema_job.py's --raw_path and optional --tracks_path, glue_jobs/chart_job.py's
+# --drop_path (both parse them with star_schema_job.parse_options).
+GLUE_READ_ARGUMENTS = ("--raw_path", "--tracks_path", "--drop_path")
+# Those naming the jobs' main inputs, which are in the raw bucket by the data contract.
+RAW_ROOT_ARGUMENTS = ("--raw_path", "--drop_path")
+
+
+def _s3_location(value: object) -> tuple[str, str | None] | None:
+    """(bucket, key or None) of an evaluated S3 ARN or ``s3://`` URI, the key without a
+    trailing slash. A bucket known only at apply time is named by what stands for it, less
+    its attribute, so that ``<aws_s3_bucket.raw.arn>/x`` and ``s3://<aws_s3_bucket.raw.id>/x/``
+    (or ``<var.raw_bucket_arn>`` and ``<var.raw_bucket_name>``) are one bucket."""
+    if isinstance(value, Unknown):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"(?:s3://|arn:[\w<>.-]+:s3:::|(?=<))(<[^<>]+>|[^/<>]+)(?:/(.*))?", value)
+    if match is None:
+        return None
+    bucket = re.sub(r"(\.(arn|id|bucket))?>$", ">", match.group(1))
+    bucket = re.sub(r"_(arn|name|id)>$", ">", bucket)
+    return bucket, (match.group(2) or "").rstrip("/") or None
+
+
+def _work_list_folder(drop_path: str) -> str:
+    """The folder of the chart job's enrichment work lists, from the code that names them
+    (``glue_jobs.charts_pipeline.work_list_path``: ``<raw>/enrichment/todo/charts-<run_id>.txt``)."""
+    from glue_jobs.charts_pipeline import work_list_path
+
+    return work_list_path(drop_path, "RUN").rsplit("/", 1)[0]
+
+
+def glue_raw_needs(
+    arguments: dict,
+) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]], list[str]]:
+    """What a Glue job does in the buckets it reads raw data from, given its arguments: the
+    (action, bucket, key) grants it needs, those it needs or may have, and the arguments
+    that are not S3 folders. Worked out from the code:
+
+    - every root of :data:`GLUE_READ_ARGUMENTS` it is given is read with Glue's bookmark
+      through EMRFS, which also reads the root's own key and its ``_$folder$`` marker:
+      GetObject on ``<root>/*``, ``<root>`` and ``<root>_$folder$``;
+    - the chart job (``--drop_path``) writes its enrichment work list, a file of
+      :func:`_work_list_folder`, with one create through Hadoop's S3 file system, which
+      probes the path first: PutObject on ``<folder>/*``, GetObject on ``<folder>/*``, the
+      folder's own key and its marker. PutObject on those two (a marker EMRFS may write) and
+      AbortMultipartUpload on all three (a failed upload's parts) are allowed, not needed.
+    """
+    needed: set[tuple[str, str, str]] = set()
+    allowed: set[tuple[str, str, str]] = set()
+    unknown: list[str] = []
+    for name in GLUE_READ_ARGUMENTS:
+        if name not in arguments:
+            continue
+        located = _s3_location(arguments[name])
+        if located is None or located[1] is None:
+            unknown.append(name)
+            continue
+        bucket, key = located
+        needed |= {("s3:GetObject", bucket, k) for k in (f"{key}/*", key, f"{key}_$folder$")}
+        if name == "--drop_path":
+            todo = _s3_location(_work_list_folder(str(arguments[name])))
+            if todo is None or todo[1] is None:
+                unknown.append(name)
+                continue
+            bucket, key = todo
+            forms = (f"{key}/*", key, f"{key}_$folder$")
+            needed |= {("s3:GetObject", bucket, k) for k in forms}
+            needed.add(("s3:PutObject", bucket, f"{key}/*"))
+            allowed |= {("s3:PutObject", bucket, k) for k in forms}
+            allowed |= {("s3:AbortMultipartUpload", bucket, k) for k in forms}
+    return needed, needed | allowed, unknown
+
+
+def _role_raw_grants(
+    tree: Tree, module: Module, role: str, buckets: set[str], allowed: set[tuple[str, str, str]]
+) -> tuple[set[tuple[str, str, str]], list[Problem]]:
+    """The role's object grants in ``buckets`` that are ``allowed``, and a problem for each
+    one that is not (a bucket-level resource, ListBucket's, is not an object grant)."""
+    scope = Scope(tree, module)
+    granted: set[tuple[str, str, str]] = set()
+    problems: list[Problem] = []
+    for policy in _companions(module, "aws_iam_role_policy", "role", f"aws_iam_role.{role}"):
+        document = _policy_document(module, policy.body.get("policy"))
+        if document is None:
+            continue
+        for statement in _statements(document):
+            if literal_string(statement.get("effect")) == "Deny":
+                continue
+            sid = literal_string(statement.get("sid"))
+            actions = [a for a in _strings(statement.get("actions")) if a.startswith("s3:")]
+            resources = evaluate(statement.get("resources") or [], scope)
+            for resource in resources if isinstance(resources, list) else [resources]:
+                located = _s3_location(resource)
+                if located is None or located[0] not in buckets or located[1] is None:
+                    continue
+                for action in actions:
+                    if (action, *located) in allowed:
+                        granted.add((action, *located))
+                        continue
+                    problems.append(
+                        Problem(
+                            "iam",
+                            _where(document),
+                            f"statement {sid} grants {action} on {resource}, which no Glue "
+                            "job of the role needs (they read their raw roots and write only "
+                            "the chart job's enrichment work lists)",
+                        )
+                    )
+    return granted, problems
+
+
+def _lambda_handoffs(tree: Tree, jobs: list[tuple[Block, dict]]) -> list[Problem]:
+    """The star-schema job reads track documents where the extract Lambda writes them, the
+    chart job writes work lists where the Lambda reads them (its TRACKS_PREFIX and
+    ENRICH_PREFIX through extract_lambda.enrich.EnrichSettings, as :func:`lambda_s3_needs`)."""
+    functions = tree.all_resources("aws_lambda_function")
+    if len(functions) != 1:
+        return []
+    from extract_lambda.enrich import EnrichSettings
+
+    module, function = functions[0]
+    environment = evaluate(
+        (_first(function.body, "environment") or {}).get("variables") or {}, Scope(tree, module)
+    )
+    environment = environment if isinstance(environment, dict) else {}
+    settings = EnrichSettings(
+        **{
+            field: value
+            for field, name in (
+                ("tracks_prefix", "TRACKS_PREFIX"),
+                ("enrich_prefix", "ENRICH_PREFIX"),
+            )
+            if isinstance(value := environment.get(name), str) and value
+        }
+    )
+    # Its RAW_BUCKET, when it can be told (else the folders alone are compared).
+    raw = (
+        _s3_location(f"s3://{environment['RAW_BUCKET']}/") if "RAW_BUCKET" in environment else None
+    )
+    problems: list[Problem] = []
+    for job, arguments in jobs:
+        meetings = []
+        if "--tracks_path" in arguments:
+            meetings.append(
+                (
+                    _s3_location(arguments["--tracks_path"]),
+                    "reads track documents from",
+                    settings.tracks_prefix.rstrip("/"),
+                    "writes them to",
+                    "TRACKS_PREFIX",
+                )
+            )
+        if isinstance(arguments.get("--drop_path"), str):
+            meetings.append(
+                (
+                    _s3_location(_work_list_folder(arguments["--drop_path"])),
+                    "writes enrichment work lists to",
+                    settings.todo_prefix.rstrip("/"),
+                    "reads them from",
+                    "ENRICH_PREFIX",
+                )
+            )
+        for located, does, key, lambda_does, setting in meetings:
+            bucket = raw[0] if raw else located[0] if located else ""
+            if located is None or (located[0], located[1]) == (bucket, key):
+                continue
+            problems.append(
+                Problem(
+                    "iam",
+                    _where(job),
+                    f"the job {does} {located[0]}/{located[1]}/, the extract Lambda "
+                    f"{lambda_does} {bucket}/{key}/ ({setting})",
+                )
+            )
+    return problems
+
+
+def check_glue_raw_access(tree: Tree) -> list[Problem]:
+    """The Glue job role's grants in the raw bucket are exactly what its jobs do there
+    (:func:`glue_raw_needs` of each job's arguments): nothing missing, nothing more (no
+    delete, no write outside the chart job's work-list folder); and the jobs meet the
+    extract Lambda where it writes track documents and reads work lists."""
+    problems: list[Problem] = []
+    by_role: dict[tuple[str, str], tuple[Module, list[tuple[Block, dict]]]] = {}
+    for module, job in tree.all_resources("aws_glue_job"):
+        role = _referenced(job.body.get("role_arn"), "aws_iam_role", "arn")
+        arguments = evaluate(job.body.get("default_arguments") or {}, Scope(tree, module))
+        if role is not None and isinstance(arguments, dict):
+            by_role.setdefault((str(module.path), role), (module, []))[1].append((job, arguments))
+    for (_path, role), (module, jobs) in by_role.items():
+        needed: set[tuple[str, str, str]] = set()
+        allowed: set[tuple[str, str, str]] = set()
+        for job, arguments in jobs:
+            job_needed, job_allowed, unknown = glue_raw_needs(arguments)
+            needed |= job_needed
+            allowed |= job_allowed
+            problems += [
+                Problem("iam", _where(job), f"{name} is not a folder of an S3 bucket")
+                for name in unknown
+            ]
+        # Judged: the raw bucket, that of the jobs' main inputs (a --tracks_path elsewhere
+        # must not put the curated bucket's grants on trial; it is reported as not granted).
+        buckets = {
+            located[0]
+            for _job, arguments in jobs
+            for name in RAW_ROOT_ARGUMENTS
+            if (located := _s3_location(arguments.get(name)))
+        }
+        granted, extra = _role_raw_grants(tree, module, role, buckets, allowed)
+        problems += extra
+        problems += [
+            Problem(
+                "iam",
+                f"aws_iam_role.{role} ({module.path.name})",
+                f"the role lacks {action} on {bucket}/{key}, which its Glue jobs use",
+            )
+            for action, bucket, key in sorted(needed - granted)
+        ]
+        problems += _lambda_handoffs(tree, jobs)
+    return problems
+
+
 def _conditions(statement: dict) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for condition in nested_blocks(statement, "condition"):
@@ -1539,6 +1763,7 @@ ALL = (
     check_on_demand_triggers,
     check_glue_job_log_groups,
     check_glue_prefix_grants,
+    check_glue_raw_access,
     check_key_policy_service_grants,
     check_scheduler_key_grants,
     check_alarm_windows,
