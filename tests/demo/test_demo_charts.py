@@ -3,7 +3,12 @@
 - The report's chart figures, on a lake holding a generated history as the chart job lays it
   out (Parquet per ``chart_date``, the columns of glue_jobs/tables.py, written here from the
   files as glue_jobs.chart_files reads them): every number is worked out again here from
-  the generated history itself, never from the report's SQL.
+  the generated history itself, never from the report's SQL. Twice: without the
+  enrichment (every artist a file name), and with one as the playlist job leaves it
+  (``dim_track``, ``bridge_track_artist``, ``dim_artist`` written here): every charted track
+  described with one artist id per name, but three removed from the catalogue, and the
+  latest chart's number 1 one song with another id that charted weeks before.
+- The enrichment stage against the fake API (no Spark): what it lands, counts and refuses.
 - The stage itself (drop zone keys as ``tools.charts_add`` writes them, the real samples
   only when their folder exists) and, with Spark, the chart job over what it landed.
 """
@@ -21,9 +26,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from glue_jobs.chart_files import parse_chart_bytes
-from glue_jobs.tables import DIM_CHART, FACT_CHART_ENTRY
+from glue_jobs.tables import (
+    BRIDGE_TRACK_ARTIST,
+    DIM_ARTIST,
+    DIM_CHART,
+    DIM_TRACK,
+    FACT_CHART_ENTRY,
+)
 from tools.charts_add.add import key_hash, sha256_of
-from tools.demo import chart_stage, report, runner
+from tools.demo import chart_stage, enrich_stage, report, runner
 from tools.demo.chart_history import HistorySpec, generate_history
 from tools.query import connect
 
@@ -36,8 +47,10 @@ _ARROW = {
     "int": pa.int32(),
     "bigint": pa.int64(),
     "date": pa.date32(),
+    "boolean": pa.bool_(),
     "timestamp": pa.timestamp("us", tz="UTC"),
 }
+ENRICHED_ON = date(2026, 11, 16)
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +60,12 @@ def history():
 
 def _write_table(curated: Path, table, rows: list[dict]) -> None:
     schema = pa.schema([(c.name, _ARROW[c.type]) for c in table.file_columns])
+    key = table.partition.name
     by_date = defaultdict(list)
     for row in rows:
-        by_date[row["chart_date"]].append({k: v for k, v in row.items() if k != "chart_date"})
+        by_date[row[key]].append({k: v for k, v in row.items() if k != key})
     for day, part in by_date.items():
-        folder = curated / table.name / f"chart_date={day.isoformat()}"
+        folder = curated / table.name / f"{key}={day.isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(part, schema=schema), folder / "part-0.parquet")
 
@@ -93,6 +107,79 @@ def write_chart_tables(history, curated: Path) -> Path:
 @pytest.fixture
 def con(chart_lake):
     connection = connect(chart_lake)
+    yield connection
+    connection.close()
+
+
+def _charted(history) -> list[int]:
+    return sorted({row.song for chart in history.charts for row in chart.rows})
+
+
+def _removed(history) -> set[int]:
+    """Three songs the enriched lake does not describe: ranks 7, 60, 150 of the latest global
+    chart (as if removed from the catalogue)."""
+    latest = _global(history)[-1]
+    return {latest.rows[rank - 1].song for rank in (7, 60, 150)}
+
+
+def _twin(history) -> tuple[int, int]:
+    """(the latest global number 1, the number 1 of 19 weeks before): one song, two ids."""
+    charts = _global(history)
+    return charts[-1].rows[0].song, charts[-20].rows[0].song
+
+
+def _artist_id(name: str) -> str:
+    return "art-" + name.replace(" ", "-")
+
+
+@pytest.fixture(scope="module")
+def enriched_lake(history, tmp_path_factory) -> Path:
+    """The chart tables and the enrichment as the playlist job writes it: every charted song
+    but the removed ones described (its artists one id per name, in credit order), the twin
+    sharing the number 1's song_key."""
+    curated = write_chart_tables(history, tmp_path_factory.mktemp("enriched") / "curated")
+    top, twin = _twin(history)
+    stamp = datetime(2026, 11, 16, 5, tzinfo=UTC)
+    tracks, bridges, artists = [], [], {}
+    for index in _charted(history):
+        if index in _removed(history):
+            continue
+        song = history.songs[index]
+        lineage = {
+            "extracted_at": stamp,
+            "source_file": f"tracks/fetched_date=2026-11-16/{song.track_id}.json.gz",
+            "snapshot_date": ENRICHED_ON,
+        }
+        key = history.songs[top].track_id if index in (top, twin) else song.track_id
+        tracks.append(
+            {
+                **dict.fromkeys(c.name for c in DIM_TRACK.all_columns),
+                "track_id": song.track_id,
+                "track_name": song.track_name,
+                "song_key": f"isrc:QZ{key}",
+                **lineage,
+            }
+        )
+        for position, name in enumerate(song.artist_names.split(", "), start=1):
+            bridges.append(
+                {"track_id": song.track_id, "artist_id": _artist_id(name),
+                 "artist_position": position, **lineage}
+            )  # fmt: skip
+            artists[name] = {
+                "artist_id": _artist_id(name),
+                "artist_name": name,
+                "artist_uri": None,
+                **lineage,
+            }
+    _write_table(curated, DIM_TRACK, tracks)
+    _write_table(curated, BRIDGE_TRACK_ARTIST, bridges)
+    _write_table(curated, DIM_ARTIST, list(artists.values()))
+    return curated
+
+
+@pytest.fixture
+def enriched(enriched_lake):
+    connection = connect(enriched_lake)
     yield connection
     connection.close()
 
@@ -140,15 +227,21 @@ def test_weeks_on_chart_leaders_are_the_files_counts(history, con):
     assert got[0]["weeks"] > len(charts)
 
 
-def test_artist_share_is_the_credited_streams_over_the_chart_total(history, con):
+@pytest.mark.parametrize("lake", ["plain", "enriched"])
+def test_artist_share_is_the_credited_streams_over_the_chart_total(history, lake, request):
+    con = request.getfixturevalue("con" if lake == "plain" else "enriched")
+    removed = _removed(history) if lake == "enriched" else set(range(len(history.songs)))
     charts = _global(history)[-report.SHARE_WEEKS :]
     per_week: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     totals = {}
     for chart in charts:
         totals[chart.chart_date] = sum(r.streams for r in chart.rows)
         for row in chart.rows:
+            # A described song credits its artists, a removed one the file's names: the
+            # fake's names hold no ", ", so both are the names split, told apart by source.
+            mark = " (file)" if row.song in removed else ""
             for artist in set(history.songs[row.song].artist_names.split(", ")):
-                per_week[artist][chart.chart_date] += row.streams
+                per_week[artist + mark][chart.chart_date] += row.streams
     overall = {a: sum(w.values()) for a, w in per_week.items()}
     leaders = sorted(overall, key=lambda a: (-overall[a], a))[: report.SHARE_ARTISTS]
     weeks, series = report.query_artist_share(con, FOCUS)
@@ -163,9 +256,9 @@ def test_artist_share_is_the_credited_streams_over_the_chart_total(history, con)
                 assert share == pytest.approx(streams / totals[day], abs=1e-12)
     # The same numbers as the chart_artist_share view (rounded there to 4 places).
     view = dict(
-        ((a, d), s)
-        for a, d, s in con.execute(
-            "select artist_name, cast(chart_date as date), stream_share "
+        ((a + (" (file)" if s == "chart_file_names" else ""), d), x)
+        for a, s, d, x in con.execute(
+            "select artist_name, artist_source, cast(chart_date as date), stream_share "
             "from chart_artist_share where chart_id = ?",
             [FOCUS],
         ).fetchall()
@@ -174,6 +267,49 @@ def test_artist_share_is_the_credited_streams_over_the_chart_total(history, con)
         for day, share in zip(weeks, shares, strict=True):
             if share is not None:
                 assert view[(artist, day)] == pytest.approx(share, abs=5e-5)
+
+
+def test_the_bump_chart_follows_a_song_across_its_ids(history, enriched):
+    charts = _global(history)[-report.BUMP_WEEKS :]
+    top, twin = _twin(history)
+    _, series = report.query_chart_bump(enriched, FOCUS)
+    label, ranks = series[0]
+    assert label == _label(history, top) + report.MULTI_ID_MARK
+    # Each week the better of the two ids' ranks; the twin's weeks fill the song's line.
+    expected = []
+    for chart in charts:
+        found = [r.rank for r in chart.rows if r.song in (top, twin)]
+        expected.append(min(found) if found else None)
+    assert ranks == expected
+    assert ranks[0] == 1  # the twin was number 1 then
+    # Every other line is one id, unmarked.
+    assert all(not lbl.endswith(report.MULTI_ID_MARK) for lbl, _ in series[1:])
+    # The table of songs under more than one id: that one song, the twin's id first.
+    (song,) = report.query_multi_id_songs(enriched, FOCUS)
+    weeks_on = {c.chart_date for c in _global(history) for r in c.rows if r.song in (top, twin)}
+    assert (song["track_id_count"], song["weeks_on_chart"]) == (2, len(weeks_on))
+    first = {}
+    for chart in _global(history):
+        for row in chart.rows:
+            if row.song in (top, twin):
+                first.setdefault(row.song, chart.chart_date)
+    order = sorted((top, twin), key=lambda s: (first[s], history.songs[s].track_id))
+    assert song["track_ids"] == ", ".join(history.songs[s].track_id for s in order)
+
+
+def test_described_counts_the_charted_ids_with_a_dim_track_row(history, enriched, con):
+    ids = {history.songs[s].track_id for s in _charted(history)}
+    removed = {history.songs[s].track_id for s in _removed(history)}
+    entries = [(c, r) for c in history.charts for r in c.rows]
+    gone = sum(history.songs[r.song].track_id in removed for _, r in entries)
+    assert report.query_described(enriched) == {
+        "track_ids": len(ids),
+        "described_ids": len(ids) - 3,
+        "entries": len(entries),
+        "described_entries": len(entries) - gone,
+        "songs": len(ids) - 1,  # the twin and the number 1 are one song
+    }
+    assert report.query_described(con)["described_ids"] == 0
 
 
 def test_climbers_and_moves_of_the_latest_week(history, con):
@@ -269,10 +405,37 @@ def test_the_report_shows_the_charts_section_with_the_tables_numbers(history, co
         (r.rank for r in latest.rows if r.previous_rank is None),
         key=lambda rank: (latest.rows[rank - 1].weeks_on_chart > 1, rank),
     )
-    # Where the charts came from, and the caveat on artist names.
+    # Where the charts came from, and where the artists come from.
     assert "generated</b> history of 30 weekly Top 200 charts" in page
-    assert 'data-artist-source="file-names"' in page
+    assert 'data-artist-source="web-api, file-names"' in page
     assert "split at &ldquo;, &rdquo;" in page
+    # Nothing described in this lake: 0 of the charted ids, and no song under two ids.
+    ids = len({history.songs[s].track_id for s in _charted(history)})
+    assert f"data-described='0' data-track-ids='{ids}'" in page
+    assert 'id="chart-multi-id-none"' in page.replace("'", '"')
+
+
+def test_the_report_says_what_is_described_and_which_songs_have_two_ids(
+    history, enriched, enriched_lake
+):
+    meta = {
+        "charts": chart_stage.meta_of(chart_stage.ChartStageResult(generated=60), history),
+        "enrichment": {"queued": 10, "landed": 7, "runs": 2, "without_isrc": 1,
+                       "failed_by_reason": {"not_found": 3}, "removed_on_purpose": ["a", "b", "c"],
+                       "unknown_to_fake": 0},
+    }  # fmt: skip
+    page = report.render_report(enriched, enriched_lake.parent, meta=meta)
+    parser = _Page()
+    parser.feed(page)
+    ids = len({history.songs[s].track_id for s in _charted(history)})
+    assert f"data-described='{ids - 3}' data-track-ids='{ids}'" in page
+    assert "<code>not_found</code> 3 (3 removed from the fake" in page
+    top, twin = _twin(history)
+    rows = [r for r in parser.tables["chart-multi-id-songs"] if r]
+    assert [(r[0], r[4]) for r in rows] == [(history.songs[top].track_name, "2")]
+    assert {history.songs[top].track_id, history.songs[twin].track_id} == set(
+        rows[0][5].split(", ")
+    )
 
 
 def test_malformed_entry_is_explained_with_the_other_entry_reasons():
@@ -371,6 +534,61 @@ def test_describe_charts_says_what_was_landed_and_written():
     assert runner.describe_charts(meta) == (
         "4 generated files (global, gb: 2 weeks, 2026-11-05 to 2026-11-12) + 1 real sample "
         "-> raw/charts (5 added); chart job: 5 files -> 1,000 chart entries"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The enrichment stage, against the fake API (no Spark)
+# ---------------------------------------------------------------------------------------
+
+
+def test_the_enrichment_stage_describes_the_charted_tracks_through_the_fake(tmp_path):
+    import gzip
+    import json
+
+    from tools.fake_spotify import Catalogue, FakeSpotifyServer
+
+    history = generate_history(SHORT)
+    lake = tmp_path / "lake"
+    charted = {history.songs[s].track_id: history.songs[s] for s in _charted(history)}
+    # The chart job's work list, as it writes it (one id per line), plus a real sample's id.
+    todo = lake / "raw" / "enrichment" / "todo"
+    todo.mkdir(parents=True)
+    sample_id = "0VjIjW4GlUZAMYd2vXMi3b"  # The Weeknd's Blinding Lights: not the fake's
+    (todo / "charts-run1.txt").write_text("\n".join([*sorted(charted), sample_id]) + "\n")
+    latest = [c for c in history.charts if c.region == "global"][-1]
+    removed = {history.songs[latest.rows[rank - 1].song].track_id for rank in (7, 60, 150)}
+    catalogue = Catalogue(seed=SHORT.seed, playlists=1, weeks=1, editorial=0, not_owned=0)
+    moment = datetime(2026, 11, 16, 5, tzinfo=UTC)
+    with FakeSpotifyServer(catalogue, mode="development") as server:
+        staged = enrich_stage.run_enrich_stage(
+            catalogue, server, history, lake, lambda: moment, max_tracks=250
+        )
+    meta = enrich_stage.meta_of(staged)
+    landed = len(charted) - len(removed)
+    # Every id of the list queued once (the faults list's two lines are no ids); 250 a run.
+    assert meta["queued"] == len(charted) + 1
+    assert meta["runs"] == -(-(len(charted) + 1) // 250)
+    assert meta["landed"] == landed and meta["pending_after"] == 0
+    assert meta["failed_by_reason"] == {"invalid_id": 1, "local_file": 1, "not_found": 4}
+    assert set(meta["removed_on_purpose"]) == removed and meta["unknown_to_fake"] == 1
+    # The documents: one per landed id, each the chart's track with its artists one by one,
+    # and one id per artist name across tracks.
+    documents = {}
+    for path in (lake / "raw" / "tracks" / "fetched_date=2026-11-16").glob("*.json.gz"):
+        document = json.loads(gzip.decompress(path.read_bytes()))
+        documents[document["track_id"]] = document["track"]
+    assert set(documents) == set(charted) - removed
+    ids_by_name: dict[str, set[str]] = defaultdict(set)
+    for track_id, track in documents.items():
+        song = charted[track_id]
+        assert track["name"] == song.track_name
+        assert ", ".join(a["name"] for a in track["artists"]) == song.artist_names
+        for artist in track["artists"]:
+            ids_by_name[artist["name"]].add(artist["id"])
+    assert all(len(ids) == 1 for ids in ids_by_name.values())
+    assert enrich_stage.describe_enrichment(meta).startswith(
+        f"{len(charted) + 1:,} charted ids queued -> {landed:,} track documents"
     )
 
 

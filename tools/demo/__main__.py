@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not add the real chart files of ../shared/spotify-charts/ (when present)",
     )
     parser.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="skip the enrichment stage: chart tracks not described through GET /tracks/{id}",
+    )
+    parser.add_argument(
         "--live",
         nargs="*",
         metavar="PLAYLIST",
@@ -131,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 chart_weeks=args.chart_weeks,
                 chart_regions=args.chart_regions,
                 chart_samples=not args.no_chart_samples,
+                enrich=not args.no_enrich,
             )
             runner.run_simulated(options)
     except runner.UsageError as error:

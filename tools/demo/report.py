@@ -12,7 +12,10 @@ Inputs, all read from the lake itself so that the report can be rebuilt at any t
   charts stage added (generated and real).
 
 The charts section reads ``fact_chart_entry`` and ``dim_chart`` with its own DuckDB SQL
-(``query_chart_*`` below), not through chart views, so that it depends only on the tables.
+(``query_chart_*`` below), and follows songs and artists as the chart views define them:
+a song is ``chart_entry_songs.song_key`` (one song across the track ids it charted under),
+and artists are ``chart_artist_credits``' (the Spotify artists of the enrichment where the
+lake describes the track, the file's names where it does not).
 
 The page needs no network to open: the charts are inline SVG (:mod:`tools.demo.charts`),
 the style is one inline ``<style>`` block, and there is no script, font, image or link to
@@ -85,6 +88,8 @@ LEADERS = 15
 SHARE_ARTISTS = 6
 SHARE_WEEKS = 52
 CLIMBERS = 10
+MULTI_ID_SONGS = 10
+FILE_NAMES = "chart_file_names"  # chart_artist_credits.artist_source of the file's names
 
 
 @dataclass
@@ -136,9 +141,13 @@ def aggregate_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "rows_written": Counter(),
         "rejections": {},
         "unreadable_values": Counter(),
+        "track_documents": Counter(),  # the playlist job's reading of the enrichment's
     }
     for run in runs:
         totals["runs"] += 1
+        totals["track_documents"].update(
+            {k: int(v or 0) for k, v in (run.get("track_documents") or {}).items()}
+        )
         for key in ("files_read", "files_quarantined", "documents_read", "entries_read"):
             totals[key] += int(run.get(key) or 0)
         totals["rows_written"].update(run.get("rows_written") or {})
@@ -706,42 +715,101 @@ def query_chart_dates(con, chart_id: str, limit: int) -> list[date]:
     return sorted(r[0] for r in rows)
 
 
+MULTI_ID_MARK = " \u2020"  # a dagger after a song that charted under more than one id
+
+
 def query_chart_bump(
     con, chart_id: str, songs: int = BUMP_SONGS, weeks: int = BUMP_WEEKS
 ) -> tuple[list[date], list[tuple[str, list[int | None]]]]:
-    """The top `songs` of the latest chart, and their ranks over the last `weeks` charts."""
+    """The top `songs` of the latest chart, and their ranks over the last `weeks` charts.
+
+    Songs are followed by ``song_key`` (``chart_entry_songs``): a song that charted under
+    another id in an earlier week keeps its line, at its best entry's rank each week, and its
+    label ends with :data:`MULTI_ID_MARK` when it charted under more than one id on this
+    chart (:func:`query_multi_id_songs`)."""
     dates = query_chart_dates(con, chart_id, weeks)
     if not dates:
         return [], []
     rows = con.execute(
         """
         with latest as (
-            select track_id, rank as latest_rank, track_name, artist_names
-            from fact_chart_entry
-            where chart_id = ? and cast(chart_date as date) = ? and rank <= ?
+            select song_key, rank as latest_rank, track_name, artist_names, track_id
+            from chart_entry_songs
+            where chart_id = ? and chart_date = ? and rank <= ?
+            qualify row_number() over (partition by song_key order by rank) = 1
+        ),
+        ids as (
+            select song_key, count(distinct track_id) as track_ids
+            from chart_entry_songs
+            where chart_id = ?
+            group by song_key
         )
         select
-            latest.track_id,
+            latest.song_key,
             latest.track_name,
             latest.artist_names,
-            cast(entry.chart_date as date) as chart_date,
-            entry.rank
+            latest.track_id,
+            ids.track_ids,
+            entry.chart_date,
+            min(entry.rank) as rank
         from latest
-        inner join fact_chart_entry as entry
-            on entry.track_id = latest.track_id
+        inner join ids on ids.song_key = latest.song_key
+        inner join chart_entry_songs as entry
+            on entry.song_key = latest.song_key
             and entry.chart_id = ?
-            and cast(entry.chart_date as date) between ? and ?
-        order by latest.latest_rank, chart_date
+            and entry.chart_date between ? and ?
+        group by all
+        order by min(latest.latest_rank), entry.chart_date
         """,
-        [chart_id, dates[-1], int(songs), chart_id, dates[0], dates[-1]],
+        [chart_id, dates[-1], int(songs), chart_id, chart_id, dates[0], dates[-1]],
     ).fetchall()
     position = {day: i for i, day in enumerate(dates)}
     series: dict[str, tuple[str, list[int | None]]] = {}
-    for track_id, name, artists, day, rank in rows:
-        if track_id not in series:
-            series[track_id] = (_song_label(name, artists, track_id), [None] * len(dates))
-        series[track_id][1][position[day]] = int(rank)
+    for song_key, name, artists, track_id, track_ids, day, rank in rows:
+        if song_key not in series:
+            label = _song_label(name, artists, track_id)
+            if track_ids > 1:
+                label += MULTI_ID_MARK
+            series[song_key] = (label, [None] * len(dates))
+        series[song_key][1][position[day]] = int(rank)
     return dates, list(series.values())
+
+
+def query_multi_id_songs(con, chart_id: str, limit: int = MULTI_ID_SONGS) -> list[dict[str, Any]]:
+    """The chart's songs that charted under more than one track id (``chart_song_ids``), the
+    longest-running first."""
+    cursor = con.execute(
+        """
+        select
+            song_key, track_name, artist_names, weeks_on_chart, peak_rank, track_id_count,
+            track_ids
+        from chart_song_ids
+        where chart_id = ? and has_several_track_ids
+        order by coalesce(weeks_on_chart, days_on_chart) desc, peak_rank, song_key
+        limit ?
+        """,
+        [chart_id, int(limit)],
+    )
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query_described(con) -> dict[str, int]:
+    """How many of the charted track ids the lake describes (``chart_entry_songs``), and how
+    many entries those are, over every chart in the lake."""
+    row = con.execute(
+        """
+        select
+            count(distinct track_id),
+            count(distinct case when is_described then track_id end),
+            count(*),
+            count_if(is_described),
+            count(distinct song_key)
+        from chart_entry_songs
+        """
+    ).fetchone()
+    keys = ("track_ids", "described_ids", "entries", "described_entries", "songs")
+    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
 
 
 def query_weeks_on_chart_leaders(con, chart_id: str, limit: int = LEADERS) -> list[dict[str, Any]]:
@@ -791,39 +859,33 @@ def query_artist_share(
 ) -> tuple[list[date], list[tuple[str, list[float | None]]]]:
     """Per week, each leading artist's share of the chart's streams (``dim_chart``'s total).
 
-    Artists come from the files' ``artist_names`` split at ", ": every artist a song credits
+    Artists are ``chart_artist_credits``': the Spotify artists (one id each, so "Tyler, The
+    Creator" is one artist and two artists of one name are two) where the lake describes the
+    track, the file's names split at ", " where it does not; every artist a song credits
     gets its streams (so shares of one week can add up to more than 100%). A name that
-    itself contains ", " ("Tyler, The Creator") is split wrongly; the artists of the Web API
-    replace these names once chart tracks are enriched.
+    stands for two artists gets the end of its id, a file name the mark ``(file)``.
     """
     dates = query_chart_dates(con, chart_id, weeks)
     if not dates:
         return [], []
     rows = con.execute(
         """
-        with credits as (
-            -- An artist named twice in one entry counts once (as in chart_artist_credits).
-            select distinct chart_date, rank, artist, streams
-            from (
-                select
-                    cast(chart_date as date) as chart_date,
-                    rank,
-                    unnest(string_split(artist_names, ', ')) as artist,
-                    streams
-                from fact_chart_entry
-                where chart_id = ? and cast(chart_date as date) between ? and ?
-            )
-        ),
-        weekly as (
-            select chart_date, artist, sum(streams) as streams
-            from credits
-            group by chart_date, artist
+        with weekly as (
+            select
+                chart_date,
+                coalesce(artist_id, '') as artist_id,
+                artist_name,
+                artist_source,
+                sum(streams) as streams
+            from chart_artist_credits
+            where chart_id = ? and chart_date between ? and ?
+            group by all
         ),
         leaders as (
-            select artist
+            select artist_id, artist_name, artist_source
             from weekly
-            group by artist
-            order by sum(streams) desc, artist
+            group by all
+            order by sum(streams) desc, artist_name, artist_source desc, artist_id
             limit ?
         ),
         totals as (
@@ -831,22 +893,39 @@ def query_artist_share(
             from dim_chart
             where chart_id = ?
         )
-        select weekly.artist, weekly.chart_date, weekly.streams / totals.total_streams
+        select
+            weekly.artist_id,
+            weekly.artist_name,
+            weekly.artist_source,
+            weekly.chart_date,
+            weekly.streams / totals.total_streams
         from weekly
-        inner join leaders on weekly.artist = leaders.artist
+        inner join leaders
+            on weekly.artist_id = leaders.artist_id
+            and weekly.artist_name = leaders.artist_name
+            and weekly.artist_source = leaders.artist_source
         inner join totals on weekly.chart_date = totals.chart_date
         where totals.total_streams > 0
         """,
         [chart_id, dates[0], dates[-1], int(artists), chart_id],
     ).fetchall()
     position = {day: i for i, day in enumerate(dates)}
-    totals: dict[str, float] = {}
-    series: dict[str, list[float | None]] = {}
-    for artist, day, share in rows:
-        series.setdefault(artist, [None] * len(dates))[position[day]] = float(share)
-        totals[artist] = totals.get(artist, 0.0) + float(share)
-    order = sorted(series, key=lambda a: (-totals[a], a))
-    return dates, [(artist, series[artist]) for artist in order]
+    totals: dict[tuple[str, str, str], float] = {}
+    series: dict[tuple[str, str, str], list[float | None]] = {}
+    for artist_id, name, source, day, share in rows:
+        key = (name, source, artist_id)
+        series.setdefault(key, [None] * len(dates))[position[day]] = float(share)
+        totals[key] = totals.get(key, 0.0) + float(share)
+    order = sorted(series, key=lambda k: (-totals[k], k))
+    names = Counter(name for name, _, _ in order)
+    return dates, [(_artist_label(key, names), series[key]) for key in order]
+
+
+def _artist_label(key: tuple[str, str, str], names: Counter) -> str:
+    name, source, artist_id = key
+    if source == FILE_NAMES:
+        return f"{name} (file)"
+    return f"{name} (\u2026{artist_id[-4:]})" if names[name] > 1 else name
 
 
 def query_chart_climbers(con, chart_id: str, limit: int = CLIMBERS) -> list[dict[str, Any]]:
@@ -944,11 +1023,79 @@ def _charts_provenance(meta: Mapping[str, Any]) -> str:
     return " and ".join(parts)
 
 
+def _enrichment_html(described: Mapping[str, int], meta: Mapping[str, Any]) -> str:
+    """How many chart tracks the lake describes, and what the enrichment did (demo.json)."""
+    ids, done = described.get("track_ids", 0), described.get("described_ids", 0)
+    text = (
+        f"<p class='check' id='chart-described' data-described='{done}' data-track-ids='{ids}'>"
+        f"Described: <b>{done:,} of {ids:,}</b> charted track ids "
+        f"({described.get('described_entries', 0):,} of {described.get('entries', 0):,} "
+        "chart entries) have a <code>dim_track</code> row, from the enrichment's track "
+        "documents (<code>GET /tracks/{id}</code>) or a playlist: their artists below are "
+        "Spotify artists with ids; the others' are the names in the chart files."
+    )
+    enrichment = meta.get("enrichment") or {}
+    if enrichment:
+        failed = enrichment.get("failed_by_reason") or {}
+        text += (
+            f" The enrichment: {enrichment.get('queued', 0):,} ids queued from the chart job's "
+            f"work list, {enrichment.get('landed', 0):,} track documents landed in "
+            f"{enrichment.get('runs', 0)} run{'s' if enrichment.get('runs') != 1 else ''} "
+            f"({enrichment.get('without_isrc', 0):,} without an ISRC)"
+        )
+        if failed:
+            text += "; not landed, by reason: " + ", ".join(
+                f"<code>{html.escape(r)}</code> {n:,}" for r, n in failed.items()
+            )
+            removed = len(enrichment.get("removed_on_purpose") or [])
+            unknown = enrichment.get("unknown_to_fake") or 0
+            if removed or unknown:
+                text += (
+                    f" ({removed} removed from the fake's catalogue on purpose"
+                    + (
+                        f", {unknown:,} real sample tracks the fake does not know"
+                        if unknown
+                        else ""
+                    )
+                    + "; the local file and the malformed line were queued on purpose too)"
+                )
+        text += "."
+    return text + "</p>"
+
+
+def _multi_id_html(songs: list[dict[str, Any]], described: Mapping[str, int]) -> str:
+    """The songs of the focus chart that charted under more than one track id."""
+    if not songs:
+        return (
+            "<p class='check' id='chart-multi-id-none'>No song of this chart charted under more "
+            "than one track id"
+            + (" among the described tracks" if described.get("described_ids") else "")
+            + ": every song here is one track id (<code>chart_song_ids</code>).</p>"
+        )
+    rows = "".join(
+        f"<tr data-song='{html.escape(r['song_key'])}'>"
+        f"<td>{html.escape(r['track_name'] or '')}</td>"
+        f"<td>{html.escape(r['artist_names'] or '')}</td>"
+        f"<td class='num'>{r['weeks_on_chart'] if r['weeks_on_chart'] is not None else ''}</td>"
+        f"<td class='num'>{r['peak_rank']}</td><td class='num'>{r['track_id_count']}</td>"
+        f"<td><code>{html.escape(r['track_ids'])}</code></td></tr>"
+        for r in songs
+    )
+    return f"""
+    <table id="chart-multi-id-songs"><caption>Songs that charted under more than one track id
+    (counted as one song: <code>song_key</code>; marked {MULTI_ID_MARK.strip()} in the bump
+    chart)</caption>
+    <tr><th>song</th><th>artists (as the file names them)</th><th>weeks</th><th>peak</th>
+    <th>ids</th><th>track ids, first charted first</th></tr>{rows}</table>"""
+
+
 def _chart_overview_html(
     overview: list[dict[str, Any]],
     chart_id: str | None,
     moves: Mapping[str, Any],
     meta: Mapping[str, Any],
+    described: Mapping[str, int] | None = None,
+    multi_id: list[dict[str, Any]] | None = None,
 ) -> str:
     if not overview or chart_id is None:
         return """
@@ -967,6 +1114,14 @@ def _chart_overview_html(
         (f"{len(moves['reentries']):,}", "re-entries this week"),
         (f"{moves['exits']:,}", "exits this week"),
     ]
+    described = described or {}
+    if described:
+        tiles.append(
+            (
+                f"{described.get('described_ids', 0):,} / {described.get('track_ids', 0):,}",
+                "chart tracks described",
+            )
+        )
     kpis = "".join(f"<div class='kpi'><b>{v}</b><span>{k}</span></div>" for v, k in tiles)
     charts_rows = "".join(
         f"<tr><td><code>{html.escape(r['chart_id'])}</code></td>"
@@ -1017,8 +1172,10 @@ def _chart_overview_html(
     ({moves["chart_date"]})</caption>
     <tr><th>rank</th><th></th><th>song</th><th>artists (as the file names them)</th>
     <th>weeks on chart</th></tr>{moved}</table>
+    {_multi_id_html(multi_id or [], described)}
   </div>
   {run_line}
+  {_enrichment_html(described, meta) if described else ""}
 </section>"""
 
 
@@ -1026,10 +1183,14 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
     """The charts overview (HTML) and the four chart figures' sections."""
     overview = query_chart_overview(con)
     chart_id = focus_chart(overview)
+    described: dict[str, int] = {}
+    multi_id: list[dict[str, Any]] = []
     if chart_id is None:
         moves: dict[str, Any] = {"chart_date": None, "new": [], "reentries": [], "exits": 0}
         weeks, bump, leaders, share_weeks, share, climbers = [], [], [], [], [], []
     else:
+        described = query_described(con)
+        multi_id = query_multi_id_songs(con, chart_id)
         moves = query_latest_moves(con, chart_id)
         weeks, bump = query_chart_bump(con, chart_id)
         leaders = query_weeks_on_chart_leaders(con, chart_id)
@@ -1044,7 +1205,10 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
             explain=(
                 f"The songs in the top {BUMP_SONGS} of the latest {html.escape(name)} chart and "
                 "their rank each week before (a gap: not on the chart that week). Ranks on a "
-                "log scale: the top of the chart gets the room, the whole chart still fits."
+                "log scale: the top of the chart gets the room, the whole chart still fits. "
+                "A song is followed across the track ids it charted under "
+                f"(<code>song_key</code>); {MULTI_ID_MARK.strip()} marks one that charted "
+                "under more than one."
             ),
             attributes={"data-weeks": str(len(weeks)), "data-songs": str(len(bump))},
         ),
@@ -1081,13 +1245,14 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
                 "for each of them."
             ),
             note=(
-                "Artists here are <b>the names in the chart files</b> (<code>artist_names</code>"
-                " split at &ldquo;, &rdquo;), not Spotify artist ids: two artists with the same "
-                "name are one line, and a name with a comma in it (&ldquo;Tyler, The "
-                "Creator&rdquo;) is split in two. The artists of the Web API replace them once "
-                "chart tracks are enriched."
+                "Artists here are <b>Spotify artists</b> (<code>chart_artist_credits</code>): "
+                "for a described track, the artists <code>GET /tracks/{id}</code> credits, one "
+                "id each, so a name with a comma in it (&ldquo;Tyler, The Creator&rdquo;) stays "
+                "one artist and two artists of one name stay two. For a track the lake does not "
+                "describe (not enriched, or removed from the catalogue) they are the names in "
+                "the chart file, split at &ldquo;, &rdquo; and marked <i>(file)</i>."
             ),
-            attributes={"data-artist-source": "file-names"},
+            attributes={"data-artist-source": "web-api, file-names"},
         ),
         Section(
             chart=charts.chart_climbers(
@@ -1110,7 +1275,8 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
             ),
         ),
     ]
-    return _chart_overview_html(overview, chart_id, moves, meta), sections
+    overview_html = _chart_overview_html(overview, chart_id, moves, meta, described, multi_id)
+    return overview_html, sections
 
 
 def _leaders_table(leaders: list[dict[str, Any]]) -> str:

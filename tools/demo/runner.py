@@ -10,11 +10,15 @@ Simulated (``make demo``):
    catalogue of ``playlists`` user-owned playlists over ``weeks`` weekly snapshots, plus
    one editorial and one not-owned playlist that a development-mode app cannot read (the
    extractor reports them, as it would for real ones);
+1b. enrichment: describe the charted tracks through the fake's ``GET /tracks/{id}``
+   (:mod:`tools.demo.enrich_stage`: the chart job's work list, the extractor's enrichment
+   task in-process, a few removed tracks and bad references on purpose), landing track
+   documents under ``<lake>/raw/tracks/``;
 2. for every simulated week: switch the fake to that week, run the extractor
    (:func:`extract_lambda.extract.extract_playlists`) against it into
    ``<lake>/raw/playlist_snapshots/`` with ``extracted_at`` stamped on that week's Monday,
    then run the Glue job (:func:`glue_jobs.pipeline.run_job`) incrementally on the new
-   files with its local bookmark: the same path a weekly schedule takes (every week, or
+   files, the track documents included (``tracks_path``), with its local bookmark: the same path a weekly schedule takes (every week, or
    every few weeks when weekly runs would not fit the time budget: :func:`glue_interval`);
 3. run the Athena views on DuckDB (:mod:`tools.query`) and write ``<lake>/report.html``.
 
@@ -50,6 +54,8 @@ from tools.jvm import LOCAL_JVM_OPTIONS
 
 MARKER = ".spotify-demo-lake"
 RAW_DIR = "raw/playlist_snapshots"
+# The enrichment's track documents, which the playlist job reads beside the snapshots.
+TRACKS_DIR = "raw/tracks"
 CURATED_DIR = "curated"
 DEFAULT_PLAYLISTS = 20
 DEFAULT_WEEKS = 26
@@ -103,6 +109,8 @@ class DemoOptions:
         chart_samples: also add the real chart files of ``../shared/spotify-charts/``
             when that folder exists.
         chart_samples_dir: where the real samples are (tests point it elsewhere).
+        enrich: describe the charted tracks through the fake API and let the playlist job
+            read the track documents (the enrichment stage).
     """
 
     lake: Path
@@ -119,6 +127,7 @@ class DemoOptions:
     chart_regions: tuple[str, ...] = DEFAULT_CHART_REGIONS
     chart_samples: bool = True
     chart_samples_dir: Path | None = None
+    enrich: bool = True
 
     def __post_init__(self) -> None:
         if (
@@ -153,6 +162,7 @@ class DemoResult:
     injected_faults: list[dict[str, Any]] = field(default_factory=list)
     chart_points: dict[str, int] = field(default_factory=dict)
     charts: dict[str, Any] = field(default_factory=dict)  # the charts stage (demo.json)
+    enrichment: dict[str, Any] = field(default_factory=dict)  # the enrichment stage
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -423,11 +433,17 @@ def glue_interval(
 
 
 def run_glue(spark, lake: Path, log: TextIO) -> dict[str, Any]:
-    """One incremental run of the Glue job over the lake; its printed summary goes to `log`."""
+    """One incremental run of the Glue job over the lake (the snapshots, and the track
+    documents of the enrichment when there are any); its printed summary goes to `log`."""
     from glue_jobs.pipeline import run_job
 
     with contextlib.redirect_stdout(log):
-        summary = run_job(spark, str(lake / RAW_DIR), str(lake / CURATED_DIR))
+        summary = run_job(
+            spark,
+            str(lake / RAW_DIR),
+            str(lake / CURATED_DIR),
+            tracks_path=str(lake / TRACKS_DIR),
+        )
     log.flush()
     return summary
 
@@ -455,9 +471,9 @@ def inject_truncated_gzip(raw: Path, landed_key: str, day: date) -> dict[str, An
 
 def run_charts(
     session, lake: Path, options: DemoOptions, last: date, progress: Progress, log: TextIO
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
     """The charts stage (:mod:`tools.demo.chart_stage`) as one timed progress line; returns
-    its part of ``demo.json``."""
+    its part of ``demo.json`` and the generated history (None when none was generated)."""
     from tools.demo import chart_stage
     from tools.demo.chart_history import HistorySpec, chart_thursday, generate_history
 
@@ -478,6 +494,24 @@ def run_charts(
         staged = chart_stage.run_chart_stage(session, lake, history, log, samples_dir=samples)
         meta = chart_stage.meta_of(staged, history)
         stage.result = describe_charts(meta)
+    return meta, history
+
+
+def run_enrich(
+    catalogue, server, history, lake: Path, day: date, progress: Progress
+) -> dict[str, Any]:
+    """The enrichment stage (:mod:`tools.demo.enrich_stage`) as one timed progress line;
+    returns its part of ``demo.json``. The track documents are stamped 05:00 UTC on `day`
+    (the first simulated Monday, before that week's extraction)."""
+    from tools.demo import enrich_stage
+
+    moment = datetime(day.year, day.month, day.day, 5, tzinfo=UTC)
+    with progress.stage("enrich", "describing the charted tracks (GET /tracks/{id})") as stage:
+        staged = enrich_stage.run_enrich_stage(catalogue, server, history, lake, lambda: moment)
+        meta = enrich_stage.meta_of(staged)
+        stage.result = enrich_stage.describe_enrichment(meta)
+    if meta.get("stopped"):
+        raise DemoError(f"the enrichment stopped: {meta['stopped'].get('message')}")
     return meta
 
 
@@ -582,7 +616,8 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
         log = stack.enter_context(logs_to_file(lake / "demo.log"))
         session = start_spark(stack, spark, lake, progress)
         # First, so that the Glue job's cadence below plans with the time it took.
-        result.charts = meta["charts"] = run_charts(session, lake, options, last, progress, log)
+        charts_meta, history = run_charts(session, lake, options, last, progress, log)
+        result.charts = meta["charts"] = charts_meta
         server = stack.enter_context(FakeSpotifyServer(catalogue, mode=options.api_mode))
         progress.line(
             f"fake Spotify API on {server.api_url} ({options.api_mode} mode): "
@@ -591,6 +626,10 @@ def run_simulated(options: DemoOptions, *, spark=None, out: TextIO | None = None
             + f", {options.weeks} weeks from {first} to {last}"
         )
         progress.line(f"lake: {lake}  (log: {lake / 'demo.log'})")
+        if options.enrich:
+            result.enrichment = meta["enrichment"] = run_enrich(
+                catalogue, server, history, lake, first, progress
+            )
         # Extended-quota apps use client credentials (the legacy /tracks path with
         # popularity); development-mode apps need the user's refresh token.
         refresh = server.refresh_token if options.api_mode == "development" else None
@@ -836,6 +875,16 @@ def print_summary(progress: Progress, result: DemoResult, failed: Mapping[str, i
     )
     if result.charts:
         p(f"  charts            {describe_charts(result.charts)}")
+    if result.enrichment:
+        from tools.demo.enrich_stage import describe_enrichment
+
+        p(f"  enrichment        {describe_enrichment(result.enrichment)}")
+        documents = totals.get("track_documents") or {}
+        if documents.get("files_read"):
+            p(
+                f"  track documents   {documents['files_read']:,} read by the Glue job, "
+                f"{documents.get('files_quarantined', 0):,} quarantined"
+            )
     p("  rows per table")
     for table in dict.fromkeys((*TABLES, *result.table_rows)):
         p(f"    {table:<{width}}  {result.table_rows.get(table, 0):>10,}")
