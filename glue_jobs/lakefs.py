@@ -162,14 +162,10 @@ class LakeFS:
         """The first ``size`` bytes of a file (fewer when it is shorter)."""
         stream = self._fs.open(self._path(path))
         try:
-            buffer = bytearray(size)
-            filled = 0
-            while filled < size:
-                n = stream.read(buffer, filled, size - filled)
-                if n <= 0:
-                    break
-                filled += n
-            return bytes(buffer[:filled])
+            # InputStream.readNBytes (Java 9+) returns a new byte[], which py4j hands back as
+            # bytes. A Python buffer passed to read(byte[], ...) would be copied into the JVM
+            # and come back unfilled (all NUL bytes).
+            return bytes(stream.readNBytes(size))
         finally:
             stream.close()
 

@@ -343,6 +343,30 @@ def test_archive_expressions_follow_chart_files_on_tricky_values(spark, tmp_path
     )
 
 
+def test_an_archive_too_large_to_read_whole_gives_the_same_rows(spark, tmp_path, monkeypatch):
+    """Above WHOLE_FILE_LIMIT only the head is read on the driver (LakeFS.read_head) to
+    recognise the archive; its rows come from Spark's CSV reader as for a small one."""
+    import glue_jobs.charts_pipeline as P
+
+    lines = [
+        f"Song {r},{r},2017-01-0{d},Artist {r},https://open.spotify.com/track/{track_id(r)},"
+        f"Argentina,top200,SAME_POSITION,{1000 - r}"
+        for d in (1, 2)
+        for r in (1, 2, 3)
+    ]
+    data = archive_file(lines)
+    entries, _report = python_archive(data)
+    monkeypatch.setattr(P, "WHOLE_FILE_LIMIT", len(data) - 1)
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    write(drop, "big.csv", data)
+    summary = run_chart_job(spark, str(drop), str(curated))
+    assert summary["files_quarantined"] == 0
+    assert summary["archives_accepted"] == 1
+    fact = table(spark, curated, FACT)
+    assert sorted(tuple(r[f] for f in C.ENTRY_FIELDS) for r in fact) == sorted(entries)
+    assert len(entries) == 6
+
+
 # ---------------------------------------------------------------------------------------
 # Latest wins, re-runs, reset
 # ---------------------------------------------------------------------------------------
