@@ -416,3 +416,23 @@ def test_a_tracks_path_outside_the_track_documents_is_reported(
         "the job reads track documents from <aws_s3_bucket.curated>/tracks/, the extract "
         f"Lambda writes them to {RAW}/tracks/ (TRACKS_PREFIX)",
     ]
+
+
+def test_the_chart_job_given_tracks_path_is_reported(
+    tmp_path: Path, contract: Contract, repo: Repo
+) -> None:
+    # chart_job.py parses its arguments with star_schema_job.parse_options (which reads
+    # --tracks_path) but never uses the track documents: passing it would be a dead setting.
+    drifted = _edited(
+        tmp_path,
+        {
+            "modules/glue/main.tf": (
+                '    "--drop_path"                    = local.drop_path\n',
+                '    "--drop_path"                    = local.drop_path\n'
+                '    "--tracks_path"                  = local.tracks_path\n',
+            )
+        },
+    )
+    assert [p.message for p in consistency.check_chart_job(drifted, contract, repo)] == [
+        "never reads --tracks_path, which Terraform passes"
+    ]

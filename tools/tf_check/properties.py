@@ -444,6 +444,23 @@ def _check_lambda_role(tree: Tree, module: Module, function: Block) -> list[Prob
 LAMBDA_S3_ACTIONS = ("s3:PutObject", "s3:GetObject", "s3:ListBucket")
 
 
+def enrich_settings(environment: dict):
+    """``extract_lambda.enrich.EnrichSettings`` as the function runs with ``environment``:
+    its TRACKS_PREFIX and ENRICH_PREFIX where set, the code's defaults otherwise."""
+    from extract_lambda.enrich import EnrichSettings
+
+    return EnrichSettings(
+        **{
+            field: value
+            for field, name in (
+                ("tracks_prefix", "TRACKS_PREFIX"),
+                ("enrich_prefix", "ENRICH_PREFIX"),
+            )
+            if isinstance(value := environment.get(name), str) and value
+        }
+    )
+
+
 def lambda_s3_needs(environment: dict) -> tuple[set[tuple[str, str]], set[str]]:
     """What the function's code does in the raw bucket with this environment: the
     (action, object key pattern) pairs it needs, and the ``s3:prefix`` values S3 sees for its
@@ -457,19 +474,8 @@ def lambda_s3_needs(environment: dict) -> tuple[set[tuple[str, str]], set[str]]:
       the key as s3:prefix;
     - work lists under ``<ENRICH_PREFIX>/todo/``: listed and read (GetObject), never written.
     """
-    from extract_lambda.enrich import EnrichSettings
-
     raw_prefix = environment.get("RAW_PREFIX")
-    settings = EnrichSettings(
-        **{
-            field: value
-            for field, name in (
-                ("tracks_prefix", "TRACKS_PREFIX"),
-                ("enrich_prefix", "ENRICH_PREFIX"),
-            )
-            if isinstance(value := environment.get(name), str) and value
-        }
-    )
+    settings = enrich_settings(environment)
     objects = {
         ("s3:PutObject", f"{settings.tracks_prefix}/*"),
         ("s3:PutObject", settings.state_key),
@@ -1264,23 +1270,12 @@ def _lambda_handoffs(tree: Tree, jobs: list[tuple[Block, dict]]) -> list[Problem
     functions = tree.all_resources("aws_lambda_function")
     if len(functions) != 1:
         return []
-    from extract_lambda.enrich import EnrichSettings
-
     module, function = functions[0]
     environment = evaluate(
         (_first(function.body, "environment") or {}).get("variables") or {}, Scope(tree, module)
     )
     environment = environment if isinstance(environment, dict) else {}
-    settings = EnrichSettings(
-        **{
-            field: value
-            for field, name in (
-                ("tracks_prefix", "TRACKS_PREFIX"),
-                ("enrich_prefix", "ENRICH_PREFIX"),
-            )
-            if isinstance(value := environment.get(name), str) and value
-        }
-    )
+    settings = enrich_settings(environment)
     # Its RAW_BUCKET, when it can be told (else the folders alone are compared).
     raw = (
         _s3_location(f"s3://{environment['RAW_BUCKET']}/") if "RAW_BUCKET" in environment else None
