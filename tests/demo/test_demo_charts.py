@@ -648,3 +648,65 @@ def test_the_stage_runs_the_chart_job_and_the_report_reads_its_tables(spark, tmp
     ]
     assert overview[FOCUS]["dates"] == 5  # 3 generated weeks and the two real-sample dates
     assert overview[FOCUS]["first_date"] == date(2020, 2, 13)
+
+
+# ---------------------------------------------------------------------------------------
+# The small demo (tests/demo/conftest.py): the enrichment end to end
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_demo_enriches_its_chart_tracks_and_the_lake_describes_them(small_demo):
+    import duckdb
+
+    from tests.demo.conftest import (
+        SMALL_CHART_REGIONS,
+        SMALL_CHART_WEEKS,
+        SMALL_LAST_WEEK,
+        SMALL_SEED,
+    )
+    from tools.demo.chart_history import chart_thursday
+
+    history = generate_history(
+        HistorySpec(
+            last_chart_date=chart_thursday(SMALL_LAST_WEEK),
+            weeks=SMALL_CHART_WEEKS,
+            regions=SMALL_CHART_REGIONS,
+            seed=SMALL_SEED,
+        )
+    )
+    lake = small_demo.result.lake
+    charted = {history.songs[s].track_id for s in _charted(history)}
+    latest = _global(history)[-1]
+    removed = {history.songs[latest.rows[rank - 1].song].track_id for rank in (7, 60, 150)}
+    meta = small_demo.result.enrichment
+    assert meta["queued"] == len(charted)  # no real samples in the small demo
+    assert meta["landed"] == len(charted) - 3
+    assert meta["failed_by_reason"] == {"invalid_id": 1, "local_file": 1, "not_found": 3}
+    assert sorted(meta["removed_on_purpose"]) == sorted(removed)
+    # The playlist job read every document: the charted tracks but the removed ones have a
+    # dim_track row, whose artists are the chart's, one by one.
+    curated = lake / "curated"
+    with duckdb.connect() as db:
+        described = {
+            r[0]
+            for r in db.execute(
+                f"select distinct track_id from read_parquet('{curated}/dim_track/**/*.parquet')"
+            ).fetchall()
+        }
+    assert charted & described == charted - removed
+    with connect(curated) as con:
+        assert report.query_described(con)["described_ids"] == len(charted) - 3
+        sources = dict(
+            con.execute(
+                "select artist_source, count(distinct track_id) from chart_artist_credits "
+                "group by all"
+            ).fetchall()
+        )
+    assert sources == {"web_api": len(charted) - 3, "chart_file_names": 3}
+    # The summary says it, and the report too.
+    assert "  enrichment        " in small_demo.output
+    assert "not_found 3 (3 removed on purpose)" in small_demo.output
+    page = small_demo.result.report.read_text(encoding="utf-8")
+    assert f"data-described='{len(charted) - 3}' data-track-ids='{len(charted)}'" in page
