@@ -132,7 +132,16 @@ def test_the_injected_corrupt_file_is_quarantined_and_everything_is_accounted(sm
     assert [f["reason"] for f in result.injected_faults] == ["corrupt_gzip"]
     totals = report.aggregate_runs(result.runs)
     assert totals["runs"] == SMALL_WEEKS
-    assert totals["files_read"] == result.landed + 1
+    # The snapshots landed, the injected file, and the enrichment's track documents (read
+    # by the first run; none is bad).
+    documents = totals["track_documents"]
+    assert documents["files_read"] == result.enrichment["landed"] > 0
+    assert documents["files_quarantined"] == 0
+    assert (
+        documents["observations_kept"] + documents["observations_outvoted"]
+        == (documents["documents_read"])
+    )
+    assert totals["files_read"] == result.landed + 1 + result.enrichment["landed"]
     assert totals["files_quarantined"] == 1
     files = {reason: n for reason, n in totals["rejections"]["files"].items() if n}
     assert files == {"corrupt_gzip": 1}
@@ -351,13 +360,15 @@ class _DomCharts(HTMLParser):
 def test_chromium_renders_the_report_with_its_charts(small_demo, chromium, tmp_path):
     page = small_demo.result.report.as_uri()
     shot = tmp_path / "report.png"
-    chromium.run(tmp_path / "profile-shot", "--window-size=1280,2400", f"--screenshot={shot}", page)
+    # Tall enough to reach the playlist charts' green bars below the charts section (which
+    # grew with the enrichment's lines and the table of songs under several ids).
+    chromium.run(tmp_path / "profile-shot", "--window-size=1280,3600", f"--screenshot={shot}", page)
     dom = chromium.run(tmp_path / "profile-dom", "--dump-dom", page)
 
     # The screenshot: a page with content, not a blank or an error page.
     with Image.open(shot) as image:
         pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
-    assert pixels.shape == (2400, 1280, 3)
+    assert pixels.shape == (3600, 1280, 3)
     flat = pixels.reshape(-1, 3)
     colours = len(np.unique(flat, axis=0))
     inked = float((flat.sum(axis=1) < 3 * 235).mean())
