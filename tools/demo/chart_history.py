@@ -21,8 +21,14 @@ charts show:
 Country charts (``regions`` other than ``global``) take the international songs at a
 country's scale, each with its own affinity, plus local songs that never chart globally.
 
+A few songs are **re-released** (:data:`RERELEASES` per history): a song that charts for
+weeks under its id goes on charting under a second id from one week on (a re-release, a
+relinked version), the same recording with the same ISRC. The chart treats the second id
+as a new track (a new entry, its own weeks on chart and peak), as the site does; the views
+follow the song across both ids by its ISRC once the enrichment describes them.
+
 Every song is a real track of the fake Spotify catalogue (:mod:`tools.fake_spotify`) of the
-same seed: its id, name and artists are the fake's, so that a later enrichment through the
+same seed (a re-release: its original's track, served under the second id): its id, name and artists are the fake's, so that a later enrichment through the
 fake API finds them. Albums are taken in catalogue order from album 0, so the first ones are
 the fake's catalogue-wide hit albums, which its playlists carry too.
 
@@ -36,13 +42,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 from glue_jobs.chart_files import MAX_RANK, current_header
 from tools.fake_spotify import Catalogue
+from tools.fake_spotify.catalogue import spotify_id
 
 BOM = b"\xef\xbb\xbf"
 HEADER = current_header("regional", "weekly")
@@ -58,6 +65,11 @@ _END_LEVEL = 0.2 * _M
 _PRE_WEEKS = 60
 # How strongly a country streams the international songs, relative to the globe.
 _COUNTRY_SCALE = 0.085
+# Songs re-released under a second id per history (fewer when fewer songs qualify).
+RERELEASES = 3
+# Weeks a re-released song charts in a row under each id at least (in the first region's
+# written charts, so that both ids are in the files).
+REREL_MIN_WEEKS = 2
 
 LABELS = (
     "Northern Lights Records",
@@ -136,13 +148,15 @@ class Song:
     """
 
     index: int
-    kind: str  # single, lead_single, album_track, sleeper, catalogue, seasonal, local
+    kind: str  # single, lead_single, album_track, sleeper, catalogue, seasonal, local, rerelease
     track_id: str
     track_name: str
     artist_names: str
     primary_artist: str
     label: str
-    album: int  # this track is Catalogue(seed).track(album, position) of the fake
+    # This track is Catalogue(seed).track(album, position) of the fake (a re-release: its
+    # original's track, under another id).
+    album: int
     position: int
     release: int
     peak: float
@@ -154,6 +168,8 @@ class Song:
     revival_age: int | None = None
     revival_peak: float = 0.0
     affinity: tuple[tuple[str, float], ...] = ()
+    isrc: str | None = None  # the recording's ISRC: the catalogue track's
+    rerelease_of: int | None = None  # a re-release: the index of the song it re-releases
 
     def weight(self, region: str) -> float:
         return dict(self.affinity).get(region, 0.0)
@@ -223,6 +239,14 @@ class WeeklyChart:
         return f"regional-{self.region}-weekly-{self.chart_date.isoformat()}.csv"
 
 
+class Rerelease(NamedTuple):
+    """Song `original` charts under `rerelease`'s id from `week` on (the same recording)."""
+
+    original: int
+    rerelease: int
+    week: int
+
+
 @dataclass
 class ChartHistory:
     """The generated songs and every simulated chart (warm-up included, oldest first)."""
@@ -230,6 +254,7 @@ class ChartHistory:
     spec: HistorySpec
     songs: list[Song]
     all_charts: list[WeeklyChart] = field(default_factory=list)
+    rereleases: list[Rerelease] = field(default_factory=list)
 
     @property
     def charts(self) -> list[WeeklyChart]:
@@ -333,6 +358,7 @@ class _Market:
             album=album,
             position=position,
             release=release,
+            isrc=track["external_ids"].get("isrc"),
             **curve,
         )
         self.songs.append(song)
@@ -500,25 +526,37 @@ def _week_streams(
 
 
 def generate_history(spec: HistorySpec) -> ChartHistory:
-    """The songs and every weekly chart of every region, warm-up included."""
+    """The songs and every weekly chart of every region, warm-up included.
+
+    The streams are simulated first; the re-releases (:func:`_choose_rereleases`) then move
+    their songs' entries from the chosen week on to the second id, so a re-release changes
+    no streams and no order, only the id a song charts under."""
     songs = _Market(spec).build()
-    history = ChartHistory(spec=spec, songs=songs)
     by_release = sorted(songs, key=lambda s: s.release)
+    ranked: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for region in spec.regions:
+        for week in range(-spec.warmup_weeks, spec.weeks):
+            day = spec.chart_date(week)
+            alive = [s for s in by_release if s.release <= week and week - s.release <= s.last_age]
+            streams = sorted(_week_streams(alive, region, week, day, spec.seed), key=_order)
+            if len(streams) < spec.size:
+                raise ValueError(
+                    f"{region} {day}: only {len(streams)} songs stream, the chart needs {spec.size}"
+                )
+            ranked[region, week] = streams[: spec.size]
+    history = ChartHistory(spec=spec, songs=songs)
+    history.rereleases = _choose_rereleases(spec, songs, ranked)
+    moved = {r.original: r for r in history.rereleases}
     for region in spec.regions:
         weeks_on: dict[int, int] = {}
         peak: dict[int, int] = {}
         previous: dict[int, int] = {}
         for week in range(-spec.warmup_weeks, spec.weeks):
-            day = spec.chart_date(week)
-            alive = [s for s in by_release if s.release <= week and week - s.release <= s.last_age]
-            ranked = sorted(_week_streams(alive, region, week, day, spec.seed), key=_order)
-            if len(ranked) < spec.size:
-                raise ValueError(
-                    f"{region} {day}: only {len(ranked)} songs stream, the chart needs {spec.size}"
-                )
             rows = []
             now: dict[int, int] = {}
-            for rank, (streams, index) in enumerate(ranked[: spec.size], start=1):
+            for rank, (streams, index) in enumerate(ranked[region, week], start=1):
+                if index in moved and week >= moved[index].week:
+                    index = moved[index].rerelease
                 weeks_on[index] = weeks_on.get(index, 0) + 1
                 peak[index] = min(peak.get(index, rank), rank)
                 rows.append(
@@ -527,9 +565,50 @@ def generate_history(spec: HistorySpec) -> ChartHistory:
                 )  # fmt: skip
                 now[index] = rank
             previous = now
-            history.all_charts.append(WeeklyChart(region, week, day, tuple(rows)))
+            history.all_charts.append(WeeklyChart(region, week, spec.chart_date(week), tuple(rows)))
     history.all_charts.sort(key=lambda c: (c.chart_date, spec.regions.index(c.region)))
     return history
+
+
+def _choose_rereleases(
+    spec: HistorySpec, songs: list[Song], ranked: dict[tuple[str, int], list[tuple[int, int]]]
+) -> list[Rerelease]:
+    """Up to :data:`RERELEASES` songs re-released under a second id, appended to `songs`.
+
+    A candidate is on the first region's written charts for at least 2 x
+    :data:`REREL_MIN_WEEKS` weeks in a row (its first such run); the week of the second id
+    leaves at least :data:`REREL_MIN_WEEKS` of that run to each id. Drawn with a generator
+    of their own, so the market and the streams are those of a history without them."""
+    region = spec.regions[0]
+    runs: dict[int, tuple[int, int]] = {}
+    current: dict[int, int] = {}
+    for week in range(spec.weeks + 1):
+        on = {index for _, index in ranked[region, week]} if week < spec.weeks else set()
+        for index in list(current):
+            if index not in on:
+                first = current.pop(index)
+                if week - first >= 2 * REREL_MIN_WEEKS and index not in runs:
+                    runs[index] = (first, week - 1)
+        for index in on:
+            current.setdefault(index, week)
+    rng = random.Random(f"chart-history:{spec.seed}:rereleases")
+    candidates = sorted(runs)
+    chosen = sorted(rng.sample(candidates, min(RERELEASES, len(candidates))))
+    rereleases = []
+    for original in chosen:
+        first, last = runs[original]
+        week = rng.randint(first + REREL_MIN_WEEKS, last - REREL_MIN_WEEKS + 1)
+        song = songs[original]
+        second = replace(
+            song,
+            index=len(songs),
+            kind="rerelease",
+            track_id=spotify_id(spec.seed, "rerelease", song.track_id),
+            rerelease_of=original,
+        )
+        songs.append(second)
+        rereleases.append(Rerelease(original, second.index, week))
+    return rereleases
 
 
 def _order(item: tuple[int, int]) -> tuple[int, int]:

@@ -6,7 +6,9 @@ After the charts stage, the chart job has left its work list of charted track id
 1. tells the fake Spotify API (:mod:`tools.fake_spotify`) the generated chart tracks' names
    and artists (``Catalogue.describe_tracks``), one list of artist names per track, so that
    the API describes each charted track as its chart file names it and every artist is one
-   Spotify artist with one id (a name is never split at a comma);
+   Spotify artist with one id (a name is never split at a comma); the history's
+   re-releases are told as the same recording under two ids (one ISRC for both,
+   ``describe_tracks(isrcs=...)``), so the playlist job gives them one ``song_key``;
 2. removes a few charted tracks from the fake's catalogue (``removed_tracks``: 404) and
    queues a work list of references that are no track id (a local file, a malformed line):
    the failure modes the enrichment counts with a reason and never retries. The tracks of
@@ -41,7 +43,9 @@ FAULTS_WORK_LIST = "enrichment/todo/demo-faults.txt"
 # How many charted tracks the demo removes from the fake's catalogue (404 each).
 REMOVED_TRACKS = 3
 # The ranks of the newest global (else first region's) chart whose songs are removed: one
-# in the top 10, so the report's bump chart shows a song the lake cannot describe.
+# in the top 10, so the report's bump chart shows a song the lake cannot describe. A rank
+# held by a song of a re-release (either id) moves down to the next rank that is not: a
+# removed id would hide the song's second id from the views.
 REMOVED_RANKS = (7, 60, 150)
 # References of the faults work list that are no track id: counted, never queued.
 FAULT_REFERENCES = (
@@ -62,6 +66,7 @@ class EnrichStageResult:
     """What the stage asked for and what the enrichment runs did."""
 
     described: int = 0
+    same_recording: int = 0
     removed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
@@ -83,34 +88,54 @@ def charted_songs(history: ChartHistory) -> list[int]:
     return sorted({row.song for chart in history.charts for row in chart.rows})
 
 
-def describe_chart_tracks(catalogue, history: ChartHistory) -> int:
+def rerelease_songs(history: ChartHistory) -> set[int]:
+    """The indexes of the songs of the history's re-releases, both ids of each."""
+    return {index for r in history.rereleases for index in (r.original, r.rerelease)}
+
+
+def describe_chart_tracks(catalogue, history: ChartHistory) -> tuple[int, int]:
     """Name every charted track on the fake as its chart files do: the track name, and its
     artists one by one (the catalogue track the song was made from), never the joined
-    ``artist_names`` split again. Returns how many tracks were described."""
+    ``artist_names`` split again; and give both ids of every charted re-release the
+    recording's ISRC. Returns (tracks described, ids given a shared ISRC)."""
     tracks = {}
     for index in charted_songs(history):
         song = history.songs[index]
+        made_from = song if song.rerelease_of is None else history.songs[song.rerelease_of]
         track = catalogue.track(song.album, song.position)
         artists = [artist["name"] for artist in track["artists"]]
-        if ", ".join(artists) != song.artist_names or track["id"] != song.track_id:
+        if ", ".join(artists) != song.artist_names or track["id"] != made_from.track_id:
             raise ValueError(
                 f"song {song.track_id}: the fake's track {track['id']} by {artists} is not the "
                 "chart's (history and catalogue of different seeds?)"
             )
         tracks[song.track_id] = (song.track_name, artists)
-    catalogue.describe_tracks(tracks)
-    return len(tracks)
+    isrcs = {}
+    for rerelease in history.rereleases:
+        pair = (history.songs[rerelease.original], history.songs[rerelease.rerelease])
+        if all(song.track_id in tracks for song in pair):
+            isrc = pair[0].isrc
+            if not isrc:
+                raise ValueError(f"re-release of {pair[0].track_id}: the original has no ISRC")
+            isrcs.update({song.track_id: isrc for song in pair})
+    catalogue.describe_tracks(tracks, isrcs=isrcs)
+    return len(tracks), len(isrcs)
 
 
 def removed_track_ids(history: ChartHistory) -> list[str]:
     """The charted tracks the demo removes from the fake's catalogue: the songs at
-    :data:`REMOVED_RANKS` of the newest chart of the first region (global by default)."""
+    :data:`REMOVED_RANKS` of the newest chart of the first region (global by default), each
+    moved down past the songs of re-releases."""
     region = history.spec.regions[0]
     latest = [c for c in history.charts if c.region == region][-1]
-    ids = []
+    paired = rerelease_songs(history)
+    ids: list[str] = []
     for rank in REMOVED_RANKS[:REMOVED_TRACKS]:
-        if rank <= len(latest.rows):
-            ids.append(history.songs[latest.rows[rank - 1].song].track_id)
+        for row in latest.rows[rank - 1 :]:
+            track_id = history.songs[row.song].track_id
+            if row.song not in paired and track_id not in ids:
+                ids.append(track_id)
+                break
     return ids
 
 
@@ -183,7 +208,7 @@ def run_enrich_stage(
     result = EnrichStageResult()
     generated: set[str] = set()
     if history is not None:
-        result.described = describe_chart_tracks(catalogue, history)
+        result.described, result.same_recording = describe_chart_tracks(catalogue, history)
         result.removed = removed_track_ids(history)
         generated = {history.songs[i].track_id for i in charted_songs(history)}
     result.unknown = sorted(work_list_ids(lake) - generated)
@@ -209,6 +234,7 @@ def meta_of(result: EnrichStageResult) -> dict[str, Any]:
     return {
         "tracks_dir": TRACKS_DIR,
         "described_on_fake": result.described,
+        "same_recording_ids": result.same_recording,
         "removed_on_purpose": list(result.removed),
         "unknown_to_fake": len(result.unknown),
         "fault_references": list(FAULT_REFERENCES),

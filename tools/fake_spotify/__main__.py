@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="GET /tracks/{id} serves this id without an ISRC (repeatable)",
     )
     parser.add_argument(
+        "--same-recording",
+        action="append",
+        default=[],
+        metavar="ID,ID[,ID...]",
+        type=_id_list,
+        help="GET /tracks/{id} serves these ids as one recording: one ISRC (repeatable)",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -52,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="e.g. 429:retry_after=2:times=3:path=/items (repeatable; see docs/fake-spotify.md)",
     )
     return parser
+
+
+def _id_list(text: str) -> list[str]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if len(set(ids)) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give two distinct track ids or more")
+    return ids
 
 
 def main(argv: list[str] | None = None, *, ready: threading.Event | None = None) -> int:
@@ -65,6 +80,8 @@ def main(argv: list[str] | None = None, *, ready: threading.Event | None = None)
         removed_tracks=frozenset(args.removed_track),
         tracks_without_isrc=frozenset(args.no_isrc_track),
     )
+    for track_ids in args.same_recording:
+        catalogue.same_recording(track_ids)
     server = FakeSpotifyServer(
         catalogue,
         mode=args.mode,

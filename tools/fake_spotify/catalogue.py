@@ -27,6 +27,7 @@ import base64
 import hashlib
 import math
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -221,7 +222,8 @@ class Catalogue:
             days, and every entry of week n was added before that date.
         removed_tracks: track ids ``GET /tracks/{id}`` answers 404 for (removed from the
             catalogue). Every other 22-character base62 id resolves (:meth:`track_by_id`).
-        tracks_without_isrc: track ids served with an empty ``external_ids`` (no ISRC).
+        tracks_without_isrc: track ids served with an empty ``external_ids`` (no ISRC),
+            whatever ISRC :meth:`describe_tracks` or :meth:`same_recording` gave them.
     """
 
     seed: int = 7
@@ -237,6 +239,8 @@ class Catalogue:
     specs: dict[str, PlaylistSpec] = field(init=False, repr=False)
     _fixed: dict[str, list[dict[str, Any]]] = field(init=False, repr=False)
     _described: dict[str, tuple[str, tuple[str, ...]]] = field(init=False, repr=False)
+    _isrcs: dict[str, str] = field(init=False, repr=False)
+    _artist_ids_by_name: dict[str, str] | None = field(init=False, repr=False)
     _playlist_tracks: dict[str, tuple[int, int]] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -247,6 +251,8 @@ class Catalogue:
         self.specs = {}
         self._fixed = {}
         self._described = {}
+        self._isrcs = {}
+        self._artist_ids_by_name = None
         self._playlist_tracks = None
         self.removed_tracks = frozenset(self.removed_tracks)
         self.tracks_without_isrc = frozenset(self.tracks_without_isrc)
@@ -777,28 +783,71 @@ class Catalogue:
 
     # -- single tracks: GET /tracks/{id} -------------------------------------------------------
 
-    def describe_tracks(self, tracks: Mapping[str, tuple[str, Sequence[str]]]) -> None:
+    def describe_tracks(
+        self,
+        tracks: Mapping[str, tuple[str, Sequence[str]]],
+        *,
+        isrcs: Mapping[str, str] | None = None,
+    ) -> None:
         """Name tracks served by id: ``{track_id: (track name, [artist names])}``.
 
         A generated chart history can pass the names its chart files carry, so that the API
-        and the charts agree. Artist ids derive from the names (one name, one artist
-        everywhere); the album is the primary artist's, generated like any other.
+        and the charts agree. One artist name is one artist everywhere: the id of the
+        catalogue's artist of that name where the catalogue has one (the lowest-numbered, as
+        generated artists can share a name), else an id derived from the name. The album is
+        the primary artist's, generated like any other.
+
+        ``isrcs`` (``{track_id: ISRC}``, ids described or not) serves those ids with that
+        ISRC in ``external_ids``: two ids given one ISRC are one recording under two ids (a
+        re-release, a single and its album version), as :meth:`same_recording` does.
         """
+        checked = {}
         for track_id, (name, artists) in tracks.items():
             if not artists:
                 raise ValueError(f"track {track_id}: at least one artist name is needed")
-            self._described[track_id] = (str(name), tuple(str(a) for a in artists))
+            names = tuple(str(a) for a in artists)
+            if any(not n.strip() for n in names):
+                raise ValueError(f"track {track_id}: an artist name is empty")
+            checked[track_id] = (str(name), names)
+        recordings = {
+            track_id: _checked_isrc(track_id, isrc) for track_id, isrc in (isrcs or {}).items()
+        }
+        self._described.update(checked)
+        self._isrcs.update(recordings)
+
+    def same_recording(self, track_ids: Sequence[str], isrc: str | None = None) -> str:
+        """Serve every id of `track_ids` as one recording: the same ISRC in ``external_ids``
+        (`isrc`, else the one the first id is served with, else one derived from it).
+        Returns the ISRC. Two ids at least: one id is no re-release."""
+        ids = list(dict.fromkeys(track_ids))
+        if len(ids) < 2:
+            raise ValueError("same_recording needs at least two distinct track ids")
+        if isrc is None:
+            isrc = self._isrcs.get(ids[0])
+        if isrc is None:
+            served = self.track_by_id(ids[0]) or {}
+            isrc = (served.get("external_ids") or {}).get("isrc")
+        if isrc is None:
+            isrc = _derived_isrc(self.seed, ids[0])
+        self.describe_tracks({}, isrcs=dict.fromkeys(ids, isrc))
+        return _checked_isrc(ids[0], isrc)
+
+    def isrc_of(self, track_id: str) -> str | None:
+        """The ISRC given to `track_id` by :meth:`describe_tracks` or :meth:`same_recording`."""
+        return self._isrcs.get(track_id)
 
     def track_by_id(self, track_id: str, *, relink: bool = False) -> dict[str, Any] | None:
         """The full (legacy-shape) TrackObject ``GET /tracks/{id}`` serves; None when the id
         is in ``removed_tracks`` (404).
 
         Any id resolves, deterministically: the track of a fixed playlist (a real capture)
-        with that id, else the track of a generated playlist (below ``PLAYLIST_INDEX_MAX``
-        entries, any week) with that id, else a track generated from the id itself (its
-        album drawn from the catalogue-wide hit albums, so charted tracks share albums and
-        artists; named by :meth:`describe_tracks` where given). About 2% of generated tracks
-        have no ISRC, as do the ids in ``tracks_without_isrc``.
+        with that id, else the track named by :meth:`describe_tracks` (what the caller said
+        comes before what the generated playlists happen to carry), else the track of a
+        generated playlist (below ``PLAYLIST_INDEX_MAX`` entries, any week) with that id,
+        else a track generated from the id itself (its album drawn from the catalogue-wide
+        hit albums, so charted tracks share albums and artists). About 2% of generated
+        tracks have no ISRC, as do the ids in ``tracks_without_isrc``; an id given an ISRC
+        (``describe_tracks(isrcs=...)``, :meth:`same_recording`) is served with it.
 
         ``relink`` (the server passes it in extended mode when a market is given): about 3%
         of generated tracks are relinked, answered under another id with ``linked_from``
@@ -807,12 +856,15 @@ class Catalogue:
         if track_id in self.removed_tracks:
             return None
         track = self._fixed_track(track_id)
-        if track is None:
+        if track is None and track_id not in self._described:
             numbers = self._playlist_track_index().get(track_id)
             if numbers is not None:
                 track = self.track(*numbers)
         if track is None:
             track = self._track_from_id(track_id, relink=relink)
+        isrc = self._isrcs.get(track_id)
+        if isrc is not None:
+            track = {**track, "external_ids": {**(track.get("external_ids") or {}), "isrc": isrc}}
         if track_id in self.tracks_without_isrc:
             track = {**track, "external_ids": {}}
         return track
@@ -895,8 +947,21 @@ class Catalogue:
             }
         return track
 
+    def _catalogue_artist_ids(self) -> dict[str, str]:
+        """Artist name -> the id of the lowest-numbered catalogue artist of that name."""
+        index = self._artist_ids_by_name
+        if index is None:
+            index = {}
+            for number in range(_ARTISTS + 1):
+                artist = self.artist(number)
+                index.setdefault(artist["name"], artist["id"])
+            self._artist_ids_by_name = index  # built whole, then published
+        return index
+
     def _named_artist(self, name: str) -> dict[str, Any]:
-        artist_id = spotify_id(self.seed, "artist-named", name)
+        artist_id = self._catalogue_artist_ids().get(name)
+        if artist_id is None:
+            artist_id = spotify_id(self.seed, "artist-named", name)
         return {
             "external_urls": {"spotify": f"{OPEN_URL}/artist/{artist_id}"},
             "href": f"{API_URL}/artists/{artist_id}",
@@ -919,6 +984,26 @@ class Catalogue:
             "images": _images("ab67616d0000", album_id),
             "uri": f"spotify:album:{album_id}",
         }
+
+
+_ISRC_SHAPE = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")
+
+
+def _checked_isrc(track_id: str, isrc: object) -> str:
+    """`isrc` if it has the ISO 3901 shape (12 characters: country, registrant, year,
+    designation; no hyphens), else a ValueError naming the track."""
+    if not isinstance(isrc, str) or not _ISRC_SHAPE.fullmatch(isrc):
+        raise ValueError(
+            f"track {track_id}: ISRC {isrc!r} is not 12 characters of the ISO 3901 shape "
+            "(e.g. QZABC2600001)"
+        )
+    return isrc
+
+
+def _derived_isrc(seed: int, track_id: str) -> str:
+    """A deterministic ISRC of the fake's shape (``QZ`` + letter + 9 digits) for an id."""
+    rng = Draw(seed, "isrc", track_id)
+    return f"QZ{rng.choice('ABCDEFGH')}{rng.between(10**8, 10**9 - 1)}"
 
 
 _MAX_LIFE = 14

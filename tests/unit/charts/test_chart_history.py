@@ -168,9 +168,59 @@ def test_tracks_are_the_fake_catalogues(history):
     for song in history.songs:
         assert re.fullmatch(r"[0-9A-Za-z]{22}", song.track_id)
         track = catalogue.track(song.album, song.position)
-        assert track["id"] == song.track_id
+        # A re-release is its original's track under another id.
+        made_from = song if song.rerelease_of is None else history.songs[song.rerelease_of]
+        assert track["id"] == made_from.track_id
         assert track["name"] == song.track_name
         assert song.artist_names == ", ".join(a["name"] for a in track["artists"])
+        assert song.isrc == track["external_ids"]["isrc"]
+
+
+def test_a_few_songs_chart_under_a_second_id_with_the_same_recording(history):
+    """Worked out from the written charts: a re-released song's original id charts in the
+    first region for at least two weeks in a row, then never again, and from the next week
+    on the second id charts in its place (a new entry), with the same name, artists and
+    ISRC; nowhere are both ids on one chart."""
+    songs = history.songs
+    pairs = [(s.rerelease_of, s.index) for s in songs if s.rerelease_of is not None]
+    assert len(pairs) == 3
+    assert len({songs[i].track_id for pair in pairs for i in pair}) == 6
+    weeks_of = defaultdict(list)  # (region, song) -> written weeks on the chart
+    for chart in history.charts:
+        for row in chart.rows:
+            weeks_of[chart.region, row.song].append(chart.week)
+    for original, second in pairs:
+        a, b = songs[original], songs[second]
+        assert b.kind == "rerelease" and a.kind != "rerelease"
+        assert (b.track_name, b.artist_names, b.isrc) == (a.track_name, a.artist_names, a.isrc)
+        assert b.track_id != a.track_id
+        first_weeks, second_weeks = weeks_of["global", original], weeks_of["global", second]
+        switch = second_weeks[0]
+        assert max(first_weeks) == switch - 1  # handed over from one week to the next
+        assert first_weeks[-2:] == [switch - 2, switch - 1]
+        assert second_weeks[:2] == [switch, switch + 1]
+        for region in SPEC.regions:
+            assert all(w < switch for w in weeks_of[region, original])
+            assert all(w >= switch for w in weeks_of[region, second])
+        # The second id is a new track to the chart: a new entry at the switch.
+        chart = next(c for c in history.charts if c.region == "global" and c.week == switch)
+        (row,) = [r for r in chart.rows if r.song == second]
+        assert (row.previous_rank, row.weeks_on_chart, row.peak_rank) == (None, 1, row.rank)
+        # The history records the same switch.
+        assert (original, second, switch) in history.rereleases
+    # The ids of the re-releases never share a chart.
+    for chart in history.all_charts:
+        on = {row.song for row in chart.rows}
+        assert all(not {o, s} <= on for o, s in pairs)
+
+
+def test_a_short_history_has_no_room_for_a_rerelease():
+    short = generate_history(
+        HistorySpec(last_chart_date=SPEC.last_chart_date, weeks=3, regions=("global",), seed=3,
+                    warmup_weeks=4)
+    )  # fmt: skip
+    assert short.rereleases == []
+    assert all(song.rerelease_of is None for song in short.songs)
 
 
 def test_the_same_spec_gives_the_same_bytes_and_another_seed_other_charts(history):
