@@ -6,8 +6,9 @@
   the generated history itself, never from the report's SQL. Twice: without the
   enrichment (every artist a file name), and with one as the playlist job leaves it
   (``dim_track``, ``bridge_track_artist``, ``dim_artist`` written here): every charted track
-  described with one artist id per name, but three removed from the catalogue, and the
-  latest chart's number 1 one song with another id that charted weeks before.
+  described with one artist id per name and its recording's ISRC, but three removed from the
+  catalogue; the history's re-releases (two ids, one ISRC) are one song each, and so,
+  made up here, are the latest chart's number 1 and the number 1 of 19 weeks before.
 - The enrichment stage against the fake API (no Spark): what it lands, counts and refuses.
 - The stage itself (drop zone keys as ``tools.charts_add`` writes them, the real samples
   only when their folder exists) and, with Spark, the chart job over what it landed.
@@ -115,11 +116,23 @@ def _charted(history) -> list[int]:
     return sorted({row.song for chart in history.charts for row in chart.rows})
 
 
+def _paired(history) -> set[int]:
+    """The songs of the history's re-releases, both ids of each."""
+    seconds = [s for s in history.songs if s.rerelease_of is not None]
+    return {s.index for s in seconds} | {s.rerelease_of for s in seconds}
+
+
 def _removed(history) -> set[int]:
     """Three songs the enriched lake does not describe: ranks 7, 60, 150 of the latest global
-    chart (as if removed from the catalogue)."""
+    chart, each moved down past the songs of re-releases (as if removed from the
+    catalogue)."""
     latest = _global(history)[-1]
-    return {latest.rows[rank - 1].song for rank in (7, 60, 150)}
+    paired, removed = _paired(history), []
+    for rank in (7, 60, 150):
+        removed.append(
+            next(r.song for r in latest.rows[rank - 1 :] if r.song not in {*paired, *removed})
+        )
+    return set(removed)
 
 
 def _twin(history) -> tuple[int, int]:
@@ -132,13 +145,53 @@ def _artist_id(name: str) -> str:
     return "art-" + name.replace(" ", "-")
 
 
+def _song_key(history, index: int) -> str:
+    """The enriched lake's song_key of a charted song: ``isrc:`` its recording's ISRC (a
+    re-release shares its original's); the twin is given the number 1's; a removed song is
+    not described, so its own id."""
+    if index in _removed(history):
+        return f"track:{history.songs[index].track_id}"
+    top, twin = _twin(history)
+    return f"isrc:{history.songs[top if index == twin else index].isrc}"
+
+
+def _multi_id_songs(history) -> list[dict]:
+    """The global chart's songs under more than one id, worked out from the charts: weeks =
+    chart dates with any of the ids, peak = best rank, ids by first chart date (then id),
+    the name of the best entry of the last date; the longest-running first."""
+    entries = defaultdict(list)  # song_key -> (chart_date, rank, song)
+    for chart in _global(history):
+        for row in chart.rows:
+            entries[_song_key(history, row.song)].append((chart.chart_date, row.rank, row.song))
+    songs = []
+    for key, rows in entries.items():
+        first = {}
+        for day, _, song in sorted(rows):
+            first.setdefault(song, day)
+        if len(first) < 2:
+            continue
+        order = sorted(first, key=lambda s: (first[s], history.songs[s].track_id))
+        latest = min(rows, key=lambda r: (-r[0].toordinal(), r[1]))
+        songs.append(
+            {
+                "song_key": key,
+                "track_name": history.songs[latest[2]].track_name,
+                "weeks_on_chart": len({day for day, _, _ in rows}),
+                "peak_rank": min(rank for _, rank, _ in rows),
+                "track_id_count": len(first),
+                "track_ids": ", ".join(history.songs[s].track_id for s in order),
+            }
+        )
+    songs.sort(key=lambda x: (-x["weeks_on_chart"], x["peak_rank"], x["song_key"]))
+    return songs[: report.MULTI_ID_SONGS]
+
+
 @pytest.fixture(scope="module")
 def enriched_lake(history, tmp_path_factory) -> Path:
     """The chart tables and the enrichment as the playlist job writes it: every charted song
-    but the removed ones described (its artists one id per name, in credit order), the twin
-    sharing the number 1's song_key."""
+    but the removed ones described (its artists one id per name, in credit order, its
+    song_key its recording's ISRC), the twin sharing the number 1's song_key."""
     curated = write_chart_tables(history, tmp_path_factory.mktemp("enriched") / "curated")
-    top, twin = _twin(history)
     stamp = datetime(2026, 11, 16, 5, tzinfo=UTC)
     tracks, bridges, artists = [], [], {}
     for index in _charted(history):
@@ -150,13 +203,12 @@ def enriched_lake(history, tmp_path_factory) -> Path:
             "source_file": f"tracks/fetched_date=2026-11-16/{song.track_id}.json.gz",
             "snapshot_date": ENRICHED_ON,
         }
-        key = history.songs[top].track_id if index in (top, twin) else song.track_id
         tracks.append(
             {
                 **dict.fromkeys(c.name for c in DIM_TRACK.all_columns),
                 "track_id": song.track_id,
                 "track_name": song.track_name,
-                "song_key": f"isrc:QZ{key}",
+                "song_key": _song_key(history, index),
                 **lineage,
             }
         )
@@ -282,19 +334,22 @@ def test_the_bump_chart_follows_a_song_across_its_ids(history, enriched):
         expected.append(min(found) if found else None)
     assert ranks == expected
     assert ranks[0] == 1  # the twin was number 1 then
-    # Every other line is one id, unmarked.
-    assert all(not lbl.endswith(report.MULTI_ID_MARK) for lbl, _ in series[1:])
-    # The table of songs under more than one id: that one song, the twin's id first.
-    (song,) = report.query_multi_id_songs(enriched, FOCUS)
-    weeks_on = {c.chart_date for c in _global(history) for r in c.rows if r.song in (top, twin)}
-    assert (song["track_id_count"], song["weeks_on_chart"]) == (2, len(weeks_on))
-    first = {}
-    for chart in _global(history):
-        for row in chart.rows:
-            if row.song in (top, twin):
-                first.setdefault(row.song, chart.chart_date)
-    order = sorted((top, twin), key=lambda s: (first[s], history.songs[s].track_id))
-    assert song["track_ids"] == ", ".join(history.songs[s].track_id for s in order)
+    # Every other line is marked when, and only when, its song is a re-release's.
+    multi = {x["song_key"] for x in _multi_id_songs(history)}
+    latest_top = [r.song for r in charts[-1].rows[: report.BUMP_SONGS]]
+    assert [lbl.endswith(report.MULTI_ID_MARK) for lbl, _ in series[1:]] == [
+        _song_key(history, s) in multi for s in latest_top[1:]
+    ]
+    # The table of songs under more than one id: the re-releases and the made-up twin.
+    got = report.query_multi_id_songs(enriched, FOCUS)
+    expected = _multi_id_songs(history)
+    assert len(expected) == len(history.rereleases) + 1 == 4
+    assert [{k: x[k] for k in expected[0]} for x in got] == expected
+    (twin_song,) = [x for x in got if x["song_key"] == _song_key(history, top)]
+    assert set(twin_song["track_ids"].split(", ")) == {
+        history.songs[top].track_id,
+        history.songs[twin].track_id,
+    }
 
 
 def test_described_counts_the_charted_ids_with_a_dim_track_row(history, enriched, con):
@@ -307,8 +362,10 @@ def test_described_counts_the_charted_ids_with_a_dim_track_row(history, enriched
         "described_ids": len(ids) - 3,
         "entries": len(entries),
         "described_entries": len(entries) - gone,
-        "songs": len(ids) - 1,  # the twin and the number 1 are one song
+        # The twin and the number 1 are one song, and each re-release is one.
+        "songs": len(ids) - 1 - len(history.rereleases),
     }
+    assert len({_song_key(history, s) for s in _charted(history)}) == len(ids) - 4
     assert report.query_described(con)["described_ids"] == 0
 
 
@@ -430,12 +487,11 @@ def test_the_report_says_what_is_described_and_which_songs_have_two_ids(
     ids = len({history.songs[s].track_id for s in _charted(history)})
     assert f"data-described='{ids - 3}' data-track-ids='{ids}'" in page
     assert "<code>not_found</code> 3 (3 removed from the fake" in page
-    top, twin = _twin(history)
     rows = [r for r in parser.tables["chart-multi-id-songs"] if r]
-    assert [(r[0], r[4]) for r in rows] == [(history.songs[top].track_name, "2")]
-    assert {history.songs[top].track_id, history.songs[twin].track_id} == set(
-        rows[0][5].split(", ")
-    )
+    expected = _multi_id_songs(history)
+    assert [(r[0], r[4], r[5]) for r in rows] == [
+        (x["track_name"], "2", x["track_ids"]) for x in expected
+    ]
 
 
 def test_malformed_entry_is_explained_with_the_other_entry_reasons():
@@ -592,6 +648,54 @@ def test_the_enrichment_stage_describes_the_charted_tracks_through_the_fake(tmp_
     )
 
 
+def test_the_enrichment_stage_serves_each_rerelease_as_one_recording(tmp_path):
+    import gzip
+    import json
+
+    from tools.fake_spotify import Catalogue, FakeSpotifyServer
+
+    history = generate_history(
+        HistorySpec(last_chart_date=LAST, weeks=4, regions=("global",), seed=5, warmup_weeks=4)
+    )
+    pairs = [(s.rerelease_of, s.index) for s in history.songs if s.rerelease_of is not None]
+    assert len(pairs) == 3
+    lake = tmp_path / "lake"
+    charted = {history.songs[s].track_id for s in _charted(history)}
+    todo = lake / "raw" / "enrichment" / "todo"
+    todo.mkdir(parents=True)
+    (todo / "charts-run1.txt").write_text("\n".join(sorted(charted)) + "\n")
+    # Playlists of the hit albums the history's songs come from: described tracks win.
+    catalogue = Catalogue(seed=5, playlists=3, weeks=1, editorial=0, not_owned=0)
+    moment = datetime(2026, 11, 16, 5, tzinfo=UTC)
+    with FakeSpotifyServer(catalogue, mode="development") as server:
+        staged = enrich_stage.run_enrich_stage(catalogue, server, history, lake, lambda: moment)
+    meta = enrich_stage.meta_of(staged)
+    assert meta["same_recording_ids"] == 6
+    removed = {history.songs[s].track_id for s in _removed(history)}
+    assert set(meta["removed_on_purpose"]) == removed and len(removed) == 3
+    documents = {}
+    for path in (lake / "raw" / "tracks" / "fetched_date=2026-11-16").glob("*.json.gz"):
+        document = json.loads(gzip.decompress(path.read_bytes()))
+        documents[document["track_id"]] = document["track"]
+    assert set(documents) == charted - removed
+    isrc = {t: (d["external_ids"] or {}).get("isrc") for t, d in documents.items()}
+    for original, second in pairs:
+        a, b = history.songs[original].track_id, history.songs[second].track_id
+        assert isrc[a] == isrc[b] == history.songs[original].isrc
+        assert documents[b]["id"] == b and documents[b]["name"] == documents[a]["name"]
+    # No other two documents share an ISRC: three songs under two ids, no more.
+    shared = [i for i in isrc.values() if i and list(isrc.values()).count(i) > 1]
+    assert len(shared) == 6
+    # One id per artist name, the catalogue's first artist of that name.
+    first_id: dict[str, str] = {}
+    for number in range(2_501):
+        artist = catalogue.artist(number)
+        first_id.setdefault(artist["name"], artist["id"])
+    for track in documents.values():
+        for artist in track["artists"]:
+            assert artist["id"] == first_id[artist["name"]]
+
+
 # ---------------------------------------------------------------------------------------
 # The stage with the chart job (Spark)
 # ---------------------------------------------------------------------------------------
@@ -705,8 +809,27 @@ def test_the_demo_enriches_its_chart_tracks_and_the_lake_describes_them(small_de
             ).fetchall()
         )
     assert sources == {"web_api": len(charted) - 3, "chart_file_names": 3}
+    # The history's re-releases: each one song under its two ids, in the view and the report.
+    pairs = {
+        frozenset((history.songs[s.rerelease_of].track_id, s.track_id))
+        for s in history.songs
+        if s.rerelease_of is not None
+    }
+    assert len(pairs) == 3
+    with connect(curated) as con:
+        several = con.execute(
+            "select track_ids, track_id_count from chart_song_ids "
+            "where chart_id = ? and has_several_track_ids",
+            [FOCUS],
+        ).fetchall()
+    assert {frozenset(ids.split(", ")) for ids, _ in several} == pairs
+    assert {count for _, count in several} == {2}
     # The summary says it, and the report too.
     assert "  enrichment        " in small_demo.output
     assert "not_found 3 (3 removed on purpose)" in small_demo.output
     page = small_demo.result.report.read_text(encoding="utf-8")
     assert f"data-described='{len(charted) - 3}' data-track-ids='{len(charted)}'" in page
+    parser = _Page()
+    parser.feed(page)
+    rows = [r for r in parser.tables["chart-multi-id-songs"] if r]
+    assert {frozenset(r[5].split(", ")) for r in rows} == pairs
