@@ -286,8 +286,15 @@ _TRACK_URL = r"(?U)^https?://open\.spotify\.com/track/([0-9A-Za-z]{22})(?:\?\S*)
 
 
 def _strip(column: Column) -> Column:
-    """Python's ``str.strip()``: Unicode whitespace at both ends."""
-    return F.regexp_replace(column, r"(?U)^\s+|\s+\z", "")
+    """Python's ``str.strip()``: Unicode whitespace at both ends.
+
+    The regex runs only on a value whose first or last character may be whitespace (a code
+    point up to U+0020 or from U+0085: every Unicode White_Space character is one of them);
+    any other value has nothing to strip and is kept as it is, without a regex per row.
+    """
+    first, last = F.ascii(column), F.ascii(F.substring(column, -1, 1))
+    maybe_space = (first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85)
+    return F.when(maybe_space, F.regexp_replace(column, r"(?U)^\s+|\s+\z", "")).otherwise(column)
 
 
 def _matches(column: Column, pattern: str) -> Column:
@@ -310,58 +317,88 @@ def archive_row_checks(rows: DataFrame) -> DataFrame:
     ``value_reason`` (the row's first bad value: it rejects its chart) and the entry's values.
     """
     col = {c: F.coalesce(F.col(f"raw_{c}"), F.lit("")) for c in C.ARCHIVE_HEADER}
-    chart_name = _strip(col["chart"])
+    # Each stripped value once per row, as a column of its own: the rules below refer to
+    # them many times (and inside conditional branches, which Spark does not share).
+    stripped = ("chart", "region", "date", "streams", "rank", "url", "trend")
+    texts = rows.select("*", *(_strip(col[c]).alias(f"_s_{c}") for c in stripped))
+    text = {c: F.col(f"_s_{c}") for c in stripped}
+    chart_name = text["chart"]
     chart_type = F.lit(None).cast("string")
     for name, kind in C.ARCHIVE_CHARTS.items():
         chart_type = F.when(chart_name == name, F.lit(kind)).otherwise(chart_type)
-    region_name = F.lower(_strip(col["region"]))
+    region_name = F.lower(text["region"])
     codes = F.create_map(*(F.lit(x) for kv in C.ARCHIVE_REGION_CODES.items() for x in kv))
     region = F.coalesce(
         codes[region_name],
         F.when(_matches(region_name, r"^[a-z]{2}\z"), region_name),
     )
-    day_text = _strip(col["date"])
+    day_text = text["date"]
     day = F.when(_matches(day_text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\z"), F.to_date(day_text))
+    keyed = texts.select(
+        "*",
+        chart_type.alias("chart_type"),
+        region.alias("region"),
+        day.alias(PARTITION),
+    )
+    chart_type = F.col("chart_type")
     key_reason = (
         F.when(F.col(_CORRUPT).isNotNull(), F.lit("bad_row_shape"))
         .when(chart_type.isNull(), F.lit("unknown_chart"))
-        .when(region.isNull(), F.lit("unknown_region"))
-        .when(day.isNull(), F.lit("bad_date"))
+        .when(F.col("region").isNull(), F.lit("unknown_region"))
+        .when(F.col(PARTITION).isNull(), F.lit("bad_date"))
     )
     max_rank = F.lit(None).cast("int")
     for kind, top in C.MAX_RANK.items():
         max_rank = F.when(chart_type == kind, F.lit(top)).otherwise(max_rank)
     # streams: an integer (pandas' "253019.0" too) on top200 rows, nothing on viral50 rows.
-    streams_text = F.regexp_replace(_strip(col["streams"]), r"\.0\z", "")
+    streams_stripped = text["streams"]
+    streams_text = F.when(
+        streams_stripped.endswith(".0"),
+        F.expr("substring(_s_streams, 1, length(_s_streams) - 2)"),
+    ).otherwise(streams_stripped)
     streams_ok = _matches(streams_text, r"^[0-9]+\z") & (F.length(streams_text) <= 18)
     streams_reason = F.when(
         chart_type == "regional",
-        F.when(~streams_ok, _quoted_or(col["streams"], "bad_streams")),
-    ).otherwise(F.when(_strip(col["streams"]) != "", F.lit("bad_streams")))
-    rank_text = _strip(col["rank"])
+        F.when(~F.col("_streams_ok"), _quoted_or(col["streams"], "bad_streams")),
+    ).otherwise(F.when(streams_stripped != "", F.lit("bad_streams")))
+    rank_text = text["rank"]
     rank_number = F.when(_matches(rank_text, r"^-?[0-9]+\z"), rank_text.cast("double"))
+    url = text["url"]
+    url_ok = _matches(url, _TRACK_URL)
+    checked = keyed.select(
+        "*",
+        key_reason.alias("key_reason"),
+        max_rank.alias("_max_rank"),
+        streams_text.alias("_streams_text"),
+        streams_ok.alias("_streams_ok"),
+        rank_number.alias("_rank_number"),
+        url_ok.alias("_url_ok"),
+    )
+    rank_number = F.col("_rank_number")
     rank_reason = (
         F.when(rank_number.isNull(), _quoted_or(col["rank"], "bad_rank"))
         .when(rank_number < 1, F.lit("bad_rank"))
-        .when(rank_number > max_rank, F.lit("rank_out_of_range"))
+        .when(rank_number > F.col("_max_rank"), F.lit("rank_out_of_range"))
     )
-    url = _strip(col["url"])
-    url_ok = _matches(url, _TRACK_URL)
+    url_ok = F.col("_url_ok")
     url_reason = F.when(~url_ok, _quoted_or(col["url"], "bad_track_uri"))
     value_reason = F.coalesce(streams_reason, rank_reason, url_reason)
-    trend = _strip(col["trend"])
-    return rows.select(
-        "*",
-        key_reason.alias("key_reason"),
-        chart_type.alias("chart_type"),
-        region.alias("region"),
-        day.alias(PARTITION),
+    # A URL the pattern matched: https?://open.spotify.com/track/<22 characters>[?...], whose
+    # first "/track/" is the one before the id.
+    track_id = F.expr("substring(_s_url, instr(_s_url, '/track/') + 7, 22)")
+    trend = text["trend"]
+    return checked.select(
+        *rows.columns,
+        "key_reason",
+        "chart_type",
+        "region",
+        PARTITION,
         value_reason.alias("value_reason"),
         F.when(rank_reason.isNull(), rank_number.cast("int")).alias("rank"),
-        F.when(url_ok, F.regexp_extract(url, _TRACK_URL, 1)).alias("track_id"),
-        F.when((chart_type == "regional") & streams_ok, streams_text.cast("bigint")).alias(
-            "streams"
-        ),
+        F.when(url_ok, track_id).alias("track_id"),
+        F.when(
+            (chart_type == "regional") & F.col("_streams_ok"), F.col("_streams_text").cast("bigint")
+        ).alias("streams"),
         col["artist"].alias("artist_names"),
         col["title"].alias("track_name"),
         F.when(trend != "", trend).alias("trend"),
