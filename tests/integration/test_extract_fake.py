@@ -69,6 +69,8 @@ ENTRY_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
         "isrc": ("@.external_ids.isrc",),
         "popularity": ("@.popularity",),
         "linked_from_track_id": ("@.linked_from.id",),
+        # Derived from the three (transforms.song_key).
+        "song_key": ("@.external_ids.isrc", "@.linked_from.id", "@.id"),
         "extracted_at": (),
         "source_file": (),
         "snapshot_date": (),

@@ -762,6 +762,9 @@ def test_every_pipe_copies_its_table_column_for_column(curated, chart_curated):
 PLAYLIST_NAMES = [t.name for t in PLAYLIST_TABLES]
 CHART_NAMES = [t.name for t in CHART_TABLES]
 NOTHING_MERGED = dict.fromkeys(CURATED_TABLES, (0, 0, 0))
+# What the chart fixture's enrichment (track documents, as the playlist job writes them)
+# merges: inserts only, on a snapshot_date the playlist fixture does not have.
+ENRICHED = {"dim_track": (5, 0, 0), "bridge_track_artist": (6, 0, 0), "dim_artist": (4, 0, 0)}
 
 
 def test_a_chart_run_lands_streams_and_merges(warehouse, chart_curated):
@@ -771,12 +774,16 @@ def test_a_chart_run_lands_streams_and_merges(warehouse, chart_curated):
     wh = warehouse
     playlists_before = {t: rows for t, rows in wh.core_contents().items() if t in PLAYLIST_NAMES}
     # fact_chart_entry: global weekly 6 x 4 weeks + US weekly 4 x 3 + global daily 3 x 3 +
-    # viral 2 = 47 rows; dim_chart: one per chart and date, 4 + 3 + 3 + 1 = 11.
-    assert wh.land(chart_curated, LOADED_AT) == 58
+    # viral 2 = 47 rows; dim_chart: one per chart and date, 4 + 3 + 3 + 1 = 11. The
+    # enrichment of five tracks (chart_fixture.DESCRIBED: Aurora's two ids, Blaze, Cascade,
+    # Glow): dim_track 5, bridge_track_artist 6 (Blaze has two artists), dim_artist 4 (Nova,
+    # Rex, Tyler, The Creator, Kai): 47 + 11 + 5 + 6 + 4 = 73 rows.
+    assert wh.land(chart_curated, LOADED_AT) == 73
     assert wh.merge_all() == {
         **NOTHING_MERGED,
         "fact_chart_entry": (47, 0, 0),
         "dim_chart": (11, 0, 0),
+        **ENRICHED,
     }
     # Six chart dates (four Thursdays, two more days of the daily chart), one file each.
     for table in CHART_NAMES:
@@ -793,10 +800,15 @@ def test_a_chart_run_lands_streams_and_merges(warehouse, chart_curated):
     # Loading the same files again, and merging again, changes nothing; the playlist
     # tables never noticed.
     after = wh.core_contents()
-    assert wh.land(chart_curated, LOADED_AT + dt.timedelta(hours=1)) == 58
+    assert wh.land(chart_curated, LOADED_AT + dt.timedelta(hours=1)) == 73
     assert wh.merge_all() == NOTHING_MERGED
     assert wh.core_contents() == after
-    assert {t: after[t] for t in PLAYLIST_NAMES} == playlists_before
+    # The playlist tables kept their rows; the enriched dimensions gained the track
+    # documents' rows (another snapshot_date) and lost none.
+    for table in PLAYLIST_NAMES:
+        gained = len(after[table]) - len(playlists_before[table])
+        assert set(playlists_before[table]) <= set(after[table]), table
+        assert gained == ENRICHED.get(table, (0, 0, 0))[0], table
 
 
 def test_a_rewritten_chart_date_replaces_that_date_as_a_whole(warehouse, chart_curated):

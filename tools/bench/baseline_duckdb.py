@@ -311,6 +311,16 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
             payload.external_ids.isrc as isrc,
             payload.popularity as popularity,
             payload.linked_from.id as linked_from_track_id,
+            case
+                when regexp_full_match(
+                    upper(regexp_replace(payload.external_ids.isrc, '[[:space:]-]', '', 'g')),
+                    '[A-Z]{{2}}[A-Z0-9]{{3}}[0-9]{{7}}'
+                )
+                    then 'isrc:' || upper(regexp_replace(payload.external_ids.isrc, '[[:space:]-]', '', 'g'))
+                when coalesce(payload.linked_from.id, '') <> ''
+                    then 'track:' || payload.linked_from.id
+                else 'track:' || payload.id
+            end as song_key,
             {lineage},
             snapshot_date
         from tracks

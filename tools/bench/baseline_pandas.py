@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -37,6 +38,19 @@ import pandas as pd
 from glue_jobs.tables import PLAYLIST_TABLES as TABLE_DEFINITIONS
 
 TABLES = tuple(t.name for t in TABLE_DEFINITIONS)
+
+
+ISRC_SHAPE = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")
+
+
+def song_key(track: dict) -> str:
+    """The contract's song_key: the ISRC of the ISO shape (upper case, without hyphens and
+    white space), else the id the track was relinked from, else its own id."""
+    isrc = re.sub(r"[\s-]", "", (track.get("external_ids") or {}).get("isrc") or "").upper()
+    if ISRC_SHAPE.fullmatch(isrc):
+        return f"isrc:{isrc}"
+    linked = (track.get("linked_from") or {}).get("id")
+    return f"track:{linked or track['id']}"
 
 
 def release_date(raw: str | None, precision: str | None) -> str | None:
@@ -128,6 +142,7 @@ def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
                 "isrc": (item.get("external_ids") or {}).get("isrc"),
                 "popularity": item.get("popularity"),
                 "linked_from_track_id": (item.get("linked_from") or {}).get("id"),
+                "song_key": song_key(item),
                 **lineage,
             }
         )
