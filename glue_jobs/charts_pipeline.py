@@ -118,6 +118,10 @@ CHART_BOOKS = Bookkeeping(
 # checked on the driver and its rows go to Spark's CSV reader.
 WHOLE_FILE_LIMIT = 64 << 20
 HEAD_BYTES = 64 << 10
+# A file larger than this has its head read on the driver first: when the head says archive
+# (chart_files reads only an archive's header), its bytes are not sent to a Python worker;
+# any other verdict sends the file to be parsed whole as before.
+HEAD_FIRST = 1 << 20
 PARSED_DIR = "parsed"
 ARCHIVE_DIR = "archive_rows"
 # A date's rows are whole in one task (one file per date); more tasks than this many rows
@@ -240,7 +244,19 @@ def _parse_files(
     spark: SparkSession, drop_fs: LakeFS, files: Sequence[FileInfo], out: str
 ) -> list[dict[str, Any]]:
     """Stage 1 (see the module docstring); returns the outcome of every file (no entries)."""
-    small = [f.path for f in files if f.size <= WHOLE_FILE_LIMIT]
+    small = []
+    big = []
+    for f in files:
+        if f.size <= HEAD_FIRST:
+            small.append(f.path)
+            continue
+        head = drop_fs.read_head(f.path, HEAD_BYTES)
+        drop = drop_file(f.path, drop_fs.root, f.mtime)
+        outcome = file_outcome(f.path, f.size, drop, lambda h=head: io.BytesIO(h), False)
+        if outcome[3] == KIND_ARCHIVE or f.size > WHOLE_FILE_LIMIT:
+            big.append(outcome)
+        else:
+            small.append(f.path)
     parts = []
     if small:
         binary = load_binary_files(spark, small).select(
@@ -248,12 +264,6 @@ def _parse_files(
         )
         rdd = binary.rdd.mapPartitions(_parse_partition(drop_fs.root))
         parts.append(spark.createDataFrame(rdd, PARSED_SCHEMA))
-    big = []
-    for f in files:
-        if f.size > WHOLE_FILE_LIMIT:
-            head = drop_fs.read_head(f.path, HEAD_BYTES)
-            drop = drop_file(f.path, drop_fs.root, f.mtime)
-            big.append(file_outcome(f.path, f.size, drop, lambda h=head: io.BytesIO(h), False))
     if big:
         parts.append(spark.createDataFrame(big, PARSED_SCHEMA))
     parsed = parts[0] if len(parts) == 1 else parts[0].unionByName(parts[1])
