@@ -316,6 +316,10 @@ def _quoted_or(text: Column, reason: str) -> Column:
     return F.when(F.instr(text, '"') > 0, F.lit("doubled_quoting")).otherwise(F.lit(reason))
 
 
+# Why a row names no chart (archive_row_checks' key_reason), in the order they are checked.
+_KEY_REASONS = ("bad_row_shape", "unknown_chart", "unknown_region", "bad_date")
+
+
 def archive_row_checks(rows: DataFrame) -> DataFrame:
     """chart_files' archive rules per row, as columns (``chart_files._archive_key``,
     ``_archive_entry``), in the order chart_files checks them.
@@ -351,11 +355,12 @@ def archive_row_checks(rows: DataFrame) -> DataFrame:
         day.alias(PARTITION),
     )
     chart_type = F.col("chart_type")
+    shape, chart, region_, date_ = _KEY_REASONS
     key_reason = (
-        F.when(F.col(_CORRUPT).isNotNull(), F.lit("bad_row_shape"))
-        .when(chart_type.isNull(), F.lit("unknown_chart"))
-        .when(F.col("region").isNull(), F.lit("unknown_region"))
-        .when(F.col(PARTITION).isNull(), F.lit("bad_date"))
+        F.when(F.col(_CORRUPT).isNotNull(), F.lit(shape))
+        .when(chart_type.isNull(), F.lit(chart))
+        .when(F.col("region").isNull(), F.lit(region_))
+        .when(F.col(PARTITION).isNull(), F.lit(date_))
     )
     max_rank = F.lit(None).cast("int")
     for kind, top in C.MAX_RANK.items():
@@ -472,8 +477,9 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         return empty
     _read_archives(spark, paths).write.mode("overwrite").parquet(out)
     rows = spark.read.parquet(out)
-    # Per block (one task's slice of a file): its rows, its first row id, and whether a row
-    # makes the whole file unreadable. Few rows: collected.
+    # Per block (one task's slice of a file): its rows, its first row id, whether a row
+    # makes the whole file unreadable, and its rows that name no chart by reason. Few
+    # rows: collected.
     uris = {spark._jvm.org.apache.hadoop.fs.Path(p).toUri().toString(): p for p in paths}
     blocks = (
         rows.groupBy("file_uri", "block")
@@ -481,6 +487,10 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
             F.count(F.lit(1)).alias("n"),
             F.min("row_id").alias("first_id"),
             F.min("file_reason").alias("file_reason"),
+            *(
+                F.count(F.when(F.col("key_reason") == r, F.lit(1))).alias(f"_key_{i}")
+                for i, r in enumerate(_KEY_REASONS)
+            ),
         )
         .collect()
     )
@@ -563,8 +573,11 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
     ):
         charts_rejected[r["reason"]] += r["charts"]
         rows_rejected[r["reason"]] += r["rows"]
-    for r in ordered.filter("key_reason is not null").groupBy("key_reason").count().collect():
-        rows_rejected[r["key_reason"]] += r["count"]
+    for b in blocks:
+        if uris[b["file_uri"]] in good:
+            for i, reason in enumerate(_KEY_REASONS):
+                if b[f"_key_{i}"]:
+                    rows_rejected[reason] += b[f"_key_{i}"]
     accepted = judged.filter("reason is null").drop("reason")
     entries = keyed.select(*chart_key, *(f for f in _ENTRY_VALUE_FIELDS if f not in _ARCHIVE_NULLS))
     return ArchiveResult(
