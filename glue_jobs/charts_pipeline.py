@@ -124,9 +124,10 @@ HEAD_BYTES = 64 << 10
 HEAD_FIRST = 1 << 20
 PARSED_DIR = "parsed"
 ARCHIVE_DIR = "archive_rows"
-# A date's rows are whole in one task (one file per date); more tasks than this many rows
-# each only when there are more dates than cores.
-ROWS_PER_TASK = 2_000_000
+# A date's rows are whole in one task (one file per date). The staged rows are spread over
+# at least one task per core and at least one per this many rows (a task sorts its rows
+# before writing them: fewer rows a task, no spilling to disk), never more tasks than dates.
+ROWS_PER_TASK = 500_000
 
 # ---------------------------------------------------------------------------------------
 # Drop-zone keys
@@ -948,7 +949,8 @@ def process_chart_files(
             lake_fact.drop("added_at").withColumn("is_new", F.lit(0))
         )
     fact = new_entries.join(win_keys, keys)
-    tasks = max(1, min(len(touched), max(spark.sparkContext.defaultParallelism, 1)))
+    rows_new = sum(o["n_rows"] for o in singles) + archives.rows_read
+    tasks = max(1, min(len(touched), _tasks(spark, rows_new)))
     fact = fact.repartition(tasks, PARTITION)
     dim = winners.select(
         PARTITION,
@@ -1096,6 +1098,11 @@ def _summary_counts(
             DIM: {SUPERSEDED: sup_charts},
         },
     }
+
+
+def _tasks(spark: SparkSession, rows: int) -> int:
+    """Tasks to stage ``rows`` rows in: one per core, more for many rows (ROWS_PER_TASK)."""
+    return max(spark.sparkContext.defaultParallelism, 1, -(-rows // ROWS_PER_TASK))
 
 
 def _count(df: DataFrame) -> int:
