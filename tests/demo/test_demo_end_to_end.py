@@ -28,8 +28,10 @@ from tests.demo.conftest import (
     SMALL_WEEKS,
     raw_documents,
 )
+from tests.demo.test_demo_charts import FOCUS, _charted, _global, _Page
 from tests.oracle import FACT_KINDS, entry_kind
 from tools.demo import report
+from tools.demo.chart_history import HistorySpec, generate_history
 from tools.fake_spotify import Catalogue
 from tools.query import connect
 
@@ -386,3 +388,85 @@ def test_chromium_renders_the_report_with_its_charts(small_demo, chromium, tmp_p
         marks = [i for i in figure["ids"] if i.startswith(f"{chart_id}-pt-")]
         assert figure["points"] > 0, f"{chart_id} has no data"
         assert len(marks) == figure["points"], chart_id
+
+
+# ---------------------------------------------------------------------------------------
+# The enrichment end to end (here, not in test_demo_charts.py: xdist keeps a file's tests
+# on one worker, and the session's small demo is then built once, not on two workers)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_the_demo_enriches_its_chart_tracks_and_the_lake_describes_them(small_demo):
+    import duckdb
+
+    from tests.demo.conftest import (
+        SMALL_CHART_REGIONS,
+        SMALL_CHART_WEEKS,
+        SMALL_LAST_WEEK,
+        SMALL_SEED,
+    )
+    from tools.demo.chart_history import chart_thursday
+
+    history = generate_history(
+        HistorySpec(
+            last_chart_date=chart_thursday(SMALL_LAST_WEEK),
+            weeks=SMALL_CHART_WEEKS,
+            regions=SMALL_CHART_REGIONS,
+            seed=SMALL_SEED,
+        )
+    )
+    lake = small_demo.result.lake
+    charted = {history.songs[s].track_id for s in _charted(history)}
+    latest = _global(history)[-1]
+    removed = {history.songs[latest.rows[rank - 1].song].track_id for rank in (7, 60, 150)}
+    meta = small_demo.result.enrichment
+    assert meta["queued"] == len(charted)  # no real samples in the small demo
+    assert meta["landed"] == len(charted) - 3
+    assert meta["failed_by_reason"] == {"invalid_id": 1, "local_file": 1, "not_found": 3}
+    assert sorted(meta["removed_on_purpose"]) == sorted(removed)
+    # The playlist job read every document: the charted tracks but the removed ones have a
+    # dim_track row, whose artists are the chart's, one by one.
+    curated = lake / "curated"
+    with duckdb.connect() as db:
+        described = {
+            r[0]
+            for r in db.execute(
+                f"select distinct track_id from read_parquet('{curated}/dim_track/**/*.parquet')"
+            ).fetchall()
+        }
+    assert charted & described == charted - removed
+    with connect(curated) as con:
+        assert report.query_described(con)["described_ids"] == len(charted) - 3
+        sources = dict(
+            con.execute(
+                "select artist_source, count(distinct track_id) from chart_artist_credits "
+                "group by all"
+            ).fetchall()
+        )
+    assert sources == {"web_api": len(charted) - 3, "chart_file_names": 3}
+    # The history's re-releases: each one song under its two ids, in the view and the report.
+    pairs = {
+        frozenset((history.songs[s.rerelease_of].track_id, s.track_id))
+        for s in history.songs
+        if s.rerelease_of is not None
+    }
+    assert len(pairs) == 3
+    with connect(curated) as con:
+        several = con.execute(
+            "select track_ids, track_id_count from chart_song_ids "
+            "where chart_id = ? and has_several_track_ids",
+            [FOCUS],
+        ).fetchall()
+    assert {frozenset(ids.split(", ")) for ids, _ in several} == pairs
+    assert {count for _, count in several} == {2}
+    # The summary says it, and the report too.
+    assert "  enrichment        " in small_demo.output
+    assert "not_found 3 (3 removed on purpose)" in small_demo.output
+    page = small_demo.result.report.read_text(encoding="utf-8")
+    assert f"data-described='{len(charted) - 3}' data-track-ids='{len(charted)}'" in page
+    parser = _Page()
+    parser.feed(page)
+    rows = [r for r in parser.tables["chart-multi-id-songs"] if r]
+    assert {frozenset(r[5].split(", ")) for r in rows} == pairs
