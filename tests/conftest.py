@@ -23,6 +23,8 @@ JVM_OPTIONS = " ".join(LOCAL_JVM_OPTIONS)
 # first, the short files fill in around them. Only the order changes, never what runs.
 LONGEST_FIRST = (
     "tests/bench/test_bench_smoke.py",
+    "tests/integration/test_glue_tracks.py",
+    "tests/integration/test_chart_job.py",
     "tests/integration/test_glue_job.py",
     "tests/unit/glue_jobs/test_properties.py",
     "tests/demo/test_demo_end_to_end.py",
@@ -33,6 +35,8 @@ LONGEST_FIRST = (
     "tests/sql/test_snowflake.py",
     "tests/demo/test_demo_cli.py",
     "tests/unit/glue_jobs/test_quality.py",
+    "tests/bench/test_bench_charts.py",
+    "tests/demo/test_demo_charts.py",
 )
 
 
