@@ -76,13 +76,20 @@ def main(argv: list[str] | None = None) -> int:
         summary = run_job(spark, args.raw, args.curated)
     finished = time.perf_counter()
     spark.stop()
+    write_result(args.result, summary, started, session_ready, finished)
+    return 0
+
+
+def write_result(
+    path: Path, summary: dict, started: float, session_ready: float, finished: float
+) -> None:
+    """The measured process's result file: the job's run summary and where its time went."""
     result = {
         "summary": summary,
         "session_s": round(session_ready - started, 3),
         "job_s": round(finished - session_ready, 3),
     }
-    args.result.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    return 0
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ Run as ``python -m tools.bench.run_glue_charts --drop D --curated C --result res
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from tools.bench.run_glue import build_session
+from tools.bench.run_glue import build_session, write_result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = run_chart_job(spark, args.drop, args.curated)
     finished = time.perf_counter()
     spark.stop()
-    result = {
-        "summary": summary,
-        "session_s": round(session_ready - started, 3),
-        "job_s": round(finished - session_ready, 3),
-    }
-    args.result.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    write_result(args.result, summary, started, session_ready, finished)
     return 0
 
 
