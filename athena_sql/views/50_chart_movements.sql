@@ -15,22 +15,6 @@ create or replace view chart_movements as
 
 with
 
-chart_entries as (
-
-    select
-        chart_id,
-        period,
-        chart_date,
-        rank,
-        streams,
-        track_name,
-        artist_names,
-        song_key,
-        track_id
-    from chart_entry_songs
-
-),
-
 listings as (
 
     select
@@ -46,23 +30,13 @@ listings as (
         row_number() over (
             partition by chart_id, chart_date, song_key order by rank, track_id
         ) as listing_order
-    from chart_entries
+    from chart_entry_songs
 
 ),
 
 songs as (
 
-    select
-        chart_id,
-        period,
-        chart_date,
-        song_key,
-        track_id,
-        rank,
-        streams,
-        track_name,
-        artist_names
-    from listings
+    select * from listings
     where listing_order = 1
 
 ),
