@@ -289,8 +289,10 @@ def test_the_chart_job_is_monitored(tree: Tree) -> None:
         "spotify-lakehouse-dev-star-schema",
         "spotify-lakehouse-dev-charts",
     ]
-    alarm = module.resources[("aws_cloudwatch_metric_alarm", "chart_files_quarantined")]
-    assert evaluate(alarm.body["dimensions"], scope) == {"Job": "spotify-lakehouse-dev-charts"}
+    alarms = {key: values for _a, key, values in properties.alarm_instances(tree)}
+    assert alarms["chart_files_quarantined"]["dimensions"] == {
+        "Job": "spotify-lakehouse-dev-charts"
+    }
     failed = module.resources[("aws_cloudwatch_metric_alarm", "chart_rule_failed_invocations")]
     names = properties._names(tree, module, failed)
     assert names == [

@@ -211,12 +211,7 @@ def test_a_drifted_enrichment_default_is_reported(
 
 
 def test_the_enrichment_alarms_select_what_the_code_publishes(tree: Tree, tmp_path: Path) -> None:
-    module = _module(tree, "monitoring")
-    scope = Scope(tree, module)
-    alarms = {
-        a.labels[1]: evaluate(a.body, scope)
-        for a in module.resources_of_type("aws_cloudwatch_metric_alarm")
-    }
+    alarms = {key: values for _a, key, values in properties.alarm_instances(tree)}
     service = {metric_names.LAMBDA_SERVICE_DIMENSION: metric_names.LAMBDA_SERVICE}
     failed, pending = alarms["tracks_failed"], alarms["tracks_pending"]
     assert (failed["metric_name"], failed["dimensions"], failed["statistic"]) == (
@@ -244,9 +239,7 @@ def test_the_enrichment_alarms_select_what_the_code_publishes(tree: Tree, tmp_pa
     path = copy / "modules" / "monitoring" / "alarms.tf"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace(
-            'metric_name         = "TracksFailed"', 'metric_name         = "TracksLanded"'
-        ),
+        text.replace('metric_name       = "TracksFailed"', 'metric_name       = "TracksLanded"'),
         encoding="utf-8",
     )
     assert [p.message for p in properties.check_metric_alarms(load_tree(copy))] == [

@@ -169,8 +169,8 @@ CASES: list[tuple[str, Callable[[Tree], list[Problem]], dict[str, tuple[str, str
         properties.check_alarm_windows,
         {
             "terraform/modules/monitoring/alarms.tf": (
-                "period              = 300\n  evaluation_periods  = 1",
-                "period              = 300\n  evaluation_periods  = 289",
+                "      period            = 300\n",
+                "      period            = 300\n      evaluation_periods = 289\n",
             )
         },
         "exceeds CloudWatch's 86400 s",
@@ -180,8 +180,8 @@ CASES: list[tuple[str, Callable[[Tree], list[Problem]], dict[str, tuple[str, str
         properties.check_metric_alarms,
         {
             "terraform/modules/monitoring/alarms.tf": (
-                'metric_name         = "FilesQuarantined"',
-                'metric_name         = "FilesQuarantine"',
+                'metric_name       = "FilesQuarantined"',
+                'metric_name       = "FilesQuarantine"',
             )
         },
         "the code publishes no metric 'FilesQuarantine'",

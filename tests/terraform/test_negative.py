@@ -97,6 +97,46 @@ def test_literal_text_that_looks_like_a_reference_is_not_one(write_config) -> No
     assert checks.check_references(tree) == []
 
 
+def test_moved_blocks_name_an_old_address_and_a_declared_instance(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            locals {
+              queues = { a = "x" }
+            }
+            resource "aws_sqs_queue" "this" {
+              for_each = local.queues
+              name     = each.value
+            }
+            resource "aws_sqs_queue" "kept" {
+              name = "k"
+            }
+            moved {
+              from = aws_sqs_queue.a
+              to   = aws_sqs_queue.this["a"]
+            }
+            moved {
+              from = aws_sqs_queue.kept
+              to   = aws_sqs_queue.this["b"]
+            }
+            moved {
+              from = aws_sqs_queue.c
+              to   = aws_sqs_queue.gone
+            }
+            """
+        }
+    )
+    # The old address of a move is no reference to something undeclared.
+    assert _messages(checks.check_references(tree), "reference") == [
+        "aws_sqs_queue.gone is not declared"
+    ]
+    assert _messages(checks.check_moved(tree), "moved") == [
+        "aws_sqs_queue.kept is still declared",
+        "'b' is not a for_each key of aws_sqs_queue.this (['a'])",
+        "aws_sqs_queue.gone is not declared",
+    ]
+
+
 def test_untyped_and_undescribed_variables_are_reported(write_config) -> None:
     tree = write_config(
         {

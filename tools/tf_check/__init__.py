@@ -4,7 +4,8 @@ No provider plugin can be installed here, so `terraform validate` cannot run. In
 .tf file is parsed with python-hcl2 and checked for what validate and review would catch:
 
 - structure (:mod:`.checks`): every var., local., module.<name>.<output>, data. and
-  resource reference is declared; module arguments are the child's variables (a source
+  resource reference is declared (a ``moved`` block moves from an address no longer
+  declared to a declared one, with one of its for_each keys); module arguments are the child's variables (a source
   chosen by a bool const variable is checked both ways, and its alternatives must have the
   same interface); variables
   are typed and described, outputs described; each module has main.tf, variables.tf,
@@ -50,6 +51,7 @@ def structure_problems(
     problems: list[Problem] = []
     problems += checks.check_parse(tree)
     problems += checks.check_references(tree)
+    problems += checks.check_moved(tree)
     problems += checks.check_unused(tree)
     problems += checks.check_variables(tree)
     problems += checks.check_outputs(tree)

@@ -15,11 +15,13 @@ from .hcl import (
     Block,
     Module,
     Problem,
+    Scope,
     Tree,
     attributes,
     const_variables,
     expression_text,
     expressions_in,
+    for_each_keys,
     literal_string,
     module_source_dirs,
     nested_blocks,
@@ -95,7 +97,13 @@ def check_references(tree: Tree) -> list[Problem]:
             where = _where(module, block)
             has_for_each = "for_each" in block.body
             has_count = "count" in block.body
-            for code in block_code(block):
+            # A moved block's `from` is, by design, no longer declared (check_moved).
+            codes = (
+                list(expressions_in(block.body.get("to")))
+                if block.kind == "moved"
+                else block_code(block)
+            )
+            for code in codes:
                 for match in patterns["var"].finditer(code):
                     if match.group(1) not in variables:
                         problems.append(
@@ -149,6 +157,47 @@ def check_references(tree: Tree) -> list[Problem]:
                 ):
                     problems.append(
                         Problem("reference", where, "count.index used in a block without count")
+                    )
+    return problems
+
+
+MOVED_ADDRESS = re.compile(r'([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\["([^"]*)"\])?')
+
+
+def check_moved(tree: Tree) -> list[Problem]:
+    """Each ``moved`` block (a resource renamed without destroying it): ``from`` is a
+    resource address no longer declared (Terraform refuses to move a live one), ``to`` one
+    that is, and a key of ``to`` is one of its for_each keys."""
+    problems: list[Problem] = []
+    for module in tree.modules.values():
+        for block in module.of_kind("moved"):
+            where = _where(module, block)
+            ends = {}
+            for end in ("from", "to"):
+                match = MOVED_ADDRESS.fullmatch(expression_text(block.body.get(end)) or "")
+                if match is None:
+                    problems.append(Problem("moved", where, f"{end} is not a resource address"))
+                else:
+                    ends[end] = match
+            if len(ends) < 2:
+                continue
+            source, target = ends["from"], ends["to"]
+            if (source.group(1), source.group(2)) in module.resources:
+                problems.append(Problem("moved", where, f"{source.group(0)} is still declared"))
+            resource = module.resources.get((target.group(1), target.group(2)))
+            if resource is None:
+                problems.append(Problem("moved", where, f"{target.group(0)} is not declared"))
+                continue
+            if target.group(3) is not None:
+                keys = for_each_keys(resource, Scope(tree, module))
+                if keys is None or target.group(3) not in keys:
+                    problems.append(
+                        Problem(
+                            "moved",
+                            where,
+                            f"{target.group(3)!r} is not a for_each key of {target.group(1)}."
+                            f"{target.group(2)} ({keys})",
+                        )
                     )
     return problems
 

@@ -479,6 +479,23 @@ def _coalesce(*values: Any) -> Any:
     return Unknown("coalesce")
 
 
+def _lookup(collection: Any, key: Any, *default: Any) -> Any:
+    """``lookup(map, key, default)``: the element, or the default when the key is absent
+    (an object's attribute likewise); unknown when the map or the key is."""
+    if not isinstance(collection, dict) or not isinstance(key, str):
+        return Unknown("lookup")
+    if key in collection:
+        return collection[key]
+    return default[0] if len(default) == 1 else Unknown("lookup")
+
+
+def _merge(*maps: Any) -> Any:
+    """``merge()``: later maps win; unknown when any argument is."""
+    if not all(isinstance(m, dict) for m in maps):
+        return Unknown("merge")
+    return {k: v for m in maps for k, v in m.items()}
+
+
 def _file(path: Any) -> Any:
     """``file()``: the text of a file the configuration ships (read-only, like Terraform)."""
     if isinstance(path, str) and Path(path).is_file():
@@ -517,6 +534,8 @@ _FUNCTIONS = {
     "join": _join,
     "flatten": _flatten,
     "coalesce": _coalesce,
+    "lookup": _lookup,
+    "merge": _merge,
 }
 
 _NAME = r"[A-Za-z_][\w-]*"
@@ -646,6 +665,8 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
         return float(expr) if "." in expr else int(expr)
     if expr in ("true", "false"):
         return expr == "true"
+    if expr == "null":
+        return None
     if expr.startswith("(") and expr.endswith(")") and _closes_at_end(expr):
         return evaluate_expression(expr[1:-1], nested)
     conditional = _split_conditional(expr)
@@ -913,7 +934,17 @@ def _resource_attribute(
             return ".".join(f'"{p}"' for p in parts)
         return Unknown(expr)
     if attribute not in attributes(block.body):
-        return Unknown(expr)
+        nested = nested_blocks(block.body, attribute)
+        if not nested or not attribute_indexes:
+            return Unknown(expr)
+        # A nested block's attribute (metric_transformation[0].name): the block by its
+        # position, then its attributes, evaluated as the resource's.
+        value = _index(nested, attribute_indexes[:1], scope.deeper())
+        if not isinstance(value, dict):
+            return Unknown(expr)
+        value = evaluate(value, scope.deeper(each=each))
+        rest_indexes = attribute_indexes[1:]
+        return _walk(_index(value, rest_indexes, scope.deeper()), rest[1:], expr, scope.deeper())
     value = evaluate(block.body[attribute], scope.deeper(each=each))
     return _walk(_index(value, attribute_indexes, scope.deeper()), rest[1:], expr, scope.deeper())
 

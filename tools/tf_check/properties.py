@@ -33,6 +33,11 @@ def _where(block: Block) -> str:
     return f"{block.where} ({block.address})"
 
 
+def _where_instance(block: Block, key: object) -> str:
+    """:func:`_where` of one for_each instance (the block itself without a key)."""
+    return _where(block) if key is None else f'{block.where} ({block.address}["{key}"])'
+
+
 def _refers_to(value: object, address: str) -> bool:
     """Whether an attribute value's code references ``address`` (e.g. aws_s3_bucket.raw)."""
     pattern = re.compile(r"(?<![\w.$])" + re.escape(address) + r"(?=[.\[\s]|$)")
@@ -906,11 +911,10 @@ def check_monitoring(tree: Tree) -> list[Problem]:
     """Alarms on Lambda errors, the extractor's ERROR log lines and dead letters; a rule on
     failed Glue job runs; all to a notification topic."""
     problems: list[Problem] = []
-    alarms = [b for _m, b in tree.all_resources("aws_cloudwatch_metric_alarm")]
     metrics = {
-        (literal_string(a.body.get("namespace")), literal_string(a.body.get("metric_name")))
-        for a in alarms
-        if a.body.get("alarm_actions")
+        (values.get("namespace"), values.get("metric_name"))
+        for _a, _k, values in alarm_instances(tree)
+        if values.get("alarm_actions")
     }
     if ("AWS/Lambda", "Errors") not in metrics:
         problems.append(
@@ -925,18 +929,16 @@ def check_monitoring(tree: Tree) -> list[Problem]:
             )
         )
     # A partly failed extraction succeeds as an invocation: its ERROR log lines must alarm.
-    error_filters = [
-        b.labels[1]
-        for _m, b in tree.all_resources("aws_cloudwatch_log_metric_filter")
+    error_metrics = [
+        (transformation.get("namespace"), transformation.get("name"))
+        for m, b in tree.all_resources("aws_cloudwatch_log_metric_filter")
         if '$.level = \\"ERROR\\"' in str(b.body.get("pattern"))
         and "lambda_log_group_name" in str(b.body.get("log_group_name"))
+        for transformation in [
+            evaluate(_first(b.body, "metric_transformation") or {}, Scope(tree, m))
+        ]
     ]
-    if not any(
-        _refers_to(a.body.get("metric_name"), f"aws_cloudwatch_log_metric_filter.{name}")
-        for name in error_filters
-        for a in alarms
-        if a.body.get("alarm_actions")
-    ):
+    if not any(metric in metrics for metric in error_metrics):
         problems.append(
             Problem(
                 "monitoring",
@@ -1380,26 +1382,37 @@ def _service_principals(statement: dict) -> list[str]:
     ]
 
 
-def _names(tree: Tree, module: Module, block: Block, attribute: str = "alarm_name") -> list[object]:
-    """``attribute`` of every instance of ``block``: one per for_each key (each.key and
-    each.value bound; a set's value is its key), or the one value without for_each."""
-    if "for_each" not in block.body:
-        return [evaluate(block.body.get(attribute), Scope(tree, module))]
-    expanded = evaluate(block.body["for_each"], Scope(tree, module))
-    keys = for_each_keys(block, Scope(tree, module))
+def _instances(tree: Tree, module: Module, block: Block) -> list[Scope]:
+    """The scope of every instance of ``block``: one per for_each key (each.key and
+    each.value bound; a set's value is its key), or the block's own without for_each (or
+    when its keys are not known)."""
+    scope = Scope(tree, module)
+    keys = for_each_keys(block, scope)
     if keys is None:
-        return [evaluate(block.body.get(attribute), Scope(tree, module))]
+        return [scope]
+    expanded = evaluate(block.body["for_each"], scope)
     return [
-        evaluate(
-            block.body.get(attribute),
-            Scope(
-                tree,
-                module,
-                {"key": k, "value": expanded[k] if isinstance(expanded, dict) else k},
-            ),
-        )
+        Scope(tree, module, {"key": k, "value": expanded[k] if isinstance(expanded, dict) else k})
         for k in keys
     ]
+
+
+def _names(tree: Tree, module: Module, block: Block, attribute: str = "alarm_name") -> list[object]:
+    """``attribute`` of every instance of ``block`` (see :func:`_instances`)."""
+    return [evaluate(block.body.get(attribute), s) for s in _instances(tree, module, block)]
+
+
+def alarm_instances(tree: Tree) -> list[tuple[Block, object, dict]]:
+    """(alarm, for_each key or None, evaluated arguments) of every metric alarm instance:
+    an alarm declared once, or each entry of an alarm map such as the monitoring module's
+    count alarms."""
+    found = []
+    for module, alarm in tree.all_resources("aws_cloudwatch_metric_alarm"):
+        for scope in _instances(tree, module, alarm):
+            values = evaluate(alarm.body, scope)
+            values.pop("for_each", None)
+            found.append((alarm, scope.each.get("key"), values))
+    return found
 
 
 SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
@@ -1513,31 +1526,29 @@ MAX_SHORT_PERIOD_WINDOW = 86_400
 def check_alarm_windows(tree: Tree) -> list[Problem]:
     """Every alarm's window is one CloudWatch accepts, and datapoints_to_alarm fits it."""
     problems: list[Problem] = []
-    for module, alarm in tree.all_resources("aws_cloudwatch_metric_alarm"):
-        scope = Scope(tree, module)
-        period = evaluate(alarm.body.get("period"), scope)
-        periods = evaluate(alarm.body.get("evaluation_periods"), scope)
-        datapoints = evaluate(alarm.body.get("datapoints_to_alarm", periods), scope)
+    for alarm, key, values in alarm_instances(tree):
+        where = _where_instance(alarm, key)
+        period = values.get("period")
+        periods = values.get("evaluation_periods")
+        datapoints = values.get("datapoints_to_alarm")
+        if datapoints is None:  # unset: CloudWatch takes evaluation_periods
+            datapoints = periods
         if not all(isinstance(v, int) for v in (period, periods, datapoints)):
-            problems.append(
-                Problem("monitoring", _where(alarm), "period or evaluation_periods unknown")
-            )
+            problems.append(Problem("monitoring", where, "period or evaluation_periods unknown"))
             continue
         limit = MAX_ALARM_WINDOW if period >= 3600 else MAX_SHORT_PERIOD_WINDOW
         if period * periods > limit:
             problems.append(
                 Problem(
                     "monitoring",
-                    _where(alarm),
+                    where,
                     f"period x evaluation_periods = {period * periods} s exceeds CloudWatch's "
                     f"{limit} s for this period: PutMetricAlarm would refuse it",
                 )
             )
         if not 1 <= datapoints <= periods:
             problems.append(
-                Problem(
-                    "monitoring", _where(alarm), "datapoints_to_alarm not in 1..evaluation_periods"
-                )
+                Problem("monitoring", where, "datapoints_to_alarm not in 1..evaluation_periods")
             )
     return problems
 
@@ -1570,18 +1581,27 @@ def metric_names(path: Path) -> dict[str, object]:
     return values
 
 
-def _custom_alarms(tree: Tree) -> list[tuple[Block, str, str, dict]]:
-    """(alarm, namespace, metric name, dimensions) of alarms on non-AWS/ namespaces whose
-    metric name is a literal (log-filter metrics are referenced, not literal)."""
+def _custom_alarms(tree: Tree) -> list[tuple[str, str, str, dict, dict]]:
+    """(where, namespace, metric name, dimensions, arguments) of the alarm instances on
+    non-AWS/ namespaces, except those on a log metric filter's metric (the filter makes it,
+    not the code)."""
+    from_logs = {
+        (transformation.get("namespace"), transformation.get("name"))
+        for m, b in tree.all_resources("aws_cloudwatch_log_metric_filter")
+        for transformation in [
+            evaluate(_first(b.body, "metric_transformation") or {}, Scope(tree, m))
+        ]
+    }
     found = []
-    for module, alarm in tree.all_resources("aws_cloudwatch_metric_alarm"):
-        scope = Scope(tree, module)
-        namespace = evaluate(alarm.body.get("namespace"), scope)
-        name = literal_string(alarm.body.get("metric_name"))
-        if not isinstance(namespace, str) or namespace.startswith("AWS/") or name is None:
+    for alarm, key, values in alarm_instances(tree):
+        namespace, name = values.get("namespace"), values.get("metric_name")
+        if not isinstance(namespace, str) or namespace.startswith("AWS/"):
             continue
-        dimensions = evaluate(alarm.body.get("dimensions") or {}, scope)
-        found.append((alarm, namespace, name, dimensions if isinstance(dimensions, dict) else {}))
+        if not isinstance(name, str) or (namespace, name) in from_logs:
+            continue
+        dimensions = values.get("dimensions")
+        dimensions = dimensions if isinstance(dimensions, dict) else {}
+        found.append((_where_instance(alarm, key), namespace, name, dimensions, values))
     return found
 
 
@@ -1599,8 +1619,7 @@ def check_metric_alarms(tree: Tree) -> list[Problem]:
     per_reason = {names.get("PLAYLISTS_FAILED_BY_REASON"), names.get("TRACKS_FAILED_BY_REASON")}
     problems: list[Problem] = []
     alarms = _custom_alarms(tree)
-    for alarm, _namespace, metric, dimensions in alarms:
-        where = _where(alarm)
+    for where, _namespace, metric, dimensions, _values in alarms:
         if metric in lambda_metrics:
             expected = {names["LAMBDA_SERVICE_DIMENSION"]: names["LAMBDA_SERVICE"]}
             if metric in per_reason:
@@ -1632,16 +1651,16 @@ def check_metric_alarms(tree: Tree) -> list[Problem]:
                     f"{sorted(lambda_metrics | glue_metrics)})",
                 )
             )
-    by_metric = {metric: alarm for alarm, _n, metric, _d in alarms}
+    by_metric = {metric: values for _w, _n, metric, _d, values in alarms}
     constants = ["PLAYLISTS_FAILED", "FILES_QUARANTINED", "DATA_QUALITY_FAILURES"]
     if names.get("TRACKS_FAILED"):  # the enrichment's failed ids, once it publishes them
         constants.append("TRACKS_FAILED")
     for constant in constants:
         alarm = by_metric.get(names.get(constant))
         if alarm is None or not (
-            literal_string(alarm.body.get("comparison_operator")) == "GreaterThanThreshold"
-            and alarm.body.get("threshold") == 0
-            and alarm.body.get("alarm_actions")
+            alarm.get("comparison_operator") == "GreaterThanThreshold"
+            and alarm.get("threshold") == 0
+            and alarm.get("alarm_actions")
         ):
             problems.append(
                 Problem(
@@ -1652,10 +1671,10 @@ def check_metric_alarms(tree: Tree) -> list[Problem]:
             )
     success = by_metric.get(names.get("SUCCESSFUL_RUNS"))
     if success is None or not (
-        literal_string(success.body.get("treat_missing_data")) == "breaching"
-        and literal_string(success.body.get("comparison_operator")) == "LessThanThreshold"
-        and success.body.get("threshold") == 1
-        and success.body.get("alarm_actions")
+        success.get("treat_missing_data") == "breaching"
+        and success.get("comparison_operator") == "LessThanThreshold"
+        and success.get("threshold") == 1
+        and success.get("alarm_actions")
     ):
         problems.append(
             Problem(
@@ -1665,7 +1684,7 @@ def check_metric_alarms(tree: Tree) -> list[Problem]:
                 "(< 1, missing data breaching)",
             )
         )
-    namespaces = {namespace for _a, namespace, _m, _d in alarms}
+    namespaces = {namespace for _w, namespace, _m, _d, _v in alarms}
     problems.extend(_check_metric_wiring(tree, names, namespaces))
     return problems
 
