@@ -51,6 +51,46 @@ final as (
 
 select * from final;
 
+-- playlist_snapshot_sequence: every snapshot of every playlist (playlist_snapshot_dates) with
+-- the playlist's snapshot before it and the one after it, null for its first and its latest
+-- snapshot. The one definition of a playlist's previous snapshot (position_changes,
+-- snapshot_entries_exits) and of its latest one, "now" (current_top_songs,
+-- weeks_on_playlist). The file is named 20_0_ so that it is created before the views that
+-- read it.
+create or replace view analytics.playlist_snapshot_sequence
+comment = 'Every snapshot of every playlist (playlist_snapshot_dates) with the playlist’s snapshot before it and the one after it, null for its first and its latest snapshot'
+as
+
+with
+
+snapshots as (
+
+    select
+        playlist_id,
+        snapshot_date
+    from core.playlist_snapshot_dates
+
+),
+
+final as (
+
+    select
+        playlist_id,
+        snapshot_date,
+        lag(snapshot_date) over (
+            partition by playlist_id
+            order by snapshot_date
+        ) as previous_snapshot_date,
+        lead(snapshot_date) over (
+            partition by playlist_id
+            order by snapshot_date
+        ) as next_snapshot_date
+    from snapshots
+
+)
+
+select * from final;
+
 -- album_release_trends: per release year, the albums seen on the playlists, the sum of their
 -- total_tracks and how many of their songs the playlists hold. A year-precision release
 -- date ('1998') counts in its year; albums without a release date form the null year.
@@ -295,22 +335,13 @@ artists as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from core.playlist_snapshot_dates
-
-),
-
 latest_snapshots as (
 
     select
         playlist_id,
-        max(snapshot_date) as snapshot_date
-    from snapshots
-    group by playlist_id
+        snapshot_date
+    from analytics.playlist_snapshot_sequence
+    where next_snapshot_date is null
 
 ),
 

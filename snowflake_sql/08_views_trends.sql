@@ -136,25 +136,13 @@ items as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from core.playlist_snapshot_dates
-
-),
-
 snapshot_sequence as (
 
     select
         playlist_id,
         snapshot_date,
-        lag(snapshot_date) over (
-            partition by playlist_id
-            order by snapshot_date
-        ) as previous_snapshot_date
-    from snapshots
+        previous_snapshot_date
+    from analytics.playlist_snapshot_sequence
 
 ),
 
@@ -221,39 +209,13 @@ items as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from core.playlist_snapshot_dates
-
-),
-
 snapshot_sequence as (
 
     select
         playlist_id,
         snapshot_date,
-        lag(snapshot_date) over (
-            partition by playlist_id
-            order by snapshot_date
-        ) as previous_snapshot_date
-    from snapshots
-
-),
-
-current_items as (
-
-    select
-        snapshot_sequence.playlist_id,
-        snapshot_sequence.snapshot_date,
-        items.item_uri
-    from snapshot_sequence
-    inner join items
-        on
-            snapshot_sequence.playlist_id = items.playlist_id
-            and snapshot_sequence.snapshot_date = items.snapshot_date
+        previous_snapshot_date
+    from analytics.playlist_snapshot_sequence
 
 ),
 
@@ -278,7 +240,7 @@ compared as (
         coalesce(current_items.snapshot_date, previous_items.snapshot_date) as snapshot_date,
         current_items.item_uri is not null as is_in_snapshot,
         previous_items.item_uri is not null as is_in_previous_snapshot
-    from current_items
+    from items as current_items
     full outer join previous_items
         on
             current_items.playlist_id = previous_items.playlist_id
@@ -351,22 +313,13 @@ playlist_items as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from core.playlist_snapshot_dates
-
-),
-
 latest_snapshots as (
 
     select
         playlist_id,
-        max(snapshot_date) as latest_snapshot_date
-    from snapshots
-    group by playlist_id
+        snapshot_date as latest_snapshot_date
+    from analytics.playlist_snapshot_sequence
+    where next_snapshot_date is null
 
 ),
 

@@ -104,12 +104,14 @@ def view_name(path: Path) -> str:
 
 # Views the analytics read, not analytics themselves (one row per snapshot, or per chart
 # entry and artist): run them with --view.
-HELPER_VIEWS = frozenset({"playlist_snapshot_dates", "chart_artist_credits"})
+HELPER_VIEWS = frozenset(
+    {"playlist_snapshot_dates", "playlist_snapshot_sequence", "chart_artist_credits"}
+)
 
 
 def analytics_view_names() -> list[str]:
     """Every view but the helpers: the `*_current` views, which only restate the dimensions,
-    `playlist_snapshot_dates` and `chart_artist_credits`."""
+    `playlist_snapshot_dates`, `playlist_snapshot_sequence` and `chart_artist_credits`."""
     return [
         name
         for name in map(view_name, view_files())

@@ -47,22 +47,13 @@ artists as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from playlist_snapshot_dates
-
-),
-
 latest_snapshots as (
 
     select
         playlist_id,
-        max(snapshot_date) as snapshot_date
-    from snapshots
-    group by playlist_id
+        snapshot_date
+    from playlist_snapshot_sequence
+    where next_snapshot_date is null
 
 ),
 

@@ -31,24 +31,13 @@ items as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from playlist_snapshot_dates
-
-),
-
 snapshot_sequence as (
 
     select
         playlist_id,
         snapshot_date,
-        lag(snapshot_date) over (
-            partition by playlist_id order by snapshot_date
-        ) as previous_snapshot_date
-    from snapshots
+        previous_snapshot_date
+    from playlist_snapshot_sequence
 
 ),
 

@@ -20,22 +20,13 @@ playlist_items as (
 
 ),
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from playlist_snapshot_dates
-
-),
-
 latest_snapshots as (
 
     select
         playlist_id,
-        max(snapshot_date) as latest_snapshot_date
-    from snapshots
-    group by playlist_id
+        snapshot_date as latest_snapshot_date
+    from playlist_snapshot_sequence
+    where next_snapshot_date is null
 
 ),
 
