@@ -244,7 +244,7 @@ CASES = [
     pytest.param(
         {
             "modules/glue/main.tf": (
-                '    "--tracks_path"                  = local.tracks_path\n',
+                '    "--tracks_path"    = local.tracks_path\n',
                 "",
             )
         },
@@ -427,9 +427,8 @@ def test_the_chart_job_given_tracks_path_is_reported(
         tmp_path,
         {
             "modules/glue/main.tf": (
-                '    "--drop_path"                    = local.drop_path\n',
-                '    "--drop_path"                    = local.drop_path\n'
-                '    "--tracks_path"                  = local.tracks_path\n',
+                '    "--drop_path" = local.drop_path\n',
+                '    "--drop_path" = local.drop_path\n    "--tracks_path" = local.tracks_path\n',
             )
         },
     )

@@ -44,6 +44,20 @@ locals {
   # take as an argument), the extract Lambda's <ENRICH_PREFIX>/todo/. tools/tf_check holds
   # the role's grants on it to the code.
   work_list_prefix = "${var.enrich_prefix}/todo"
+
+  # The arguments both jobs run with: the curated root they write, Glue's job bookmark, the
+  # glue_jobs library, Glue's temporary directory and metrics, and the namespace of the
+  # pipeline's own metrics. Each job adds what it reads (default_arguments below).
+  common_job_arguments = {
+    "--curated_path"                 = local.curated_path
+    "--job-bookmark-option"          = "job-bookmark-enable"
+    "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
+    "--job-language"                 = "python"
+    "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
+    "--enable-metrics"               = "true"
+    "--enable-observability-metrics" = "true"
+    "--metrics_namespace"            = var.metrics_namespace
+  }
 }
 
 resource "aws_glue_catalog_database" "this" {
@@ -136,19 +150,11 @@ resource "aws_glue_job" "this" {
   # --tracks_path (optional in the script): the track documents, read under the same
   # bookmark (transformation_ctx raw_track_documents); before the enrichment's first
   # document the prefix does not exist and the job reads the snapshots alone.
-  default_arguments = {
-    "--raw_path"                     = local.raw_path
-    "--tracks_path"                  = local.tracks_path
-    "--curated_path"                 = local.curated_path
-    "--job-bookmark-option"          = "job-bookmark-enable"
-    "--bookmark_store"               = "glue"
-    "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
-    "--job-language"                 = "python"
-    "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
-    "--enable-metrics"               = "true"
-    "--enable-observability-metrics" = "true"
-    "--metrics_namespace"            = var.metrics_namespace
-  }
+  default_arguments = merge(local.common_job_arguments, {
+    "--raw_path"       = local.raw_path
+    "--tracks_path"    = local.tracks_path
+    "--bookmark_store" = "glue"
+  })
 
   # One run at a time: two runs would read the same bookmark and write the same
   # partitions.
@@ -186,17 +192,9 @@ resource "aws_glue_job" "charts" {
     python_version  = "3"
   }
 
-  default_arguments = {
-    "--drop_path"                    = local.drop_path
-    "--curated_path"                 = local.curated_path
-    "--job-bookmark-option"          = "job-bookmark-enable"
-    "--extra-py-files"               = "s3://${var.assets_bucket_name}/${aws_s3_object.library.key}"
-    "--job-language"                 = "python"
-    "--TempDir"                      = "s3://${var.assets_bucket_name}/tmp/"
-    "--enable-metrics"               = "true"
-    "--enable-observability-metrics" = "true"
-    "--metrics_namespace"            = var.metrics_namespace
-  }
+  default_arguments = merge(local.common_job_arguments, {
+    "--drop_path" = local.drop_path
+  })
 
   # One run at a time: two runs would read the same bookmark and write the same
   # partitions (a second start fails with ConcurrentRunsExceededException; the files wait
