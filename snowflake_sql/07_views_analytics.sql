@@ -63,15 +63,6 @@ as
 
 with
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from core.playlist_snapshot_dates
-
-),
-
 final as (
 
     select
@@ -85,7 +76,7 @@ final as (
             partition by playlist_id
             order by snapshot_date
         ) as next_snapshot_date
-    from snapshots
+    from core.playlist_snapshot_dates
 
 )
 
@@ -794,15 +785,6 @@ as
 
 with
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id
-    from core.bridge_track_artist_current
-
-),
-
 artists as (
 
     select
@@ -817,7 +799,7 @@ song_counts as (
     select
         artist_id,
         count(distinct track_id) as song_count
-    from track_artists
+    from core.bridge_track_artist_current
     group by artist_id
 
 ),

@@ -93,16 +93,6 @@ tracks as (
 
 ),
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id,
-        artist_position
-    from core.bridge_track_artist_current
-
-),
-
 playlist_items as (
 
     select
@@ -128,7 +118,7 @@ primary_artists as (
     select
         track_id,
         artist_id
-    from track_artists
+    from core.bridge_track_artist_current
     where artist_position = 1
 
 ),

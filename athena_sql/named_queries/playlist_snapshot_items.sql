@@ -26,25 +26,6 @@ playlist_items as (
 
 ),
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id,
-        artist_position
-    from bridge_track_artist_current
-
-),
-
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from dim_artist_current
-
-),
-
 albums as (
 
     select
@@ -61,8 +42,8 @@ artist_names as (
         array_join(
             array_agg(artists.artist_name order by track_artists.artist_position), ', '
         ) as artist_names
-    from track_artists
-    inner join artists
+    from bridge_track_artist_current as track_artists
+    inner join dim_artist_current as artists
         on track_artists.artist_id = artists.artist_id
     group by track_artists.track_id
 

@@ -8,15 +8,6 @@ create or replace view playlist_snapshot_sequence as
 
 with
 
-snapshots as (
-
-    select
-        playlist_id,
-        snapshot_date
-    from playlist_snapshot_dates
-
-),
-
 final as (
 
     select
@@ -28,7 +19,7 @@ final as (
         lead(snapshot_date) over (
             partition by playlist_id order by snapshot_date
         ) as next_snapshot_date
-    from snapshots
+    from playlist_snapshot_dates
 
 )
 

@@ -5,15 +5,6 @@ create or replace view top_artists_by_song_count as
 
 with
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id
-    from bridge_track_artist_current
-
-),
-
 artists as (
 
     select
@@ -28,7 +19,7 @@ song_counts as (
     select
         artist_id,
         count(distinct track_id) as song_count
-    from track_artists
+    from bridge_track_artist_current
     group by artist_id
 
 ),

@@ -31,13 +31,14 @@ items as (
 
 ),
 
-snapshot_sequence as (
+previous_snapshots as (
 
     select
         playlist_id,
         snapshot_date,
         previous_snapshot_date
     from playlist_snapshot_sequence
+    where previous_snapshot_date is not null
 
 ),
 
@@ -46,7 +47,7 @@ final as (
     select
         current_items.playlist_id,
         current_items.snapshot_date,
-        snapshot_sequence.previous_snapshot_date,
+        previous_snapshots.previous_snapshot_date,
         current_items.position,
         previous_items.position as previous_position,
         previous_items.position - current_items.position as position_change,
@@ -59,16 +60,15 @@ final as (
         current_items.item_name,
         current_items.item_uri
     from items as current_items
-    inner join snapshot_sequence
+    inner join previous_snapshots
         on
-            current_items.playlist_id = snapshot_sequence.playlist_id
-            and current_items.snapshot_date = snapshot_sequence.snapshot_date
+            current_items.playlist_id = previous_snapshots.playlist_id
+            and current_items.snapshot_date = previous_snapshots.snapshot_date
     left join items as previous_items
         on
             current_items.playlist_id = previous_items.playlist_id
             and current_items.item_uri = previous_items.item_uri
-            and snapshot_sequence.previous_snapshot_date = previous_items.snapshot_date
-    where snapshot_sequence.previous_snapshot_date is not null
+            and previous_snapshots.previous_snapshot_date = previous_items.snapshot_date
 
 )
 

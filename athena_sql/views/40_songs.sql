@@ -19,16 +19,6 @@ tracks as (
 
 ),
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id,
-        artist_position
-    from bridge_track_artist_current
-
-),
-
 playlist_items as (
 
     select
@@ -54,7 +44,7 @@ primary_artists as (
     select
         track_id,
         artist_id
-    from track_artists
+    from bridge_track_artist_current
     where artist_position = 1
 
 ),
