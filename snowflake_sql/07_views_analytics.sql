@@ -721,20 +721,6 @@ as
 
 with
 
-metrics as (
-
-    select
-        artist_id,
-        artist_name,
-        track_count,
-        avg_popularity,
-        popularity_track_count,
-        popularity_status
-    from analytics.artist_metrics
-    where track_count > 0
-
-),
-
 ranked as (
 
     select
@@ -754,7 +740,8 @@ ranked as (
                 artist_name asc,
                 artist_id asc
         ) as display_order
-    from metrics
+    from analytics.artist_metrics
+    where track_count > 0
 
 ),
 

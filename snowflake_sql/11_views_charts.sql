@@ -204,20 +204,6 @@ chart_entries as (
 
 ),
 
-credits as (
-
-    select
-        chart_id,
-        chart_date,
-        artist_id,
-        artist_name,
-        artist_source,
-        streams,
-        song_key
-    from analytics.chart_artist_credits
-
-),
-
 chart_totals as (
 
     select
@@ -242,7 +228,7 @@ artist_totals as (
         artist_source,
         count(distinct song_key) as artist_song_count,
         sum(streams) as artist_streams
-    from credits
+    from analytics.chart_artist_credits
     group by
         chart_id,
         chart_date,
@@ -477,27 +463,6 @@ as
 
 with
 
-movements as (
-
-    select
-        chart_id,
-        chart_date,
-        previous_chart_date,
-        rank,
-        previous_rank,
-        rank_change,
-        movement,
-        streams,
-        streams_change,
-        track_name,
-        artist_names,
-        song_key,
-        track_id
-    from analytics.chart_movements
-    where movement in ('climbed', 'fell')
-
-),
-
 final as (
 
     select
@@ -518,7 +483,8 @@ final as (
         artist_names,
         song_key,
         track_id
-    from movements
+    from analytics.chart_movements
+    where movement in ('climbed', 'fell')
 
 )
 
@@ -912,18 +878,6 @@ as
 
 with
 
-movements as (
-
-    select
-        chart_id,
-        chart_date,
-        previous_chart_date,
-        rank,
-        movement
-    from analytics.chart_movements
-
-),
-
 counted as (
 
     select
@@ -937,7 +891,7 @@ counted as (
         count_if(movement = 'climbed') as climber_count,
         count_if(movement = 'fell') as faller_count,
         count_if(movement = 'unchanged') as unchanged_count
-    from movements
+    from analytics.chart_movements
     group by
         chart_id,
         chart_date,

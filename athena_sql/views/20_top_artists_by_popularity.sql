@@ -6,20 +6,6 @@ create or replace view top_artists_by_popularity as
 
 with
 
-metrics as (
-
-    select
-        artist_id,
-        artist_name,
-        track_count,
-        avg_popularity,
-        popularity_track_count,
-        popularity_status
-    from artist_metrics
-    where track_count > 0
-
-),
-
 ranked as (
 
     select
@@ -36,7 +22,8 @@ ranked as (
         row_number() over (
             order by avg_popularity desc nulls last, artist_name asc, artist_id asc
         ) as display_order
-    from metrics
+    from artist_metrics
+    where track_count > 0
 
 ),
 

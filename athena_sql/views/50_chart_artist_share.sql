@@ -21,20 +21,6 @@ chart_entries as (
 
 ),
 
-credits as (
-
-    select
-        chart_id,
-        chart_date,
-        artist_id,
-        artist_name,
-        artist_source,
-        streams,
-        song_key
-    from chart_artist_credits
-
-),
-
 chart_totals as (
 
     select
@@ -57,7 +43,7 @@ artist_totals as (
         artist_source,
         count(distinct song_key) as artist_song_count,
         sum(streams) as artist_streams
-    from credits
+    from chart_artist_credits
     group by chart_id, chart_date, artist_id, artist_name, artist_source
 
 ),

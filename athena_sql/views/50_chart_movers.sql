@@ -7,27 +7,6 @@ create or replace view chart_movers as
 
 with
 
-movements as (
-
-    select
-        chart_id,
-        chart_date,
-        previous_chart_date,
-        rank,
-        previous_rank,
-        rank_change,
-        movement,
-        streams,
-        streams_change,
-        track_name,
-        artist_names,
-        song_key,
-        track_id
-    from chart_movements
-    where movement in ('climbed', 'fell')
-
-),
-
 final as (
 
     select
@@ -47,7 +26,8 @@ final as (
         artist_names,
         song_key,
         track_id
-    from movements
+    from chart_movements
+    where movement in ('climbed', 'fell')
 
 )
 

@@ -7,18 +7,6 @@ create or replace view chart_turnover as
 
 with
 
-movements as (
-
-    select
-        chart_id,
-        chart_date,
-        previous_chart_date,
-        rank,
-        movement
-    from chart_movements
-
-),
-
 counted as (
 
     select
@@ -32,7 +20,7 @@ counted as (
         count_if(movement = 'climbed') as climber_count,
         count_if(movement = 'fell') as faller_count,
         count_if(movement = 'unchanged') as unchanged_count
-    from movements
+    from chart_movements
     group by chart_id, chart_date, previous_chart_date
 
 ),
