@@ -378,6 +378,53 @@ def test_bucket_policy_without_tls_deny_is_reported(write_config) -> None:
     assert "no statement denying non-TLS requests to aws_s3_bucket.this and its objects" in messages
 
 
+def test_tls_deny_is_found_through_for_each_and_source_documents(write_config) -> None:
+    policies = """
+    resource "aws_s3_bucket" "a" {
+      bucket = "a"
+    }
+    resource "aws_s3_bucket" "b" {
+      bucket = "b"
+    }
+    data "aws_iam_policy_document" "tls_only" {
+      for_each = { a = aws_s3_bucket.a.arn, b = aws_s3_bucket.ARN_OF_B.arn }
+      statement {
+        effect    = "Deny"
+        actions   = ["s3:*"]
+        resources = [each.value, "${each.value}/*"]
+        principals {
+          type        = "*"
+          identifiers = ["*"]
+        }
+        condition {
+          test     = "Bool"
+          variable = "aws:SecureTransport"
+          values   = ["false"]
+        }
+      }
+    }
+    data "aws_iam_policy_document" "b" {
+      source_policy_documents = [data.aws_iam_policy_document.tls_only["b"].json]
+    }
+    resource "aws_s3_bucket_policy" "a" {
+      bucket = aws_s3_bucket.a.id
+      policy = data.aws_iam_policy_document.tls_only["a"].json
+    }
+    resource "aws_s3_bucket_policy" "b" {
+      bucket = aws_s3_bucket.b.id
+      policy = data.aws_iam_policy_document.b.json
+    }
+    """
+    tls = "no statement denying non-TLS requests to aws_s3_bucket.{} and its objects"
+    right = write_config({"a/main.tf": policies.replace("ARN_OF_B", "b")})
+    assert not {tls.format("a"), tls.format("b")} & set(_messages(properties.check_buckets(right)))
+    # b's document (through its source document) names a's ARN.
+    wrong = write_config({"b/main.tf": policies.replace("ARN_OF_B", "a")})
+    messages = _messages(properties.check_buckets(wrong), "s3")
+    assert tls.format("b") in messages
+    assert tls.format("a") not in messages
+
+
 def test_weak_glue_job_is_reported(write_config) -> None:
     tree = write_config(
         {

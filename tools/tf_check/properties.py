@@ -156,16 +156,18 @@ def check_buckets(tree: Tree) -> list[Problem]:
             )
 
         policies = _companions(module, "aws_s3_bucket_policy", "bucket", address)
-        document = _policy_document(module, policies[0].body.get("policy")) if policies else None
-        if document is None:
+        found = (
+            _document_statements(tree, module, policies[0].body.get("policy")) if policies else None
+        )
+        if found is None:
             problems.append(
                 Problem("s3", where, "no bucket policy built from an aws_iam_policy_document")
             )
-        elif not _denies_insecure_transport(document, address):
+        elif not _denies_insecure_transport(found[1], address):
             problems.append(
                 Problem(
                     "s3",
-                    _where(document),
+                    _where(found[0]),
                     f"no statement denying non-TLS requests to {address} and its objects",
                 )
             )
@@ -193,8 +195,41 @@ def check_buckets(tree: Tree) -> list[Problem]:
     return problems
 
 
-def _denies_insecure_transport(document: Block, address: str) -> bool:
-    for statement in _statements(document):
+_DOCUMENT_JSON = re.compile(r'data\.aws_iam_policy_document\.([\w-]+)(?:\["([^"]*)"\])?\.json')
+
+
+def _document_statements(
+    tree: Tree, module: Module, value: object, depth: int = 0
+) -> tuple[Block, list[tuple[dict, Scope]]] | None:
+    """The policy document ``value`` names (``data.aws_iam_policy_document.<name>.json``, or
+    one instance ``<name>["key"]`` of a for_each document) and every statement of the policy
+    it renders, each with the scope it is evaluated in: its own statements and those of its
+    source_policy_documents (which come first in the policy)."""
+    match = _DOCUMENT_JSON.fullmatch(expression_text(value) or "")
+    document = (
+        module.data_sources.get(("aws_iam_policy_document", match.group(1))) if match else None
+    )
+    if document is None or depth > 5:
+        return None
+    scope = Scope(tree, module)
+    if match.group(2) is not None:
+        expanded = evaluate(document.body.get("for_each"), scope)
+        if not isinstance(expanded, dict) or match.group(2) not in expanded:
+            return None
+        scope = Scope(tree, module, {"key": match.group(2), "value": expanded[match.group(2)]})
+    statements: list[tuple[dict, Scope]] = []
+    sources = document.body.get("source_policy_documents")
+    for source in sources if isinstance(sources, list) else []:
+        found = _document_statements(tree, module, source, depth + 1)
+        if found is None:
+            return None
+        statements.extend(found[1])
+    statements.extend((s, scope) for s in _statements(document))
+    return document, statements
+
+
+def _denies_insecure_transport(statements: list[tuple[dict, Scope]], address: str) -> bool:
+    for statement, scope in statements:
         if literal_string(statement.get("effect")) != "Deny":
             continue
         conditions = nested_blocks(statement, "condition")
@@ -206,9 +241,11 @@ def _denies_insecure_transport(document: Block, address: str) -> bool:
         )
         principals = nested_blocks(statement, "principals")
         everyone = any(_strings(p.get("identifiers")) == ["*"] for p in principals)
-        resources = statement.get("resources") or []
-        covers_bucket = any(expression_text(r) == f"{address}.arn" for r in resources)
-        covers_objects = any(isinstance(r, str) and f"${{{address}.arn}}/*" in r for r in resources)
+        # Evaluated: an ARN known only at apply time is its <address.arn> placeholder.
+        resources = evaluate(statement.get("resources") or [], scope)
+        resources = [str(r) for r in resources] if isinstance(resources, list) else []
+        covers_bucket = f"<{address}.arn>" in resources
+        covers_objects = f"<{address}.arn>/*" in resources
         if (
             insecure
             and everyone
