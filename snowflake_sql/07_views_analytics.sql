@@ -772,15 +772,6 @@ as
 
 with
 
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from core.dim_artist_current
-
-),
-
 song_counts as (
 
     select
@@ -805,7 +796,7 @@ ranked as (
                 song_counts.artist_id asc
         ) as row_order
     from song_counts
-    inner join artists
+    inner join core.dim_artist_current as artists
         on song_counts.artist_id = artists.artist_id
 
 ),

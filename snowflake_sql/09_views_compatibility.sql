@@ -49,22 +49,13 @@ as
 
 with
 
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from core.dim_artist_current
-
-),
-
 final as (
 
     select
         artist_id,
         artist_name,
         'https://open.spotify.com/artist/' || artist_id as external_url
-    from artists
+    from core.dim_artist_current
 
 )
 

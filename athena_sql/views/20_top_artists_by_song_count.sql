@@ -5,15 +5,6 @@ create or replace view top_artists_by_song_count as
 
 with
 
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from dim_artist_current
-
-),
-
 song_counts as (
 
     select
@@ -35,7 +26,7 @@ ranked as (
             order by song_counts.song_count desc, artists.artist_name asc, song_counts.artist_id asc
         ) as row_order
     from song_counts
-    inner join artists
+    inner join dim_artist_current as artists
         on song_counts.artist_id = artists.artist_id
 
 ),

@@ -4,22 +4,13 @@ create or replace view artists as
 
 with
 
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from dim_artist_current
-
-),
-
 final as (
 
     select
         artist_id,
         artist_name,
         'https://open.spotify.com/artist/' || artist_id as external_url
-    from artists
+    from dim_artist_current
 
 )
 
