@@ -39,14 +39,18 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
+from pyspark.util import inheritable_thread_target
 
+from glue_jobs import jvm_lookups
 from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import transforms as T
@@ -144,8 +148,11 @@ def configure_session(spark: SparkSession) -> None:
     date in one album is a null, not a failed job), old dates written as they are (no
     calendar rebase, which raises for dates before 1582), Parquet timestamps as
     ``TIMESTAMP_MICROS`` (read as UTC instants by Athena, Snowflake and DuckDB alike), no
-    ``_SUCCESS`` markers (the manifest is the commit marker).
+    ``_SUCCESS`` markers (the manifest is the commit marker). And the JVM's classes and
+    static methods looked up once per name, not at every column expression
+    (``glue_jobs.jvm_lookups``).
     """
+    jvm_lookups.install()
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.ansi.enabled", "false")
     spark.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
@@ -398,19 +405,21 @@ def process_files(
         return _read_lake(spark, fs, curated, table, merge_dates)
 
     tables = build_tables(docs, entries, lake, layout, track_entries)
-    staged: dict[str, dict[str, list[str]]] = {}
-    for table, df in tables.items():
-        _stage_table(df, table, join(staging, table))
-        staged[table] = staged_files(fs, staging, table, write_days)
+    run_concurrently(
+        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items())
+    )
+    staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
     maybe_fail("stage", fail_after)
 
     # 4. check, count, manifest, publish, commit ----------------------------------------
     # The checks read what will be published (the staged partitions are whole dates) and
     # their result goes into the manifest's summary, so a roll-forward reports the same.
-    data_quality = _check_quality(spark, fs, curated, staging, write_dates)
     observations = entries if track_entries is None else entries.unionByName(track_entries)
-    counts = observations.transform(T.entry_counts).collect()[0].asDict()
-    rows_written = _rows_written(spark, fs, staging, [*paths, *track_paths])
+    data_quality, counts, rows_written = run_concurrently(
+        partial(_check_quality, spark, fs, curated, staging, write_dates),
+        lambda: observations.transform(T.entry_counts).collect()[0].asDict(),
+        partial(_rows_written, spark, fs, staging, [*paths, *track_paths]),
+    )
     tracks_block = _track_documents_block(
         spark, fs, staging, track_entries, write_dates, track_paths, file_reasons
     )
@@ -466,6 +475,32 @@ def process_files(
 # ---------------------------------------------------------------------------------------
 # Stage helpers
 # ---------------------------------------------------------------------------------------
+
+#: Threads of the driver that submit independent Spark actions at once.
+CONCURRENT_ACTIONS = 4
+
+
+def run_concurrently(*calls: Callable[[], Any]) -> list[Any]:
+    """Run independent Spark actions (writes of different tables, checks that only read)
+    from threads of the driver; their results in order.
+
+    Spark runs the jobs of several threads at once: while one job's tasks run, the next
+    is planned, and its commit's file operations overlap the next one's tasks, where one
+    after the other every job would wait for the previous one's driver work. Every call
+    finishes before this returns; the first failure is raised, after all have ended. Each
+    thread inherits the caller's Spark local properties (job group, descriptions), so
+    cancelling the caller's jobs cancels these.
+    """
+    if len(calls) <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=min(len(calls), CONCURRENT_ACTIONS)) as pool:
+        futures = [pool.submit(inheritable_thread_target(call)) for call in calls]
+        wait(futures)
+    for future in futures:
+        error = future.exception()
+        if error is not None:
+            raise error
+    return [future.result() for future in futures]
 
 
 def _raw_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
