@@ -103,36 +103,72 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _no_data(fig: Figure, message: str) -> None:
+def _empty(fig: Figure, chart_id: str, message: str) -> Chart:
+    """The chart of no data: the figure says why, and has no data marks."""
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", color="#555555", wrap=True)
+    return Chart(chart_id, _render(fig, chart_id), 0)
+
+
+def _hbars(
+    chart_id: str,
+    bars_of: Sequence[tuple[str, int, str]],
+    *,
+    tall: tuple[float, float, float],
+    empty: str,
+    color: str | Sequence[str],
+    height: float,
+    headroom: float,
+    xlabel: str,
+    note_color: str | None = None,
+) -> Chart:
+    """Horizontal bars, first on top: (tick label, value, note written after the bar). The
+    figure is `max(least, per_bar * bars + extra)` inches tall for `tall` = (least, per_bar,
+    extra); with no bars it says `empty`."""
+    least, per_bar, extra = tall
+    with rc_context(_RC):
+        fig = _figure(11, max(least, per_bar * len(bars_of) + extra))
+        if not bars_of:
+            return _empty(fig, chart_id, empty)
+        ax = fig.add_subplot()
+        y = list(range(len(bars_of)))
+        values = [value for _, value, _ in bars_of]
+        bars = ax.barh(y, values, color=color, height=height)
+        for n, bar in enumerate(bars):
+            _mark(bar, chart_id, n)
+        for n, (_, value, note) in enumerate(bars_of):
+            ax.text(value, n, "  " + note, va="center", fontsize=8.5, color=note_color)
+        ax.set_yticks(y, [label for label, _, _ in bars_of])
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(values) * headroom)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        return Chart(chart_id, _render(fig, chart_id), len(bars))
 
 
 def top_artists(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
     """Horizontal bars: (artist name, entries, playlists), largest first."""
-    with rc_context(_RC):
-        fig = _figure(11, max(2.2, 0.34 * len(rows) + 0.9))
-        if not rows:
-            _no_data(fig, "No artists yet: no track entries in the lake.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
-        ax = fig.add_subplot()
-        names = [_short(name or "(unnamed)", 32) for name, _, _ in rows]
-        values = [entries for _, entries, _ in rows]
-        y = list(range(len(rows)))
-        bars = ax.barh(y, values, color=ACCENT, height=0.7)
-        for n, bar in enumerate(bars):
-            _mark(bar, chart_id, n)
-        for n, (_, entries, playlists) in enumerate(rows):
-            label = f"{entries:,}  ({playlists} playlist{'s' if playlists != 1 else ''})"
-            ax.text(entries, n, "  " + label, va="center", fontsize=8.5, color="#333333")
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(values) * 1.28)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel("entries on the playlists' latest snapshots")
-        return Chart(chart_id, _render(fig, chart_id), len(bars))
+    bars_of = [
+        (
+            _short(name or "(unnamed)", 32),
+            entries,
+            f"{entries:,}  ({playlists} playlist{'s' if playlists != 1 else ''})",
+        )
+        for name, entries, playlists in rows
+    ]
+    return _hbars(
+        chart_id,
+        bars_of,
+        tall=(2.2, 0.34, 0.9),
+        empty="No artists yet: no track entries in the lake.",
+        color=ACCENT,
+        height=0.7,
+        headroom=1.28,
+        xlabel="entries on the playlists' latest snapshots",
+        note_color="#333333",
+    )
 
 
 def _week_ticks(ax, weeks: Sequence[date]) -> None:
@@ -140,6 +176,51 @@ def _week_ticks(ax, weeks: Sequence[date]) -> None:
     x = list(range(len(weeks)))
     step = max(1, math.ceil(len(weeks) / 10))
     ax.set_xticks(x[::step], [w.strftime("%d %b") for w in weeks][::step])
+
+
+def _week_lines(
+    ax,
+    chart_id: str,
+    weeks: Sequence[date],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    linewidth: float,
+    label_limit: int,
+    markersize: float,
+    scale: float = 1,
+    label_last: bool = False,
+    right: float = 0.5,
+) -> int:
+    """One line per series over the weeks, a dot per week with a value (None: no dot); with
+    `label_last`, the last week's value written beside its dot. Returns the dots drawn."""
+    x = list(range(len(weeks)))
+    points = 0
+    for n, (label, values) in enumerate(series):
+        color = PALETTE[n % len(PALETTE)]
+        ys = [math.nan if v is None else scale * v for v in values]
+        ax.plot(
+            x, ys, color=color, linewidth=linewidth, label=_short(label, label_limit), alpha=0.9
+        )
+        for xi, value in zip(x, values, strict=True):
+            if value is None:
+                continue
+            (dot,) = ax.plot([xi], [scale * value], "o", color=color, markersize=markersize)
+            _mark(dot, chart_id, points)
+            points += 1
+        if label_last and values[-1] is not None:
+            ax.annotate(
+                f"#{values[-1]}",
+                (x[-1], values[-1]),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8.5,
+                color=color,
+            )
+    _week_ticks(ax, weeks)
+    ax.set_xlim(-0.5, len(weeks) - right)
+    ax.grid(axis="x", visible=False)
+    return points
 
 
 def rank_trajectories(
@@ -152,27 +233,14 @@ def rank_trajectories(
     with rc_context(_RC):
         fig = _figure(11, 6.2)
         if not series or not weeks:
-            _no_data(fig, "No ranked songs yet.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
+            return _empty(fig, chart_id, "No ranked songs yet.")
         ax = fig.add_subplot()
-        x = list(range(len(weeks)))
-        points = 0
-        for n, (label, ranks) in enumerate(series):
-            color = PALETTE[n % len(PALETTE)]
-            ys = [math.nan if r is None else r for r in ranks]
-            ax.plot(x, ys, color=color, linewidth=2.4, label=_short(label, 60), alpha=0.9)
-            for xi, rank in zip(x, ranks, strict=True):
-                if rank is None:
-                    continue
-                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=5)
-                _mark(dot, chart_id, points)
-                points += 1
+        points = _week_lines(
+            ax, chart_id, weeks, series, linewidth=2.4, label_limit=60, markersize=5
+        )
         ax.set_ylim(depth + 0.5, 0.5)  # rank 1 at the top
         ax.set_yticks([1, *range(5, depth + 1, 5)])
         ax.set_ylabel(f"rank in the combined chart (top {depth})")
-        _week_ticks(ax, weeks)
-        ax.set_xlim(-0.5, len(weeks) - 0.5)
-        ax.grid(axis="x", visible=False)
         # Below the plot, so the weeks get the whole width.
         ax.legend(
             loc="upper left",
@@ -189,8 +257,9 @@ def new_entries(chart_id: str, rows: Sequence[tuple[date, int, int]]) -> Chart:
     with rc_context(_RC):
         fig = _figure(11, 3.8)
         if not rows:
-            _no_data(fig, "New entries need two snapshots of a playlist: only one so far.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
+            return _empty(
+                fig, chart_id, "New entries need two snapshots of a playlist: only one so far."
+            )
         ax = fig.add_subplot()
         x = list(range(len(rows)))
         new = [r[1] for r in rows]
@@ -245,8 +314,7 @@ def songs_by_release_year(
     with rc_context(_RC):
         fig = _figure(11, 3.4)
         if not rows:
-            _no_data(fig, "No release dates in the lake.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
+            return _empty(fig, chart_id, "No release dates in the lake.")
         ax = fig.add_subplot()
         years = [r[0] for r in rows]
         counts = [r[1] for r in rows]
@@ -262,27 +330,16 @@ def songs_by_release_year(
 
 def data_quality(chart_id: str, rows: Sequence[tuple[str, int, bool]]) -> Chart:
     """Horizontal bars of rejection counts: (label, count, injected on purpose)."""
-    with rc_context(_RC):
-        fig = _figure(11, max(2.0, 0.4 * len(rows) + 0.9))
-        if not rows:
-            _no_data(fig, "Nothing was rejected.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
-        ax = fig.add_subplot()
-        y = list(range(len(rows)))
-        values = [r[1] for r in rows]
-        colors = [WARN if r[2] else PALETTE[0] for r in rows]
-        bars = ax.barh(y, values, color=colors, height=0.65)
-        for n, bar in enumerate(bars):
-            _mark(bar, chart_id, n)
-        for n, value in enumerate(values):
-            ax.text(value, n, f"  {value:,}", va="center", fontsize=8.5)
-        ax.set_yticks(y, [r[0] for r in rows])
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(values) * 1.18)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel("count over all runs")
-        return Chart(chart_id, _render(fig, chart_id), len(bars))
+    return _hbars(
+        chart_id,
+        [(label, value, f"{value:,}") for label, value, _ in rows],
+        tall=(2.0, 0.4, 0.9),
+        empty="Nothing was rejected.",
+        color=[WARN if r[2] else PALETTE[0] for r in rows],
+        height=0.65,
+        headroom=1.18,
+        xlabel="count over all runs",
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -303,68 +360,50 @@ def chart_bump(
     with rc_context(_RC):
         fig = _figure(11, 6.4)
         if not series or not weeks:
-            _no_data(fig, "No chart files in this lake yet.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
+            return _empty(fig, chart_id, "No chart files in this lake yet.")
         ax = fig.add_subplot()
         ax.set_yscale("log")
-        x = list(range(len(weeks)))
-        points = 0
-        for n, (label, ranks) in enumerate(series):
-            color = PALETTE[n % len(PALETTE)]
-            ys = [math.nan if r is None else r for r in ranks]
-            ax.plot(x, ys, color=color, linewidth=2.2, label=_short(label, 60), alpha=0.9)
-            for xi, rank in zip(x, ranks, strict=True):
-                if rank is None:
-                    continue
-                (dot,) = ax.plot([xi], [rank], "o", color=color, markersize=4.5)
-                _mark(dot, chart_id, points)
-                points += 1
-            if ranks[-1] is not None:
-                ax.annotate(
-                    f"#{ranks[-1]}",
-                    (x[-1], ranks[-1]),
-                    xytext=(6, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8.5,
-                    color=color,
-                )
+        points = _week_lines(
+            ax,
+            chart_id,
+            weeks,
+            series,
+            linewidth=2.2,
+            label_limit=60,
+            markersize=4.5,
+            label_last=True,
+            right=0.2,
+        )
         ticks = [t for t in _RANK_TICKS if t <= max_rank]
         ax.set_yticks(ticks, [str(t) for t in ticks])
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_ylim(max_rank * 1.08, 0.85)  # rank 1 at the top
         ax.set_ylabel(f"rank (log scale, 1 to {max_rank})")
-        _week_ticks(ax, weeks)
-        ax.set_xlim(-0.5, len(weeks) - 0.2)
-        ax.grid(axis="x", visible=False)
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.09), ncols=2, frameon=False, fontsize=9)
         return Chart(chart_id, _render(fig, chart_id), points)
 
 
 def weeks_on_chart_leaders(chart_id: str, rows: Sequence[tuple[str, int, int, bool]]) -> Chart:
     """Horizontal bars: (song label, weeks on chart, peak rank, still on the latest chart)."""
-    with rc_context(_RC):
-        fig = _figure(11, max(2.2, 0.34 * len(rows) + 1.0))
-        if not rows:
-            _no_data(fig, "No chart files in this lake yet.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
-        ax = fig.add_subplot()
-        y = list(range(len(rows)))
-        values = [weeks for _, weeks, _, _ in rows]
-        colors = [ACCENT if current else MUTED for *_, current in rows]
-        bars = ax.barh(y, values, color=colors, height=0.7)
-        for n, bar in enumerate(bars):
-            _mark(bar, chart_id, n)
-        for n, (_, weeks, peak, current) in enumerate(rows):
-            note = f"  {weeks:,} weeks, peak #{peak}" + ("" if current else ", off the chart now")
-            ax.text(weeks, n, note, va="center", fontsize=8.5, color="#333333")
-        ax.set_yticks(y, [_short(label, 48) for label, *_ in rows])
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(values) * 1.32)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel("weeks on the chart (green: on the latest chart)")
-        return Chart(chart_id, _render(fig, chart_id), len(bars))
+    bars_of = [
+        (
+            _short(label, 48),
+            weeks,
+            f"{weeks:,} weeks, peak #{peak}" + ("" if current else ", off the chart now"),
+        )
+        for label, weeks, peak, current in rows
+    ]
+    return _hbars(
+        chart_id,
+        bars_of,
+        tall=(2.2, 0.34, 1.0),
+        empty="No chart files in this lake yet.",
+        color=[ACCENT if current else MUTED for *_, current in rows],
+        height=0.7,
+        headroom=1.32,
+        xlabel="weeks on the chart (green: on the latest chart)",
+        note_color="#333333",
+    )
 
 
 def artist_share(
@@ -374,51 +413,31 @@ def artist_share(
     with rc_context(_RC):
         fig = _figure(11, 4.6)
         if not series or not weeks:
-            _no_data(fig, "No chart files in this lake yet.")
-            return Chart(chart_id, _render(fig, chart_id), 0)
+            return _empty(fig, chart_id, "No chart files in this lake yet.")
         ax = fig.add_subplot()
-        x = list(range(len(weeks)))
-        points = 0
-        for n, (artist, shares) in enumerate(series):
-            color = PALETTE[n % len(PALETTE)]
-            ys = [math.nan if s is None else 100 * s for s in shares]
-            ax.plot(x, ys, color=color, linewidth=2.0, label=_short(artist, 40), alpha=0.9)
-            for xi, share in zip(x, shares, strict=True):
-                if share is None:
-                    continue
-                (dot,) = ax.plot([xi], [100 * share], "o", color=color, markersize=3)
-                _mark(dot, chart_id, points)
-                points += 1
+        points = _week_lines(
+            ax, chart_id, weeks, series, linewidth=2.0, label_limit=40, markersize=3, scale=100
+        )
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}%")
         ax.set_ylabel("share of the chart's streams")
-        _week_ticks(ax, weeks)
-        ax.set_xlim(-0.5, len(weeks) - 0.5)
-        ax.grid(axis="x", visible=False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
         return Chart(chart_id, _render(fig, chart_id), points)
 
 
 def chart_climbers(chart_id: str, rows: Sequence[tuple[str, int, int]]) -> Chart:
     """Horizontal bars of places gained: (song label, previous rank, rank), biggest first."""
-    with rc_context(_RC):
-        fig = _figure(11, max(2.0, 0.36 * len(rows) + 0.9))
-        if not rows:
-            _no_data(fig, "No song climbed on the latest chart (or there is only one week).")
-            return Chart(chart_id, _render(fig, chart_id), 0)
-        ax = fig.add_subplot()
-        y = list(range(len(rows)))
-        gains = [previous - rank for _, previous, rank in rows]
-        bars = ax.barh(y, gains, color=ACCENT, height=0.65)
-        for n, bar in enumerate(bars):
-            _mark(bar, chart_id, n)
-        for n, (_, previous, rank) in enumerate(rows):
-            ax.text(gains[n], n, f"  +{gains[n]}  (#{previous} \u2192 #{rank})", va="center",
-                    fontsize=8.5)  # fmt: skip
-        ax.set_yticks(y, [_short(label, 48) for label, _, _ in rows])
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(gains) * 1.35)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", visible=False)
-        ax.set_xlabel("places gained since the previous week")
-        return Chart(chart_id, _render(fig, chart_id), len(bars))
+    bars_of = [
+        (_short(label, 48), previous - rank, f"+{previous - rank}  (#{previous} \u2192 #{rank})")
+        for label, previous, rank in rows
+    ]
+    return _hbars(
+        chart_id,
+        bars_of,
+        tall=(2.0, 0.36, 0.9),
+        empty="No song climbed on the latest chart (or there is only one week).",
+        color=ACCENT,
+        height=0.65,
+        headroom=1.35,
+        xlabel="places gained since the previous week",
+    )
