@@ -97,44 +97,47 @@ def test_literal_text_that_looks_like_a_reference_is_not_one(write_config) -> No
     assert checks.check_references(tree) == []
 
 
-def test_moved_blocks_name_an_old_address_and_a_declared_instance(write_config) -> None:
-    tree = write_config(
-        {
-            "main.tf": """
-            locals {
-              queues = { a = "x" }
-            }
-            resource "aws_sqs_queue" "this" {
-              for_each = local.queues
-              name     = each.value
-            }
-            resource "aws_sqs_queue" "kept" {
-              name = "k"
-            }
-            moved {
-              from = aws_sqs_queue.a
-              to   = aws_sqs_queue.this["a"]
-            }
-            moved {
-              from = aws_sqs_queue.kept
-              to   = aws_sqs_queue.this["b"]
-            }
-            moved {
-              from = aws_sqs_queue.c
-              to   = aws_sqs_queue.gone
-            }
-            """
-        }
+def _edited_copy(tree: Tree, tmp_path: Path, relative: str, edits: list[tuple[str, str]]) -> Tree:
+    """A copy of the real terraform/ with each (old, new) applied once to ``relative``."""
+    copy = tmp_path / "terraform"
+    shutil.copytree(tree.base, copy)
+    path = copy / relative
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, f"{relative} no longer contains {old!r}"
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return load_tree(copy)
+
+
+def test_moved_blocks_name_an_old_address_and_a_declared_instance(
+    tree: Tree, tmp_path: Path
+) -> None:
+    assert checks.check_moved(tree) == []
+    edited = _edited_copy(
+        tree,
+        tmp_path,
+        "modules/monitoring/alarms.tf",
+        [
+            (
+                "from = aws_cloudwatch_metric_alarm.lambda_errors",
+                "from = aws_cloudwatch_metric_alarm.no_successful_run",
+            ),
+            ('above_zero["dead_letters"]', 'above_zero["dead_letter"]'),
+            (
+                'to   = aws_cloudwatch_metric_alarm.above_zero["extract_errors"]',
+                "to   = aws_cloudwatch_metric_alarm.gone",
+            ),
+        ],
     )
-    # The old address of a move is no reference to something undeclared.
-    assert _messages(checks.check_references(tree), "reference") == [
-        "aws_sqs_queue.gone is not declared"
+    # The old address of a move is no reference to something undeclared; the new one is.
+    assert _messages(checks.check_references(edited), "reference") == [
+        "aws_cloudwatch_metric_alarm.gone is not declared"
     ]
-    assert _messages(checks.check_moved(tree), "moved") == [
-        "aws_sqs_queue.kept is still declared",
-        "'b' is not a for_each key of aws_sqs_queue.this (['a'])",
-        "aws_sqs_queue.gone is not declared",
-    ]
+    messages = _messages(checks.check_moved(edited), "moved")
+    assert messages[0] == "aws_cloudwatch_metric_alarm.no_successful_run is still declared"
+    assert messages[1].startswith("'dead_letter' is not a for_each key of ")
+    assert messages[2:] == ["aws_cloudwatch_metric_alarm.gone is not declared"]
 
 
 def test_untyped_and_undescribed_variables_are_reported(write_config) -> None:
@@ -378,51 +381,31 @@ def test_bucket_policy_without_tls_deny_is_reported(write_config) -> None:
     assert "no statement denying non-TLS requests to aws_s3_bucket.this and its objects" in messages
 
 
-def test_tls_deny_is_found_through_for_each_and_source_documents(write_config) -> None:
-    policies = """
-    resource "aws_s3_bucket" "a" {
-      bucket = "a"
-    }
-    resource "aws_s3_bucket" "b" {
-      bucket = "b"
-    }
-    data "aws_iam_policy_document" "tls_only" {
-      for_each = { a = aws_s3_bucket.a.arn, b = aws_s3_bucket.ARN_OF_B.arn }
-      statement {
-        effect    = "Deny"
-        actions   = ["s3:*"]
-        resources = [each.value, "${each.value}/*"]
-        principals {
-          type        = "*"
-          identifiers = ["*"]
-        }
-        condition {
-          test     = "Bool"
-          variable = "aws:SecureTransport"
-          values   = ["false"]
-        }
-      }
-    }
-    data "aws_iam_policy_document" "b" {
-      source_policy_documents = [data.aws_iam_policy_document.tls_only["b"].json]
-    }
-    resource "aws_s3_bucket_policy" "a" {
-      bucket = aws_s3_bucket.a.id
-      policy = data.aws_iam_policy_document.tls_only["a"].json
-    }
-    resource "aws_s3_bucket_policy" "b" {
-      bucket = aws_s3_bucket.b.id
-      policy = data.aws_iam_policy_document.b.json
-    }
-    """
+def test_tls_deny_is_found_through_for_each_and_source_documents(
+    tree: Tree, tmp_path: Path
+) -> None:
     tls = "no statement denying non-TLS requests to aws_s3_bucket.{} and its objects"
-    right = write_config({"a/main.tf": policies.replace("ARN_OF_B", "b")})
-    assert not {tls.format("a"), tls.format("b")} & set(_messages(properties.check_buckets(right)))
-    # b's document (through its source document) names a's ARN.
-    wrong = write_config({"b/main.tf": policies.replace("ARN_OF_B", "a")})
-    messages = _messages(properties.check_buckets(wrong), "s3")
-    assert tls.format("b") in messages
-    assert tls.format("a") not in messages
+    assert not {tls.format("raw"), tls.format("access_logs")} & set(
+        _messages(properties.check_buckets(tree))
+    )
+    # The raw bucket's instance of the for_each document, and the log bucket's source
+    # document, name another bucket.
+    edited = _edited_copy(
+        tree,
+        tmp_path,
+        "modules/storage/policies.tf",
+        [
+            (
+                "raw            = aws_s3_bucket.raw.arn",
+                "raw            = aws_s3_bucket.curated.arn",
+            ),
+            ('tls_only["access_logs"]', 'tls_only["glue_assets"]'),
+        ],
+    )
+    messages = _messages(properties.check_buckets(edited), "s3")
+    assert tls.format("raw") in messages
+    assert tls.format("access_logs") in messages
+    assert tls.format("curated") not in messages
 
 
 def test_weak_glue_job_is_reported(write_config) -> None:
