@@ -17,183 +17,76 @@
 use database spotify_lakehouse;
 
 create table if not exists core.fact_playlist_item (
-    playlist_id varchar,
-    snapshot_id varchar,
-    position integer,
-    item_type varchar,
-    track_id varchar,
-    episode_id varchar,
-    album_id varchar,
-    item_uri varchar,
-    item_name varchar,
-    added_at timestamp_tz,
-    added_by_id varchar,
-    popularity integer,
-    duration_ms bigint,
-    is_local boolean,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    playlist_id varchar, snapshot_id varchar, position integer, item_type varchar, track_id varchar,
+    episode_id varchar, album_id varchar, item_uri varchar, item_name varchar,
+    added_at timestamp_tz, added_by_id varchar, popularity integer, duration_ms bigint,
+    is_local boolean, extracted_at timestamp_tz, source_file varchar, snapshot_date date,
+    source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.FACT_PLAYLIST_ITEM that the lake holds';
 
 create table if not exists core.dim_track (
-    track_id varchar,
-    track_name varchar,
-    track_uri varchar,
-    album_id varchar,
-    duration_ms bigint,
-    explicit boolean,
-    disc_number integer,
-    track_number integer,
-    isrc varchar,
-    popularity integer,
-    linked_from_track_id varchar,
-    song_key varchar,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    track_id varchar, track_name varchar, track_uri varchar, album_id varchar, duration_ms bigint,
+    explicit boolean, disc_number integer, track_number integer, isrc varchar, popularity integer,
+    linked_from_track_id varchar, song_key varchar, extracted_at timestamp_tz, source_file varchar,
+    snapshot_date date, source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.DIM_TRACK that the lake holds';
 
 create table if not exists core.dim_album (
-    album_id varchar,
-    album_name varchar,
-    album_uri varchar,
-    album_type varchar,
-    release_date date,
-    release_date_precision varchar,
-    release_date_raw varchar,
-    release_year integer,
-    total_tracks integer,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    album_id varchar, album_name varchar, album_uri varchar, album_type varchar, release_date date,
+    release_date_precision varchar, release_date_raw varchar, release_year integer,
+    total_tracks integer, extracted_at timestamp_tz, source_file varchar, snapshot_date date,
+    source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.DIM_ALBUM that the lake holds';
 
 create table if not exists core.dim_artist (
-    artist_id varchar,
-    artist_name varchar,
-    artist_uri varchar,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    artist_id varchar, artist_name varchar, artist_uri varchar, extracted_at timestamp_tz,
+    source_file varchar, snapshot_date date, source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.DIM_ARTIST that the lake holds';
 
 create table if not exists core.dim_playlist (
-    playlist_id varchar,
-    playlist_name varchar,
-    description varchar,
-    owner_id varchar,
-    owner_display_name varchar,
-    is_public boolean,
-    is_collaborative boolean,
-    snapshot_id varchar,
-    followers_total bigint,
-    total_items integer,
-    api_shape varchar,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    playlist_id varchar, playlist_name varchar, description varchar, owner_id varchar,
+    owner_display_name varchar, is_public boolean, is_collaborative boolean, snapshot_id varchar,
+    followers_total bigint, total_items integer, api_shape varchar, extracted_at timestamp_tz,
+    source_file varchar, snapshot_date date, source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.DIM_PLAYLIST that the lake holds';
 
 create table if not exists core.bridge_track_artist (
-    track_id varchar,
-    artist_id varchar,
-    artist_position integer,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    track_id varchar, artist_id varchar, artist_position integer, extracted_at timestamp_tz,
+    source_file varchar, snapshot_date date, source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.BRIDGE_TRACK_ARTIST that the lake holds';
 
 create table if not exists core.bridge_album_artist (
-    album_id varchar,
-    artist_id varchar,
-    artist_position integer,
-    extracted_at timestamp_tz,
-    source_file varchar,
-    snapshot_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    album_id varchar, artist_id varchar, artist_position integer, extracted_at timestamp_tz,
+    source_file varchar, snapshot_date date, source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.BRIDGE_ALBUM_ARTIST that the lake holds';
 
 create table if not exists core.fact_chart_entry (
-    chart_id varchar,
-    chart_type varchar,
-    region varchar,
-    period varchar,
-    rank integer,
-    track_id varchar,
-    streams bigint,
-    peak_rank integer,
-    previous_rank integer,
-    weeks_on_chart integer,
-    days_on_chart integer,
-    label varchar,
-    artist_names varchar,
-    track_name varchar,
-    trend varchar,
-    added_at timestamp_tz,
-    source_file varchar,
-    chart_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    chart_id varchar, chart_type varchar, region varchar, period varchar, rank integer,
+    track_id varchar, streams bigint, peak_rank integer, previous_rank integer,
+    weeks_on_chart integer, days_on_chart integer, label varchar, artist_names varchar,
+    track_name varchar, trend varchar, added_at timestamp_tz, source_file varchar, chart_date date,
+    source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.FACT_CHART_ENTRY that the lake holds';
 
 create table if not exists core.dim_chart (
-    chart_id varchar,
-    chart_type varchar,
-    region varchar,
-    period varchar,
-    entries integer,
-    total_streams bigint,
-    added_at timestamp_tz,
-    source_file varchar,
-    chart_date date,
-    source_file_name varchar,
-    loaded_at timestamp_ltz
+    chart_id varchar, chart_type varchar, region varchar, period varchar, entries integer,
+    total_streams bigint, added_at timestamp_tz, source_file varchar, chart_date date,
+    source_file_name varchar, loaded_at timestamp_ltz
 )
 comment = 'Serving table: the rows of LANDING.DIM_CHART that the lake holds';
 
 create or replace view core.dim_track_current
 comment = 'The latest observation of every track in CORE.DIM_TRACK'
 as
-select
-    track_id,
-    track_name,
-    track_uri,
-    album_id,
-    duration_ms,
-    explicit,
-    disc_number,
-    track_number,
-    isrc,
-    popularity,
-    linked_from_track_id,
-    song_key,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.dim_track
 qualify row_number() over (
     partition by track_id
@@ -203,21 +96,7 @@ qualify row_number() over (
 create or replace view core.dim_album_current
 comment = 'The latest observation of every album in CORE.DIM_ALBUM'
 as
-select
-    album_id,
-    album_name,
-    album_uri,
-    album_type,
-    release_date,
-    release_date_precision,
-    release_date_raw,
-    release_year,
-    total_tracks,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.dim_album
 qualify row_number() over (
     partition by album_id
@@ -227,15 +106,7 @@ qualify row_number() over (
 create or replace view core.dim_artist_current
 comment = 'The latest observation of every artist in CORE.DIM_ARTIST'
 as
-select
-    artist_id,
-    artist_name,
-    artist_uri,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.dim_artist
 qualify row_number() over (
     partition by artist_id
@@ -245,23 +116,7 @@ qualify row_number() over (
 create or replace view core.dim_playlist_current
 comment = 'The latest observation of every playlist in CORE.DIM_PLAYLIST'
 as
-select
-    playlist_id,
-    playlist_name,
-    description,
-    owner_id,
-    owner_display_name,
-    is_public,
-    is_collaborative,
-    snapshot_id,
-    followers_total,
-    total_items,
-    api_shape,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.dim_playlist
 qualify row_number() over (
     partition by playlist_id
@@ -271,15 +126,7 @@ qualify row_number() over (
 create or replace view core.bridge_track_artist_current
 comment = 'The credits of every track as its latest observation lists them'
 as
-select
-    track_id,
-    artist_id,
-    artist_position,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.bridge_track_artist
 qualify dense_rank() over (
     partition by track_id
@@ -289,15 +136,7 @@ qualify dense_rank() over (
 create or replace view core.bridge_album_artist_current
 comment = 'The credits of every album as its latest observation lists them'
 as
-select
-    album_id,
-    artist_id,
-    artist_position,
-    extracted_at,
-    source_file,
-    snapshot_date,
-    source_file_name,
-    loaded_at
+select *
 from core.bridge_album_artist
 qualify dense_rank() over (
     partition by album_id
@@ -307,18 +146,7 @@ qualify dense_rank() over (
 create or replace view core.dim_chart_current
 comment = 'The latest observation of every chart in CORE.DIM_CHART'
 as
-select
-    chart_id,
-    chart_type,
-    region,
-    period,
-    entries,
-    total_streams,
-    added_at,
-    source_file,
-    chart_date,
-    source_file_name,
-    loaded_at
+select *
 from core.dim_chart
 qualify row_number() over (
     partition by chart_id
