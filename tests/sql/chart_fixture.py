@@ -30,6 +30,7 @@ chart view's result for the enriched history.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -38,12 +39,17 @@ import pyarrow.parquet as pq
 
 from glue_jobs.tables import (
     BRIDGE_TRACK_ARTIST,
+    BY_NAME,
     CHART_TABLES,
     DIM_ARTIST,
     DIM_CHART,
     DIM_TRACK,
     FACT_CHART_ENTRY,
+    Table,
 )
+from tools.tf_check.snowflake_sql import statements
+
+SNOWFLAKE_SQL = Path(__file__).resolve().parents[2] / "snowflake_sql"
 
 GLOBAL_WEEKLY = "regional-global-weekly"
 US_WEEKLY = "regional-us-weekly"
@@ -130,60 +136,68 @@ def _source_file(chart_id: str, chart_date: date) -> str:
     return f"charts/{chart_id}/{chart_id}-{chart_date.isoformat()}.csv"
 
 
-def fact_rows() -> list[dict]:
-    """Every fact_chart_entry row of the history (the partition column included)."""
-    rows = []
-    for chart_id, dates in CHARTS.items():
+def chart_dates(charts: dict[str, dict[date, list]]) -> Iterator[tuple[dict, list]]:
+    """Per chart and date of `charts` (chart_id -> chart_date -> entries in rank order): the
+    columns that say which (chart_id, chart_type, region, period, chart_date), and its
+    entries."""
+    for chart_id, dates in charts.items():
         chart_type, region, period = chart_id.split("-")
         for chart_date, entries in dates.items():
-            for rank, (song, streams) in enumerate(entries, start=1):
-                track_id, track_name, artist_names = SONGS[song]
-                rows.append(
-                    {
-                        "chart_id": chart_id,
-                        "chart_type": chart_type,
-                        "region": region,
-                        "period": period,
-                        "rank": rank,
-                        "track_id": track_id,
-                        "streams": streams,
-                        # What a file says of history the lake may not hold; no view reads it.
-                        "peak_rank": None,
-                        "previous_rank": None,
-                        "weeks_on_chart": None,
-                        "days_on_chart": None,
-                        "label": "Hand Made Records",
-                        "artist_names": artist_names,
-                        "track_name": track_name,
-                        "trend": None,
-                        "added_at": _added_at(chart_date),
-                        "source_file": _source_file(chart_id, chart_date),
-                        "chart_date": chart_date,
-                    }
-                )
-    return rows
+            chart = {"chart_id": chart_id, "chart_type": chart_type, "region": region}
+            yield {**chart, "period": period, "chart_date": chart_date}, entries
+
+
+def chart_entries(charts: dict[str, dict[date, list]]) -> Iterator[tuple[dict, tuple]]:
+    """Every entry of `charts`, in rank order: the columns that say which chart and date,
+    with its rank, and the entry."""
+    for chart, entries in chart_dates(charts):
+        for rank, entry in enumerate(entries, start=1):
+            yield {**chart, "rank": rank}, entry
+
+
+def _file_columns(chart: dict) -> dict:
+    """When and from which file a chart's rows were added."""
+    return {
+        "added_at": _added_at(chart["chart_date"]),
+        "source_file": _source_file(chart["chart_id"], chart["chart_date"]),
+    }
+
+
+def fact_rows() -> list[dict]:
+    """Every fact_chart_entry row of the history (the partition column included)."""
+    return [
+        {
+            **entry,
+            "track_id": SONGS[song][0],
+            "streams": streams,
+            # What a file says of history the lake may not hold; no view reads it.
+            "peak_rank": None,
+            "previous_rank": None,
+            "weeks_on_chart": None,
+            "days_on_chart": None,
+            "label": "Hand Made Records",
+            "artist_names": SONGS[song][2],
+            "track_name": SONGS[song][1],
+            "trend": None,
+            **_file_columns(entry),
+        }
+        for entry, (song, streams) in chart_entries(CHARTS)
+    ]
 
 
 def dim_rows() -> list[dict]:
     """One dim_chart row per chart and date: its entries and total streams."""
     rows = []
-    for chart_id, dates in CHARTS.items():
-        chart_type, region, period = chart_id.split("-")
-        for chart_date, entries in dates.items():
-            streams = [s for _, s in entries if s is not None]
-            rows.append(
-                {
-                    "chart_id": chart_id,
-                    "chart_type": chart_type,
-                    "region": region,
-                    "period": period,
-                    "entries": len(entries),
-                    "total_streams": sum(streams) if streams else None,
-                    "added_at": _added_at(chart_date),
-                    "source_file": _source_file(chart_id, chart_date),
-                    "chart_date": chart_date,
-                }
-            )
+    for chart, entries in chart_dates(CHARTS):
+        streams = [s for _, s in entries if s is not None]
+        rows.append(
+            {
+                **chart,
+                "entries": len(entries),
+                "total_streams": sum(streams) if streams else None,
+                **_file_columns(chart),
+            }
+        )
     return rows
 
 
@@ -247,10 +261,17 @@ ENRICHMENT = (
 def write_chart_lake(curated: Path, *, enriched: bool = True) -> list[Path]:
     """The history as the chart job's Parquet under ``curated`` and, when `enriched`, the
     described tracks as the playlist job's; returns the files."""
-    written = []
     tables = [(FACT_CHART_ENTRY, fact_rows()), (DIM_CHART, dim_rows())]
     if enriched:
         tables += [(table, rows()) for table, rows in ENRICHMENT]
+    assert {t.name for t in CHART_TABLES} == {FACT_CHART_ENTRY.name, DIM_CHART.name}
+    return write_tables(curated, tables)
+
+
+def write_tables(curated: Path, tables: Iterable[tuple[Table, list[dict]]]) -> list[Path]:
+    """Each table's rows (the partition column included) as a job writes them: one Parquet
+    file per partition under ``curated``; returns the files."""
+    written = []
     for table, rows in tables:
         key = table.partition.name
         for day in sorted({r[key] for r in rows}):
@@ -260,5 +281,29 @@ def write_chart_lake(curated: Path, *, enriched: bool = True) -> list[Path]:
             target = folder / "part-00000-handmade-c000.snappy.parquet"
             pq.write_table(pa.Table.from_pylist(part, schema=_schema(table)), target)
             written.append(target)
-    assert {t.name for t in CHART_TABLES} == {FACT_CHART_ENTRY.name, DIM_CHART.name}
     return written
+
+
+def create_snowflake(cursor, scripts: Sequence[str], wanted: Callable[[str, str], bool]) -> None:
+    """On a fakesnow cursor: the database and its schemas, then the statements of the
+    snowflake_sql scripts numbered `scripts`, in order, that ``wanted(script number,
+    statement in lower case)`` keeps."""
+    cursor.execute("create database spotify_lakehouse")
+    for schema in ("landing", "core", "analytics"):
+        cursor.execute(f"create schema spotify_lakehouse.{schema}")
+    for name in scripts:
+        (path,) = SNOWFLAKE_SQL.glob(f"{name}_*.sql")
+        for statement in statements(path.read_text(encoding="utf-8")):
+            if wanted(name, statement.lower()):
+                cursor.execute(statement)
+
+
+def insert_core(cursor, table: str, rows: list[dict]) -> None:
+    """The rows into CORE's `table` as its merge leaves them, in one statement."""
+    columns = [c.name for c in BY_NAME[table].all_columns]
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    cursor.execute(
+        f"insert into core.{table} ({', '.join(columns)}) "
+        f"values {', '.join([placeholders] * len(rows))}",
+        [row[c] for row in rows for c in columns],
+    )

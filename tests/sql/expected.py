@@ -41,10 +41,17 @@ ITEM_URIS = {
     "Garage Demo": "spotify:local:The+Waymores:Garage+Demo:Garage+Demo:128",
     EPISODE: "spotify:episode:epMissingMiddle",
 }
+ITEM_TRACK_IDS = {**dict.fromkeys(ITEM_URIS), **ITEMS}
 
 
 def _added(month: int, day: int) -> datetime:
     return datetime(2026, month, day, 10, 0, tzinfo=UTC)
+
+
+def _appended(rows: list[tuple], *lookups: tuple[dict, int]) -> list[tuple]:
+    """Each row with a column appended per (mapping, at): the mapping's value for the row's
+    column `at` (the views' ids and names that follow from a column already given)."""
+    return [(*row, *(mapping[row[at]] for mapping, at in lookups)) for row in rows]
 
 
 EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
@@ -69,16 +76,16 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # Echo and Foxtrot with 1 each, of which Charlie comes first by name.
     "top_artists_by_song_count": (
         ("song_rank", "artist_name", "song_count", "artist_id"),
-        [
-            (*row, ARTIST_IDS[row[1]])
-            for row in [
+        _appended(
+            [
                 (1, "Alpha", 3),
                 (2, "Bravo", 2),
                 (2, "Delta", 2),
                 (2, "Golf", 2),
                 (5, "Charlie", 1),
-            ]
-        ],
+            ],
+            (ARTIST_IDS, 1),
+        ),
     ),
     # Alpha: popularity (80 + 70) / 2 = 75 over 2 of 3 songs (Sunset has none: partial),
     #   duration (200000 + 240000 + 170000) / 3 = 203333.3 -> 203333,
@@ -104,9 +111,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "album_total_tracks",
             "artist_id",
         ),
-        [
-            (*row, ARTIST_IDS[row[0]])
-            for row in [
+        _appended(
+            [
                 ("Alpha", 3, 75.0, 2, "partial", 203333, 8, 1, 10),
                 ("Bravo", 2, 55.0, 2, "available", 210000, 6, 1, 12),
                 ("Charlie", 1, 60.0, 1, "available", 210000, 2, 1, 8),
@@ -114,8 +120,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 ("Echo", 1, 50.0, 1, "available", 220000, 1, 0, 0),
                 ("Foxtrot", 1, None, 0, UNAVAILABLE, 150000, 2, 0, 0),
                 ("Golf", 2, None, 0, UNAVAILABLE, 155000, 4, 1, 3),
-            ]
-        ],
+            ],
+            (ARTIST_IDS, 0),
+        ),
     ),
     # Reference date 2026-11-16, so the last quarter is after 2026-08-16: First Light
     # (2026-10-01) and Mixtape (2026-09, read as 2026-09-01) -> Sunrise 80, Together 70,
@@ -155,9 +162,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "playlist_name",
             "track_id",
         ),
-        [
-            (*row, PLAYLIST_NAMES[row[0]], ITEMS[row[3]])
-            for row in [
+        _appended(
+            [
                 (LEGACY, D16, 1, "Sunrise", "Alpha", 80, 2, "popularity", "available"),
                 (LEGACY, D16, 2, "Together", "Alpha, Bravo", 70, 3, "popularity", "available"),
                 (LEGACY, D16, 3, "Climber", "Charlie, Delta", 60, 1, "popularity", "available"),
@@ -176,8 +182,10 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                     UNAVAILABLE,
                 ),
                 (DEV, D16, 3, "Sunset", "Alpha", None, 3, "playlist position", UNAVAILABLE),
-            ]
-        ],
+            ],
+            (PLAYLIST_NAMES, 0),
+            (ITEMS, 3),
+        ),
     ),
     # artist_metrics ordered by average popularity; Foxtrot and Golf have none: no rank.
     "top_artists_by_popularity": (
@@ -191,9 +199,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "popularity_status",
             "artist_id",
         ),
-        [
-            (*row, ARTIST_IDS[row[2]])
-            for row in [
+        _appended(
+            [
                 (1, 1, "Alpha", 75.0, 2, 3, "partial"),
                 (2, 2, "Charlie", 60.0, 1, 1, "available"),
                 (3, 3, "Bravo", 55.0, 2, 2, "available"),
@@ -201,8 +208,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (5, 5, "Delta", 45.0, 2, 2, "available"),
                 (6, None, "Foxtrot", None, 0, 1, UNAVAILABLE),
                 (7, None, "Golf", None, 0, 2, UNAVAILABLE),
-            ]
-        ],
+            ],
+            (ARTIST_IDS, 2),
+        ),
     ),
     # 1998: Old Times (12 tracks; Yesterday Once). 2020: Delta Blues (9; Leaver).
     # 2025: Golf Course (3; Hole in One, Fairway, Sunset). 2026: First Light 10 + Mixtape 8
@@ -222,9 +230,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
     # emptiedMix: November the episode; fadedMix: November Sunset.
     "monthly_playlist_additions": (
         ("playlist_id", "added_month_date", "added_item_count", "playlist_name"),
-        [
-            (*row, PLAYLIST_NAMES[row[0]])
-            for row in [
+        _appended(
+            [
                 (LEGACY, date(2026, 9, 1), 2),
                 (LEGACY, date(2026, 10, 1), 3),
                 (LEGACY, date(2026, 11, 1), 2),
@@ -232,8 +239,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (DEV, date(2026, 11, 1), 3),
                 (EMPTIED, date(2026, 11, 1), 1),
                 (FADED, date(2026, 11, 1), 1),
-            ]
-        ],
+            ],
+            (PLAYLIST_NAMES, 0),
+        ),
     ),
     # Weekly snapshots, so weeks = snapshots. Leaver was last seen on 2026-11-09. The
     # episode is on emptiedMix's 2026-11-02 and 2026-11-16 (not on the empty 2026-11-09);
@@ -251,9 +259,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "track_id",
             "item_uri",
         ),
-        [
-            (*row, ITEMS.get(row[1]), ITEM_URIS[row[1]])
-            for row in [
+        _appended(
+            [
                 (LEGACY, "Sunrise", "track", 3, 3, D02, D16, True),
                 (LEGACY, "Together", "track", 3, 3, D02, D16, True),
                 (LEGACY, "Yesterday Once", "track", 3, 3, D02, D16, True),
@@ -267,8 +274,10 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (DEV, "Sunset", "track", 1, 1, D16, D16, True),
                 (EMPTIED, EPISODE, "episode", 2, 2, D02, D16, True),
                 (FADED, "Sunset", "track", 1, 1, D09, D09, False),
-            ]
-        ],
+            ],
+            (ITEM_TRACK_IDS, 1),
+            (ITEM_URIS, 1),
+        ),
     ),
     # position_change = previous - current: positive is a climb. The null item at position
     # 3 of 2026-11-02 left a gap, so Yesterday Once and Leaver each climb one place.
@@ -284,9 +293,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "movement",
             "item_uri",
         ),
-        [
-            (*row, ITEM_URIS[row[3]])
-            for row in [
+        _appended(
+            [
                 (LEGACY, D09, D02, "Sunrise", 1, 1, 0, "unchanged"),
                 (LEGACY, D09, D02, "Together", 2, 2, 0, "unchanged"),
                 (LEGACY, D09, D02, "Yesterday Once", 3, 4, 1, "climbed"),
@@ -305,8 +313,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (DEV, D16, D09, EPISODE, 4, 2, -2, "dropped"),
                 # The snapshot before is the empty one of 2026-11-09: the episode is new again.
                 (EMPTIED, D16, D09, EPISODE, 1, None, None, "new"),
-            ]
-        ],
+            ],
+            (ITEM_URIS, 3),
+        ),
     ),
     # First snapshots have nothing to compare with. legacyMix 2026-11-09: Climber in;
     # 2026-11-16: Echoes in, Leaver out. devModeMix 2026-11-16: Sunset in. emptiedMix:
@@ -348,9 +357,8 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "entry_share",
             "artist_id",
         ),
-        [
-            (*row, ARTIST_IDS[row[2]])
-            for row in [
+        _appended(
+            [
                 (LEGACY, D02, "Alpha", 2, 5, 0.4),
                 (LEGACY, D02, "Bravo", 2, 5, 0.4),
                 (LEGACY, D02, "Delta", 1, 5, 0.2),
@@ -369,8 +377,9 @@ EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (DEV, D16, "Foxtrot", 1, 4, 0.25),
                 (DEV, D16, "Golf", 2, 4, 0.5),
                 (FADED, D09, "Alpha", 1, 1, 1.0),
-            ]
-        ],
+            ],
+            (ARTIST_IDS, 2),
+        ),
     ),
     # Every song ever on a playlist, its primary artist, its earliest added_at (Sunset: on
     # fadedMix since 2026-11-08, before devModeMix's 2026-11-12).
@@ -607,6 +616,10 @@ def _song(row: tuple, at: int) -> tuple:
     return (*row[:at], name, artists, *row[at + 1 :], song_key, track_id)
 
 
+def _songs(rows: list[tuple], at: int) -> list[tuple]:
+    return [_song(row, at) for row in rows]
+
+
 def _api(row: tuple) -> tuple:
     return (*row, WEB_API, f"art{row[2].replace(',', '').replace(' ', '')}")
 
@@ -687,9 +700,8 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "song_key",
             "track_id",
         ),
-        [
-            _song(row, 2)
-            for row in [
+        _songs(
+            [
                 (GW, 1, "A", 4, None, 1, W1, 1, W4, True, 3320, 2),
                 (GW, 1, "B", 4, None, 1, W1, 2, W4, True, 3560, 1),
                 (GW, 3, "C", 3, None, 3, W1, 3, W4, True, 2100, 1),
@@ -710,8 +722,9 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (GD, 2, "E", None, 2, 1, CD2, 3, CD3, True, 470, 1),
                 (VW, 1, "C", 1, None, 2, W4, 2, W4, True, None, 1),
                 (VW, 1, "H", 1, None, 1, W4, 1, W4, True, None, 1),
-            ]
-        ],
+            ],
+            2,
+        ),
     ),
     # Every song of every chart date against the chart one period before (GW/UW a week, GD a
     # day): rank_change = previous - current, streams_change = current - previous.
@@ -744,9 +757,8 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "song_key",
             "track_id",
         ),
-        [
-            _song(row, 10)
-            for row in [
+        _songs(
+            [
                 (GW, W1, None, 1, None, None, None, 1000, None, None, "A"),
                 (GW, W1, None, 2, None, None, None, 900, None, None, "B"),
                 (GW, W1, None, 3, None, None, None, 800, None, None, "C"),
@@ -801,8 +813,9 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (GD, CD3, CD2, None, 2, None, "exit", None, 210, None, "A"),
                 (VW, W4, None, 1, None, None, None, None, None, None, "H"),
                 (VW, W4, None, 2, None, None, None, None, None, None, "C"),
-            ]
-        ],
+            ],
+            10,
+        ),
     ),
     # The climbers and fallers of chart_movements, ranked by the size of the move within
     # chart, date and direction (ties share the rank):
@@ -827,9 +840,8 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
             "song_key",
             "track_id",
         ),
-        [
-            _song(row, 10)
-            for row in [
+        _songs(
+            [
                 (GW, W2, "climbed", 1, 1, 2, 1, 950, 50, W1, "B"),
                 (GW, W2, "climbed", 1, 5, 6, 1, 650, 150, W1, "F"),
                 (GW, W2, "fell", 1, 6, 4, -2, 600, -100, W1, "D"),
@@ -848,8 +860,9 @@ CHART_EXPECTED: dict[str, tuple[tuple[str, ...], list[tuple]]] = {
                 (GD, CD2, "climbed", 1, 2, 3, 1, 210, 110, CD1, "A"),
                 (GD, CD3, "climbed", 1, 1, 3, 2, 320, 170, CD2, "E"),
                 (GD, CD3, "fell", 1, 2, 1, -1, 300, -10, CD2, "G"),
-            ]
-        ],
+            ],
+            10,
+        ),
     ),
     # Counted from the movements above; null where there is no previous chart (each chart's
     # first date, UW W4). GW W2: 6 songs = 1 new (G) + 2 climbers (B, F) + 3 fallers

@@ -24,16 +24,14 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from glue_jobs.tables import BY_NAME, DIM_TRACK, FACT_CHART_ENTRY
+from glue_jobs.tables import DIM_TRACK, FACT_CHART_ENTRY
+from tests.sql.chart_fixture import chart_entries, create_snowflake, insert_core, write_tables
 from tests.sql.compare import rows_as_expected, sorted_rows
+from tests.sql.expected import CHART_EXPECTED
 from tools import query
-from tools.tf_check.snowflake_sql import statements
 
-SNOWFLAKE_SQL = Path(__file__).resolve().parents[2] / "snowflake_sql"
 VIEW = "chart_song_ids"
 WEEKLY, DAILY = "regional-global-weekly", "regional-global-daily"
 W1, W2, W3 = date(2026, 1, 1), date(2026, 1, 8), date(2026, 1, 15)
@@ -77,22 +75,7 @@ TRACKS = [
     ("plain", W2, "GBAYE0601498", None, "isrc:GBAYE0601498"),
 ]
 
-COLUMNS = (
-    "chart_id",
-    "song_key",
-    "track_name",
-    "artist_names",
-    "weeks_on_chart",
-    "days_on_chart",
-    "peak_rank",
-    "debut_date",
-    "last_chart_date",
-    "total_streams",
-    "track_id_count",
-    "has_several_track_ids",
-    "described_track_id_count",
-    "track_ids",
-)
+COLUMNS = CHART_EXPECTED[VIEW][0]
 EXPECTED = [
     # Weeks 1-3; peak 1 (week 2 single, week 3 album); 500 + 600 + 300 + 700 streams; the
     # single charted first; the name of week 3's best entry.
@@ -165,40 +148,21 @@ EXPECTED = [
     ),
 ]
 
-_ARROW = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-}
-
 
 def fact_rows() -> list[dict]:
-    rows = []
-    for chart_id, dates in CHARTS.items():
-        chart_type, region, period = chart_id.split("-")
-        for chart_date, entries in dates.items():
-            for rank, (track_id, streams, name, artists) in enumerate(entries, start=1):
-                rows.append(
-                    {
-                        **dict.fromkeys(c.name for c in FACT_CHART_ENTRY.all_columns),
-                        "chart_id": chart_id,
-                        "chart_type": chart_type,
-                        "region": region,
-                        "period": period,
-                        "rank": rank,
-                        "track_id": track_id,
-                        "streams": streams,
-                        "artist_names": artists,
-                        "track_name": name,
-                        "added_at": datetime(2026, 1, 20, tzinfo=UTC),
-                        "source_file": f"charts/{chart_id}-{chart_date}.csv",
-                        "chart_date": chart_date,
-                    }
-                )
-    return rows
+    return [
+        {
+            **dict.fromkeys(c.name for c in FACT_CHART_ENTRY.all_columns),
+            **entry,
+            "track_id": track_id,
+            "streams": streams,
+            "artist_names": artists,
+            "track_name": name,
+            "added_at": datetime(2026, 1, 20, tzinfo=UTC),
+            "source_file": f"charts/{entry['chart_id']}-{entry['chart_date']}.csv",
+        }
+        for entry, (track_id, streams, name, artists) in chart_entries(CHARTS)
+    ]
 
 
 def track_rows() -> list[dict]:
@@ -219,14 +183,7 @@ def track_rows() -> list[dict]:
 
 
 def write_lake(curated: Path) -> None:
-    for table, rows in ((FACT_CHART_ENTRY, fact_rows()), (DIM_TRACK, track_rows())):
-        key = table.partition.name
-        schema = pa.schema([(c.name, _ARROW[c.type]) for c in table.file_columns])
-        for day in sorted({r[key] for r in rows}):
-            folder = curated / table.name / f"{key}={day.isoformat()}"
-            folder.mkdir(parents=True, exist_ok=True)
-            part = [{c: v for c, v in r.items() if c != key} for r in rows if r[key] == day]
-            pq.write_table(pa.Table.from_pylist(part, schema=schema), folder / "part-0.parquet")
+    write_tables(curated, [(FACT_CHART_ENTRY, fact_rows()), (DIM_TRACK, track_rows())])
 
 
 @pytest.fixture(scope="module")
@@ -276,41 +233,30 @@ def test_without_described_tracks_every_id_is_its_own_song(tmp_path):
     ]
 
 
-def _insert(cursor, table: str, rows: list[dict]) -> None:
-    columns = [c.name for c in BY_NAME[table].all_columns]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    cursor.execute(
-        f"insert into core.{table} ({', '.join(columns)}) "
-        f"values {', '.join([placeholders] * len(rows))}",
-        [row[c] for row in rows for c in columns],
-    )
-
-
 def test_the_generated_snowflake_view_gives_the_same_rows_on_fakesnow():
     import fakesnow
     import snowflake.connector
 
     with fakesnow.patch():
         cursor = snowflake.connector.connect().cursor()
-        cursor.execute("create database spotify_lakehouse")
-        for schema in ("landing", "core", "analytics"):
-            cursor.execute(f"create schema spotify_lakehouse.{schema}")
-        for name in ("05", "11"):
-            (path,) = SNOWFLAKE_SQL.glob(f"{name}_*.sql")
-            for statement in statements(path.read_text(encoding="utf-8")):
-                lowered = statement.lower()
-                # The view and chart_entry_songs, the one definition of an entry's song it reads.
-                if lowered.startswith(("use ", "create table")) or (
+        # The view and chart_entry_songs, the one definition of an entry's song it reads.
+        create_snowflake(
+            cursor,
+            ("05", "11"),
+            lambda name, lowered: (
+                lowered.startswith(("use ", "create table"))
+                or (
                     lowered.startswith("create or replace view")
                     and (
                         name == "05"
                         or f"view analytics.{VIEW}\n" in lowered
                         or "view analytics.chart_entry_songs\n" in lowered
                     )
-                ):
-                    cursor.execute(statement)
-        _insert(cursor, "fact_chart_entry", fact_rows())
-        _insert(cursor, "dim_track", track_rows())
+                )
+            ),
+        )
+        insert_core(cursor, "fact_chart_entry", fact_rows())
+        insert_core(cursor, "dim_track", track_rows())
         cursor.execute(f"select * from analytics.{VIEW}")
         actual_columns = [d.name.lower() for d in cursor.description]
         rows = cursor.fetchall()

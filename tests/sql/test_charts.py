@@ -25,10 +25,13 @@ import pytest
 from glue_jobs.tables import BY_NAME, CHART_TABLES, PLAYLIST_TABLES
 from tests.sql.chart_fixture import (
     ENRICHMENT,
+    SNOWFLAKE_SQL,
     artist_rows,
     bridge_rows,
+    create_snowflake,
     dim_rows,
     fact_rows,
+    insert_core,
     track_rows,
     write_chart_lake,
 )
@@ -37,7 +40,6 @@ from tests.sql.expected import A_KEY, CHART_EXPECTED, EXPECTED, W1
 from tools import query
 from tools.tf_check.snowflake_sql import statements
 
-SNOWFLAKE_SQL = Path(__file__).resolve().parents[2] / "snowflake_sql"
 CHART_VIEWS = sorted(CHART_EXPECTED)
 # Tested through the views that read it and by the counts below.
 CREDITS = "chart_artist_credits"
@@ -317,16 +319,6 @@ def test_make_query_lists_and_runs_the_chart_views(chart_curated, capsys):
 # ---------------------------------------------------------------------------------------
 
 
-def _insert(cursor, table: str, rows: list[dict]) -> None:
-    columns = [c.name for c in BY_NAME[table].all_columns]
-    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    cursor.execute(
-        f"insert into core.{table} ({', '.join(columns)}) "
-        f"values {', '.join([placeholders] * len(rows))}",
-        [row[c] for row in rows for c in columns],
-    )
-
-
 @pytest.fixture(scope="module")
 def snowflake() -> Iterator:
     import fakesnow
@@ -334,20 +326,19 @@ def snowflake() -> Iterator:
 
     with fakesnow.patch():
         cursor = snowflake.connector.connect().cursor()
-        cursor.execute("create database spotify_lakehouse")
-        for schema in ("landing", "core", "analytics"):
-            cursor.execute(f"create schema spotify_lakehouse.{schema}")
         # The CORE tables and *_current views, then every view script, as written.
-        for name in ("05", "07", "08", "09", "11"):
-            (path,) = SNOWFLAKE_SQL.glob(f"{name}_*.sql")
-            for statement in statements(path.read_text(encoding="utf-8")):
-                if statement.lower().startswith(("use ", "create table", "create or replace view")):
-                    cursor.execute(statement)
-        _insert(cursor, "fact_chart_entry", fact_rows())
-        _insert(cursor, "dim_chart", dim_rows())
-        _insert(cursor, "dim_track", track_rows())
-        _insert(cursor, "bridge_track_artist", bridge_rows())
-        _insert(cursor, "dim_artist", artist_rows())
+        create_snowflake(
+            cursor,
+            ("05", "07", "08", "09", "11"),
+            lambda _, statement: statement.startswith(
+                ("use ", "create table", "create or replace view")
+            ),
+        )
+        insert_core(cursor, "fact_chart_entry", fact_rows())
+        insert_core(cursor, "dim_chart", dim_rows())
+        insert_core(cursor, "dim_track", track_rows())
+        insert_core(cursor, "bridge_track_artist", bridge_rows())
+        insert_core(cursor, "dim_artist", artist_rows())
         yield cursor
 
 
