@@ -20,9 +20,9 @@ Generator = Callable[[], dict[str, str]]
 
 
 def generators() -> list[Generator]:
-    from tools.generate import contract, sql, terraform
+    from tools.generate import contract, monitoring, sql, terraform
 
-    found: list[Generator] = [contract.outputs, sql.outputs, terraform.outputs]
+    found: list[Generator] = [contract.outputs, sql.outputs, monitoring.outputs, terraform.outputs]
     try:  # the analytics views, written once in Athena SQL and translated per dialect
         from tools.generate import views
     except ImportError:
