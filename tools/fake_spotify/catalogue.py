@@ -157,6 +157,64 @@ def _user(user_id: str, display_name: str | None = None) -> dict[str, Any]:
     return user
 
 
+def artist_ref(artist_id: str, name: str) -> dict[str, Any]:
+    """A simplified artist object, as tracks and albums embed it."""
+    return {
+        "external_urls": {"spotify": f"{OPEN_URL}/artist/{artist_id}"},
+        "href": f"{API_URL}/artists/{artist_id}",
+        "id": artist_id,
+        "name": name,
+        "type": "artist",
+        "uri": f"spotify:artist:{artist_id}",
+    }
+
+
+def local_file_track(name: str, artist: str, album: str, seconds: int, uri: str) -> dict[str, Any]:
+    """A local file's track object, shaped exactly like the real capture (every id null);
+    `uri` is the part of ``spotify:local:<uri>:<seconds>`` before the seconds."""
+    return {
+        "album": {
+            "album_type": None,
+            "artists": [],
+            "available_markets": [],
+            "external_urls": {},
+            "href": None,
+            "id": None,
+            "images": [],
+            "name": album,
+            "release_date": None,
+            "release_date_precision": None,
+            "type": "album",
+            "uri": None,
+        },
+        "artists": [
+            {
+                "external_urls": {},
+                "href": None,
+                "id": None,
+                "name": artist,
+                "type": "artist",
+                "uri": None,
+            }
+        ],
+        "available_markets": [],
+        "disc_number": 0,
+        "duration_ms": seconds * 1000,
+        "explicit": False,
+        "external_ids": {},
+        "external_urls": {},
+        "href": None,
+        "id": None,
+        "is_local": True,
+        "name": name,
+        "popularity": 0,
+        "preview_url": None,
+        "track_number": 0,
+        "type": "track",
+        "uri": f"spotify:local:{uri}:{seconds}",
+    }
+
+
 @dataclass(slots=True)
 class Song:
     """One chart candidate: arrives in week `arrival`, lives `life` weeks, peaks at `peak`."""
@@ -544,15 +602,7 @@ class Catalogue:
                 name = f"{rng.choice(_FIRST)} & {rng.choice(_FIRST)}"
             else:
                 name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-        artist_id = spotify_id(self.seed, "artist", number)
-        return {
-            "external_urls": {"spotify": f"{OPEN_URL}/artist/{artist_id}"},
-            "href": f"{API_URL}/artists/{artist_id}",
-            "id": artist_id,
-            "name": name,
-            "type": "artist",
-            "uri": f"spotify:artist:{artist_id}",
-        }
+        return artist_ref(spotify_id(self.seed, "artist", number), name)
 
     @lru_cache(maxsize=20_000)  # noqa: B019
     def album(self, number: int) -> dict[str, Any]:
@@ -667,47 +717,7 @@ class Catalogue:
         album = f"Home Recordings {2000 + number}"
         seconds = rng.between(90, 400)
         uri = ":".join(quote_plus(part) for part in (artist, album, name))
-        return {
-            "album": {
-                "album_type": None,
-                "artists": [],
-                "available_markets": [],
-                "external_urls": {},
-                "href": None,
-                "id": None,
-                "images": [],
-                "name": album,
-                "release_date": None,
-                "release_date_precision": None,
-                "type": "album",
-                "uri": None,
-            },
-            "artists": [
-                {
-                    "external_urls": {},
-                    "href": None,
-                    "id": None,
-                    "name": artist,
-                    "type": "artist",
-                    "uri": None,
-                }
-            ],
-            "available_markets": [],
-            "disc_number": 0,
-            "duration_ms": seconds * 1000,
-            "explicit": False,
-            "external_ids": {},
-            "external_urls": {},
-            "href": None,
-            "id": None,
-            "is_local": True,
-            "name": name,
-            "popularity": 0,
-            "preview_url": None,
-            "track_number": 0,
-            "type": "track",
-            "uri": f"spotify:local:{uri}:{seconds}",
-        }
+        return local_file_track(name, artist, album, seconds, uri)
 
     @lru_cache(maxsize=64)  # noqa: B019
     def episode(self, number: int) -> dict[str, Any]:
@@ -962,14 +972,7 @@ class Catalogue:
         artist_id = self._catalogue_artist_ids().get(name)
         if artist_id is None:
             artist_id = spotify_id(self.seed, "artist-named", name)
-        return {
-            "external_urls": {"spotify": f"{OPEN_URL}/artist/{artist_id}"},
-            "href": f"{API_URL}/artists/{artist_id}",
-            "id": artist_id,
-            "name": name,
-            "type": "artist",
-            "uri": f"spotify:artist:{artist_id}",
-        }
+        return artist_ref(artist_id, name)
 
     def _artist_album(self, artist: dict[str, Any], number: int) -> dict[str, Any]:
         """Album `number` of a named artist: a generated album under that artist's name."""
