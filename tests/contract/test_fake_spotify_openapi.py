@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from extract_lambda.spotify_client import ITEMS, PLAYLIST_FIELDS
+from tests.fixtures.extract.support import token_response
 from tools.fake_spotify import ODD_ENTRIES, Catalogue, FakeSpotifyServer, Fault
 
 SPEC_2026 = "spotify-openapi-2026-05.yml"
@@ -136,27 +138,24 @@ PLAIN = next(
 )
 
 
+def serve(catalogue: Catalogue, mode: str, grant: str) -> Iterator[tuple[FakeSpotifyServer, str]]:
+    """For a module fixture: the fake in `mode` and a token got with `grant`."""
+    with FakeSpotifyServer(catalogue, mode=mode) as server:
+        yield server, _token(server, grant)
+
+
 @pytest.fixture(scope="module")
 def development():
-    with FakeSpotifyServer(CATALOGUE, mode="development") as server:
-        yield server, _token(server, "refresh_token")
+    yield from serve(CATALOGUE, "development", "refresh_token")
 
 
 @pytest.fixture(scope="module")
 def extended():
-    with FakeSpotifyServer(CATALOGUE, mode="extended") as server:
-        yield server, _token(server, "client_credentials")
+    yield from serve(CATALOGUE, "extended", "client_credentials")
 
 
 def _token(server: FakeSpotifyServer, grant: str) -> str:
-    data = {"grant_type": grant}
-    if grant == "refresh_token":
-        data["refresh_token"] = server.refresh_token
-    response = requests.post(
-        server.auth_url, data=data, auth=(server.client_id, server.client_secret), timeout=10
-    )
-    response.raise_for_status()
-    body = response.json()
+    body = token_response(server, grant)
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
     return body["access_token"]
 

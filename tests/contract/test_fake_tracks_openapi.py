@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
-from tests.contract.test_fake_spotify_openapi import SPEC_2025, SPEC_2026, Spec, _load, _token
-from tools.fake_spotify import Catalogue, FakeSpotifyServer, Fault
+from tests.contract.test_fake_spotify_openapi import (
+    SPEC_2025,
+    SPEC_2026,
+    Spec,
+    _get,
+    _load,
+    serve,
+)
+from tools.fake_spotify import Catalogue, Fault
 
 REMOVED = "0" * 22
 NO_ISRC = "1" * 22
@@ -45,20 +51,12 @@ def specs(shared_spotify) -> dict[str, Spec]:
 
 @pytest.fixture(scope="module")
 def development():
-    with FakeSpotifyServer(CATALOGUE, mode="development") as server:
-        yield server, _token(server, "client_credentials")
+    yield from serve(CATALOGUE, "development", "client_credentials")
 
 
 @pytest.fixture(scope="module")
 def extended():
-    with FakeSpotifyServer(CATALOGUE, mode="extended") as server:
-        yield server, _token(server, "client_credentials")
-
-
-def _get(server_and_token, path: str, **params) -> requests.Response:
-    server, token = server_and_token
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.get(f"{server.api_url}{path}", params=params, headers=headers, timeout=10)
+    yield from serve(CATALOGUE, "extended", "client_credentials")
 
 
 def _valid(spec: Spec, schema, body) -> None:

@@ -3,16 +3,10 @@ read back with get_metric_statistics and list_metrics."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-import boto3
-import pytest
-from moto import mock_aws
-
 from glue_jobs import metric_names as M
 from glue_jobs.metrics import publish_run_metrics
+from tests.unit.glue_jobs.metrics_support import NAMESPACE, metric_sum
 
-NAMESPACE = "SpotifyLakehouse/test"
 JOB = "spotify-test-star-schema"
 
 
@@ -36,25 +30,8 @@ def _summary(**overrides):
     return summary
 
 
-@pytest.fixture
-def cloudwatch():
-    with mock_aws():
-        yield boto3.client("cloudwatch", region_name="eu-west-1")
-
-
 def _sum(client, name: str, **dimensions: str) -> float | None:
-    now = datetime.now(UTC)
-    points = client.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=[{"Name": "Job", "Value": JOB}]
-        + [{"Name": k, "Value": v} for k, v in dimensions.items()],
-        StartTime=now - timedelta(hours=1),
-        EndTime=now + timedelta(hours=1),
-        Period=7200,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    return sum(p["Sum"] for p in points) if points else None
+    return metric_sum(client, JOB, name, **dimensions)
 
 
 def test_a_run_sends_every_metric_under_its_job_and_namespace(cloudwatch):

@@ -4,18 +4,12 @@ chart run on Spark."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-import boto3
-import pytest
-from moto import mock_aws
-
 from glue_jobs import metric_names as M
 from glue_jobs.charts_pipeline import run_chart_job
 from glue_jobs.metrics import entries_rejected, job_fact_tables, publish_run_metrics
 from tests.unit.charts.support import archive_file, archive_line
+from tests.unit.glue_jobs.metrics_support import NAMESPACE, metric_sum
 
-NAMESPACE = "SpotifyLakehouse/test"
 JOB = "spotify-test-charts"
 FACT, DIM = "fact_chart_entry", "dim_chart"
 
@@ -42,25 +36,8 @@ def _chart_summary(**overrides):
     return summary
 
 
-@pytest.fixture
-def cloudwatch():
-    with mock_aws():
-        yield boto3.client("cloudwatch", region_name="eu-west-1")
-
-
 def _sum(client, name: str, **dimensions: str) -> float | None:
-    now = datetime.now(UTC)
-    points = client.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=[{"Name": "Job", "Value": JOB}]
-        + [{"Name": k, "Value": v} for k, v in dimensions.items()],
-        StartTime=now - timedelta(hours=1),
-        EndTime=now + timedelta(hours=1),
-        Period=7200,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    return sum(p["Sum"] for p in points) if points else None
+    return metric_sum(client, JOB, name, **dimensions)
 
 
 def _reasons(client, name: str) -> list[str]:
