@@ -36,35 +36,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.fact_playlist_item_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.fact_playlist_item_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -190,35 +174,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.dim_track_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.dim_track_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -342,35 +310,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.dim_album_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.dim_album_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -492,35 +444,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.dim_artist_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.dim_artist_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -636,35 +572,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.dim_playlist_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.dim_playlist_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -787,35 +707,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.bridge_track_artist_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.bridge_track_artist_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -933,35 +837,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 snapshot_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.bridge_album_artist_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                snapshot_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.bridge_album_artist_stream
             group by snapshot_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by snapshot_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -1079,35 +967,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 chart_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.fact_chart_entry_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                chart_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.fact_chart_entry_stream
             group by chart_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by chart_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
@@ -1232,35 +1104,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 chart_date,
                 regexp_replace(source_file_name, '^.*/part-[0-9]+-', '') as write_id,
-                loaded_at
-            from landing.dim_chart_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                chart_date,
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.dim_chart_stream
             group by chart_date, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by chart_date
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),

@@ -269,35 +269,19 @@ as
         with
 
         -- What landed since the last merge, by write: one Spark job's files of this table,
-        -- named alike but for the part number (part-00000-<write uuid>-c000...).
-        landed as (
+        -- named alike but for the part number (part-00000-<write uuid>-c000...); of each
+        -- date, the write loaded last.
+        newest_writes as (
 
             select
                 {p},
                 {WRITE_ID.format("")} as write_id,
-                loaded_at
-            from landing.{name}_stream
-
-        ),
-
-        landed_writes as (
-
-            select
-                {p},
-                write_id,
                 max(loaded_at) as loaded_at
-            from landed
+            from landing.{name}_stream
             group by {p}, write_id
-
-        ),
-
-        newest_writes as (
-
-            select *
-            from landed_writes
             qualify row_number() over (
                 partition by {p}
-                order by loaded_at desc, write_id desc
+                order by max(loaded_at) desc, write_id desc
             ) = 1
 
         ),
