@@ -32,7 +32,7 @@ from tools.bench.runner import (
     fingerprints,
     fresh,
     measure,
-    summarize_event_log,
+    measure_spark_job,
 )
 
 TARGET_CHARTS_VS_DUCKDB = 2.0  # the chart job's time at most 2x DuckDB's (issue 19)
@@ -65,31 +65,9 @@ def data_dir(options: Options, layout: charts_generate.ChartLayout) -> Path:
 def run_job(drop: Path, curated: Path, *, manifest: dict, work: Path, options: Options) -> Row:
     """The chart job on the whole drop zone, in its own process (its own JVM)."""
     row = Row(JOB, "glue", manifest["rows"], len(manifest["files"]), dataset_items=manifest["rows"])
-    result_file = work / f"{JOB}.result.json"
-    command = python_command(
-        "tools.bench.run_glue_charts",
-        "--drop",
-        str(drop),
-        "--curated",
-        str(curated),
-        "--result",
-        str(result_file),
-        "--driver-memory",
-        options.driver_memory,
-        "--cores",
-        str(options.cores),
-    )
-    events = work / f"{JOB}.events"
-    if options.event_log:
-        fresh(events)
-        command += ["--event-log", str(events)]
-    result = measure(row, command, work=work, result_file=result_file, options=options)
-    if result:
-        summary = result.get("summary") or {}
-        row.inside_s = result.get("job_s")
-        row.details["session_s"] = result.get("session_s")
+
+    def read(summary: dict) -> None:
         row.details["status"] = summary.get("status")
-        row.rows_written = dict(summary.get("rows_written") or {})
         for key in ("files_read", "rows_read", "charts_read"):
             row.details[key] = summary.get(key)
         row.details["rejections"] = {
@@ -101,8 +79,10 @@ def run_job(drop: Path, curated: Path, *, manifest: dict, work: Path, options: O
                 f"the job read {summary.get('rows_read')} rows, the files hold {manifest['rows']}"
             )
         row.details["fingerprints"] = fingerprints(curated, CHART_TABLES)
-    if options.event_log:
-        row.details["spark"] = summarize_event_log(events)
+
+    measure_spark_job(
+        row, "tools.bench.run_glue_charts", ["--drop", str(drop)], curated, work, options, read
+    )
     return row
 
 

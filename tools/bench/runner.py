@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -380,6 +381,47 @@ def fingerprints(root: Path, tables=None) -> dict[str, str]:
 # --------------------------------------------------------------------------- engines
 
 
+def measure_spark_job(
+    row: Row,
+    module: str,
+    source: list[str],
+    curated: Path,
+    work: Path,
+    options: Options,
+    read: Callable[[dict], None],
+) -> None:
+    """A Spark job measured in its own process (its own JVM): `module` (a run_glue* module)
+    with its input options `source`, into `curated`. Fills `row`: the job's own time, the
+    session's, the rows written, what `read` takes from the run summary, and the event log's
+    stages."""
+    result_file = work / f"{row.name}.result.json"
+    command = python_command(
+        module,
+        *source,
+        "--curated",
+        str(curated),
+        "--result",
+        str(result_file),
+        "--driver-memory",
+        options.driver_memory,
+        "--cores",
+        str(options.cores),
+    )
+    events = work / f"{row.name}.events"
+    if options.event_log:
+        fresh(events)
+        command += ["--event-log", str(events)]
+    result = measure(row, command, work=work, result_file=result_file, options=options)
+    if result:
+        summary = result.get("summary") or {}
+        row.inside_s = result.get("job_s")
+        row.details["session_s"] = result.get("session_s")
+        row.rows_written = dict(summary.get("rows_written") or {})
+        read(summary)
+    if options.event_log:
+        row.details["spark"] = summarize_event_log(events)
+
+
 def run_glue(
     name: str,
     raw: Path,
@@ -393,37 +435,17 @@ def run_glue(
 ) -> Row:
     """One Glue-job run in its own process (its own JVM)."""
     row = Row(name, "glue", items, files, dataset_items=dataset_items)
-    result_file = work / f"{name}.result.json"
-    command = python_command(
-        "tools.bench.run_glue",
-        "--raw",
-        str(raw),
-        "--curated",
-        str(curated),
-        "--result",
-        str(result_file),
-        "--driver-memory",
-        options.driver_memory,
-        "--cores",
-        str(options.cores),
-    )
-    events = work / f"{name}.events"
-    if options.event_log:
-        fresh(events)
-        command += ["--event-log", str(events)]
-    result = measure(row, command, work=work, result_file=result_file, options=options)
-    if result:
-        summary = result.get("summary") or {}
-        row.inside_s = result.get("job_s")
-        row.details["session_s"] = result.get("session_s")
-        row.rows_written = dict(summary.get("rows_written") or {})
+
+    def read(summary: dict) -> None:
         row.details["entries_read"] = summary.get("entries_read")
         row.details["files_read"] = summary.get("files_read")
         row.details["rejections"] = summary.get("rejections")
         if summary.get("entries_read") not in (None, items):
             row.details["note"] = f"job read {summary.get('entries_read')} entries"
-    if options.event_log:
-        row.details["spark"] = summarize_event_log(events)
+
+    measure_spark_job(
+        row, "tools.bench.run_glue", ["--raw", str(raw)], curated, work, options, read
+    )
     if row.ok and name == "glue-full":
         row.details["fingerprints"] = fingerprints(curated)
     return row
