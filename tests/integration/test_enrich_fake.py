@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 import requests
-from moto import mock_aws
 
 from extract_lambda import handler
 from extract_lambda.config import Credentials
 from extract_lambda.enrich import EnrichSettings, enrich_tracks, main, raw_root
 from extract_lambda.enrich_state import LocalRawStore, State
 from glue_jobs import metric_names as E
+from tests.aws import mocked_aws
 from tests.fixtures.extract.support import (
     CLIENT_SECRET,
     REFRESH_TOKEN,
@@ -29,6 +29,8 @@ from tests.fixtures.extract.support import (
     access_token,
     config_for,
     fake_server,
+    handler_clients,
+    lambda_environment,
 )
 from tools.fake_spotify import Catalogue, Fault
 
@@ -285,32 +287,23 @@ class Context:
 
 @pytest.fixture
 def aws(monkeypatch, server):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        s3 = boto3.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
+    with mocked_aws(monkeypatch, BUCKET) as s3:
         secrets = boto3.client("secretsmanager")
         secrets.create_secret(Name=SECRET_ID, SecretString=json.dumps(server.credentials))
-        handler.forget_credentials()
-        handler._clients.clear()
-        handler._clients.update({"s3": s3, "secretsmanager": secrets})
-        for name, value in {
-            "RAW_BUCKET": BUCKET,
-            "SPOTIFY_SECRET_ID": SECRET_ID,
-            "SPOTIFY_API_URL": server.api_url,
-            "SPOTIFY_AUTH_URL": server.auth_url,
-            "ENRICH_MAX_TRACKS": "4",
-            "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
-            "POWERTOOLS_SERVICE_NAME": "extract",
-        }.items():
-            monkeypatch.setenv(name, value)
-        for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"):
-            monkeypatch.delenv(name, raising=False)
-        yield s3
-        handler.forget_credentials()
-        handler._clients.clear()
+        with handler_clients(s3=s3, secretsmanager=secrets):
+            lambda_environment(
+                monkeypatch,
+                {
+                    "RAW_BUCKET": BUCKET,
+                    "SPOTIFY_SECRET_ID": SECRET_ID,
+                    "SPOTIFY_API_URL": server.api_url,
+                    "SPOTIFY_AUTH_URL": server.auth_url,
+                    "ENRICH_MAX_TRACKS": "4",
+                    "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
+                    "POWERTOOLS_SERVICE_NAME": "extract",
+                },
+            )
+            yield s3
 
 
 def test_handler_enrich_task_reads_the_work_list_and_emits_metrics(server, aws, capsys):

@@ -11,11 +11,11 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
-from moto import mock_aws
 
 from extract_lambda import auth_setup
 from extract_lambda.__main__ import main
 from extract_lambda.config import Credentials
+from tests.aws import mocked_aws
 from tests.fixtures.extract.support import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -107,12 +107,7 @@ def test_exit_codes(catalogue, tmp_path, capsys):
 
 
 def test_command_line_writes_to_s3(catalogue, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws(), fake_server(catalogue) as server:
-        s3 = boto3.client("s3")
-        s3.create_bucket(Bucket="raw-cli")
+    with mocked_aws(monkeypatch, "raw-cli") as s3, fake_server(catalogue) as server:
         env = _clean_env(server.env())
         code = main(
             ["--out", "s3://raw-cli/playlist_snapshots", catalogue.user_playlist_ids[1]], env
@@ -173,10 +168,7 @@ def test_print_mode_puts_only_the_token_on_stdout(catalogue, capsys):
 
 
 def test_secret_mode_stores_the_token_and_prints_nothing_secret(catalogue, capsys, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws(), fake_server(catalogue) as server:
+    with mocked_aws(monkeypatch), fake_server(catalogue) as server:
         client = boto3.client("secretsmanager")
         # As Terraform leaves it: app credentials filled in, no refresh token yet.
         client.create_secret(

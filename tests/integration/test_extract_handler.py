@@ -8,10 +8,16 @@ import logging
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from extract_lambda import handler, logsafe, observability
-from tests.fixtures.extract.support import CLIENT_SECRET, REFRESH_TOKEN, fake_server
+from tests.aws import mocked_aws
+from tests.fixtures.extract.support import (
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    fake_server,
+    handler_clients,
+    lambda_environment,
+)
 from tools.fake_spotify import ODD_ENTRIES, Catalogue, Fault
 
 BUCKET = "raw-bucket-test"
@@ -53,20 +59,10 @@ def catalogue():
 
 @pytest.fixture
 def aws(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        s3 = boto3.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
+    with mocked_aws(monkeypatch, BUCKET) as s3:
         secrets = CountingSecrets(boto3.client("secretsmanager"))
-        handler.forget_credentials()
-        handler._clients.clear()
-        handler._clients["s3"] = s3
-        handler._clients["secretsmanager"] = secrets
-        yield s3, secrets
-        handler.forget_credentials()
-        handler._clients.clear()
+        with handler_clients(s3=s3, secretsmanager=secrets):
+            yield s3, secrets
 
 
 @pytest.fixture
@@ -74,22 +70,22 @@ def server(catalogue, aws, monkeypatch):
     _, secrets = aws
     with fake_server(catalogue) as fake:
         secrets.client.create_secret(Name=SECRET_ID, SecretString=json.dumps(fake.credentials))
-        for name, value in {
-            "RAW_BUCKET": BUCKET,
-            "RAW_PREFIX": "playlist_snapshots",
-            "RAW_KMS_KEY_ID": KMS_KEY,
-            "SPOTIFY_SECRET_ID": SECRET_ID,
-            "PLAYLIST_IDS": ",".join(catalogue.user_playlist_ids),
-            "SPOTIFY_MARKET": "SE",
-            "SPOTIFY_API_URL": fake.api_url,
-            "SPOTIFY_AUTH_URL": fake.auth_url,
-            "MAX_CONCURRENCY": "4",
-            "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
-            "POWERTOOLS_SERVICE_NAME": "extract",
-        }.items():
-            monkeypatch.setenv(name, value)
-        for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN"):
-            monkeypatch.delenv(name, raising=False)
+        lambda_environment(
+            monkeypatch,
+            {
+                "RAW_BUCKET": BUCKET,
+                "RAW_PREFIX": "playlist_snapshots",
+                "RAW_KMS_KEY_ID": KMS_KEY,
+                "SPOTIFY_SECRET_ID": SECRET_ID,
+                "PLAYLIST_IDS": ",".join(catalogue.user_playlist_ids),
+                "SPOTIFY_MARKET": "SE",
+                "SPOTIFY_API_URL": fake.api_url,
+                "SPOTIFY_AUTH_URL": fake.auth_url,
+                "MAX_CONCURRENCY": "4",
+                "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
+                "POWERTOOLS_SERVICE_NAME": "extract",
+            },
+        )
         yield fake
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
+from tests.aws import mocked_aws
 from tests.unit.charts.support import (
     archive_file,
     archive_line,
@@ -176,12 +176,7 @@ class CountingS3:
 
 @pytest.fixture
 def s3(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET)
+    with mocked_aws(monkeypatch, BUCKET) as client:
         yield client
 
 

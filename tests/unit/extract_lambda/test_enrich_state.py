@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import gzip
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from extract_lambda.config import Credentials, ExtractConfig
 from extract_lambda.enrich import EnrichSettings, _Ledger, _Run, enrich_tracks, raw_root
@@ -23,6 +21,7 @@ from extract_lambda.enrich_state import (
     track_id_of_key,
 )
 from extract_lambda.retry import Deadline
+from tests.aws import mocked_aws
 
 A, B, C, D, E = (letter * 22 for letter in "ABCDE")
 
@@ -137,12 +136,7 @@ def test_local_conditional_write(tmp_path):
 
 @pytest.fixture
 def s3(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket="raw-bucket-test")
+    with mocked_aws(monkeypatch, "raw-bucket-test") as client:
         yield client
 
 
