@@ -66,6 +66,24 @@ def release_date(raw: str | None, precision: str | None) -> str | None:
     return None
 
 
+def _credit(rows: dict, bridge: str, owner: dict, credited: dict, lineage: dict) -> None:
+    """The artists `credited` (a track or an album) names with an id: a `bridge` row each,
+    keyed by `owner` (the track's or album's id) and credit position, and a dim_artist row."""
+    for order, artist in enumerate(credited.get("artists") or [], start=1):
+        if artist.get("id"):
+            rows[bridge].append(
+                {**owner, "artist_id": artist["id"], "artist_position": order, **lineage}
+            )
+            rows["dim_artist"].append(
+                {
+                    "artist_id": artist["id"],
+                    "artist_name": artist.get("name"),
+                    "artist_uri": artist.get("uri"),
+                    **lineage,
+                }
+            )
+
+
 def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
     """Append one document's rows to the lists, seed style; return the entries read."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -162,42 +180,8 @@ def transform_file(path: Path, rows: dict[str, list[dict]]) -> int:
                     **lineage,
                 }
             )
-            for order, artist in enumerate(album.get("artists") or [], start=1):
-                if artist.get("id"):
-                    rows["bridge_album_artist"].append(
-                        {
-                            "album_id": album["id"],
-                            "artist_id": artist["id"],
-                            "artist_position": order,
-                            **lineage,
-                        }
-                    )
-                    rows["dim_artist"].append(
-                        {
-                            "artist_id": artist["id"],
-                            "artist_name": artist.get("name"),
-                            "artist_uri": artist.get("uri"),
-                            **lineage,
-                        }
-                    )
-        for order, artist in enumerate(item.get("artists") or [], start=1):
-            if artist.get("id"):
-                rows["bridge_track_artist"].append(
-                    {
-                        "track_id": item["id"],
-                        "artist_id": artist["id"],
-                        "artist_position": order,
-                        **lineage,
-                    }
-                )
-                rows["dim_artist"].append(
-                    {
-                        "artist_id": artist["id"],
-                        "artist_name": artist.get("name"),
-                        "artist_uri": artist.get("uri"),
-                        **lineage,
-                    }
-                )
+            _credit(rows, "bridge_album_artist", {"album_id": album["id"]}, album, lineage)
+        _credit(rows, "bridge_track_artist", {"track_id": item["id"]}, item, lineage)
     return len(entries)
 
 
