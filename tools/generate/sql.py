@@ -18,10 +18,10 @@ WRITE_ID = "regexp_replace({}source_file_name, '^.*/part-[0-9]+-', '')"
 
 # Where a wrapped list's lines end (sqlfluff's max_line_length).
 WIDTH = 100
-# The Athena views' column lists are wrapped (see _wrap), which sqlfluff's LT09 (one select
-# target a line) forbids: the generated views turn it off, and say why.
+# The views' column lists are wrapped (see _wrap), which sqlfluff's LT09 (one select target
+# a line) forbids: the generated files that select turn it off, and say why.
 WRAPPED_SELECT = (
-    "-- Its column list is wrapped, several a line, to read in a diff (no hand layout to keep):\n"
+    "-- Column lists are wrapped, several a line, to read in a diff (no hand layout to keep):\n"
     "-- noqa: disable=LT09\n"
 )
 
@@ -82,8 +82,8 @@ def athena_current_view(table: Table) -> str:
     columns = [*names[:-1], f"cast({partition} as date) as {partition}"]
     return (
         GENERATED
-        + header
         + WRAPPED_SELECT
+        + header
         + f"""create or replace view {table.name}_current as
 
 with
@@ -165,11 +165,13 @@ def core_current_view(table: Table) -> str:
     else:
         comment = f"The credits of every {table.entity} as its latest observation lists them"
         rank = "dense_rank"
-    # Every column of the CORE table, the landing columns included, in its order.
+    # Named, not `*`: a column added to a live table comes last (docs/deploy.md), the view
+    # keeps the contract's order.
     return (
         f"create or replace view core.{table.name}_current\n"
-        f"comment = '{comment}'\nas\nselect *\n"
-        f"from core.{table.name}\nqualify {rank}() over (\n"
+        f"comment = '{comment}'\nas\nselect\n"
+        + _wrap(_core_columns(table), 4)
+        + f"\nfrom core.{table.name}\nqualify {rank}() over (\n"
         f"    partition by {table.id_column}\n"
         f"    order by {table.partition.name} desc, {table.order[0]} desc\n) = 1;\n"
     )
@@ -178,7 +180,7 @@ def core_current_view(table: Table) -> str:
 def core_script() -> str:
     parts = [core_table(t) for t in TABLES]
     parts += [core_current_view(t) for t in TABLES if t.observed]
-    return GENERATED + CORE_HEADER + "".join("\n" + p for p in parts)
+    return GENERATED + WRAPPED_SELECT + CORE_HEADER + "".join("\n" + p for p in parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -257,6 +259,8 @@ def merge_task(table: Table) -> str:
     p = table.partition.name
     match = [*table.grain, p]
     unchanged = set(match)
+    # Every list names the columns: a live LANDING or CORE table may hold them in another
+    # order than created (a column added later comes last, docs/deploy.md).
     return f"""create or replace task core.merge_{name}
     warehouse = spotify_wh
     schedule = '15 MINUTE'
@@ -318,8 +322,7 @@ as
         incoming as (
 
             select
-                rows_landed.*,
-                false as is_stale
+{_wrap([*(f"rows_landed.{c}" for c in columns), "false as is_stale"], 16)}
             from landing.{name} as rows_landed
             inner join replacing
                 on
@@ -338,8 +341,7 @@ as
         stale as (
 
             select
-                held.*,
-                true as is_stale
+{_wrap([*(f"held.{c}" for c in columns), "true as is_stale"], 16)}
             from core.{name} as held
             inner join replacing
                 on held.{p} = replacing.{p}
@@ -384,7 +386,7 @@ def tasks_script() -> str:
         f"alter task core.{task} resume;\n"
         for task in (*CHILD_TASKS, *(f"merge_{t.name}" for t in TABLES))
     )
-    return GENERATED + TASKS_HEADER + "".join("\n" + p for p in [*parts, resume])
+    return GENERATED + WRAPPED_SELECT + TASKS_HEADER + "".join("\n" + p for p in [*parts, resume])
 
 
 def outputs() -> dict[str, str]:
