@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -728,11 +729,20 @@ def optional_args(text: str) -> set[str]:
         if isinstance(node, ast.Call) and (
             getattr(node.func, "attr", getattr(node.func, "id", "")) in _OPTIONAL_READERS
         ):
-            names |= {
-                a.value
-                for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)
-            }
+            names |= _strings(node.args)
+    for value in _assigned(tree, "OPTIONAL_ARGS"):
+        if isinstance(value, ast.List | ast.Tuple | ast.Set):
+            names |= _strings(value.elts)
+    return {n.removeprefix("--") for n in names}
+
+
+def _strings(nodes: list[ast.expr]) -> set[str]:
+    """The string literals among `nodes`."""
+    return {n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def _assigned(tree: ast.Module, name: str) -> Iterator[ast.expr | None]:
+    """The values the module's top-level assignments (annotated or not) give `name`."""
     for node in tree.body:
         targets = (
             node.targets
@@ -741,16 +751,8 @@ def optional_args(text: str) -> set[str]:
             if isinstance(node, ast.AnnAssign)
             else []
         )
-        value = getattr(node, "value", None)
-        if any(isinstance(t, ast.Name) and t.id == "OPTIONAL_ARGS" for t in targets) and isinstance(
-            value, ast.List | ast.Tuple | ast.Set
-        ):
-            names |= {
-                e.value
-                for e in value.elts
-                if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            }
-    return {n.removeprefix("--") for n in names}
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            yield node.value
 
 
 def _required_args(text: str) -> set[str] | None:
@@ -763,22 +765,9 @@ def _required_args(text: str) -> set[str] | None:
         tree = ast.parse(text)
     except SyntaxError:
         return None
-    for node in tree.body:
-        targets = (
-            node.targets
-            if isinstance(node, ast.Assign)
-            else [node.target]
-            if isinstance(node, ast.AnnAssign)
-            else []
-        )
-        if any(isinstance(t, ast.Name) and t.id == "REQUIRED_ARGS" for t in targets) and isinstance(
-            node.value, ast.List | ast.Tuple
-        ):
-            return {
-                e.value
-                for e in node.value.elts
-                if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            }
+    for value in _assigned(tree, "REQUIRED_ARGS"):
+        if isinstance(value, ast.List | ast.Tuple):
+            return _strings(value.elts)
     return None
 
 
@@ -809,11 +798,7 @@ def _resolved_options(text: str) -> set[str] | None:
         if isinstance(names, ast.Name):
             names = constants.get(names.id, names)
         if isinstance(names, ast.List | ast.Tuple):
-            return {
-                e.value
-                for e in names.elts
-                if isinstance(e, ast.Constant) and isinstance(e.value, str)
-            }
+            return _strings(names.elts)
     return None
 
 
@@ -833,28 +818,16 @@ def check_tables(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                         f"local.curated_tables {tables} differs from the contract's {contract.tables}",
                     )
                 )
-        if (
-            "raw_prefix" in locals_
-            and evaluate(locals_["raw_prefix"], scope) != contract.raw_prefix
+        for name, prefix in (
+            ("raw_prefix", contract.raw_prefix),
+            ("curated_prefix", contract.curated_prefix),
         ):
-            problems.append(
-                Problem(
-                    "contract",
-                    str(root.path),
-                    f"local.raw_prefix is not the contract's {contract.raw_prefix!r}",
+            if name in locals_ and evaluate(locals_[name], scope) != prefix:
+                problems.append(
+                    Problem(
+                        "contract", str(root.path), f"local.{name} is not the contract's {prefix!r}"
+                    )
                 )
-            )
-        if (
-            "curated_prefix" in locals_
-            and evaluate(locals_["curated_prefix"], scope) != contract.curated_prefix
-        ):
-            problems.append(
-                Problem(
-                    "contract",
-                    str(root.path),
-                    f"local.curated_prefix is not the contract's {contract.curated_prefix!r}",
-                )
-            )
     return problems
 
 
