@@ -57,6 +57,15 @@ def write(root: Path, relative: str, data: bytes, mtime: float | None = None) ->
     return path
 
 
+def write_first_week(drop: Path) -> Path:
+    """The global weekly chart of 2022-01-13, tracks 1 to 3, as charts-add keys it."""
+    return write(
+        drop,
+        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
+        current_chart(range(1, 4)),
+    )
+
+
 def table(spark, curated: Path, name: str) -> list[dict]:
     folder = curated / name
     if not folder.exists():
@@ -453,11 +462,7 @@ def test_latest_wins_reruns_and_reset(spark, tmp_path):
 @pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
 def test_a_crash_at_any_point_converges(spark, tmp_path, point):
     drop = tmp_path / "drop"
-    write(
-        drop,
-        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
-        current_chart(range(1, 4)),
-    )
+    write_first_week(drop)
     write(
         drop,
         "archive/20260101T000000000001Z_" + SHA + "2.csv",
@@ -547,11 +552,7 @@ def test_a_crash_never_loses_the_work_list(spark, tmp_path, point):
     next run (the roll-forward of the crashed run, or the re-read of its files)."""
     raw, curated = tmp_path / "raw", tmp_path / "curated"
     drop = raw / "charts"
-    write(
-        drop,
-        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
-        current_chart(range(1, 4)),
-    )
+    write_first_week(drop)
     with pytest.raises(InjectedFailure):
         run_chart_job(spark, str(drop), str(curated), run_id="crash", fail_after=point)
     assert work_lists(raw) == {}
@@ -565,11 +566,7 @@ def test_a_crash_never_loses_the_work_list(spark, tmp_path, point):
 def test_a_rolled_forward_run_whose_staged_list_is_gone_rebuilds_it_from_the_lake(spark, tmp_path):
     raw, curated = tmp_path / "raw", tmp_path / "curated"
     drop = raw / "charts"
-    write(
-        drop,
-        key("regional-global-weekly", "2022-01-13", "20260101T000000000000Z"),
-        current_chart(range(1, 4)),
-    )
+    write_first_week(drop)
     # The lake already has another week with track 9: not this run's, not in its list.
     write(
         drop,
