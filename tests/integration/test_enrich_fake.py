@@ -23,8 +23,10 @@ from extract_lambda.enrich_state import LocalRawStore, State
 from glue_jobs import metric_names as E
 from tests.aws import mocked_aws
 from tests.fixtures.extract.support import (
+    BUCKET,
     CLIENT_SECRET,
     REFRESH_TOKEN,
+    SECRET_ID,
     FakeClock,
     access_token,
     config_for,
@@ -34,9 +36,6 @@ from tests.fixtures.extract.support import (
 )
 from tools.fake_spotify import Catalogue, Fault
 
-BUCKET = "raw-bucket-test"
-SECRET_ID = "spotify-lakehouse/extractor"
-NAMESPACE = "SpotifyLakehouse/test"
 REMOVED = "R" * 22
 NO_ISRC = "N" * 22
 IDS = [f"{n:02d}" + "x" * 20 for n in range(25)]  # 22 base62 characters each
@@ -291,18 +290,7 @@ def aws(monkeypatch, server):
         secrets = boto3.client("secretsmanager")
         secrets.create_secret(Name=SECRET_ID, SecretString=json.dumps(server.credentials))
         with handler_clients(s3=s3, secretsmanager=secrets):
-            lambda_environment(
-                monkeypatch,
-                {
-                    "RAW_BUCKET": BUCKET,
-                    "SPOTIFY_SECRET_ID": SECRET_ID,
-                    "SPOTIFY_API_URL": server.api_url,
-                    "SPOTIFY_AUTH_URL": server.auth_url,
-                    "ENRICH_MAX_TRACKS": "4",
-                    "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
-                    "POWERTOOLS_SERVICE_NAME": "extract",
-                },
-            )
+            lambda_environment(monkeypatch, server, ENRICH_MAX_TRACKS="4")
             yield s3
 
 

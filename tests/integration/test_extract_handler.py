@@ -12,17 +12,17 @@ import pytest
 from extract_lambda import handler, logsafe, observability
 from tests.aws import mocked_aws
 from tests.fixtures.extract.support import (
+    BUCKET,
     CLIENT_SECRET,
+    NAMESPACE,
     REFRESH_TOKEN,
+    SECRET_ID,
     fake_server,
     handler_clients,
     lambda_environment,
 )
 from tools.fake_spotify import ODD_ENTRIES, Catalogue, Fault
 
-BUCKET = "raw-bucket-test"
-SECRET_ID = "spotify-lakehouse/extractor"
-NAMESPACE = "SpotifyLakehouse/test"
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 
 
@@ -72,19 +72,12 @@ def server(catalogue, aws, monkeypatch):
         secrets.client.create_secret(Name=SECRET_ID, SecretString=json.dumps(fake.credentials))
         lambda_environment(
             monkeypatch,
-            {
-                "RAW_BUCKET": BUCKET,
-                "RAW_PREFIX": "playlist_snapshots",
-                "RAW_KMS_KEY_ID": KMS_KEY,
-                "SPOTIFY_SECRET_ID": SECRET_ID,
-                "PLAYLIST_IDS": ",".join(catalogue.user_playlist_ids),
-                "SPOTIFY_MARKET": "SE",
-                "SPOTIFY_API_URL": fake.api_url,
-                "SPOTIFY_AUTH_URL": fake.auth_url,
-                "MAX_CONCURRENCY": "4",
-                "POWERTOOLS_METRICS_NAMESPACE": NAMESPACE,
-                "POWERTOOLS_SERVICE_NAME": "extract",
-            },
+            fake,
+            RAW_PREFIX="playlist_snapshots",
+            RAW_KMS_KEY_ID=KMS_KEY,
+            PLAYLIST_IDS=",".join(catalogue.user_playlist_ids),
+            SPOTIFY_MARKET="SE",
+            MAX_CONCURRENCY="4",
         )
         yield fake
 
