@@ -122,8 +122,9 @@ def test_state_round_trip_and_unreadable_states():
         State.from_bytes(gzip.compress(b'{"version": 1, "pending": 3}'), "s")
 
 
-def test_local_conditional_write(tmp_path):
-    store = LocalRawStore(tmp_path)
+def _writes_only_on_the_version_read(store) -> None:
+    """A conditional write succeeds on the version it read (None: no object yet) and on no
+    other; the store then lists the one object (no lock file)."""
     first = store.put_if("enrichment/state.json.gz", b"one", None)
     with pytest.raises(StateConflict):
         store.put_if("enrichment/state.json.gz", b"two", None)
@@ -131,7 +132,11 @@ def test_local_conditional_write(tmp_path):
     with pytest.raises(StateConflict):
         store.put_if("enrichment/state.json.gz", b"three", first)
     assert store.get("enrichment/state.json.gz") == (b"two", second)
-    assert list(store.list_keys("enrichment/")) == ["enrichment/state.json.gz"]  # no lock file
+    assert list(store.list_keys("enrichment/")) == ["enrichment/state.json.gz"]
+
+
+def test_local_conditional_write(tmp_path):
+    _writes_only_on_the_version_read(LocalRawStore(tmp_path))
 
 
 @pytest.fixture
@@ -143,15 +148,8 @@ def s3(monkeypatch):
 def test_s3_conditional_write(s3):
     store = S3RawStore("raw-bucket-test", "root", client=s3)
     store.check_client()
-    first = store.put_if("enrichment/state.json.gz", b"one", None)
-    with pytest.raises(StateConflict):
-        store.put_if("enrichment/state.json.gz", b"two", None)
-    second = store.put_if("enrichment/state.json.gz", b"two", first)
-    with pytest.raises(StateConflict):
-        store.put_if("enrichment/state.json.gz", b"three", first)
-    assert store.get("enrichment/state.json.gz") == (b"two", second)
+    _writes_only_on_the_version_read(store)
     assert store.get("enrichment/absent") is None
-    assert list(store.list_keys("enrichment/")) == ["enrichment/state.json.gz"]
     head = s3.head_object(Bucket="raw-bucket-test", Key="root/enrichment/state.json.gz")
     assert head["ServerSideEncryption"] == "AES256"
 
