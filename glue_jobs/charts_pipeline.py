@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession, Window
@@ -70,6 +71,7 @@ from glue_jobs.pipeline import (
     _stage_table,
     configure_session,
     new_run_id,
+    run_concurrently,
 )
 from glue_jobs.publish import (
     Bookkeeping,
@@ -964,18 +966,21 @@ def process_chart_files(
         "source_file",
     ).repartition(tasks, PARTITION)
     write_days = [d.isoformat() for d in touched]
-    staged: dict[str, dict[str, list[str]]] = {}
-    for table, df in ((FACT, fact), (DIM, dim)):
-        _stage_table(df, table, join(staging, table))
-        staged[table] = staged_files(fs, staging, table, write_days)
+    tables = {FACT: fact, DIM: dim}
+    run_concurrently(
+        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items())
+    )
+    staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
     maybe_fail("stage", fail_after)
 
     # 4. check, count, manifest, publish, commit ---------------------------------------
-    data_quality = _check_quality(
-        spark, fs, curated, staging, touched, CHART_TABLE_NAMES, Q.CHART_RULES
-    )
     run_paths = [f.path for f in files]
-    rows_written = _rows_written(spark, fs, staging, run_paths)
+    data_quality, rows_written = run_concurrently(
+        partial(
+            _check_quality, spark, fs, curated, staging, touched, CHART_TABLE_NAMES, Q.CHART_RULES
+        ),
+        partial(_rows_written, spark, fs, staging, run_paths),
+    )
     quarantine = _quarantine_records(outcomes, archives, run_id)
     todo = None
     if rows_written[FACT]:
