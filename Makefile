@@ -116,15 +116,20 @@ spotify-auth: $(STAMP) ## One-time authorization-code flow: prints the refresh t
 package-glue: $(STAMP) ## Build dist/glue_jobs.zip (--extra-py-files) beside the job script
 	$(PY) -m tools.package_glue
 
+# The local job runs' JVM options (tools/jvm.py says why); JVM_OPTIONS= runs the JVM's defaults.
+JVM_OPTIONS = $(shell $(PY) -m tools.jvm)
+LOCAL_SPARK = PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g \
+	$(if $(strip $(JVM_OPTIONS)),--driver-java-options '$(strip $(JVM_OPTIONS))') --py-files dist/glue_jobs.zip
+
 .PHONY: glue-local
 glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir> [TRACKS=<track documents dir>]
-	PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
+	$(LOCAL_SPARK) \
 		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
 		--raw_path $(RAW) --curated_path $(CURATED) $(if $(TRACKS),--tracks_path $(TRACKS))
 
 .PHONY: charts-local
 charts-local: package-glue ## Run the chart job on plain PySpark: DROP=<drop zone> CURATED=<dir>
-	PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]' --driver-memory 4g --py-files dist/glue_jobs.zip \
+	$(LOCAL_SPARK) \
 		glue_jobs/chart_job.py --JOB_NAME charts_local \
 		--drop_path $(DROP) --curated_path $(CURATED)
 

@@ -18,3 +18,29 @@ def test_the_jit_keeps_a_tiered_jvms_code_cache(spark) -> None:
     # Without -XX:ReservedCodeCacheSize the C1-only JVM would reserve 48 MiB.
     assert int(_vm_option(spark, "ReservedCodeCacheSize")) >= 240 * MIB
     assert _vm_option(spark, "UseCodeCacheFlushing") == "true"
+
+
+def _make_dry_run(*args: str) -> str:
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_the_local_job_runs_use_the_same_options_and_can_drop_them() -> None:
+    from tools.jvm import LOCAL_JVM_OPTIONS
+
+    wanted = f"--driver-java-options '{' '.join(LOCAL_JVM_OPTIONS)}'"
+    for target, paths in (("glue-local", "RAW=r"), ("charts-local", "DROP=d")):
+        assert wanted in _make_dry_run(target, paths, "CURATED=c")
+        assert "--driver-java-options" not in _make_dry_run(
+            target, paths, "CURATED=c", "JVM_OPTIONS="
+        )
