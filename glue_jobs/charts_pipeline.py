@@ -967,8 +967,10 @@ def process_chart_files(
     ).repartition(tasks, PARTITION)
     write_days = [d.isoformat() for d in touched]
     tables = {FACT: fact, DIM: dim}
+    threads = spark.sparkContext.defaultParallelism
     run_concurrently(
-        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items())
+        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
+        threads=threads,
     )
     staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
     maybe_fail("stage", fail_after)
@@ -980,6 +982,7 @@ def process_chart_files(
             _check_quality, spark, fs, curated, staging, touched, CHART_TABLE_NAMES, Q.CHART_RULES
         ),
         partial(_rows_written, spark, fs, staging, run_paths),
+        threads=threads,
     )
     quarantine = _quarantine_records(outcomes, archives, run_id)
     todo = None

@@ -405,8 +405,10 @@ def process_files(
         return _read_lake(spark, fs, curated, table, merge_dates)
 
     tables = build_tables(docs, entries, lake, layout, track_entries)
+    threads = spark.sparkContext.defaultParallelism
     run_concurrently(
-        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items())
+        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
+        threads=threads,
     )
     staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
     maybe_fail("stage", fail_after)
@@ -419,6 +421,7 @@ def process_files(
         partial(_check_quality, spark, fs, curated, staging, write_dates),
         lambda: observations.transform(T.entry_counts).collect()[0].asDict(),
         partial(_rows_written, spark, fs, staging, [*paths, *track_paths]),
+        threads=threads,
     )
     tracks_block = _track_documents_block(
         spark, fs, staging, track_entries, write_dates, track_paths, file_reasons
@@ -476,24 +479,22 @@ def process_files(
 # Stage helpers
 # ---------------------------------------------------------------------------------------
 
-#: Threads of the driver that submit independent Spark actions at once.
-CONCURRENT_ACTIONS = 4
 
-
-def run_concurrently(*calls: Callable[[], Any]) -> list[Any]:
+def run_concurrently(*calls: Callable[[], Any], threads: int) -> list[Any]:
     """Run independent Spark actions (writes of different tables, checks that only read)
-    from threads of the driver; their results in order.
+    from at most ``threads`` threads of the driver; their results in order.
 
     Spark runs the jobs of several threads at once: while one job's tasks run, the next
     is planned, and its commit's file operations overlap the next one's tasks, where one
     after the other every job would wait for the previous one's driver work. Every call
     finishes before this returns; the first failure is raised, after all have ended. Each
     thread inherits the caller's Spark local properties (job group, descriptions), so
-    cancelling the caller's jobs cancels these.
+    cancelling the caller's jobs cancels these. The callers pass the session's default
+    parallelism (its cores): more threads than cores only add CPU.
     """
     if len(calls) <= 1:
         return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=min(len(calls), CONCURRENT_ACTIONS)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(len(calls), threads))) as pool:
         futures = [pool.submit(inheritable_thread_target(call)) for call in calls]
         wait(futures)
     for future in futures:
