@@ -150,8 +150,13 @@ tf-check: $(STAMP) $(CHECKOV) $(SCHEMAS_STAMP) ## Parse terraform/, check it aga
 	$(PY) -m tools.tf_check --checkov $(CHECKOV) --provider-schemas $(PROVIDER_SCHEMAS)
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API, chart backfill vs DuckDB (results in docs/)
+bench: $(STAMP) ## Benchmarks: Glue job vs pandas vs DuckDB, extractor vs fake API, chart backfill vs DuckDB, views over a year (results in docs/)
 	$(PY) -m tools.bench --charts
+	$(PY) -m tools.bench.queries --out build/bench/queries
+
+.PHONY: bench-queries
+bench-queries: $(STAMP) ## The views over 52 snapshots of 1,000 playlists and over 26, on DuckDB (results in docs/benchmarks.md)
+	$(PY) -m tools.bench.queries --out build/bench/queries
 
 .PHONY: bench-charts
 bench-charts: $(STAMP) ## The chart backfill alone: chart job vs DuckDB (results in docs/benchmarks.md)
