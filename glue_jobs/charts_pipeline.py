@@ -69,6 +69,7 @@ from glue_jobs.pipeline import (
     _print,
     _read_lake,
     _stage_table,
+    action_threads,
     configure_session,
     new_run_id,
     run_concurrently,
@@ -967,7 +968,7 @@ def process_chart_files(
     ).repartition(tasks, PARTITION)
     write_days = [d.isoformat() for d in touched]
     tables = {FACT: fact, DIM: dim}
-    threads = spark.sparkContext.defaultParallelism
+    threads = action_threads(spark)
     run_concurrently(
         *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
         threads=threads,

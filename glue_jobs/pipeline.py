@@ -405,7 +405,7 @@ def process_files(
         return _read_lake(spark, fs, curated, table, merge_dates)
 
     tables = build_tables(docs, entries, lake, layout, track_entries)
-    threads = spark.sparkContext.defaultParallelism
+    threads = action_threads(spark)
     run_concurrently(
         *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
         threads=threads,
@@ -480,6 +480,18 @@ def process_files(
 # ---------------------------------------------------------------------------------------
 
 
+#: Spark setting: how many driver threads submit a run's independent actions at once
+#: (unset: the session's cores). The test suite sets 1: its parallel workers already keep
+#: every core busy, and concurrent submission there only adds CPU (docs/benchmarks.md).
+CONCURRENT_ACTIONS_CONF = "spark.lakehouse.concurrentActions"
+
+
+def action_threads(spark: SparkSession) -> int:
+    """The driver threads of :func:`run_concurrently` for this session."""
+    configured = spark.conf.get(CONCURRENT_ACTIONS_CONF, None)
+    return int(configured) if configured else spark.sparkContext.defaultParallelism
+
+
 def run_concurrently(*calls: Callable[[], Any], threads: int) -> list[Any]:
     """Run independent Spark actions (writes of different tables, checks that only read)
     from at most ``threads`` threads of the driver; their results in order.
@@ -489,8 +501,8 @@ def run_concurrently(*calls: Callable[[], Any], threads: int) -> list[Any]:
     after the other every job would wait for the previous one's driver work. Every call
     finishes before this returns; the first failure is raised, after all have ended. Each
     thread inherits the caller's Spark local properties (job group, descriptions), so
-    cancelling the caller's jobs cancels these. The callers pass the session's default
-    parallelism (its cores): more threads than cores only add CPU.
+    cancelling the caller's jobs cancels these. The callers pass :func:`action_threads`:
+    more threads than cores only add CPU.
     """
     if len(calls) <= 1:
         return [call() for call in calls]

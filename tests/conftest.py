@@ -62,6 +62,10 @@ def spark() -> Iterator:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
         .config("spark.driver.extraJavaOptions", JVM_OPTIONS)
+        # The workers already keep both cores busy: a run's actions one at a time
+        # (glue_jobs.pipeline.CONCURRENT_ACTIONS_CONF; tests/unit/glue_jobs/
+        # test_run_concurrently.py runs them concurrently).
+        .config("spark.lakehouse.concurrentActions", "1")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

@@ -47,3 +47,15 @@ def test_the_threads_run_the_callers_job_group(spark) -> None:
         sc.setLocalProperty("spark.job.description", None)
     assert groups == ["run-under-test"] * 3
     assert len(set(names)) == 1  # one thread: one after the other
+
+
+def test_the_threads_follow_the_setting_else_the_sessions_cores(spark) -> None:
+    from glue_jobs.pipeline import CONCURRENT_ACTIONS_CONF, action_threads
+
+    assert spark.conf.get(CONCURRENT_ACTIONS_CONF) == "1"  # the test session's (conftest)
+    assert action_threads(spark) == 1
+    spark.conf.unset(CONCURRENT_ACTIONS_CONF)
+    try:
+        assert action_threads(spark) == spark.sparkContext.defaultParallelism == 2
+    finally:
+        spark.conf.set(CONCURRENT_ACTIONS_CONF, "1")
