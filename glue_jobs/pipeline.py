@@ -39,7 +39,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -508,7 +508,7 @@ def run_concurrently(*calls: Callable[[], Any], threads: int) -> list[Any]:
         return [call() for call in calls]
     with ThreadPoolExecutor(max_workers=max(1, min(len(calls), threads))) as pool:
         futures = [pool.submit(inheritable_thread_target(call)) for call in calls]
-        wait(futures)
+    # leaving the pool waited for every call
     for future in futures:
         error = future.exception()
         if error is not None:
