@@ -62,6 +62,7 @@ from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import tables
 from glue_jobs.bookmarks import LocalBookmark
+from glue_jobs.current import stage_all as stage_current_tables
 from glue_jobs.lakefs import FileInfo, LakeFS, join, local_path, qualify
 from glue_jobs.pipeline import (
     _check_quality,
@@ -103,7 +104,8 @@ __all__ = [
 
 FACT = tables.FACT_CHART_ENTRY.name
 DIM = tables.DIM_CHART.name
-CHART_TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in tables.CHART_TABLES)
+CHART_TABLES = tables.CHART_TABLES
+CHART_TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in CHART_TABLES)
 PARTITION = tables.FACT_CHART_ENTRY.partition.name  # chart_date
 SUPERSEDED = "superseded"
 
@@ -974,6 +976,9 @@ def process_chart_files(
         threads=threads,
     )
     staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
+    current, current_modes = stage_current_tables(
+        spark, fs, curated, staging, CHART_TABLES, write_days, threads, run_concurrently
+    )
     maybe_fail("stage", fail_after)
 
     # 4. check, count, manifest, publish, commit ---------------------------------------
@@ -997,12 +1002,14 @@ def process_chart_files(
         "enrichment_todo": todo,
         "rolled_forward_runs": list(rolled_forward),
         "data_quality": data_quality,
+        "current_tables": current_modes,
     }
     _check_accounting(summary)
     manifest = {
         "run_id": run_id,
         "mode": mode,
         "tables": staged,
+        "current": current,
         "quarantine_files": write_quarantine(fs, staging, quarantine),
         "files": [f.__dict__ for f in files],
         "enrichment_todo": todo,

@@ -50,6 +50,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 from pyspark.util import inheritable_thread_target
 
+from glue_jobs import current as C
 from glue_jobs import jvm_lookups
 from glue_jobs import quality as Q
 from glue_jobs import schemas as S
@@ -62,6 +63,7 @@ from glue_jobs.publish import (
     check_fail_point,
     maybe_fail,
     partition_column,
+    partition_dates,
     partition_dir,
     publish,
     recover_staging,
@@ -70,6 +72,7 @@ from glue_jobs.publish import (
     write_quarantine,
     write_run_summary,
 )
+from glue_jobs.tables import PLAYLIST_TABLES
 
 __all__ = [
     "InjectedFailure",
@@ -411,6 +414,9 @@ def process_files(
         threads=threads,
     )
     staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
+    current, current_modes = C.stage_all(
+        spark, fs, curated, staging, PLAYLIST_TABLES, write_days, threads, run_concurrently
+    )
     maybe_fail("stage", fail_after)
 
     # 4. check, count, manifest, publish, commit ----------------------------------------
@@ -450,12 +456,14 @@ def process_files(
         "track_documents": tracks_block,
         "rolled_forward_runs": list(rolled_forward),
         "data_quality": data_quality,
+        "current_tables": current_modes,
     }
     _check_accounting(summary)
     manifest = {
         "run_id": run_id,
         "mode": mode,
         "tables": staged,
+        "current": current,
         "quarantine_files": write_quarantine(fs, staging, quarantine),
         "files": [f.__dict__ for f in sorted([*files, *track_files])],
         "summary": summary,
@@ -655,16 +663,6 @@ def _read_lake(
     )
 
 
-def _partition_dates(fs: LakeFS, curated: str, table: str) -> list[date]:
-    """The dates of a table's partitions in the lake (a listing: metadata only)."""
-    prefix = f"{partition_column(table)}="
-    return sorted(
-        date.fromisoformat(name.removeprefix(prefix))
-        for name, is_dir in fs.list_dir(join(curated, table))
-        if is_dir and name.startswith(prefix)
-    )
-
-
 def _check_quality(
     spark: SparkSession,
     fs: LakeFS,
@@ -685,7 +683,7 @@ def _check_quality(
         staged[table] = df if df is not None else spark.createDataFrame([], S.TABLE_SCHEMAS[table])
     history = {
         table: _read_lake(
-            spark, fs, curated, table, Q.earlier_dates(_partition_dates(fs, curated, table), days)
+            spark, fs, curated, table, Q.earlier_dates(partition_dates(fs, curated, table), days)
         )
         for table in Q.history_tables(rules)
     }

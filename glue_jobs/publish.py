@@ -22,6 +22,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from glue_jobs import schemas as S
@@ -82,6 +83,16 @@ def partition_dir(root: str, table: str, day: str) -> str:
     return join(root, table, f"{partition_column(table)}={day}")
 
 
+def partition_dates(fs: LakeFS, root: str, table: str) -> list[date]:
+    """The dates of a table's partitions under ``root`` (a listing: metadata only)."""
+    prefix = f"{partition_column(table)}="
+    return sorted(
+        date.fromisoformat(name.removeprefix(prefix))
+        for name, is_dir in fs.list_dir(join(root, table))
+        if is_dir and name.startswith(prefix)
+    )
+
+
 def staged_files(fs: LakeFS, staging: str, table: str, days: Iterable[str]) -> dict[str, list]:
     """The data files Spark wrote for each date of a staged table (empty list: no rows)."""
     out = {}
@@ -134,6 +145,11 @@ def missing_files(
             for name in names:
                 if not fs.exists(join(staged, name)) and not fs.exists(join(target, name)):
                     missing.append(join(staged, name))
+    for table, names in manifest.get("current", {}).items():
+        staged, target = join(staging, table), join(curated, table)
+        for name in names:
+            if not fs.exists(join(staged, name)) and not fs.exists(join(target, name)):
+                missing.append(join(staged, name))
     quarantine = books.quarantine_dir(curated, manifest["run_id"])
     for name in manifest.get("quarantine_files", []):
         staged = join(staging, S.QUARANTINE_DIR, name)
@@ -168,7 +184,7 @@ def publish(
     fail_after: str | None = None,
     books: Bookkeeping = PLAYLIST_BOOKS,
 ) -> None:
-    """Move the staged partitions and quarantine records into place."""
+    """Move the staged partitions, current tables and quarantine records into place."""
     for i, (table, days) in enumerate(manifest["tables"].items()):
         for day, names in days.items():
             publish_partition(
@@ -179,6 +195,9 @@ def publish(
             )
         if i == 0:
             maybe_fail("publish_partial", fail_after)
+    # The current tables (glue_jobs.current): one folder each, no partitions.
+    for table, names in manifest.get("current", {}).items():
+        publish_partition(fs, join(curated, table), join(staging, table), names)
     quarantine = books.quarantine_dir(curated, manifest["run_id"])
     for name in manifest.get("quarantine_files", []):
         src = join(staging, S.QUARANTINE_DIR, name)

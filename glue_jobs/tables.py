@@ -51,8 +51,9 @@ class Table:
       partition; "latest wins" keeps, per key, the rows of the greatest ``order``.
     - ``grain``: the columns that identify one row within one partition (the merges' match).
     - ``observed``: a dimension (one observation per id per partition) or a bridge (a list
-      per id per partition); both are read at their latest observation through a generated
-      ``<table>_current`` view. ``None`` for facts.
+      per id per partition); both are read at their latest observation in
+      ``<table>_current``, a table the job writes at each run (``glue_jobs.current``).
+      ``None`` for facts.
     - ``entity``: what one id names, for the generated descriptions.
     """
 
@@ -100,6 +101,12 @@ class Table:
     def order(self) -> tuple[str, ...]:
         """The latest-wins order within a key and partition, greatest first: the lineage."""
         return tuple(c.name for c in self.lineage)
+
+    @property
+    def current(self) -> str | None:
+        """The table of every id's latest observation that the job writes at each run
+        (``glue_jobs.current``), for a dimension or a bridge; None for a fact."""
+        return f"{self.name}_current" if self.observed else None
 
     @property
     def id_column(self) -> str:
