@@ -2,10 +2,10 @@
 keys and the latest-wins order.
 
 Everything else that lists tables or columns is derived from :data:`TABLES` here: the Spark
-schemas the job writes with (``glue_jobs.schemas``), and, through ``python -m tools.generate``
-(``make generate``), the data contract's table sections, the Snowflake CORE tables, merge
-tasks and ``*_current`` views, the Athena ``*_current`` views and the table list Terraform
-reads (``terraform/tables.json``). A test regenerates them all and fails on any difference,
+schemas the job writes with (``glue_jobs.schemas``), the current tables the jobs write
+(``glue_jobs.current``), and, through ``python -m tools.generate`` (``make generate``), the
+data contract's table sections, the Snowflake CORE tables, merge tasks and ``*_current``
+views, and the table list Terraform reads (``terraform/tables.json``). A test regenerates them all and fails on any difference,
 so adding a column is one edit here, one ``make generate``, and the transform that fills it.
 
 Types are logical (``string``, ``int``, ``bigint``, ``boolean``, ``date``, ``timestamp``);
@@ -405,6 +405,8 @@ TABLES: tuple[Table, ...] = (
 )
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+# The current tables (glue_jobs.current): name -> the table whose latest rows it holds.
+CURRENT_TABLES: dict[str, Table] = {t.current: t for t in TABLES if t.current}
 # The tables each job writes.
 PLAYLIST_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.source == "playlists")
 CHART_TABLES: tuple[Table, ...] = tuple(t for t in TABLES if t.source == "charts")

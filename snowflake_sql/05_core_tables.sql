@@ -9,11 +9,11 @@
 --   core.bridge_*_artist            one row per (id, snapshot_date, artist_position)
 --   core.dim_*_current              one row per id: its latest observation (snapshot_date,
 --                                   then extracted_at), the data contract's way to read a
---                                   dimension, as athena_sql/views/10_*_current.sql
+--                                   dimension, the rows of the lake's dim_*_current tables
 --   core.bridge_*_artist_current    the credits of each track / album as its latest
---                                   observation lists them (athena_sql/views/11_*; only
---                                   credits with an artist id are bridged, so a latest
---                                   observation with none falls back to the one before)
+--                                   observation lists them (only credits with an artist id
+--                                   are bridged, so a latest observation with none falls
+--                                   back to the one before)
 -- Run after `terraform apply` has created the database, schemas and landing tables.
 
 use database spotify_lakehouse;

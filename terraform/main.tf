@@ -22,12 +22,22 @@ locals {
   table_partitions = local.table_definition.partitions
   table_sources    = local.table_definition.sources
   curated_tables   = keys(local.table_columns)
-  glue_tables = {
-    for table in local.curated_tables : table => {
-      partition = local.table_partitions[table].name
-      source    = local.table_sources[table]
-    }
-  }
+  # Crawled: the tables, and the current tables each job rewrites at each run (one folder
+  # each, no partition; glue_jobs/current.py).
+  glue_tables = merge(
+    {
+      for table in local.curated_tables : table => {
+        partition = local.table_partitions[table].name
+        source    = local.table_sources[table]
+      }
+    },
+    {
+      for table, current in local.table_definition.current : table => {
+        partition = null
+        source    = current.source
+      }
+    },
+  )
 
   # The charts drop zone (docs/charts.md): chart CSVs that people download from
   # charts.spotify.com, uploaded by hand or by `make charts-add`; the chart job reads it.

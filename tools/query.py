@@ -15,9 +15,10 @@ them on DuckDB this module does three things, and nothing else:
 1. it registers each curated table as a DuckDB view over
    `read_parquet('<curated>/<table>/**/*.parquet', hive_partitioning = true)`, typing the
    partition key (`snapshot_date`, `chart_date`) as VARCHAR, which is what the Glue crawler
-   gives Athena for a Hive-style `snapshot_date=YYYY-MM-DD` folder; a table with no Parquet
-   yet (a lake of playlists only, or of charts only) is an empty view with the table's
-   columns, from glue_jobs/tables.py;
+   gives Athena for a Hive-style `snapshot_date=YYYY-MM-DD` folder, and each current table
+   the jobs write (`dim_track_current`, ...: glue_jobs/current.py) as a view over its one
+   folder; a table with no Parquet yet (a lake of playlists only, or of charts only) is an
+   empty view with the table's columns, from glue_jobs/tables.py;
 2. it translates each statement with `sqlglot.transpile(sql, read="athena", write="duckdb")`;
 3. it sets the session time zone to UTC, as Athena's is.
 """
@@ -38,7 +39,7 @@ from typing import Any
 import duckdb
 import sqlglot
 
-from glue_jobs.tables import BY_NAME, TABLE_NAMES
+from glue_jobs.tables import BY_NAME, CURRENT_TABLES, TABLE_NAMES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ATHENA_SQL = PROJECT_ROOT / "athena_sql"
@@ -110,13 +111,9 @@ HELPER_VIEWS = frozenset(
 
 
 def analytics_view_names() -> list[str]:
-    """Every view but the helpers: the `*_current` views, which only restate the dimensions,
-    `playlist_snapshot_dates`, `playlist_snapshot_sequence` and `chart_artist_credits`."""
-    return [
-        name
-        for name in map(view_name, view_files())
-        if not name.endswith("_current") and name not in HELPER_VIEWS
-    ]
+    """Every view but the helpers: `playlist_snapshot_dates`, `playlist_snapshot_sequence`
+    and `chart_artist_credits`."""
+    return [name for name in map(view_name, view_files()) if name not in HELPER_VIEWS]
 
 
 def named_query_names() -> list[str]:
@@ -126,6 +123,8 @@ def named_query_names() -> list[str]:
 
 def describe(name: str) -> str:
     """The first comment sentence of a view or named query file, for headings."""
+    if table := CURRENT_TABLES.get(name):
+        return f"the latest observation of every {table.entity} (a table the Glue jobs write)"
     paths = [p for p in view_files() if view_name(p) == name] or [NAMED_QUERIES_DIR / f"{name}.sql"]
     comment = []
     for line in paths[0].read_text().splitlines():
@@ -144,11 +143,20 @@ def empty_tables(curated: str | Path) -> list[str]:
 
 def _empty_table_sql(table: str) -> str:
     """A view with the table's columns (glue_jobs.tables) and no rows; the partition key is
-    VARCHAR, as the crawler registers it."""
-    definition = BY_NAME[table]
+    VARCHAR, as the crawler registers it, but a current table's is the DATE its files hold."""
+    definition = CURRENT_TABLES.get(table) or BY_NAME[table]
+    key = "DATE" if table in CURRENT_TABLES else "VARCHAR"
     columns = [f"cast(null as {DUCKDB_TYPES[c.type]}) as {c.name}" for c in definition.file_columns]
-    columns.append(f"cast(null as VARCHAR) as {definition.partition.name}")
+    columns.append(f"cast(null as {key}) as {definition.partition.name}")
     return f"create view {table} as select {', '.join(columns)} where false"
+
+
+def _parquet(curated: Path, table: str, pattern: str) -> str:
+    return (curated / table / pattern).as_posix().replace("'", "''")
+
+
+class MissingCurrentTable(FileNotFoundError):
+    """A lake whose table has rows but whose current table is missing."""
 
 
 def connect(curated: str | Path) -> duckdb.DuckDBPyConnection:
@@ -170,12 +178,26 @@ def connect(curated: str | Path) -> duckdb.DuckDBPyConnection:
         if table in empty:
             con.execute(_empty_table_sql(table))
             continue
-        pattern = (curated / table / "**" / "*.parquet").as_posix().replace("'", "''")
         key = BY_NAME[table].partition.name
         con.execute(
-            f"create view {table} as select * from read_parquet('{pattern}', "
+            f"create view {table} as select * from read_parquet("
+            f"'{_parquet(curated, table, '**/*.parquet')}', "
             f"hive_partitioning = true, hive_types = {{'{key}': varchar}})"
         )
+    for current, table in CURRENT_TABLES.items():
+        if any((curated / current).glob("*.parquet")):
+            con.execute(
+                f"create view {current} as select * from "
+                f"read_parquet('{_parquet(curated, current, '*.parquet')}')"
+            )
+        elif table.name in empty:
+            con.execute(_empty_table_sql(current))
+        else:
+            raise MissingCurrentTable(
+                f"{curated / current} is missing, though {table.name} has rows: the Glue jobs "
+                "write it at each run that adds data (a lake written before they did has "
+                "none); run the job once more with new files, or with its bookmark reset"
+            )
     for path in view_files():
         con.execute(athena_to_duckdb(path.read_text()))
     return con
@@ -279,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         dest="views",
         metavar="NAME",
-        help="print only this view (repeatable; the *_current views too); default: every "
+        help="print only this view (repeatable; the *_current tables too); default: every "
         "analytics view",
     )
     parser.add_argument(
@@ -303,9 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             results = [run_named_query(con, args.named_query, args.param)]
         else:
             known = analytics_view_names()
-            # --view also takes the *_current views (the documented way to read a
+            # --view also takes the current tables (the documented way to read a
             # dimension); without --view only the analytics are printed.
-            every = [view_name(path) for path in view_files()]
+            every = [view_name(path) for path in view_files()] + list(CURRENT_TABLES)
             unknown = sorted(set(args.views or ()) - set(every))
             if unknown:
                 parser.error(f"unknown view(s) {', '.join(unknown)}; known: {', '.join(every)}")

@@ -29,6 +29,7 @@ from glue_jobs.charts_pipeline import run_chart_job
 from glue_jobs.pipeline import InjectedFailure, run_job
 from glue_jobs.tables import DIM_CHART, PLAYLIST_TABLES
 from tests.integration.test_chart_job import key, write
+from tests.sql.chart_fixture import latest_rows_sql
 from tests.unit.charts.support import current_chart
 from tests.unit.glue_jobs import builders as B
 
@@ -71,14 +72,7 @@ WEEK2_LATER = B.document(
 
 def duckdb_current(curated: Path, table) -> list[tuple]:
     """The latest observation of every id, read by DuckDB from the table's partitions."""
-    order = ", ".join(f"{c} desc" for c in (table.partition.name, *table.order))
-    cols = ", ".join(c.name for c in table.all_columns)
-    sql = f"""
-        select {cols} from read_parquet('{curated}/{table.name}/*/*.parquet',
-                                        hive_partitioning = true)
-        qualify dense_rank() over (partition by {table.id_column} order by {order}) = 1
-    """
-    return sorted(duckdb.sql(sql).fetchall(), key=repr)
+    return sorted(duckdb.sql(latest_rows_sql(curated, table)).fetchall(), key=repr)
 
 
 def job_current(curated: Path, table) -> list[tuple]:

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -47,6 +48,7 @@ from glue_jobs.tables import (
     FACT_CHART_ENTRY,
     Table,
 )
+from tools.bench.baseline_duckdb import current_rows_sql
 from tools.tf_check.snowflake_sql import statements
 
 SNOWFLAKE_SQL = Path(__file__).resolve().parents[2] / "snowflake_sql"
@@ -270,7 +272,8 @@ def write_chart_lake(curated: Path, *, enriched: bool = True) -> list[Path]:
 
 def write_tables(curated: Path, tables: Iterable[tuple[Table, list[dict]]]) -> list[Path]:
     """Each table's rows (the partition column included) as a job writes them: one Parquet
-    file per partition under ``curated``; returns the files."""
+    file per partition under ``curated``, and the table's current table (one file) when it
+    has one; returns the files."""
     written = []
     for table, rows in tables:
         key = table.partition.name
@@ -281,7 +284,26 @@ def write_tables(curated: Path, tables: Iterable[tuple[Table, list[dict]]]) -> l
             target = folder / "part-00000-handmade-c000.snappy.parquet"
             pq.write_table(pa.Table.from_pylist(part, schema=_schema(table)), target)
             written.append(target)
+        if table.current:
+            written.append(write_current_table(curated, table))
     return written
+
+
+def latest_rows_sql(curated: Path, table: Table) -> str:
+    """DuckDB: the rows of every id's latest observation in ``table``'s partitions under
+    ``curated``, by the rule the DuckDB baseline writes the current tables with."""
+    relation = f"read_parquet('{curated}/{table.name}/*/*.parquet', hive_partitioning = true)"
+    return current_rows_sql(relation, table)
+
+
+def write_current_table(curated: Path, table: Table) -> Path:
+    """``table``'s current table as the jobs write it (glue_jobs/current.py): one folder,
+    no partition, the partition column stored as a date."""
+    folder = curated / table.current
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "part-00000-handmade-c000.snappy.parquet"
+    duckdb.sql(latest_rows_sql(curated, table)).write_parquet(str(target))
+    return target
 
 
 def create_snowflake(cursor, scripts: Sequence[str], wanted: Callable[[str, str], bool]) -> None:

@@ -20,6 +20,7 @@ chart_entry_songs, as every chart view does; the trend views that follow songs
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -210,11 +211,8 @@ def test_without_described_tracks_every_id_is_its_own_song(tmp_path):
     # A lake of charts only (no enrichment yet): one song per track id, none described.
     curated = tmp_path / "curated"
     write_lake(curated)
-    for folder in (curated / "dim_track").iterdir():
-        for file in folder.iterdir():
-            file.unlink()
-        folder.rmdir()
-    (curated / "dim_track").rmdir()
+    for table in ("dim_track", "dim_track_current"):
+        shutil.rmtree(curated / table)
     con = query.connect(curated)
     try:
         rows = con.execute(

@@ -270,7 +270,8 @@ def test_a_lake_of_charts_only_reads_the_playlist_tables_as_empty(plain_curated,
 def test_a_chart_table_without_parquet_is_empty_with_its_columns(chart_curated, tmp_path):
     # A lake whose dim_chart is not written yet: fact_chart_entry is read, dim_chart empty.
     curated = tmp_path / "curated"
-    for table in ("fact_chart_entry", *ENRICHMENT_TABLES):
+    enrichment = [*ENRICHMENT_TABLES, *(f"{t}_current" for t in ENRICHMENT_TABLES)]
+    for table in ("fact_chart_entry", *enrichment):
         shutil.copytree(chart_curated / table, curated / table)
     assert query.empty_tables(curated) == [
         t.name for t in (*PLAYLIST_TABLES, BY_NAME["dim_chart"]) if t.name not in ENRICHMENT_TABLES

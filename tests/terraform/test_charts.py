@@ -54,9 +54,14 @@ def test_each_jobs_crawlers_follow_that_job(tree: Tree) -> None:
         for dynamic in dynamic_blocks(trigger.body, "actions"):
             started[trigger.labels[1]] = sorted(evaluate(dynamic["for_each"], Scope(tree, module)))
     assert started == {
-        "start_crawlers": sorted(t.name for t in PLAYLIST_TABLES),
-        "crawl_charts": sorted(t.name for t in CHART_TABLES),
+        "start_crawlers": _crawled(PLAYLIST_TABLES),
+        "crawl_charts": _crawled(CHART_TABLES),
     }
+
+
+def _crawled(tables) -> list[str]:
+    """A job's tables and the current tables it writes beside them."""
+    return sorted([t.name for t in tables] + [t.current for t in tables if t.current])
 
 
 def _edited_tree(tmp_path: Path, relative: str, old: str, new: str) -> Tree:
@@ -82,8 +87,7 @@ def test_chart_crawlers_started_after_the_wrong_job_are_reported(
         'if settings.source == "charts"',
         'if settings.source == "playlists"',
     )
-    playlists = sorted(t.name for t in PLAYLIST_TABLES)
-    charts = sorted(t.name for t in CHART_TABLES)
+    playlists, charts = _crawled(PLAYLIST_TABLES), _crawled(CHART_TABLES)
     assert _messages(consistency.check_glue(drifted, contract, repo)) == [
         f"starts the crawlers of {playlists} after aws_glue_job.charts, which writes {charts} "
         "(source 'charts')"

@@ -1,10 +1,12 @@
-"""DuckDB baseline: read the same landed gzip JSON with SQL and write the same seven tables.
+"""DuckDB baseline: read the same landed gzip JSON with SQL and write the same seven tables,
+and the current tables the job writes beside them (glue_jobs/current.py).
 
 One ``read_json`` over every raw file with explicit column types (no sampling, no schema
 inference; keys that are not named are skipped by the parser), ``unnest`` of the entries
 of either container, "latest wins" per playlist and ``snapshot_date`` with a window,
 dimensions deduplicated per ``snapshot_date`` with ``arg_max``-style windows, and
-``COPY ... (FORMAT parquet, PARTITION_BY snapshot_date)`` per table.
+``COPY ... (FORMAT parquet, PARTITION_BY snapshot_date)`` per table; then every id's latest
+observation per dimension and bridge into its ``*_current`` folder (:func:`copy_current_tables`).
 
 This is the yardstick for "how fast could one machine do this": a vectorised C++
 engine with a streaming JSON parser. It validates nothing beyond what the SQL does (no
@@ -19,11 +21,12 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 
-from glue_jobs.tables import PLAYLIST_TABLES
+from glue_jobs.tables import PLAYLIST_TABLES, Table
 
 ARTIST = "STRUCT(id VARCHAR, name VARCHAR, uri VARCHAR)"
 ALBUM = (
@@ -463,11 +466,50 @@ def run(raw: Path, out: Path, *, memory_limit: str | None = None, variant: str =
             "overwrite_or_ignore true)"
         )
         written[table] = con.execute(f"select count(*) from out_{table}").fetchone()[0]
+    written.update(copy_current_tables(con, out, PLAYLIST_TABLES, lambda t: f"out_{t.name}"))
     files_read = con.execute(
         f"select count(*) from glob('{raw}/snapshot_date=*/playlist_id=*/*.json*')"
     ).fetchone()[0]
     con.close()
     return {"files_read": files_read, "entries_read_latest": entries_read, "rows_written": written}
+
+
+def current_rows_sql(relation: str, table: Table) -> str:
+    """The rows of every id's latest observation among ``relation``'s (``table``'s rows,
+    its partition column a date): greatest partition date, then lineage (data contract,
+    section 3)."""
+    order = ", ".join(f"{c} desc" for c in (table.partition.name, *table.order))
+    columns = ", ".join(c.name for c in table.all_columns)
+    return (
+        f"select {columns} from {relation} "
+        f"qualify dense_rank() over (partition by {table.id_column} order by {order}) = 1"
+    )
+
+
+def copy_current_tables(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    tables: Iterable[Table],
+    relation: Callable[[Table], str],
+) -> dict[str, int]:
+    """Write the current table of each of ``tables`` that has one as the job does (one
+    folder under ``out``, no partition) from ``relation(table)``; returns rows per table."""
+    written = {}
+    for table in tables:
+        if not table.current:
+            continue
+        target = out / table.current
+        target.mkdir(parents=True, exist_ok=True)
+        con.execute(
+            f"create or replace temp table current_rows as "
+            f"{current_rows_sql(relation(table), table)}"
+        )
+        con.execute(
+            f"copy current_rows to '{target / 'part-00000.snappy.parquet'}' "
+            "(format parquet, compression snappy)"
+        )
+        written[table.current] = con.execute("select count(*) from current_rows").fetchone()[0]
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:

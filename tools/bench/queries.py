@@ -23,6 +23,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
+
+from glue_jobs.tables import PLAYLIST_TABLES
 from tools import query
 from tools.bench import baseline_duckdb
 from tools.bench.generate import generate, plan_layout
@@ -48,7 +51,8 @@ def build_lake(out: Path, *, snapshots: int, playlists: int, seed: int = 7) -> P
 
 
 def half_lake(curated: Path, target: Path) -> Path:
-    """``target`` with the first half of every table's partitions of ``curated`` (links)."""
+    """``target`` with the first half of every table's partitions of ``curated`` (links),
+    and the current tables of that half, as the job would have written them."""
     for table in query.CURATED_TABLES:
         source = curated / table
         partitions = sorted(p for p in source.glob("*=*") if p.is_dir()) if source.exists() else []
@@ -59,6 +63,13 @@ def half_lake(curated: Path, target: Path) -> Path:
                 link.parent.mkdir(parents=True, exist_ok=True)
                 if not link.exists():
                     os.link(file, link)
+    with duckdb.connect() as con:
+        baseline_duckdb.copy_current_tables(
+            con,
+            target,
+            PLAYLIST_TABLES,
+            lambda t: f"read_parquet('{target}/{t.name}/*/*.parquet', hive_partitioning = true)",
+        )
     return target
 
 
@@ -87,9 +98,8 @@ def time_views(
 
 
 def view_names() -> list[str]:
-    """The analytics views, then the ``*_current`` views they read."""
-    current = [n for n in map(query.view_name, query.view_files()) if n.endswith("_current")]
-    return [*query.analytics_view_names(), *current]
+    """The analytics views, then the current tables they read."""
+    return [*query.analytics_view_names(), *query.CURRENT_TABLES]
 
 
 def markdown(results: dict) -> str:

@@ -1,5 +1,6 @@
-"""The SQL that follows from the table definitions: the Athena ``*_current`` views, and the
-Snowflake CORE tables, ``*_current`` views, streams and merge tasks.
+"""The SQL that follows from the table definitions: the Snowflake CORE tables, ``*_current``
+views, streams and merge tasks. (Athena reads the current tables the jobs write,
+``glue_jobs.current``, through the catalog: no SQL is needed there.)
 
 The landing tables and pipes are Terraform's (``terraform/modules/snowflake``, from
 ``terraform/tables.json``); the SQL here starts where Terraform stops.
@@ -41,86 +42,9 @@ def _wrap(items: list[str], spaces: int, last: str = "") -> str:
     return "\n".join(lines)
 
 
-def _a(noun: str) -> str:
-    return ("an " if noun[0] in "aeiou" else "a ") + noun
-
-
 def _core_columns(table: Table) -> list[str]:
     """Every column of a CORE (and landing) table, in order."""
     return [c.name for c in table.all_columns] + [name for name, _ in LOAD_COLUMNS]
-
-
-# ---------------------------------------------------------------------------------------
-# Athena
-# ---------------------------------------------------------------------------------------
-
-
-def athena_current_view(table: Table) -> str:
-    names = [c.name for c in table.all_columns]
-    if table.observed == "dimension":
-        header = (
-            f"-- {table.name}_current: the latest observation of every {table.entity} (data "
-            "contract, section 3:\n"
-            f'-- "the documented way to read a dimension"), one row per {table.id_column}.\n'
-        )
-        rank = "row_number"
-    else:
-        header = (
-            f"-- {table.name}_current: the artists of every {table.entity} as its latest "
-            "observation lists them,\n"
-            "-- in order (artist_position 1 = primary). A credit dropped in a later snapshot "
-            "is not kept.\n"
-            "-- Only credits with an artist id are bridged, so for "
-            f"{_a(table.entity)} whose latest observation credits\n"
-            "-- no artist with an id, the latest observation that does is used.\n"
-        )
-        rank = "dense_rank"
-    partition = table.partition.name
-    if names[-1] != partition:
-        raise ValueError(f"{table.name}: the partition column is not the last")
-    # The partition key is a string in Athena's catalog: read as the date it is.
-    columns = [*names[:-1], f"cast({partition} as date) as {partition}"]
-    return (
-        GENERATED
-        + WRAPPED_SELECT
-        + header
-        + f"""create or replace view {table.name}_current as
-
-with
-
-observations as (
-
-    select
-        *,
-        {rank}() over (
-            partition by {table.id_column}
-            order by cast({partition} as date) desc, {table.order[0]} desc
-        ) as observation_rank
-    from {table.name}
-
-),
-
-final as (
-
-    select
-{_wrap(columns, 8)}
-    from observations
-    where observation_rank = 1
-
-)
-
-select * from final
-"""
-    )
-
-
-def athena_outputs() -> dict[str, str]:
-    prefix = {"dimension": "10", "bridge": "11"}
-    return {
-        f"athena_sql/views/{prefix[t.observed]}_{t.name}_current.sql": athena_current_view(t)
-        for t in TABLES
-        if t.observed
-    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -136,11 +60,11 @@ CORE_HEADER = """\
 --   core.bridge_*_artist            one row per (id, snapshot_date, artist_position)
 --   core.dim_*_current              one row per id: its latest observation (snapshot_date,
 --                                   then extracted_at), the data contract's way to read a
---                                   dimension, as athena_sql/views/10_*_current.sql
+--                                   dimension, the rows of the lake's dim_*_current tables
 --   core.bridge_*_artist_current    the credits of each track / album as its latest
---                                   observation lists them (athena_sql/views/11_*; only
---                                   credits with an artist id are bridged, so a latest
---                                   observation with none falls back to the one before)
+--                                   observation lists them (only credits with an artist id
+--                                   are bridged, so a latest observation with none falls
+--                                   back to the one before)
 -- Run after `terraform apply` has created the database, schemas and landing tables.
 
 use database spotify_lakehouse;
@@ -391,7 +315,6 @@ def tasks_script() -> str:
 
 def outputs() -> dict[str, str]:
     return {
-        **athena_outputs(),
         "snowflake_sql/05_core_tables.sql": core_script(),
         "snowflake_sql/06_streams_tasks.sql": tasks_script(),
     }

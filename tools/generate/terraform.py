@@ -6,14 +6,17 @@ with ``jsondecode(file(...))``:
 - ``partitions``: each table's partition column (the Hive ``<name>=<value>`` directory of its
   files) and its Snowflake type: the pipes read it from the file's path;
 - ``sources``: the job that writes each table (``playlists``: the star-schema job;
-  ``charts``: the chart job): each job's crawlers run after that job.
+  ``charts``: the chart job): each job's crawlers run after that job;
+- ``current``: the current tables each job writes beside its tables (``glue_jobs.current``),
+  one folder each, no partition: crawled after their job, never loaded into Snowflake (it
+  has its own ``*_current`` views over CORE).
 """
 
 from __future__ import annotations
 
 import json
 
-from glue_jobs.tables import TABLES
+from glue_jobs.tables import CURRENT_TABLES, TABLES
 
 PATH = "terraform/tables.json"
 
@@ -33,6 +36,7 @@ def document() -> dict:
             for t in TABLES
         },
         "sources": {t.name: t.source for t in TABLES},
+        "current": {name: {"source": t.source} for name, t in CURRENT_TABLES.items()},
     }
 
 

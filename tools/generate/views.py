@@ -226,22 +226,16 @@ class View:
 
 
 def hand_written_views(root: Path = ROOT) -> list[View]:
-    """Every Athena view that is not generated from the table definitions, in file order
-    (the order Athena creates them in)."""
-    from tools.generate.sql import athena_outputs
-
-    generated = set(athena_outputs())
-    return [
-        View(path)
-        for path in sorted((root / VIEWS_DIR).glob("*.sql"))
-        if path.relative_to(root).as_posix() not in generated
-    ]
+    """Every Athena view, in file order (the order Athena creates them in). All are written
+    by hand: what follows from the table definitions is a table in Athena (the current
+    tables, ``glue_jobs.current``), not a view."""
+    return [View(path) for path in sorted((root / VIEWS_DIR).glob("*.sql"))]
 
 
 def _schemas(views: list[View]) -> dict[str, str]:
     """The Snowflake schema of every name a view may read."""
     schemas = {t.name: "core" for t in TABLES}
-    schemas.update({f"{t.name}_current": "core" for t in TABLES if t.observed})
+    schemas.update({t.current: "core" for t in TABLES if t.current})
     schemas.update({v.name: v.schema for v in views})
     return schemas
 

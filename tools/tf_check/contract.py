@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glue_jobs.tables import TABLE_NAMES
+from glue_jobs.tables import CURRENT_TABLES, TABLE_NAMES
 from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
 
 TICKED = re.compile(r"`([^`]+)`")
@@ -32,6 +32,8 @@ class Contract:
     job_arguments: dict[str, str | None] = field(default_factory=dict)
     transformation_ctx: str = ""
     tables: list[str] = field(default_factory=list)
+    # What the crawlers catalog: the tables, and the current tables the jobs write.
+    crawled: list[str] = field(default_factory=list)
     columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     snowflake: dict[str, str] = field(default_factory=dict)
 
@@ -111,6 +113,7 @@ def load_contract(path: Path) -> Contract:
     # The tables and their columns are defined once, in glue_jobs/tables.py; section 3 of
     # the contract is generated from there (`make generate`, checked by a test).
     contract.tables = list(TABLE_NAMES)
+    contract.crawled = [*TABLE_NAMES, *CURRENT_TABLES]
     for what in (
         "database",
         "warehouse",

@@ -16,7 +16,7 @@ resource "aws_glue_crawler" "this" {
   for_each = var.tables
 
   name                   = "${var.name_prefix}-${replace(each.key, "_", "-")}"
-  description            = "Adds new ${each.value.partition} partitions of ${each.key} to the catalog"
+  description            = each.value.partition == null ? "Keeps ${each.key}, rewritten by each run, in the catalog" : "Adds new ${each.value.partition} partitions of ${each.key} to the catalog"
   database_name          = aws_glue_catalog_database.this.name
   role                   = aws_iam_role.crawler.arn
   security_configuration = aws_glue_security_configuration.this.name

@@ -86,7 +86,7 @@ variable "library_path" {
 
 variable "tables" {
   type        = map(object({ partition = string, source = string }))
-  description = "Curated tables (terraform/tables.json, from glue_jobs/tables.py): each table's partition column and the job that writes it (playlists: the star-schema job; charts: the chart job). One crawler per table prefix, started after its job."
+  description = "Curated tables (terraform/tables.json, from glue_jobs/tables.py): each table's partition column (null for a current table, which has none) and the job that writes it (playlists: the star-schema job; charts: the chart job). One crawler per table prefix, started after its job."
 }
 
 variable "worker_type" {
