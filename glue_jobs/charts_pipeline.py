@@ -825,7 +825,12 @@ def process_chart_files(
     if not files:
         nothing = ArchiveResult(None, None, 0, Counter(), Counter(), {})
         summary = {**base, **_summary_counts([], nothing, {}, None, [])}
-        summary.update(status="no_new_files", enrichment_todo=None, data_quality=Q.empty_block())
+        summary.update(
+            status="no_new_files",
+            enrichment_todo=None,
+            data_quality=Q.empty_block(),
+            current_tables={},
+        )
         summary["rolled_forward_runs"] = list(rolled_forward)
         summary["finished_at"] = _now()
         write_run_summary(fs, curated, summary, CHART_BOOKS)

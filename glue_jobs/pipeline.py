@@ -319,6 +319,7 @@ def process_files(
     if not files and not track_files:
         summary = {**base, **_empty_counts(), "status": "no_new_files"}
         summary["data_quality"] = Q.empty_block()
+        summary["current_tables"] = {}
         summary["rolled_forward_runs"] = list(rolled_forward)
         summary["finished_at"] = _now()
         write_run_summary(fs, curated, summary)

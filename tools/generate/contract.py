@@ -6,7 +6,7 @@ written by hand.
 
 from __future__ import annotations
 
-from glue_jobs.tables import TABLES, Table
+from glue_jobs.tables import CURRENT_TABLES, TABLES, Table
 from tools.generate import ROOT
 
 CONTRACT = "docs/data-contract.md"
@@ -32,8 +32,18 @@ def table_section(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+def current_section() -> str:
+    lines = ["### The current tables", "", "| table | one row per | the latest observation of |"]
+    lines.append("|---|---|---|")
+    for name, table in CURRENT_TABLES.items():
+        grain = ", ".join(f"`{c}`" for c in table.grain)
+        lines.append(f"| `{name}` | {grain} | `{table.name}`, same columns |")
+    return "\n".join(lines) + "\n"
+
+
 def region() -> str:
-    return BEGIN + "\n\n" + "\n".join(table_section(t) for t in TABLES) + "\n" + END
+    sections = [*(table_section(t) for t in TABLES), current_section()]
+    return BEGIN + "\n\n" + "\n".join(sections) + "\n" + END
 
 
 def outputs() -> dict[str, str]:
