@@ -56,7 +56,8 @@ def _roots(curated: Path) -> list[str]:
 
 
 def fingerprints(curated: Path, ignore: Sequence[str] = ()) -> dict[str, dict]:
-    """``{"table:<name>" | "view:<name>": fingerprint}`` of every table and view."""
+    """``{"table:<name>" | "current:<name>" | "view:<name>": fingerprint}`` of every table,
+    current table (glue_jobs/current.py) and view."""
     con = query.connect(curated)
     roots = _roots(curated)
     dropped: dict[str, set[str]] = {}
@@ -65,6 +66,7 @@ def fingerprints(curated: Path, ignore: Sequence[str] = ()) -> dict[str, dict]:
         dropped.setdefault(table, set()).add(column)
     out = {}
     names = [("table", t) for t in query.CURATED_TABLES]
+    names += [("current", t) for t in query.CURRENT_TABLES]
     names += [("view", query.view_name(p)) for p in query.view_files()]
     for kind, name in names:
         cursor = con.execute(f"select * from {name}")
