@@ -101,30 +101,34 @@ def _run(spark, lake, run_id: str, **kw) -> dict:
     return run_job(spark, str(lake["raw"]), str(lake["curated"]), run_id=run_id, **kw)
 
 
+def _add_week(spark, lake, doc: dict, run_id: str) -> dict:
+    """Land ``doc`` and run the job; check every current table against DuckDB's reading;
+    returns how each was made (the summary's ``current_tables``)."""
+    B.write_raw(lake["raw"], B.raw_key(doc), [doc])
+    modes = _run(spark, lake, run_id)["current_tables"]
+    assert_current_tables_hold_the_latest(lake["curated"])
+    return modes
+
+
+def _credits(curated: Path, track_id: str) -> list[str]:
+    where = f"track_id = '{track_id}'"
+    return current_value(curated, "bridge_track_artist_current", "artist_id", where)
+
+
 def test_the_first_run_builds_every_current_table(spark, lake):
-    B.write_raw(lake["raw"], B.raw_key(WEEK1), [WEEK1])
-    s = _run(spark, lake, "run1")
-    assert s["current_tables"] == {t.current: "rebuilt" for t in CURRENT}
+    assert _add_week(spark, lake, WEEK1, "run1") == {t.current: "rebuilt" for t in CURRENT}
     cur = lake["curated"]
-    assert_current_tables_hold_the_latest(cur)
     assert current_value(cur, "dim_track_current", "track_id", "true") == ["t1", "t2"]
-    assert current_value(cur, "bridge_track_artist_current", "artist_id", "track_id = 't1'") == [
-        "ar1",
-        "ar2",
-    ]
+    assert _credits(cur, "t1") == ["ar1", "ar2"]
 
 
 def test_a_new_week_is_merged_incrementally(spark, lake):
-    B.write_raw(lake["raw"], B.raw_key(WEEK2), [WEEK2])
-    s = _run(spark, lake, "run2")
-    assert s["current_tables"] == {t.current: "incremental" for t in CURRENT}
+    modes = _add_week(spark, lake, WEEK2, "run2")
+    assert modes == {t.current: "incremental" for t in CURRENT}
     cur = lake["curated"]
-    assert_current_tables_hold_the_latest(cur)
     # t1 takes week 2's popularity and credit list (ar2 is no longer credited).
     assert current_value(cur, "dim_track_current", "popularity", "track_id = 't1'") == [11]
-    assert current_value(cur, "bridge_track_artist_current", "artist_id", "track_id = 't1'") == [
-        "ar1"
-    ]
+    assert _credits(cur, "t1") == ["ar1"]
     assert current_value(cur, "dim_track_current", "track_id", "true") == ["t1", "t2", "t3"]
     # One row per id, whatever the number of weeks: 3 tracks, 3 artists, 1 album, 1 playlist.
     for table, n in [("dim_track", 3), ("dim_artist", 3), ("dim_album", 1), ("dim_playlist", 1)]:
@@ -132,11 +136,8 @@ def test_a_new_week_is_merged_incrementally(spark, lake):
 
 
 def test_a_rewritten_week_rebuilds_and_a_dropped_track_falls_back(spark, lake):
-    B.write_raw(lake["raw"], B.raw_key(WEEK2_LATER), [WEEK2_LATER])
-    s = _run(spark, lake, "run3")
-    assert s["current_tables"]["dim_track_current"] == "rebuilt"
+    assert _add_week(spark, lake, WEEK2_LATER, "run3")["dim_track_current"] == "rebuilt"
     cur = lake["curated"]
-    assert_current_tables_hold_the_latest(cur)
     # t2 is not in the rewritten week 2 any more: its latest row is week 1's again.
     assert current_value(cur, "dim_track_current", "popularity", "track_id = 't2'") == [20]
     assert current_value(
@@ -148,11 +149,8 @@ def test_a_deleted_current_table_is_rebuilt(spark, lake):
     cur = lake["curated"]
     shutil.rmtree(cur / "dim_artist_current")
     week3 = B.document("p1", "2026-01-19T06:00:00.000001Z", [B.entry(_track("t1", 12, [A1]))])
-    B.write_raw(lake["raw"], B.raw_key(week3), [week3])
-    s = _run(spark, lake, "run4")
-    assert s["current_tables"]["dim_artist_current"] == "rebuilt"
-    assert s["current_tables"]["dim_track_current"] == "incremental"
-    assert_current_tables_hold_the_latest(cur)
+    modes = _add_week(spark, lake, week3, "run4")
+    assert (modes["dim_artist_current"], modes["dim_track_current"]) == ("rebuilt", "incremental")
 
 
 def test_a_crash_after_the_manifest_is_rolled_forward_with_the_current_tables(spark, lake):
@@ -166,10 +164,7 @@ def test_a_crash_after_the_manifest_is_rolled_forward_with_the_current_tables(sp
     _run(spark, lake, "next")
     assert_current_tables_hold_the_latest(cur)
     assert current_value(cur, "dim_track_current", "popularity", "track_id = 't3'") == [31]
-    assert current_value(cur, "bridge_track_artist_current", "artist_id", "track_id = 't3'") == [
-        "ar2",
-        "ar3",
-    ]
+    assert _credits(cur, "t3") == ["ar2", "ar3"]
 
 
 def test_the_chart_job_writes_dim_chart_current(spark, tmp_path):
