@@ -47,7 +47,21 @@ def build_lake(out: Path, *, snapshots: int, playlists: int, seed: int = 7) -> P
     if not done.exists():
         summary = baseline_duckdb.run(data / "raw", curated)
         done.write_text(json.dumps(summary, indent=1, default=str) + "\n")
+    if any(t.current and not (curated / t.current).exists() for t in PLAYLIST_TABLES):
+        _write_current_tables(curated)  # a lake built before the current tables
     return curated
+
+
+def _write_current_tables(root: Path) -> None:
+    """The current tables of the playlist tables' partitions under ``root``, as the job
+    writes them."""
+    with duckdb.connect() as con:
+        baseline_duckdb.copy_current_tables(
+            con,
+            root,
+            PLAYLIST_TABLES,
+            lambda t: f"read_parquet('{root}/{t.name}/*/*.parquet', hive_partitioning = true)",
+        )
 
 
 def half_lake(curated: Path, target: Path) -> Path:
@@ -63,13 +77,7 @@ def half_lake(curated: Path, target: Path) -> Path:
                 link.parent.mkdir(parents=True, exist_ok=True)
                 if not link.exists():
                     os.link(file, link)
-    with duckdb.connect() as con:
-        baseline_duckdb.copy_current_tables(
-            con,
-            target,
-            PLAYLIST_TABLES,
-            lambda t: f"read_parquet('{target}/{t.name}/*/*.parquet', hive_partitioning = true)",
-        )
+    _write_current_tables(target)
     return target
 
 
