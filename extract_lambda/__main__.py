@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 
 from extract_lambda.config import ConfigError, ExtractConfig, split_playlist_ids
 from extract_lambda.extract import extract_playlists
-from extract_lambda.logsafe import HumanFormatter, protect_logs
+from extract_lambda.logsafe import log_to_stderr
 from extract_lambda.storage import sink_from_uri
 
 
@@ -53,10 +52,7 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
         return enrich_main(arguments[1:], environ)
     args = build_parser().parse_args(argv)
     environ = dict(os.environ if environ is None else environ)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    protect_logs()
+    log_to_stderr()
     playlist_ids = args.playlist_ids or split_playlist_ids(environ.get("PLAYLIST_IDS"))
     if not playlist_ids:
         print("error: give playlist ids (or set PLAYLIST_IDS)", file=sys.stderr)

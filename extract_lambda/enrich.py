@@ -48,7 +48,7 @@ from extract_lambda.enrich_state import (
     parse_track_reference,
     read_work_list,
 )
-from extract_lambda.logsafe import HumanFormatter, protect_logs, redact
+from extract_lambda.logsafe import log_to_stderr, protect_logs, redact
 from extract_lambda.retry import Deadline
 from extract_lambda.spotify_client import ExtractError, PlaylistFailed, RunStopped, SpotifyClient
 from extract_lambda.storage import (
@@ -626,29 +626,22 @@ def _stop(run: _Run, error: ExtractError) -> None:
 def emit_enrich_metrics(summary: Mapping[str, Any], *, namespace: str, service: str) -> None:
     """The run's metrics as EMF on stdout (names: ``glue_jobs.metric_names``): one document with
     the totals, one per failure reason (dimension ``Reason``)."""
-    from aws_lambda_powertools import Metrics
-    from aws_lambda_powertools.metrics import MetricUnit, single_metric
-
+    from extract_lambda.observability import emit_counts
     from glue_jobs import metric_names as E
-    from glue_jobs import metric_names as M
 
-    count = MetricUnit.Count
-    metrics = Metrics(namespace=namespace, service=service)
-    metrics.add_metric(name=E.TRACKS_LANDED, unit=count, value=summary["tracks_landed"])
-    metrics.add_metric(name=E.TRACKS_WITHOUT_ISRC, unit=count, value=summary["tracks_without_isrc"])
-    metrics.add_metric(name=E.TRACKS_FAILED, unit=count, value=summary["tracks_failed"])
-    metrics.add_metric(name=E.TRACKS_PENDING, unit=count, value=summary["pending_after"])
-    metrics.add_metric(name=E.ENRICH_RUNS, unit=count, value=1)
-    metrics.flush_metrics()
-    for reason, n in sorted(summary["failed_by_reason"].items()):
-        with single_metric(
-            name=E.TRACKS_FAILED_BY_REASON,
-            unit=count,
-            value=n,
-            namespace=namespace,
-            default_dimensions={M.LAMBDA_SERVICE_DIMENSION: service},
-        ) as metric:
-            metric.add_dimension(name=E.TRACKS_FAILED_REASON_DIMENSION, value=reason)
+    emit_counts(
+        {
+            E.TRACKS_LANDED: summary["tracks_landed"],
+            E.TRACKS_WITHOUT_ISRC: summary["tracks_without_isrc"],
+            E.TRACKS_FAILED: summary["tracks_failed"],
+            E.TRACKS_PENDING: summary["pending_after"],
+            E.ENRICH_RUNS: 1,
+        },
+        (E.TRACKS_FAILED_BY_REASON, E.TRACKS_FAILED_REASON_DIMENSION),
+        summary["failed_by_reason"],
+        namespace=namespace,
+        service=service,
+    )
 
 
 def made_progress(summary: Mapping[str, Any]) -> bool:
@@ -689,10 +682,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     and settled none of it, 2 for a usage or configuration error."""
     args = build_parser().parse_args(argv)
     environ = dict(os.environ if environ is None else environ)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-    protect_logs()
+    log_to_stderr()
     try:
         config = ExtractConfig.from_env(environ)
         settings = EnrichSettings.from_env(environ)

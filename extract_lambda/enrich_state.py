@@ -18,11 +18,12 @@ import hashlib
 import json
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from extract_lambda.storage import temporary_file
 
 STATE_VERSION = 1
 
@@ -220,15 +221,8 @@ class LocalRawStore:
             current = self.get(key)
             if (current[1] if current else None) != version:
                 raise StateConflict(f"{target} changed since it was read")
-            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-            try:
-                with open(temporary, "xb") as handle:
-                    handle.write(body)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+            with temporary_file(target, body) as temporary:
                 os.replace(temporary, target)
-            finally:
-                temporary.unlink(missing_ok=True)
         return hashlib.sha256(body).hexdigest()
 
 

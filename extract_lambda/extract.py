@@ -259,23 +259,15 @@ def _run(
             except ExtractError as error:
                 _report_failure(summary, playlist_id, error)
                 continue
-            except SnapshotExists as error:
+            except (SnapshotExists, WriteConflict) as error:
+                reason = "already_exists" if isinstance(error, SnapshotExists) else "write_failed"
                 log.error(
                     "playlist %s not landed: %s",
                     playlist_id,
                     error,
-                    extra={"playlist_id": playlist_id, "reason": "already_exists"},
+                    extra={"playlist_id": playlist_id, "reason": reason},
                 )
-                summary.fail(playlist_id, "already_exists", str(error))
-                continue
-            except WriteConflict as error:
-                log.error(
-                    "playlist %s not landed: %s",
-                    playlist_id,
-                    error,
-                    extra={"playlist_id": playlist_id, "reason": "write_failed"},
-                )
-                summary.fail(playlist_id, "write_failed", str(error))
+                summary.fail(playlist_id, reason, str(error))
                 continue
             except Exception as error:  # a sink or encoding failure must not hide the others
                 log.exception(

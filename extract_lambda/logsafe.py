@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -135,6 +136,15 @@ def protect_logs(secrets: Iterable[str] = ()) -> Redactor:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter(_REDACTOR))
     return _REDACTOR
+
+
+def log_to_stderr() -> None:
+    """The command lines' logging: INFO and up to stderr as :class:`HumanFormatter` lines,
+    through the redacting filter (:func:`protect_logs`)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(HumanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    protect_logs()
 
 
 def redact(text: str) -> str:

@@ -110,23 +110,47 @@ def emit_run_metrics(summary: Mapping[str, Any], *, namespace: str, service: str
     """The run's metrics as EMF on stdout: one document with the run's totals, one per
     failure reason (dimension ``Reason``)."""
     failed = summary["playlists_failed"]
+    emit_counts(
+        {
+            M.PLAYLISTS_SUCCEEDED: len(summary["playlists_ok"]),
+            M.PLAYLISTS_FAILED: len(failed),
+            M.ITEMS_LANDED: summary["items"],
+            M.ENTRIES_MALFORMED: summary["entries_malformed"],
+            M.EXTRACT_RUNS: 1,
+        },
+        (M.PLAYLISTS_FAILED_BY_REASON, M.PLAYLISTS_FAILED_REASON_DIMENSION),
+        Counter(f["reason"] for f in failed),
+        namespace=namespace,
+        service=service,
+    )
+
+
+def emit_counts(
+    totals: Mapping[str, int],
+    by_reason_metric: tuple[str, str],
+    by_reason: Mapping[str, int],
+    *,
+    namespace: str,
+    service: str,
+) -> None:
+    """Counts as EMF on stdout: ``totals`` (name -> value) in one document, then one document
+    per reason of ``by_reason`` (reason -> value) with the metric and dimension names of
+    ``by_reason_metric``; all with the dimension ``service``."""
     metrics = Metrics(namespace=namespace, service=service)
     count = MetricUnit.Count
-    metrics.add_metric(name=M.PLAYLISTS_SUCCEEDED, unit=count, value=len(summary["playlists_ok"]))
-    metrics.add_metric(name=M.PLAYLISTS_FAILED, unit=count, value=len(failed))
-    metrics.add_metric(name=M.ITEMS_LANDED, unit=count, value=summary["items"])
-    metrics.add_metric(name=M.ENTRIES_MALFORMED, unit=count, value=summary["entries_malformed"])
-    metrics.add_metric(name=M.EXTRACT_RUNS, unit=count, value=1)
+    for name, value in totals.items():
+        metrics.add_metric(name=name, unit=count, value=value)
     metrics.flush_metrics()
-    for reason, n in sorted(Counter(f["reason"] for f in failed).items()):
+    name, dimension = by_reason_metric
+    for reason, n in sorted(by_reason.items()):
         with single_metric(
-            name=M.PLAYLISTS_FAILED_BY_REASON,
+            name=name,
             unit=count,
             value=n,
             namespace=namespace,
             default_dimensions={M.LAMBDA_SERVICE_DIMENSION: service},
         ) as metric:
-            metric.add_dimension(name=M.PLAYLISTS_FAILED_REASON_DIMENSION, value=reason)
+            metric.add_dimension(name=dimension, value=reason)
 
 
 def invocation_settings(environ: Mapping[str, str] | None = None) -> tuple[str, str]:

@@ -18,6 +18,8 @@ import logging
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -122,6 +124,21 @@ def encode_document(document: dict[str, Any]) -> bytes:
     return gzip.compress((line + "\n").encode("utf-8"), compresslevel=6, mtime=0)
 
 
+@contextmanager
+def temporary_file(target: Path, body: bytes) -> Iterator[Path]:
+    """``body`` in a new hidden file beside ``target``, flushed to disk, for the caller to
+    link or rename into place; whatever is left of it is removed on leaving."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 class LocalDirectorySink:
     """The same layout under a local directory (``make extract-local``, the demo)."""
 
@@ -138,12 +155,7 @@ class LocalDirectorySink:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written under a hidden temporary name, then linked into place: readers never see a
         # partial file, and link() refuses to replace an existing snapshot.
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            with open(temporary, "xb") as handle:
-                handle.write(body)
-                handle.flush()
-                os.fsync(handle.fileno())
+        with temporary_file(target, body) as temporary:
             try:
                 os.link(temporary, target)
             except FileExistsError:
@@ -154,8 +166,6 @@ class LocalDirectorySink:
                 if target.exists():
                     raise SnapshotExists(f"{target} already exists; not replaced") from None
                 os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
         return str(target)
 
 
