@@ -381,6 +381,26 @@ def test_bucket_policy_without_tls_deny_is_reported(write_config) -> None:
     assert "no statement denying non-TLS requests to aws_s3_bucket.this and its objects" in messages
 
 
+def test_bucket_settings_are_found_per_for_each_instance(tree: Tree, tmp_path: Path) -> None:
+    # The settings every bucket shares are for_each resources over local.buckets; a bucket
+    # left out of the map has none of them, and the others keep theirs.
+    edited = _edited_copy(
+        tree,
+        tmp_path,
+        "modules/storage/main.tf",
+        [("    curated        = aws_s3_bucket.curated\n", "")],
+    )
+    problems = [p for p in properties.check_buckets(edited) if p.check == "s3"]
+    assert {p.where.rsplit("(", 1)[1] for p in problems} == {"aws_s3_bucket.curated)"}
+    assert sorted(p.message for p in problems) == [
+        "ACLs not disabled (ownership controls BucketOwnerEnforced)",
+        "no access logging (and no justified CKV_AWS_18 skip)",
+        "no aws_s3_bucket_public_access_block",
+        "no bucket policy built from an aws_iam_policy_document",
+        "no default encryption",
+    ]
+
+
 def test_tls_deny_is_found_through_for_each_and_source_documents(
     tree: Tree, tmp_path: Path
 ) -> None:
@@ -396,8 +416,8 @@ def test_tls_deny_is_found_through_for_each_and_source_documents(
         "modules/storage/policies.tf",
         [
             (
-                "raw            = aws_s3_bucket.raw.arn",
-                "raw            = aws_s3_bucket.curated.arn",
+                "for_each = local.buckets",
+                "for_each = merge(local.buckets, { raw = aws_s3_bucket.curated })",
             ),
             ('tls_only["access_logs"]', 'tls_only["glue_assets"]'),
         ],

@@ -21,8 +21,8 @@ def test_property_holds(tree: Tree, check) -> None:
 
 
 def test_five_buckets_all_protected(tree: Tree) -> None:
-    buckets = {b.labels[1] for _m, b in tree.all_resources("aws_s3_bucket")}
-    assert buckets == {"raw", "curated", "athena_results", "glue_assets", "access_logs"}
+    buckets = {b.labels[1]: m for m, b in tree.all_resources("aws_s3_bucket")}
+    assert set(buckets) == {"raw", "curated", "athena_results", "glue_assets", "access_logs"}
     for companion in (
         "aws_s3_bucket_public_access_block",
         "aws_s3_bucket_server_side_encryption_configuration",
@@ -30,7 +30,10 @@ def test_five_buckets_all_protected(tree: Tree) -> None:
         "aws_s3_bucket_ownership_controls",
         "aws_s3_bucket_lifecycle_configuration",
     ):
-        assert {b.labels[1] for _m, b in tree.all_resources(companion)} == buckets, companion
+        for name, module in buckets.items():
+            # One instance each: its own resource, or its key of a for_each resource.
+            found = properties._bucket_companions(tree, module, companion, f"aws_s3_bucket.{name}")
+            assert len(found) == 1, (companion, name)
 
 
 def test_glue_job_settings(tree: Tree) -> None:

@@ -969,13 +969,28 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# A whole resource of this module as a value (``aws_s3_bucket.raw``, e.g. in a for_each map):
+# evaluated, it is an Unknown whose expression is the reference itself.
+_RESOURCE_OBJECT = re.compile(rf"([a-z][a-z0-9]*_[\w-]+)\.({_NAME})")
+
+
 def _walk(value: Any, rest: list[str], expr: str, scope: Scope) -> Any:
-    for part in rest:
+    for i, part in enumerate(rest):
         name, indexes = _split_part(part)
         if isinstance(value, dict) and name in value:
             value = _index(value[name], indexes, scope)
-        else:
-            return value if isinstance(value, Unknown) else Unknown(expr)
+            continue
+        resource = (
+            _RESOURCE_OBJECT.fullmatch(value.expression) if isinstance(value, Unknown) else None
+        )
+        if resource is not None:
+            # An attribute of a resource reached through a value (each.value.id with
+            # for_each = { raw = aws_s3_bucket.raw }): what the direct reference gives.
+            reference = ".".join((value.expression, *rest[i:]))
+            return _resource_attribute(
+                resource.group(1), resource.group(2), [], rest[i:], reference, scope
+            )
+        return value if isinstance(value, Unknown) else Unknown(expr)
     return value
 
 

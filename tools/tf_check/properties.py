@@ -52,6 +52,28 @@ def _companions(module: Module, resource_type: str, attribute: str, address: str
     ]
 
 
+def _bucket_companions(
+    tree: Tree, module: Module, resource_type: str, address: str
+) -> list[tuple[Block, Scope]]:
+    """The resources of ``resource_type`` whose ``bucket`` is ``address``, each with the
+    scope its arguments are evaluated in: a resource naming the bucket directly, or the
+    instance of a for_each resource whose bucket evaluates to it (for_each = local.buckets,
+    bucket = each.value.id)."""
+    names_bucket = re.compile("<" + re.escape(address) + r"[.>\[]")
+    found: list[tuple[Block, Scope]] = []
+    for block in module.resources_of_type(resource_type):
+        if _refers_to(block.body.get("bucket"), address):
+            found.append((block, Scope(tree, module)))
+        elif "for_each" in block.body:
+            found.extend(
+                (block, scope)
+                for scope in _instances(tree, module, block)
+                if scope.each
+                and names_bucket.search(str(evaluate(block.body.get("bucket"), scope)))
+            )
+    return found
+
+
 def _skipped(module: Module, block: Block, check_id: str) -> bool:
     """Whether ``block`` carries a (reasoned) ``#checkov:skip=check_id`` comment."""
     end = _block_end_line(module, block)
@@ -117,7 +139,12 @@ def check_buckets(tree: Tree) -> list[Problem]:
         address = f"aws_s3_bucket.{bucket.labels[1]}"
         where = _where(bucket)
 
-        blocks = _companions(module, "aws_s3_bucket_public_access_block", "bucket", address)
+        blocks = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_public_access_block", address
+            )
+        ]
         flags = (
             "block_public_acls",
             "block_public_policy",
@@ -131,9 +158,12 @@ def check_buckets(tree: Tree) -> list[Problem]:
                 Problem("s3", _where(blocks[0]), f"all of {', '.join(flags)} must be true")
             )
 
-        encryption = _companions(
-            module, "aws_s3_bucket_server_side_encryption_configuration", "bucket", address
-        )
+        encryption = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_server_side_encryption_configuration", address
+            )
+        ]
         default = (
             _first(encryption[0].body, "rule", "apply_server_side_encryption_by_default")
             if encryption
@@ -155,9 +185,11 @@ def check_buckets(tree: Tree) -> list[Problem]:
                 Problem("s3", where, "SSE-KMS without a customer-managed key (kms_master_key_id)")
             )
 
-        policies = _companions(module, "aws_s3_bucket_policy", "bucket", address)
+        policies = _bucket_companions(tree, module, "aws_s3_bucket_policy", address)
         found = (
-            _document_statements(tree, module, policies[0].body.get("policy")) if policies else None
+            _document_statements(tree, module, policies[0][0].body.get("policy"), policies[0][1])
+            if policies
+            else None
         )
         if found is None:
             problems.append(
@@ -172,21 +204,31 @@ def check_buckets(tree: Tree) -> list[Problem]:
                 )
             )
 
-        ownership = _companions(module, "aws_s3_bucket_ownership_controls", "bucket", address)
+        ownership = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_ownership_controls", address
+            )
+        ]
         rule = _first(ownership[0].body, "rule") if ownership else None
         if rule is None or literal_string(rule.get("object_ownership")) != "BucketOwnerEnforced":
             problems.append(
                 Problem("s3", where, "ACLs not disabled (ownership controls BucketOwnerEnforced)")
             )
 
-        if not _companions(module, "aws_s3_bucket_logging", "bucket", address) and not _skipped(
+        if not _bucket_companions(tree, module, "aws_s3_bucket_logging", address) and not _skipped(
             module, bucket, "CKV_AWS_18"
         ):
             problems.append(
                 Problem("s3", where, "no access logging (and no justified CKV_AWS_18 skip)")
             )
 
-        lifecycle = _companions(module, "aws_s3_bucket_lifecycle_configuration", "bucket", address)
+        lifecycle = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_lifecycle_configuration", address
+            )
+        ]
         rules = _all(lifecycle[0].body, "rule") if lifecycle else []
         if not any(_first(r, "abort_incomplete_multipart_upload") for r in rules):
             problems.append(
@@ -195,15 +237,16 @@ def check_buckets(tree: Tree) -> list[Problem]:
     return problems
 
 
-_DOCUMENT_JSON = re.compile(r'data\.aws_iam_policy_document\.([\w-]+)(?:\["([^"]*)"\])?\.json')
+_DOCUMENT_JSON = re.compile(r"data\.aws_iam_policy_document\.([\w-]+)(?:\[([^\]]+)\])?\.json")
 
 
 def _document_statements(
-    tree: Tree, module: Module, value: object, depth: int = 0
+    tree: Tree, module: Module, value: object, where: Scope | None = None, depth: int = 0
 ) -> tuple[Block, list[tuple[dict, Scope]]] | None:
     """The policy document ``value`` names (``data.aws_iam_policy_document.<name>.json``, or
-    one instance ``<name>["key"]`` of a for_each document) and every statement of the policy
-    it renders, each with the scope it is evaluated in: its own statements and those of its
+    one instance ``<name>[key]`` of a for_each document, the key evaluated in ``where``, the
+    scope of the resource using it) and every statement of the policy it renders, each with
+    the scope it is evaluated in: its own statements and those of its
     source_policy_documents (which come first in the policy)."""
     match = _DOCUMENT_JSON.fullmatch(expression_text(value) or "")
     document = (
@@ -213,14 +256,15 @@ def _document_statements(
         return None
     scope = Scope(tree, module)
     if match.group(2) is not None:
+        key = evaluate("${" + match.group(2) + "}", where or scope)
         expanded = evaluate(document.body.get("for_each"), scope)
-        if not isinstance(expanded, dict) or match.group(2) not in expanded:
+        if not isinstance(expanded, dict) or not isinstance(key, str) or key not in expanded:
             return None
-        scope = Scope(tree, module, {"key": match.group(2), "value": expanded[match.group(2)]})
+        scope = Scope(tree, module, {"key": key, "value": expanded[key]})
     statements: list[tuple[dict, Scope]] = []
     sources = document.body.get("source_policy_documents")
     for source in sources if isinstance(sources, list) else []:
-        found = _document_statements(tree, module, source, depth + 1)
+        found = _document_statements(tree, module, source, depth=depth + 1)
         if found is None:
             return None
         statements.extend(found[1])
@@ -266,13 +310,21 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
     if not raw:
         return [Problem("s3", str(tree.base), "no aws_s3_bucket.raw")]
     for module, bucket in raw:
-        versioning = _companions(module, "aws_s3_bucket_versioning", "bucket", "aws_s3_bucket.raw")
+        versioning = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_versioning", "aws_s3_bucket.raw"
+            )
+        ]
         config = _first(versioning[0].body, "versioning_configuration") if versioning else None
         if config is None or literal_string(config.get("status")) != "Enabled":
             problems.append(Problem("s3", _where(bucket), "raw bucket is not versioned"))
-        lifecycle = _companions(
-            module, "aws_s3_bucket_lifecycle_configuration", "bucket", "aws_s3_bucket.raw"
-        )
+        lifecycle = [
+            b
+            for b, _s in _bucket_companions(
+                tree, module, "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket.raw"
+            )
+        ]
         transitions = [
             t
             for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
@@ -289,12 +341,15 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
     for module, bucket in tree.all_resources("aws_s3_bucket"):
         if bucket.labels[1] != "athena_results":
             continue
-        lifecycle = _companions(
-            module,
-            "aws_s3_bucket_lifecycle_configuration",
-            "bucket",
-            "aws_s3_bucket.athena_results",
-        )
+        lifecycle = [
+            b
+            for b, _s in _bucket_companions(
+                tree,
+                module,
+                "aws_s3_bucket_lifecycle_configuration",
+                "aws_s3_bucket.athena_results",
+            )
+        ]
         if not any(
             _first(r, "expiration") for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
         ):

@@ -113,47 +113,10 @@ data "aws_iam_policy_document" "kms" {
 
 # Bucket keys cut KMS requests (and their cost) by letting S3 reuse a data key per
 # bucket for a while instead of calling KMS for every object.
-resource "aws_s3_bucket_server_side_encryption_configuration" "raw" {
-  bucket = aws_s3_bucket.raw.id
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = local.lake_buckets
 
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "curated" {
-  bucket = aws_s3_bucket.curated.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    bucket_key_enabled = true
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "glue_assets" {
-  bucket = aws_s3_bucket.glue_assets.id
+  bucket = each.value.id
 
   rule {
     bucket_key_enabled = true

@@ -11,22 +11,9 @@ resource "aws_s3_bucket" "access_logs" {
   force_destroy = var.force_destroy
 }
 
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
+# Its ownership controls and public access block are those of every bucket (main.tf).
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
+# S3 server access logging cannot deliver to a bucket encrypted with SSE-KMS.
 resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
   bucket = aws_s3_bucket.access_logs.id
 
@@ -37,26 +24,11 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
   }
 }
 
-resource "aws_s3_bucket_logging" "raw" {
-  bucket        = aws_s3_bucket.raw.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "raw/"
-}
+# One prefix per source bucket: its key with hyphens (raw/, athena-results/...).
+resource "aws_s3_bucket_logging" "this" {
+  for_each = local.lake_buckets
 
-resource "aws_s3_bucket_logging" "curated" {
-  bucket        = aws_s3_bucket.curated.id
+  bucket        = each.value.id
   target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "curated/"
-}
-
-resource "aws_s3_bucket_logging" "athena_results" {
-  bucket        = aws_s3_bucket.athena_results.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "athena-results/"
-}
-
-resource "aws_s3_bucket_logging" "glue_assets" {
-  bucket        = aws_s3_bucket.glue_assets.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "glue-assets/"
+  target_prefix = "${replace(each.key, "_", "-")}/"
 }

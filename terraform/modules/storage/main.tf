@@ -1,6 +1,8 @@
-# The lake's buckets. Each bucket is declared on its own (not with for_each) so that
-# every companion resource names its bucket directly: readers and checkov can follow
-# aws_s3_bucket.raw -> aws_s3_bucket_public_access_block.raw without evaluating maps.
+# The lake's buckets. Each bucket is declared on its own (not with for_each): each has its
+# own name, its own reasoned checkov skips and its own lifecycle. The settings every bucket
+# shares (ownership, public access block, default encryption, access logging, TLS-only
+# policy) are one resource each, with for_each over local.buckets, so that a rule is
+# written once and a new bucket gets it by being added to the map.
 
 data "aws_caller_identity" "current" {}
 
@@ -23,6 +25,18 @@ locals {
   # longest purpose (7), an account id (12) and the longest region names (14, e.g.
   # ap-southeast-1) the prefix may have 26 (var.name_prefix checks it).
   bucket_suffix = "${local.account_id}-${local.region}"
+
+  # The four buckets of the lake, by the key of their companion resources: encrypted with
+  # the lake key and access-logged into the log bucket under <key with hyphens>/.
+  lake_buckets = {
+    raw            = aws_s3_bucket.raw
+    curated        = aws_s3_bucket.curated
+    athena_results = aws_s3_bucket.athena_results
+    glue_assets    = aws_s3_bucket.glue_assets
+  }
+  # Every bucket: the lake's and the log bucket (logging.tf), which has the same ownership,
+  # public access block and TLS-only statement but is encrypted and logged differently.
+  buckets = merge(local.lake_buckets, { access_logs = aws_s3_bucket.access_logs })
 }
 
 resource "aws_s3_bucket" "raw" {
@@ -56,64 +70,20 @@ resource "aws_s3_bucket" "glue_assets" {
 
 # Bucket owner enforced: ACLs are disabled and every object belongs to this account,
 # so access is governed by IAM and bucket policies alone.
-resource "aws_s3_bucket_ownership_controls" "raw" {
-  bucket = aws_s3_bucket.raw.id
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = local.buckets
+
+  bucket = each.value.id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
-resource "aws_s3_bucket_ownership_controls" "curated" {
-  bucket = aws_s3_bucket.curated.id
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = local.buckets
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_ownership_controls" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_ownership_controls" "glue_assets" {
-  bucket = aws_s3_bucket.glue_assets.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "raw" {
-  bucket                  = aws_s3_bucket.raw.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_public_access_block" "curated" {
-  bucket                  = aws_s3_bucket.curated.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_public_access_block" "athena_results" {
-  bucket                  = aws_s3_bucket.athena_results.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_public_access_block" "glue_assets" {
-  bucket                  = aws_s3_bucket.glue_assets.id
+  bucket                  = each.value.id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
