@@ -18,24 +18,31 @@ JVM_OPTIONS = " ".join(LOCAL_JVM_OPTIONS)
 
 
 # The files that take minutes, longest first (measured with `--durations`). `make test`
-# hands whole files to its workers in collection order (xdist --dist loadfile), so a long
-# file collected last would run alone at the end while the other workers sit idle; started
-# first, the short files fill in around them. Only the order changes, never what runs.
+# hands whole files to its workers in collection order (xdist --dist loadfile, with
+# --no-loadscope-reorder in pyproject.toml: xdist's default would order files by their
+# number of tests instead), so a long file collected last would run alone at the end while
+# the other workers sit idle; started first, the short files fill in around them. Only the
+# order changes, never what runs.
 LONGEST_FIRST = (
-    "tests/bench/test_bench_smoke.py",
     "tests/integration/test_glue_tracks.py",
     "tests/integration/test_chart_job.py",
+    "tests/bench/test_bench_smoke.py",
     "tests/integration/test_glue_job.py",
-    "tests/unit/glue_jobs/test_properties.py",
     "tests/demo/test_demo_end_to_end.py",
-    "tests/unit/glue_jobs/test_star_schema_job.py",
     "tests/integration/test_glue_accounting.py",
     "tests/unit/glue_jobs/test_hostile_input.py",
-    "tests/sql/test_athena.py",
-    "tests/sql/test_snowflake.py",
-    "tests/demo/test_demo_cli.py",
-    "tests/unit/glue_jobs/test_quality.py",
     "tests/bench/test_bench_charts.py",
+    "tests/unit/glue_jobs/test_quality.py",
+    "tests/unit/glue_jobs/test_properties.py",
+    "tests/sql/test_snowflake.py",
+    "tests/unit/glue_jobs/test_star_schema_job.py",
+    "tests/demo/test_demo_cli.py",
+    "tests/unit/glue_jobs/test_transforms.py",
+    "tests/terraform/test_first_apply.py",
+    "tests/sql/test_athena.py",
+    "tests/contract/test_glue_captured_responses.py",
+    "tests/terraform/test_consistency_negative.py",
+    "tests/unit/glue_jobs/test_metrics_charts.py",
     "tests/demo/test_demo_charts.py",
 )
 

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from glue_jobs import quality as Q
 from tests.demo.conftest import (
     SMALL_LAST_WEEK,
     SMALL_PLAYLISTS,
@@ -29,6 +30,7 @@ from tests.demo.conftest import (
     raw_documents,
 )
 from tests.demo.test_demo_charts import FOCUS, _charted, _global, _Page
+from tests.demo.test_report_quality import _parse
 from tests.oracle import FACT_KINDS, entry_kind
 from tools.demo import report
 from tools.demo.chart_history import HistorySpec, generate_history
@@ -470,3 +472,21 @@ def test_the_demo_enriches_its_chart_tracks_and_the_lake_describes_them(small_de
     parser.feed(page)
     rows = [r for r in parser.tables["chart-multi-id-songs"] if r]
     assert {frozenset(r[5].split(", ")) for r in rows} == pairs
+
+
+def test_the_demo_report_shows_every_rule_its_runs_checked(small_demo):
+    page = small_demo.result.report.read_text(encoding="utf-8")
+    rows = _parse(page)
+    runs = report.read_run_summaries(small_demo.result.curated)
+    written = [r for r in runs if r["status"] == "ok"]
+    assert written and all(r["data_quality"]["rules_checked"] == len(Q.RULES) for r in written)
+    assert list(rows.rows) == [rule.name for rule in Q.RULES]
+    # The demo's data honours every rule (its one bad file is quarantined, not published).
+    assert set(rows.classes.values()) == {"passed"}
+    for cells in rows.rows.values():
+        assert cells[4] == "passed" and cells[5] == f"0 of {len(written)}"
+    match = re.search(r'id="quality-rules" data-rules="(\d+)" data-failures="(\d+)"', page)
+    assert match and match.groups() == (str(len(Q.RULES)), "0")
+    # The table sits in the data-quality section, which renders as before.
+    section = page[page.index('<section id="data-quality">') :]
+    assert 'id="quality-rules"' in section.split("</section>")[0]
