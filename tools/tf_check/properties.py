@@ -1465,13 +1465,19 @@ def _conditions(statement: dict) -> dict[str, list[dict]]:
     return found
 
 
-def _service_principals(statement: dict) -> list[str]:
-    return [
-        identifier
-        for p in nested_blocks(statement, "principals")
-        if literal_string(p.get("type")) == "Service"
-        for identifier in _strings(p.get("identifiers"))
-    ]
+def _service_principals(statement: dict, scope: Scope | None = None) -> list[str]:
+    """The service principals of a statement: its literal identifiers, or, given the scope
+    of the document's instance, its evaluated ones (identifiers = [each.value.service])."""
+    found = []
+    for p in nested_blocks(statement, "principals"):
+        if literal_string(p.get("type")) != "Service":
+            continue
+        identifiers = evaluate(p.get("identifiers"), scope) if scope else None
+        if isinstance(identifiers, list):
+            found += [i for i in identifiers if isinstance(i, str)]
+        else:
+            found += _strings(p.get("identifiers"))
+    return found
 
 
 def _instances(tree: Tree, module: Module, block: Block) -> list[Scope]:
@@ -1583,9 +1589,10 @@ def check_scheduler_key_grants(tree: Tree) -> list[Problem]:
     schedule's ARN for its payload, the queue's ARN for dead letters), never unconditioned."""
     problems: list[Problem] = []
     for module, role in tree.all_resources("aws_iam_role"):
-        trust = _policy_document(module, role.body.get("assume_role_policy"))
+        # The trust policy may be one instance of a for_each document (assume_role["scheduler"]).
+        trust = _document_statements(tree, module, role.body.get("assume_role_policy"))
         if trust is None or not any(
-            "scheduler.amazonaws.com" in _service_principals(s) for s in _statements(trust)
+            "scheduler.amazonaws.com" in _service_principals(s, scope) for s, scope in trust[1]
         ):
             continue
         address = f"aws_iam_role.{role.labels[1]}"

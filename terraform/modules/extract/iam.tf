@@ -4,13 +4,32 @@
 # grants are exactly the requests extract_lambda makes (tools/tf_check compares them with
 # the function's environment and extract_lambda.enrich.EnrichSettings).
 
-data "aws_iam_policy_document" "lambda_trust" {
+# Who assumes this module's roles: the function, and EventBridge Scheduler, which sends
+# aws:SourceAccount when it assumes a role (Lambda does not), so its trust is limited to
+# this account.
+data "aws_iam_policy_document" "assume_role" {
+  for_each = {
+    lambda    = { service = "lambda.amazonaws.com", source_account = false }
+    scheduler = { service = "scheduler.amazonaws.com", source_account = true }
+  }
+
   statement {
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
+      identifiers = [each.value.service]
+    }
+
+    # The confused-deputy guard, for the services that send the key when they assume a role.
+    dynamic "condition" {
+      for_each = each.value.source_account ? [local.account_id] : []
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
     }
   }
 }
@@ -18,7 +37,7 @@ data "aws_iam_policy_document" "lambda_trust" {
 resource "aws_iam_role" "lambda" {
   name               = "${local.function_name}-lambda"
   description        = "Execution role of the extract Lambda"
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["lambda"].json
 }
 
 data "aws_iam_policy_document" "lambda" {
@@ -119,27 +138,10 @@ resource "aws_iam_role_policy" "lambda" {
   policy = data.aws_iam_policy_document.lambda.json
 }
 
-data "aws_iam_policy_document" "scheduler_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 resource "aws_iam_role" "scheduler" {
   name               = "${local.function_name}-scheduler"
   description        = "Lets EventBridge Scheduler invoke the extract Lambda (playlists and enrichment)"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
 data "aws_iam_policy_document" "scheduler" {

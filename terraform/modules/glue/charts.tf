@@ -121,29 +121,10 @@ resource "aws_cloudwatch_event_target" "chart_weekly" {
   role_arn = aws_iam_role.chart_events.arn
 }
 
-data "aws_iam_policy_document" "chart_events_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    # EventBridge documents aws:SourceAccount (the rule's account) and aws:SourceArn (the
-    # rule) for the requests it makes for a rule.
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 resource "aws_iam_role" "chart_events" {
   name               = "${var.name_prefix}-chart-events"
   description        = "Lets the chart EventBridge rules notify the chart workflow"
-  assume_role_policy = data.aws_iam_policy_document.chart_events_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["events"].json
 }
 
 data "aws_iam_policy_document" "chart_events" {

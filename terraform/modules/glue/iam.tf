@@ -4,17 +4,37 @@
 # prefixes they read are raw_read_prefixes, and the one raw folder written is the chart
 # job's enrichment work lists.
 
-# No aws:SourceAccount condition here, unlike the Scheduler roles: EventBridge Scheduler
-# documents that it sends the key when it assumes a role, Glue does not, and a condition on
-# a key that is absent denies the role to the job and the crawlers. A role cannot be passed
-# to another account's Glue anyway (iam:PassRole is same-account).
-data "aws_iam_policy_document" "glue_trust" {
+# Who assumes this module's roles: Glue (the jobs and the crawlers), EventBridge Scheduler
+# and EventBridge (the chart rules, charts.tf). The aws:SourceAccount condition only where
+# the service documents that it sends the key when it assumes a role: Scheduler does, and
+# EventBridge sends aws:SourceAccount (the rule's account) and aws:SourceArn (the rule) for
+# the requests it makes for a rule; Glue does not, and a condition on a key that is absent
+# denies the role to the jobs and the crawlers. A role cannot be passed to another
+# account's Glue anyway (iam:PassRole is same-account).
+data "aws_iam_policy_document" "assume_role" {
+  for_each = {
+    glue      = { service = "glue.amazonaws.com", source_account = false }
+    scheduler = { service = "scheduler.amazonaws.com", source_account = true }
+    events    = { service = "events.amazonaws.com", source_account = true }
+  }
+
   statement {
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["glue.amazonaws.com"]
+      identifiers = [each.value.service]
+    }
+
+    # The confused-deputy guard, for the services that send the key when they assume a role.
+    dynamic "condition" {
+      for_each = each.value.source_account ? [local.account_id] : []
+
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
     }
   }
 }
@@ -22,7 +42,7 @@ data "aws_iam_policy_document" "glue_trust" {
 resource "aws_iam_role" "job" {
   name               = "${local.job_name}-job"
   description        = "Execution role of the Glue jobs (star schema, charts)"
-  assume_role_policy = data.aws_iam_policy_document.glue_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
 }
 
 data "aws_iam_policy_document" "job" {
@@ -140,7 +160,7 @@ resource "aws_iam_role_policy" "job" {
 resource "aws_iam_role" "crawler" {
   name               = "${var.name_prefix}-crawler"
   description        = "Role of the curated-table crawlers"
-  assume_role_policy = data.aws_iam_policy_document.glue_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
 }
 
 data "aws_iam_policy_document" "crawler" {
@@ -203,27 +223,10 @@ resource "aws_iam_role_policy" "crawler" {
   policy = data.aws_iam_policy_document.crawler.json
 }
 
-data "aws_iam_policy_document" "scheduler_trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 resource "aws_iam_role" "scheduler" {
   name               = "${var.name_prefix}-glue-scheduler"
   description        = "Lets EventBridge Scheduler start the Glue workflow and send the weekly chart-run event"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_trust.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
 data "aws_iam_policy_document" "scheduler" {
