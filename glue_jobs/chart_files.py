@@ -32,7 +32,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO, NamedTuple
@@ -679,22 +679,23 @@ def _track_id(text: str, pattern: re.Pattern[str], line: int) -> str:
     return match.group(1)
 
 
+def _check_once(values: Sequence[Hashable], name: str, where: str) -> None:
+    """Each value once: the first repeated one is ``repeated_<name>``."""
+    seen: set[Hashable] = set()
+    for value in values:
+        if value in seen:
+            raise ChartFileError(f"repeated_{name}", f"{where}{name} {value} appears twice")
+        seen.add(value)
+
+
 def _check_tracks(track_ids: list[str], where: str) -> None:
     """A chart ranks tracks: each track id once (docs/charts.md, "One track, one rank")."""
-    seen: set[str] = set()
-    for track_id in track_ids:
-        if track_id in seen:
-            raise ChartFileError("repeated_track", f"{where}track {track_id} appears twice")
-        seen.add(track_id)
+    _check_once(track_ids, "track", where)
 
 
 def _check_ranks(ranks: list[int], where: str) -> None:
-    seen: set[int] = set()
-    for rank in ranks:
-        if rank in seen:
-            raise ChartFileError("repeated_rank", f"{where}rank {rank} appears twice")
-        seen.add(rank)
-    missing = sorted(set(range(1, len(ranks) + 1)) - seen)
+    _check_once(ranks, "rank", where)
+    missing = sorted(set(range(1, len(ranks) + 1)) - set(ranks))
     if missing:
         raise ChartFileError(
             "missing_rank",
@@ -707,15 +708,22 @@ def _check_ranks(ranks: list[int], where: str) -> None:
 # Single-chart files
 
 
-def _entries_current(rows: _Rows, identity: ChartIdentity, width: int) -> Iterator[ChartEntry]:
-    weekly = identity.period == "weekly"
-    regional = identity.chart_type == "regional"
+def _rows_of_width(rows: _Rows, width: int) -> Iterator[tuple[list[str], int]]:
+    """Each row with its line number; a row with another number of fields than the header's
+    ``width`` stops the file."""
     for row in rows:
         line = rows.line
         if len(row) != width:
             raise ChartFileError(
                 "bad_row_shape", f"line {line}: {len(row)} fields, the header has {width}"
             )
+        yield row, line
+
+
+def _entries_current(rows: _Rows, identity: ChartIdentity, width: int) -> Iterator[ChartEntry]:
+    weekly = identity.period == "weekly"
+    regional = identity.chart_type == "regional"
+    for row, line in _rows_of_width(rows, width):
         on_chart = _optional_int(row[7], "weeks/days_on_chart", line)
         yield ChartEntry(
             identity.chart_type,
@@ -739,12 +747,7 @@ def _entries_current(rows: _Rows, identity: ChartIdentity, width: int) -> Iterat
 def _entries_older(rows: _Rows, identity: ChartIdentity, width: int) -> Iterator[ChartEntry]:
     regional = width == len(OLDER_REGIONAL_HEADER)
     url_at = width - 1
-    for row in rows:
-        line = rows.line
-        if len(row) != width:
-            raise ChartFileError(
-                "bad_row_shape", f"line {line}: {len(row)} fields, the header has {width}"
-            )
+    for row, line in _rows_of_width(rows, width):
         yield ChartEntry(
             identity.chart_type,
             identity.region,

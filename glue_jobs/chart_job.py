@@ -1,8 +1,8 @@
 """Entry point of the chart job: chart files of the drop zone in, the chart tables out.
 
-Like ``star_schema_job.py`` (whose argument parsing, Glue detection and metrics it reuses),
-the only chart-job module that imports ``awsglue`` (through ``star_schema_job``'s
-``load_glue_api``), and only when the Glue runtime is there. The work is
+Like ``star_schema_job.py`` (whose argument parsing, Glue detection, run steps and metrics
+it reuses), the only chart-job module that imports ``awsglue`` (through
+``star_schema_job``'s ``load_glue_api``), and only when the Glue runtime is there. The work is
 ``charts_pipeline.process_chart_files`` everywhere.
 
 Arguments: ``--JOB_NAME``, ``--drop_path`` (the drop zone, ``s3://<raw bucket>/charts/`` or
@@ -27,7 +27,6 @@ Usage (spark-submit)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,15 +40,15 @@ from glue_jobs.charts_pipeline import (
     run_chart_job,
 )
 from glue_jobs.lakefs import FileInfo, LakeFS
-from glue_jobs.pipeline import configure_session, fail_point_from_env, new_run_id
+from glue_jobs.pipeline import fail_point_from_env, new_run_id
 from glue_jobs.publish import recover_staging
 from glue_jobs.star_schema_job import (
     GlueApi,
+    GlueRun,
     Options,
     bookmarked_new_files,
-    load_glue_api,
     parse_options,
-    send_metrics,
+    run_entry_point,
 )
 
 # A literal list, passed as is: tools/tf_check reads it to compare with Terraform's arguments.
@@ -68,35 +67,28 @@ def options(argv: Sequence[str], glue_api: GlueApi | None) -> Options:
 
 def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:
     """One run with Glue's job bookmark: ``Job.init`` ... publish ... ``Job.commit``."""
-    glue_context = glue_api.GlueContext(spark.sparkContext)
-    spark = glue_context.spark_session
-    job = glue_api.Job(glue_context)
-    job.init(opts.job_name, opts.raw_args)
-    configure_session(spark)
-    fs = LakeFS(spark, opts.curated_path)
+    run = GlueRun.start(spark, glue_api, opts)
     enrichment_todo_dir(opts.raw_path)  # a drop zone without a parent fails before any work
     # Glue's bookmark was not committed: Glue hands the rolled-forward run's files to this
     # run again. Its enrichment work list is still delivered (the ids are the same).
     rolled = recover_staging(
-        fs, fs.root, rolling_forward(spark, fs, lambda _files: None), CHART_BOOKS
+        run.fs, run.fs.root, rolling_forward(run.spark, run.fs, lambda _files: None), CHART_BOOKS
     )
-    paths = bookmarked_new_files(glue_context, opts.raw_path, fmt="csv", ctx=BOOKMARK_CTX)
-    drop_fs = LakeFS(spark, opts.raw_path)
+    paths = bookmarked_new_files(run.context, opts.raw_path, fmt="csv", ctx=BOOKMARK_CTX)
+    drop_fs = LakeFS(run.spark, opts.raw_path)
     listed = {f.path: f for f in drop_fs.list_files(drop_fs.root)}
     summary = process_chart_files(
-        spark,
+        run.spark,
         [listed.get(p, FileInfo(p, 0, 0)) for p in paths],
         opts.raw_path,
         opts.curated_path,
         mode="glue",
-        commit=lambda _files: job.commit(),
+        commit=run.commit,
         run_id=new_run_id(),
         fail_after=fail_point_from_env(),
         rolled_forward=rolled,
     )
-    if summary["status"] == "no_new_files":
-        job.commit()
-    return summary
+    return run.finish(summary)
 
 
 def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
@@ -119,22 +111,20 @@ def main(
     spark: SparkSession | None = None,
     glue_api: GlueApi | None = None,
 ) -> dict[str, Any]:
-    """Run the job; returns the run summary (also printed and written to ``_runs/charts/``)."""
-    argv = list(sys.argv if argv is None else argv)
-    if spark is None:
-        spark = SparkSession.builder.appName("chart_job").getOrCreate()
-        spark.sparkContext.setLogLevel("WARN")
-    if glue_api is None:
-        glue_api = load_glue_api(spark)
-    opts = options(argv, glue_api)
-    if opts.bookmark_store == "glue":
-        if glue_api is None:
-            raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
-        summary = run_glue(spark, glue_api, opts)
-    else:
-        summary = run_local(spark, opts)
-    send_metrics(opts, summary)
-    return summary
+    """Run the job; returns the run summary (also printed and written to ``_runs/charts/``).
+
+    ``--bookmark_store auto`` is the local bookmark, on Glue too (the module docstring).
+    """
+    return run_entry_point(
+        argv,
+        spark,
+        glue_api,
+        app_name="chart_job",
+        options=options,
+        run_glue=run_glue,
+        run_local=run_local,
+        auto_store="local",
+    )
 
 
 if __name__ == "__main__":

@@ -62,30 +62,26 @@ from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import tables
 from glue_jobs.bookmarks import LocalBookmark
-from glue_jobs.current import stage_all as stage_current_tables
 from glue_jobs.lakefs import FileInfo, LakeFS, join, local_path, qualify
 from glue_jobs.pipeline import (
     _check_quality,
     _now,
-    _print,
     _read_lake,
-    _stage_table,
     action_threads,
     configure_session,
+    finish_idle_run,
     new_run_id,
+    publish_run,
+    run_base,
     run_concurrently,
+    stage_tables,
 )
 from glue_jobs.publish import (
     Bookkeeping,
     check_fail_point,
     maybe_fail,
-    publish,
     read_manifest,
     recover_staging,
-    staged_files,
-    write_manifest,
-    write_quarantine,
-    write_run_summary,
 )
 from glue_jobs.raw_io import load_binary_files
 
@@ -815,13 +811,7 @@ def process_chart_files(
     drop_fs = LakeFS(spark, drop_path)
     curated = fs.root
     files = sorted({FileInfo(qualify(f.path), f.size, f.mtime) for f in files})
-    base = {
-        "run_id": run_id,
-        "mode": mode,
-        "started_at": _now(),
-        "finished_at": None,
-        "status": "ok",
-    }
+    base = run_base(run_id, mode, _now())
     if not files:
         nothing = ArchiveResult(None, None, 0, Counter(), Counter(), {})
         summary = {**base, **_summary_counts([], nothing, {}, None, [])}
@@ -831,11 +821,7 @@ def process_chart_files(
             data_quality=Q.empty_block(),
             current_tables={},
         )
-        summary["rolled_forward_runs"] = list(rolled_forward)
-        summary["finished_at"] = _now()
-        write_run_summary(fs, curated, summary, CHART_BOOKS)
-        _print(summary)
-        return summary
+        return finish_idle_run(fs, curated, summary, rolled_forward, CHART_BOOKS)
 
     staging = join(curated, CHART_BOOKS.staging, run_id)
     fs.delete(staging)
@@ -976,13 +962,8 @@ def process_chart_files(
     write_days = [d.isoformat() for d in touched]
     tables = {FACT: fact, DIM: dim}
     threads = action_threads(spark)
-    run_concurrently(
-        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
-        threads=threads,
-    )
-    staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
-    current, current_modes = stage_current_tables(
-        spark, fs, curated, staging, CHART_TABLES, write_days, threads, run_concurrently
+    staged, current, current_modes = stage_tables(
+        spark, fs, curated, staging, tables, CHART_TABLES, write_days, threads
     )
     maybe_fail("stage", fail_after)
 
@@ -1010,31 +991,24 @@ def process_chart_files(
         "current_tables": current_modes,
     }
     _check_accounting(summary)
-    manifest = {
-        "run_id": run_id,
-        "mode": mode,
-        "tables": staged,
-        "current": current,
-        "quarantine_files": write_quarantine(fs, staging, quarantine),
-        "files": [f.__dict__ for f in files],
-        "enrichment_todo": todo,
-        "summary": summary,
-    }
-    write_manifest(fs, staging, manifest)
-    maybe_fail("manifest", fail_after)
-    publish(fs, curated, staging, manifest, fail_after=fail_after, books=CHART_BOOKS)
-    summary["finished_at"] = _now()
-    manifest["summary"] = summary
-    write_manifest(fs, staging, manifest)
-    write_run_summary(fs, curated, summary, CHART_BOOKS)
-    maybe_fail("publish", fail_after)
-    # After publishing, before committing: a crash in between leaves the manifest, and the
-    # roll-forward delivers the list (rolling_forward); the files are never committed first.
-    deliver_work_list(spark, fs, staging, manifest)
-    commit(files)
-    fs.delete(staging)
-    _print(summary)
-    return summary
+    # The work list is delivered after publishing, before committing: a crash in between
+    # leaves the manifest, and the roll-forward delivers the list (rolling_forward); the
+    # files are never committed first.
+    return publish_run(
+        fs,
+        curated,
+        staging,
+        summary,
+        staged=staged,
+        current=current,
+        quarantine=quarantine,
+        files=files,
+        commit=commit,
+        fail_after=fail_after,
+        books=CHART_BOOKS,
+        extra={"enrichment_todo": todo},
+        before_commit=partial(deliver_work_list, spark, fs, staging),
+    )
 
 
 # Archives have no peak/previous rank, days/weeks on chart or label (chart_files gives None).

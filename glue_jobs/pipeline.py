@@ -59,6 +59,8 @@ from glue_jobs.bookmarks import LocalBookmark
 from glue_jobs.lakefs import FileInfo, LakeFS, join, qualify
 from glue_jobs.planning import LAKE, NEW, REREAD, Document, plan_rereads, plan_run
 from glue_jobs.publish import (
+    PLAYLIST_BOOKS,
+    Bookkeeping,
     InjectedFailure,
     check_fail_point,
     maybe_fail,
@@ -72,7 +74,7 @@ from glue_jobs.publish import (
     write_quarantine,
     write_run_summary,
 )
-from glue_jobs.tables import PLAYLIST_TABLES
+from glue_jobs.tables import PLAYLIST_TABLES, Table
 
 __all__ = [
     "InjectedFailure",
@@ -85,20 +87,10 @@ __all__ = [
     "run_job",
 ]
 
-_PARSED_COLUMNS = (
-    "source_file",
-    "size",
-    "line_no",
-    "reason",
-    "detail",
-    "playlist_id",
-    "extracted_at",
-    "snapshot_date",
-    "api_shape",
-    "n_entries",
-    "playlist_meta",
-    "entries",
-)
+# What the parse keeps of every raw line (its file, its verdict), and of a snapshot document.
+_LINE_COLUMNS = ("source_file", "size", "line_no", "reason", "detail")
+_DOCUMENT_COLUMNS = (*_LINE_COLUMNS, "playlist_id", "extracted_at", "snapshot_date")
+_PARSED_COLUMNS = (*_DOCUMENT_COLUMNS, "api_shape", "n_entries", "playlist_meta", "entries")
 # Intermediate Parquet of a run, under ``_staging/<run_id>/`` (itself hidden from the lake's
 # readers). No leading underscore: Spark reads such a path but logs "All paths were
 # ignored" for it, a false alarm in every run's log.
@@ -109,30 +101,10 @@ TRACKS_PARSED_DIR = "tracks_parsed"
 TRACKS_REREAD_DIR = "tracks_reread"
 
 # A track document's parse result and its per-document metadata (docs/track-documents.md).
-_TRACK_PARSED_COLUMNS = (
-    "source_file",
-    "size",
-    "line_no",
-    "reason",
-    "detail",
-    "track_id",
-    "extracted_at",
-    "snapshot_date",
-    "track",
-)
-_TRACK_META_COLUMNS = _TRACK_PARSED_COLUMNS[:-1]
+_TRACK_META_COLUMNS = (*_LINE_COLUMNS, "track_id", "extracted_at", "snapshot_date")
+_TRACK_PARSED_COLUMNS = (*_TRACK_META_COLUMNS, "track")
 
-_META_COLUMNS = (
-    "source_file",
-    "size",
-    "line_no",
-    "reason",
-    "detail",
-    "playlist_id",
-    "extracted_at",
-    "snapshot_date",
-    "n_entries",
-)
+_META_COLUMNS = (*_DOCUMENT_COLUMNS, "n_entries")
 
 
 def new_run_id() -> str:
@@ -309,22 +281,12 @@ def process_files(
     both = {f.path for f in files} & {f.path for f in track_files}
     if both:
         raise ValueError(f"{len(both)} file(s) given as snapshots and as track documents")
-    base = {
-        "run_id": run_id,
-        "mode": mode,
-        "started_at": started_at,
-        "finished_at": None,
-        "status": "ok",
-    }
+    base = run_base(run_id, mode, started_at)
     if not files and not track_files:
         summary = {**base, **_empty_counts(), "status": "no_new_files"}
         summary["data_quality"] = Q.empty_block()
         summary["current_tables"] = {}
-        summary["rolled_forward_runs"] = list(rolled_forward)
-        summary["finished_at"] = _now()
-        write_run_summary(fs, curated, summary)
-        _print(summary)
-        return summary
+        return finish_idle_run(fs, curated, summary, rolled_forward)
 
     staging = join(curated, S.STAGING_DIR, run_id)
     fs.delete(staging)
@@ -410,13 +372,8 @@ def process_files(
 
     tables = build_tables(docs, entries, lake, layout, track_entries)
     threads = action_threads(spark)
-    run_concurrently(
-        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
-        threads=threads,
-    )
-    staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
-    current, current_modes = C.stage_all(
-        spark, fs, curated, staging, PLAYLIST_TABLES, write_days, threads, run_concurrently
+    staged, current, current_modes = stage_tables(
+        spark, fs, curated, staging, tables, PLAYLIST_TABLES, write_days, threads
     )
     maybe_fail("stage", fail_after)
 
@@ -460,25 +417,116 @@ def process_files(
         "current_tables": current_modes,
     }
     _check_accounting(summary)
-    manifest = {
+    return publish_run(
+        fs,
+        curated,
+        staging,
+        summary,
+        staged=staged,
+        current=current,
+        quarantine=quarantine,
+        files=sorted([*files, *track_files]),
+        commit=commit,
+        fail_after=fail_after,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The steps both jobs' cores share (charts_pipeline.process_chart_files too)
+# ---------------------------------------------------------------------------------------
+
+
+def run_base(run_id: str, mode: str, started_at: str) -> dict[str, Any]:
+    """The first keys of a run summary, in order; ``finished_at`` is set when it ends."""
+    return {
         "run_id": run_id,
         "mode": mode,
+        "started_at": started_at,
+        "finished_at": None,
+        "status": "ok",
+    }
+
+
+def finish_idle_run(
+    fs: LakeFS,
+    curated: str,
+    summary: dict[str, Any],
+    rolled_forward: Sequence[str],
+    books: Bookkeeping = PLAYLIST_BOOKS,
+) -> dict[str, Any]:
+    """Write (and print) the summary of a run with no new file; nothing is staged."""
+    summary["rolled_forward_runs"] = list(rolled_forward)
+    summary["finished_at"] = _now()
+    write_run_summary(fs, curated, summary, books)
+    _print(summary)
+    return summary
+
+
+def stage_tables(
+    spark: SparkSession,
+    fs: LakeFS,
+    curated: str,
+    staging: str,
+    tables: Mapping[str, DataFrame],
+    definitions: Sequence[Table],
+    write_days: Sequence[str],
+    threads: int,
+) -> tuple[dict[str, dict[str, list]], dict[str, list[str]], dict[str, str]]:
+    """Stage the ``write_days`` partitions of ``tables`` (name -> rows), then the current
+    tables of ``definitions``, ``threads`` Spark actions at a time. Returns the manifest's
+    ``tables`` and ``current`` blocks and the summary's ``current_tables``."""
+    run_concurrently(
+        *(partial(_stage_table, df, table, join(staging, table)) for table, df in tables.items()),
+        threads=threads,
+    )
+    staged = {table: staged_files(fs, staging, table, write_days) for table in tables}
+    current, current_modes = C.stage_all(
+        spark, fs, curated, staging, definitions, write_days, threads, run_concurrently
+    )
+    return staged, current, current_modes
+
+
+def publish_run(
+    fs: LakeFS,
+    curated: str,
+    staging: str,
+    summary: dict[str, Any],
+    *,
+    staged: dict[str, dict[str, list]],
+    current: dict[str, list[str]],
+    quarantine: Sequence[dict[str, Any]],
+    files: Sequence[FileInfo],
+    commit: Callable[[Sequence[FileInfo]], None],
+    fail_after: str | None,
+    books: Bookkeeping = PLAYLIST_BOOKS,
+    extra: Mapping[str, Any] | None = None,
+    before_commit: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Finish a staged run: write the quarantine records and the manifest (the staging's
+    commit point: the ``staged`` and ``current`` files, the quarantine files, the raw
+    ``files``, ``extra``'s keys, the ``summary``), publish the staging, write the run
+    summary, then ``before_commit(manifest)``, ``commit(files)`` and delete the staging.
+    Returns (and prints) the summary."""
+    manifest = {
+        "run_id": summary["run_id"],
+        "mode": summary["mode"],
         "tables": staged,
         "current": current,
         "quarantine_files": write_quarantine(fs, staging, quarantine),
-        "files": [f.__dict__ for f in sorted([*files, *track_files])],
+        "files": [f.__dict__ for f in files],
+        **(extra or {}),
         "summary": summary,
     }
     write_manifest(fs, staging, manifest)
     maybe_fail("manifest", fail_after)
-
-    publish(fs, curated, staging, manifest, fail_after=fail_after)
+    publish(fs, curated, staging, manifest, fail_after=fail_after, books=books)
     summary["finished_at"] = _now()
-    manifest["summary"] = summary
     write_manifest(fs, staging, manifest)  # a roll-forward then writes the same summary
-    write_run_summary(fs, curated, summary)
+    write_run_summary(fs, curated, summary, books)
     maybe_fail("publish", fail_after)
-    commit(sorted([*files, *track_files]))
+    if before_commit is not None:
+        before_commit(manifest)
+    commit(files)
     fs.delete(staging)
     _print(summary)
     return summary

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,43 +193,67 @@ def bookmarked_new_files(
     return sorted(paths)
 
 
+@dataclass(frozen=True)
+class GlueRun:
+    """One run under Glue's job bookmark, from ``Job.init`` to ``Job.commit`` (both jobs)."""
+
+    context: Any  # the GlueContext
+    spark: SparkSession  # the GlueContext's session, configured for the job
+    job: Any
+    fs: LakeFS  # the curated root
+
+    @classmethod
+    def start(cls, spark: SparkSession, glue_api: GlueApi, opts: Options) -> GlueRun:
+        """``Job.init`` with the job's arguments, then the job's session settings."""
+        glue_context = glue_api.GlueContext(spark.sparkContext)
+        spark = glue_context.spark_session
+        job = glue_api.Job(glue_context)
+        job.init(opts.job_name, opts.raw_args)
+        configure_session(spark)
+        return cls(glue_context, spark, job, LakeFS(spark, opts.curated_path))
+
+    def commit(self, _files: Sequence[FileInfo]) -> None:
+        """The core's ``commit``: ``Job.commit()`` moves the bookmark past what Glue read."""
+        self.job.commit()
+
+    def finish(self, summary: dict[str, Any]) -> dict[str, Any]:
+        """The run's summary, once a run that found nothing new has committed the bookmark
+        too (the core commits only what it published)."""
+        if summary["status"] == "no_new_files":
+            self.job.commit()
+        return summary
+
+
 def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:
     """One run with Glue's job bookmark: ``Job.init`` ... publish ... ``Job.commit``."""
-    glue_context = glue_api.GlueContext(spark.sparkContext)
-    spark = glue_context.spark_session
-    job = glue_api.Job(glue_context)
-    job.init(opts.job_name, opts.raw_args)
-    configure_session(spark)
-    fs = LakeFS(spark, opts.curated_path)
+    run = GlueRun.start(spark, glue_api, opts)
     # A staging left complete by a crashed run is published again; its files need no
     # bookmark entry because Glue's bookmark was not committed and delivers them again.
-    rolled = recover_staging(fs, fs.root, commit=lambda _files: None)
-    paths = bookmarked_new_files(glue_context, opts.raw_path)
+    rolled = recover_staging(run.fs, run.fs.root, commit=lambda _files: None)
+    paths = bookmarked_new_files(run.context, opts.raw_path)
     track_paths: list[str] = []
     tracks_root = None
     if opts.tracks_path:
-        tracks_fs = LakeFS(spark, opts.tracks_path)
+        tracks_fs = LakeFS(run.spark, opts.tracks_path)
         tracks_root = tracks_fs.root
         # Before the enrichment's first document the prefix does not exist: nothing to read.
         if tracks_fs.exists(tracks_root):
             track_paths = bookmarked_new_files(
-                glue_context, opts.tracks_path, ctx=S.TRACKS_BOOKMARK_CTX
+                run.context, opts.tracks_path, ctx=S.TRACKS_BOOKMARK_CTX
             )
     summary = process_files(
-        spark,
+        run.spark,
         [FileInfo(p, -1, -1) for p in paths],
         opts.curated_path,
         mode="glue",
-        commit=lambda _files: job.commit(),
+        commit=run.commit,
         run_id=new_run_id(),
         fail_after=fail_point_from_env(),
         rolled_forward=rolled,
         track_files=[FileInfo(p, -1, -1) for p in track_paths],
         tracks_root=tracks_root,
     )
-    if summary["status"] == "no_new_files":
-        job.commit()
-    return summary
+    return run.finish(summary)
 
 
 def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
@@ -257,17 +281,46 @@ def main(
     glue_api: GlueApi | None = None,
 ) -> dict[str, Any]:
     """Run the job; returns the run summary (also printed and written to ``_runs/``)."""
+    return run_entry_point(
+        argv,
+        spark,
+        glue_api,
+        app_name="star_schema_job",
+        options=parse_options,
+        run_glue=run_glue,
+        run_local=run_local,
+        auto_store="glue",
+    )
+
+
+def run_entry_point(
+    argv: Sequence[str] | None,
+    spark: SparkSession | None,
+    glue_api: GlueApi | None,
+    *,
+    app_name: str,
+    options: Callable[[Sequence[str], GlueApi | None], Options],
+    run_glue: Callable[[SparkSession, GlueApi, Options], dict[str, Any]],
+    run_local: Callable[[SparkSession, Options], dict[str, Any]],
+    auto_store: str,
+) -> dict[str, Any]:
+    """The ``main`` of both jobs: the session, the Glue API when the runtime is here, the
+    job's ``options``, one run with the bookmark ``--bookmark_store`` picks, its metrics.
+
+    ``auto_store``: the bookmark ``--bookmark_store auto`` picks when the Glue runtime is
+    here (``"glue"`` or ``"local"``); without the runtime ``auto`` is always ``local``.
+    """
     argv = list(sys.argv if argv is None else argv)
     if spark is None:
-        spark = SparkSession.builder.appName("star_schema_job").getOrCreate()
+        spark = SparkSession.builder.appName(app_name).getOrCreate()
         # spark-submit's default INFO logging buries the run summary.
         spark.sparkContext.setLogLevel("WARN")
     if glue_api is None:
         glue_api = load_glue_api(spark)
-    opts = parse_options(argv, glue_api)
+    opts = options(argv, glue_api)
     store = opts.bookmark_store
     if store == "auto":
-        store = "glue" if glue_api is not None else "local"
+        store = auto_store if glue_api is not None else "local"
     if store == "glue":
         if glue_api is None:
             raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")

@@ -365,8 +365,14 @@ def parse_documents(df: DataFrame) -> DataFrame:
 Check = tuple[Column, str, Column]
 
 
-def _json_checks(corrupt: Column, line: Column) -> list[Check]:
-    """The checks every raw document kind starts with: JSON, one value, an object."""
+def _document_checks(contract_version: int, kind: str, key: str) -> list[Check]:
+    """The checks every raw document kind starts with, on its parsed ``doc``: JSON, one
+    value, an object; then its ``contract_version``, the types of its fields (``kind``: the
+    document's name in the detail), a version, its ``key`` column and ``extracted_at``."""
+    doc = F.col("doc")
+    line = F.col("line")
+    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
+    version = doc["contract_version"]
     return [
         (corrupt & ~_is_valid_json(line), "invalid_json", F.lit("not valid JSON")),
         # from_json reads the first value and ignores the rest of the line: two documents
@@ -380,6 +386,20 @@ def _json_checks(corrupt: Column, line: Column) -> list[Check]:
             corrupt & ~F.ltrim(line).startswith("{"),
             "wrong_shape",
             F.lit("JSON, but not an object"),
+        ),
+        # Checked before the shape: a future version may well have another shape.
+        (
+            version.isNotNull() & (version != contract_version),
+            "unsupported_contract_version",
+            F.concat(F.lit("contract_version is "), version.cast("string")),
+        ),
+        (corrupt, "wrong_shape", F.lit(f"a field has a type the {kind} does not allow")),
+        (version.isNull(), "wrong_shape", F.lit("missing contract_version")),
+        (F.col(key).isNull(), "wrong_shape", F.lit(f"missing {key}")),
+        (
+            F.col("extracted_at").isNull(),
+            "wrong_shape",
+            F.lit("missing or unparseable extracted_at"),
         ),
     ]
 
@@ -402,26 +422,10 @@ def classify_documents(df: DataFrame) -> DataFrame:
     names the reason. ``file_reason`` (from the decoder) wins over everything.
     """
     doc = F.col("doc")
-    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
-    version = doc["contract_version"]
     declared_date = doc["snapshot_date"]
     playlist = doc["playlist"]
     checks: list[Check] = [
-        *_json_checks(corrupt, F.col("line")),
-        # Checked before the shape: a future version may well have another shape.
-        (
-            version.isNotNull() & (version != S.CONTRACT_VERSION),
-            "unsupported_contract_version",
-            F.concat(F.lit("contract_version is "), version.cast("string")),
-        ),
-        (corrupt, "wrong_shape", F.lit("a field has a type the snapshot document does not allow")),
-        (version.isNull(), "wrong_shape", F.lit("missing contract_version")),
-        (F.col("playlist_id").isNull(), "wrong_shape", F.lit("missing playlist_id")),
-        (
-            F.col("extracted_at").isNull(),
-            "wrong_shape",
-            F.lit("missing or unparseable extracted_at"),
-        ),
+        *_document_checks(S.CONTRACT_VERSION, "snapshot document", "playlist_id"),
         (playlist.isNull(), "wrong_shape", F.lit("missing playlist")),
         (
             F.col("entries").isNull(),
@@ -487,26 +491,10 @@ def classify_track_documents(df: DataFrame) -> DataFrame:
     (every good document is one observation of its track; nothing is left to count per
     document).
     """
-    doc = F.col("doc")
-    corrupt = doc[S.CORRUPT_COLUMN].isNotNull() | doc.isNull()
-    version = doc["contract_version"]
-    fetched = doc["fetched_date"]
+    fetched = F.col("doc")["fetched_date"]
     track = F.col("track")
     checks: list[Check] = [
-        *_json_checks(corrupt, F.col("line")),
-        (
-            version.isNotNull() & (version != S.TRACK_CONTRACT_VERSION),
-            "unsupported_contract_version",
-            F.concat(F.lit("contract_version is "), version.cast("string")),
-        ),
-        (corrupt, "wrong_shape", F.lit("a field has a type the track document does not allow")),
-        (version.isNull(), "wrong_shape", F.lit("missing contract_version")),
-        (F.col("track_id").isNull(), "wrong_shape", F.lit("missing track_id")),
-        (
-            F.col("extracted_at").isNull(),
-            "wrong_shape",
-            F.lit("missing or unparseable extracted_at"),
-        ),
+        *_document_checks(S.TRACK_CONTRACT_VERSION, "track document", "track_id"),
         (track.isNull(), "wrong_shape", F.lit("missing track")),
         (
             fetched.isNotNull() & (fetched != F.date_format("snapshot_date", "yyyy-MM-dd")),
