@@ -73,6 +73,15 @@ def spark() -> Iterator:
         # (glue_jobs.pipeline.CONCURRENT_ACTIONS_CONF; tests/unit/glue_jobs/
         # test_run_concurrently.py runs them concurrently).
         .config("spark.lakehouse.concurrentActions", "1")
+        # Expressions evaluated by Spark's interpreted path, not compiled to Java (Janino)
+        # for every query: the tests' queries each run once over a few rows, so compiling
+        # them costs most of a run's CPU. The same results by Spark's contract (it falls
+        # back to this path itself when code generation fails). The generated-code path
+        # still runs end to end in the benchmark smoke test (tests/bench/
+        # test_bench_smoke.py: its Glue runs are separate JVMs with Spark's defaults, and
+        # every value of every table is cross-checked against pandas and DuckDB).
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
