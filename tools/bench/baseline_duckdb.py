@@ -513,20 +513,38 @@ def copy_current_tables(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, required=True)
+    return baseline_main(
+        argv,
+        __doc__.splitlines()[0],
+        run,
+        "raw",
+        ("paths", "struct"),
+        "how entries are read: JSON text + one multi-path extract, or nested STRUCTs",
+    )
+
+
+def baseline_main(
+    argv: list[str] | None,
+    description: str,
+    run: Callable[..., dict],
+    source: str,
+    variants: tuple[str, ...],
+    variant_help: str | None = None,
+) -> int:
+    """A DuckDB baseline's command line: ``--<source> --out --result [--memory-limit]
+    [--variant]`` (the first of ``variants`` by default); writes ``run``'s summary, with the
+    variant and the seconds it took, to ``--result``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(f"--{source}", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--memory-limit")
-    parser.add_argument(
-        "--variant",
-        choices=("paths", "struct"),
-        default="paths",
-        help="how entries are read: JSON text + one multi-path extract, or nested STRUCTs",
-    )
+    parser.add_argument("--variant", choices=variants, default=variants[0], help=variant_help)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    summary = run(args.raw, args.out, memory_limit=args.memory_limit, variant=args.variant)
+    summary = run(
+        getattr(args, source), args.out, memory_limit=args.memory_limit, variant=args.variant
+    )
     summary["variant"] = args.variant
     summary["seconds_inside"] = round(time.perf_counter() - started, 3)
     args.result.write_text(json.dumps(summary, indent=2) + "\n")

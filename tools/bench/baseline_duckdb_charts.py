@@ -31,16 +31,14 @@ Run as ``python -m tools.bench.baseline_duckdb_charts --drop D --out O --result 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 
 from glue_jobs.chart_files import ARCHIVE_CHARTS, ARCHIVE_HEADER, ARCHIVE_REGION_CODES, MAX_RANK
 from glue_jobs.tables import CHART_TABLES, Table
+from tools.bench.baseline_duckdb import baseline_main
 
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -288,19 +286,7 @@ def run(drop: Path, out: Path, *, memory_limit: str | None = None, variant: str 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--drop", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--result", type=Path, required=True)
-    parser.add_argument("--memory-limit")
-    parser.add_argument("--variant", choices=("stream", "table"), default="stream")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    summary = run(args.drop, args.out, memory_limit=args.memory_limit, variant=args.variant)
-    summary["variant"] = args.variant
-    summary["seconds_inside"] = round(time.perf_counter() - started, 3)
-    args.result.write_text(json.dumps(summary, indent=2) + "\n")
-    return 0
+    return baseline_main(argv, __doc__.splitlines()[0], run, "drop", ("stream", "table"))
 
 
 if __name__ == "__main__":

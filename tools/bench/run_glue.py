@@ -19,7 +19,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def build_session(driver_memory: str, event_log: Path | None, cores: int):
@@ -45,26 +47,45 @@ def build_session(driver_memory: str, event_log: Path | None, cores: int):
     return builder.getOrCreate()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", required=True)
+def build_parser(description: str, source: str) -> argparse.ArgumentParser:
+    """A measured run's arguments: ``--<source>`` (the root the job reads), ``--curated``,
+    ``--result`` and the session's."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(f"--{source}", required=True)
     parser.add_argument("--curated", required=True)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--event-log", type=Path)
+    return parser
+
+
+def measure(args: argparse.Namespace, job: Callable[[Any], dict]) -> int:
+    """Start the session, run ``job(spark)`` (it returns the run summary), stop the session
+    and write the result file with the time of each."""
+    started = time.perf_counter()
+    spark = build_session(args.driver_memory, args.event_log, args.cores)
+    spark.sparkContext.setLogLevel("WARN")
+    session_ready = time.perf_counter()
+    summary = job(spark)
+    finished = time.perf_counter()
+    spark.stop()
+    write_result(args.result, summary, started, session_ready, finished)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser(__doc__.splitlines()[0], "raw")
     parser.add_argument(
         "--profile", type=Path, help="cProfile the driver's Python into this .pstats file"
     )
     args = parser.parse_args(argv)
 
-    started = time.perf_counter()
-    spark = build_session(args.driver_memory, args.event_log, args.cores)
-    spark.sparkContext.setLogLevel("WARN")
-    session_ready = time.perf_counter()
-    from glue_jobs.pipeline import run_job
+    def job(spark: Any) -> dict:
+        from glue_jobs.pipeline import run_job
 
-    if args.profile:
+        if not args.profile:
+            return run_job(spark, args.raw, args.curated)
         # The driver's own Python time (planning, bookkeeping, py4j calls) versus waiting
         # for Spark: `python -m pstats <file>` then `sort cumtime`, `stats 30`.
         import cProfile
@@ -72,12 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile()
         summary = profiler.runcall(run_job, spark, args.raw, args.curated)
         profiler.dump_stats(str(args.profile))
-    else:
-        summary = run_job(spark, args.raw, args.curated)
-    finished = time.perf_counter()
-    spark.stop()
-    write_result(args.result, summary, started, session_ready, finished)
-    return 0
+        return summary
+
+    return measure(args, job)
 
 
 def write_result(

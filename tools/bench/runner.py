@@ -783,6 +783,18 @@ def _verdict(met: bool | None) -> str:
     return "n/a" if met is None else ("MET" if met else "MISSED")
 
 
+def _time_ratio_target(target: str, ratio: float | None, limit: float) -> dict:
+    """A target met when a time ratio is at most ``limit``; n/a when it was not measured."""
+    return {
+        "target": target,
+        "measured": ratio,
+        "limit": limit,
+        "met": None if ratio is None else ratio <= limit,
+        "by": None if ratio is None else round(ratio / limit, 2),
+        "unit": "time ratio (x of limit)",
+    }
+
+
 def evaluate_targets(rows: list[Row], options: Options) -> list[dict]:
     """Each target of the issue: measured value, limit, met or missed and by how much."""
     ok = [r for r in rows if r.ok]
@@ -808,27 +820,13 @@ def evaluate_targets(rows: list[Row], options: Options) -> list[dict]:
         )
     for other, limit in (("duckdb", TARGET_VS_DUCKDB), ("pandas", TARGET_VS_PANDAS)):
         ratio = full.ratios.get(f"vs {other}") if full else None
-        targets.append(
-            {
-                "target": f"Glue job time <= {limit}x {other}'s",
-                "measured": ratio,
-                "limit": limit,
-                "met": None if ratio is None else ratio <= limit,
-                "by": None if ratio is None else round(ratio / limit, 2),
-                "unit": "time ratio (x of limit)",
-            }
-        )
+        targets.append(_time_ratio_target(f"Glue job time <= {limit}x {other}'s", ratio, limit))
     incremental = find("glue-incremental")
     ratio = incremental.ratios.get("vs glue-one-day-alone") if incremental else None
     targets.append(
-        {
-            "target": f"incremental day <= {TARGET_INCREMENTAL}x that day alone",
-            "measured": ratio,
-            "limit": TARGET_INCREMENTAL,
-            "met": None if ratio is None else ratio <= TARGET_INCREMENTAL,
-            "by": None if ratio is None else round(ratio / TARGET_INCREMENTAL, 2),
-            "unit": "time ratio (x of limit)",
-        }
+        _time_ratio_target(
+            f"incremental day <= {TARGET_INCREMENTAL}x that day alone", ratio, TARGET_INCREMENTAL
+        )
     )
     fulls = sorted((r for r in ok if r.name == "glue-full"), key=lambda r: r.items)
     if len(fulls) >= 2 and fulls[0].peak_pss_mib:

@@ -666,6 +666,11 @@ def _song_label(track_name: str | None, artist_names: str | None, track_id: str)
     return (track_name or track_id) + (f" \u2014 {artist_names}" if artist_names else "")
 
 
+def _row_song(row: Mapping[str, Any]) -> str:
+    """The song label of a query row with ``track_name``, ``artist_names`` and ``track_id``."""
+    return _song_label(row["track_name"], row["artist_names"], row["track_id"])
+
+
 def query_chart_overview(con) -> list[dict[str, Any]]:
     """Per chart in the lake: its dates, entries and streams (from ``dim_chart``)."""
     try:
@@ -1216,12 +1221,7 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
             chart=charts.weeks_on_chart_leaders(
                 "chart-weeks-on-chart",
                 [
-                    (
-                        _song_label(r["track_name"], r["artist_names"], r["track_id"]),
-                        int(r["weeks"]),
-                        int(r["peak"]),
-                        bool(r["on_latest"]),
-                    )
+                    (_row_song(r), int(r["weeks"]), int(r["peak"]), bool(r["on_latest"]))
                     for r in leaders
                 ],
             ),
@@ -1257,14 +1257,7 @@ def _chart_sections(con, meta: Mapping[str, Any]) -> tuple[str, list[Section]]:
         Section(
             chart=charts.chart_climbers(
                 "chart-climbers",
-                [
-                    (
-                        _song_label(r["track_name"], r["artist_names"], r["track_id"]),
-                        int(r["previous_rank"]),
-                        int(r["rank"]),
-                    )
-                    for r in climbers
-                ],
+                [(_row_song(r), int(r["previous_rank"]), int(r["rank"])) for r in climbers],
             ),
             title="Charts: the biggest climbers of the latest week",
             explain=(

@@ -169,6 +169,17 @@ def artist_ref(artist_id: str, name: str) -> dict[str, Any]:
     }
 
 
+def linked_track(track_id: str) -> dict[str, Any]:
+    """The ``linked_from`` object of a relinked track: the id that was requested."""
+    return {
+        "external_urls": {"spotify": f"{OPEN_URL}/track/{track_id}"},
+        "href": f"{API_URL}/tracks/{track_id}",
+        "id": track_id,
+        "type": "track",
+        "uri": f"spotify:track:{track_id}",
+    }
+
+
 def local_file_track(name: str, artist: str, album: str, seconds: int, uri: str) -> dict[str, Any]:
     """A local file's track object, shaped exactly like the real capture (every id null);
     `uri` is the part of ``spotify:local:<uri>:<seconds>`` before the seconds."""
@@ -681,13 +692,7 @@ class Catalogue:
         }
         if rng.random() < 0.05:  # relinked for the market: the requested id was another one
             linked_id = spotify_id(self.seed, "linked", album_number, position)
-            track["linked_from"] = {
-                "external_urls": {"spotify": f"{OPEN_URL}/track/{linked_id}"},
-                "href": f"{API_URL}/tracks/{linked_id}",
-                "id": linked_id,
-                "type": "track",
-                "uri": f"spotify:track:{linked_id}",
-            }
+            track["linked_from"] = linked_track(linked_id)
         return track
 
     @staticmethod
@@ -948,13 +953,7 @@ class Catalogue:
             "uri": f"spotify:track:{served_id}",
         }
         if relinked:
-            track["linked_from"] = {
-                "external_urls": {"spotify": f"{OPEN_URL}/track/{track_id}"},
-                "href": f"{API_URL}/tracks/{track_id}",
-                "id": track_id,
-                "type": "track",
-                "uri": f"spotify:track:{track_id}",
-            }
+            track["linked_from"] = linked_track(track_id)
         return track
 
     def _catalogue_artist_ids(self) -> dict[str, str]:
