@@ -22,8 +22,6 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from glue_jobs.chart_files import parse_chart_bytes
@@ -34,6 +32,7 @@ from glue_jobs.tables import (
     DIM_TRACK,
     FACT_CHART_ENTRY,
 )
+from tests.sql.chart_fixture import write_tables
 from tools.charts_add.add import key_hash, sha256_of
 from tools.demo import chart_stage, enrich_stage, report, runner
 from tools.demo.chart_history import HistorySpec, generate_history
@@ -43,32 +42,12 @@ LAST = date(2026, 11, 12)
 SPEC = HistorySpec(last_chart_date=LAST, weeks=30, regions=("global", "gb"), seed=5)
 FOCUS = "regional-global-weekly"
 
-_ARROW = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "bigint": pa.int64(),
-    "date": pa.date32(),
-    "boolean": pa.bool_(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-}
 ENRICHED_ON = date(2026, 11, 16)
 
 
 @pytest.fixture(scope="module")
 def history():
     return generate_history(SPEC)
-
-
-def _write_table(curated: Path, table, rows: list[dict]) -> None:
-    schema = pa.schema([(c.name, _ARROW[c.type]) for c in table.file_columns])
-    key = table.partition.name
-    by_date = defaultdict(list)
-    for row in rows:
-        by_date[row[key]].append({k: v for k, v in row.items() if k != key})
-    for day, part in by_date.items():
-        folder = curated / table.name / f"{key}={day.isoformat()}"
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(part, schema=schema), folder / "part-0.parquet")
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +79,7 @@ def write_chart_tables(history, curated: Path) -> Path:
                 "chart_date": chart.chart_date,
             }
         )
-    _write_table(curated, FACT_CHART_ENTRY, fact)
-    _write_table(curated, DIM_CHART, dim)
+    write_tables(curated, [(FACT_CHART_ENTRY, fact), (DIM_CHART, dim)])
     return curated
 
 
@@ -223,9 +201,10 @@ def enriched_lake(history, tmp_path_factory) -> Path:
                 "artist_uri": None,
                 **lineage,
             }
-    _write_table(curated, DIM_TRACK, tracks)
-    _write_table(curated, BRIDGE_TRACK_ARTIST, bridges)
-    _write_table(curated, DIM_ARTIST, list(artists.values()))
+    write_tables(
+        curated,
+        [(DIM_TRACK, tracks), (BRIDGE_TRACK_ARTIST, bridges), (DIM_ARTIST, list(artists.values()))],
+    )
     return curated
 
 
