@@ -175,7 +175,7 @@ def select_list(table: Table, expressions: dict[str, str]) -> str:
     )
 
 
-def run(drop: Path, out: Path, *, memory_limit: str | None = None, variant: str = "stream") -> dict:
+def run(drop: Path, out: Path, *, memory_limit: str | None = None, variant: str = "table") -> dict:
     """Judge every chart of the drop zone's archives and write the two tables under `out`."""
     tables = {t.name: t for t in CHART_TABLES}
     con = duckdb.connect()
@@ -286,7 +286,7 @@ def run(drop: Path, out: Path, *, memory_limit: str | None = None, variant: str 
 
 
 def main(argv: list[str] | None = None) -> int:
-    return baseline_main(argv, __doc__.splitlines()[0], run, "drop", ("stream", "table"))
+    return baseline_main(argv, __doc__.splitlines()[0], run, "drop", ("table", "stream"))
 
 
 if __name__ == "__main__":
