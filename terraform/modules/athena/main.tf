@@ -28,8 +28,8 @@ resource "aws_athena_workgroup" "this" {
 }
 
 # Whatever .sql files the SQL in athena_sql/ holds become named queries, so adding a
-# query there and applying is enough. The `*_current` views are created by running their
-# named queries once after the first crawl (docs/deploy.md).
+# query there and applying is enough. The views are created by running their named
+# queries once after the first crawl (docs/deploy.md).
 resource "aws_athena_named_query" "this" {
   for_each = fileset(var.sql_dir, "**/*.sql")
 
