@@ -333,12 +333,25 @@ def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path, monkeyp
     """With spotipy's default session a 429 would be retried 3 times, sleeping Retry-After.
 
     A retry by urllib3 or spotipy would be a second request; any real sleep (urllib3's
-    Retry.sleep and spotipy go through time.sleep) is recorded instead of slept.
+    Retry.sleep and spotipy go through time.sleep) in the extraction's threads (this one
+    and its "page" workers, extract.py) is recorded instead of slept. Other threads (the
+    fake server's, any other test left running in this worker) sleep as they would: their
+    polling is not the client's, and recording it made this test fail whenever such a
+    thread was alive.
     """
     playlist_id = catalogue.user_playlist_ids[2]
     clock = FakeClock()
     real_sleeps = []
-    monkeypatch.setattr(time, "sleep", real_sleeps.append)
+    extracting, sleep = threading.get_ident(), time.sleep
+
+    def record(seconds: float) -> None:
+        me = threading.current_thread()
+        if me.ident == extracting or me.name.startswith("page"):
+            real_sleeps.append(seconds)
+        else:
+            sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", record)
     with fake_server(catalogue) as server:
         server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=2, times=None))
         summary = extract_playlists(
