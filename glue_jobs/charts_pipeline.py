@@ -66,7 +66,6 @@ from glue_jobs.lakefs import FileInfo, LakeFS, join, local_path, qualify
 from glue_jobs.pipeline import (
     _check_quality,
     _now,
-    _read_lake,
     action_threads,
     configure_session,
     finish_idle_run,
@@ -81,6 +80,7 @@ from glue_jobs.publish import (
     check_fail_point,
     maybe_fail,
     read_manifest,
+    read_partitions,
     recover_staging,
 )
 from glue_jobs.raw_io import load_binary_files
@@ -687,7 +687,7 @@ def deliver_work_list(
         # list has gone since (expired, deleted) comes here: rebuild it from the published
         # rows of the run's files.
         days = [date.fromisoformat(d) for d in manifest["summary"].get("chart_dates", [])]
-        published = _read_lake(spark, fs, fs.root, FACT, days)
+        published = read_partitions(spark, fs, fs.root, FACT, days)
         if published is None:
             return False
         paths = [f["path"] for f in manifest["files"]]
@@ -871,7 +871,7 @@ def process_chart_files(
             )
         )
     touched = sorted(r[0] for r in new_candidates.select(PARTITION).distinct().collect())
-    lake_dim = _read_lake(spark, fs, curated, DIM, touched)
+    lake_dim = read_partitions(spark, fs, curated, DIM, touched)
     candidates = new_candidates
     if lake_dim is not None:
         candidates = candidates.unionByName(
@@ -939,7 +939,7 @@ def process_chart_files(
             )
         )
     new_entries = new_entries.withColumn("is_new", F.lit(1))
-    lake_fact = _read_lake(spark, fs, curated, FACT, touched)
+    lake_fact = read_partitions(spark, fs, curated, FACT, touched)
     if lake_fact is not None:
         new_entries = new_entries.unionByName(
             lake_fact.drop("added_at").withColumn("is_new", F.lit(0))

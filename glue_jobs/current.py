@@ -32,7 +32,7 @@ from pyspark.sql import functions as F
 
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import LakeFS, join
-from glue_jobs.publish import partition_dates, partition_dir
+from glue_jobs.publish import partition_dates, read_partitions
 from glue_jobs.tables import Table
 
 INCREMENTAL = "incremental"
@@ -57,20 +57,6 @@ def _part_files(fs: LakeFS, folder: str) -> list[str]:
     return sorted(n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-"))
 
 
-def _read_dates(
-    spark: SparkSession, fs: LakeFS, root: str, table: Table, days: Iterable[str]
-) -> DataFrame | None:
-    paths = [partition_dir(root, table.name, d) for d in days]
-    paths = [p for p in paths if fs.exists(p)]
-    if not paths:
-        return None
-    return (
-        spark.read.schema(S.TABLE_SCHEMAS[table.name])
-        .option("basePath", join(root, table.name))
-        .parquet(*paths)
-    )
-
-
 def plan(
     fs: LakeFS, curated: str, table: Table, write_days: Sequence[str], lake_days: Iterable[str]
 ) -> str:
@@ -93,12 +79,14 @@ def stage_current(
     manifest) and how it was computed."""
     how = plan(fs, curated, table, write_days, lake_days)
     schema = S.TABLE_SCHEMAS[table.name]
-    parts = [_read_dates(spark, fs, staging, table, write_days)]
+    parts = [read_partitions(spark, fs, staging, table.name, write_days)]
     if how == INCREMENTAL:
         parts.append(spark.read.schema(schema).parquet(join(curated, table.current)))
     else:
         parts.append(
-            _read_dates(spark, fs, curated, table, [d for d in lake_days if d not in write_days])
+            read_partitions(
+                spark, fs, curated, table.name, [d for d in lake_days if d not in write_days]
+            )
         )
     rows = [p.select(*schema.fieldNames()) for p in parts if p is not None]
     out = join(staging, table.current)

@@ -66,8 +66,8 @@ from glue_jobs.publish import (
     maybe_fail,
     partition_column,
     partition_dates,
-    partition_dir,
     publish,
+    read_partitions,
     recover_staging,
     staged_files,
     write_manifest,
@@ -368,7 +368,7 @@ def process_files(
     layout = OutputLayout.for_run(entries_per_date, spark.sparkContext.defaultParallelism)
 
     def lake(table: str) -> DataFrame | None:
-        return _read_lake(spark, fs, curated, table, merge_dates)
+        return read_partitions(spark, fs, curated, table, merge_dates)
 
     tables = build_tables(docs, entries, lake, layout, track_entries)
     threads = action_threads(spark)
@@ -696,22 +696,6 @@ def _document(m: dict[str, Any], origin: str) -> Document:
     )
 
 
-def _read_lake(
-    spark: SparkSession, fs: LakeFS, curated: str, table: str, days: Iterable[date]
-) -> DataFrame | None:
-    """The partitions of ``days`` for one table under ``curated`` (the lake, or a staging),
-    only those that exist; None when none does."""
-    paths = [partition_dir(curated, table, d.isoformat()) for d in days]
-    paths = [p for p in paths if fs.exists(p)]
-    if not paths:
-        return None
-    return (
-        spark.read.schema(S.TABLE_SCHEMAS[table])
-        .option("basePath", join(curated, table))
-        .parquet(*paths)
-    )
-
-
 def _check_quality(
     spark: SparkSession,
     fs: LakeFS,
@@ -728,10 +712,10 @@ def _check_quality(
     """
     staged = {}
     for table in table_names:
-        df = _read_lake(spark, fs, staging, table, days)
+        df = read_partitions(spark, fs, staging, table, days)
         staged[table] = df if df is not None else spark.createDataFrame([], S.TABLE_SCHEMAS[table])
     history = {
-        table: _read_lake(
+        table: read_partitions(
             spark, fs, curated, table, Q.earlier_dates(partition_dates(fs, curated, table), days)
         )
         for table in Q.history_tables(rules)
@@ -744,7 +728,7 @@ def _lake_documents(
     spark: SparkSession, fs: LakeFS, curated: str, days: Sequence[date]
 ) -> list[Document]:
     """The documents the lake holds for ``days``, from ``dim_playlist`` (one row each)."""
-    df = _read_lake(spark, fs, curated, S.DIM_PLAYLIST, days)
+    df = read_partitions(spark, fs, curated, S.DIM_PLAYLIST, days)
     if df is None:
         return []
     rows = df.select(
@@ -857,7 +841,7 @@ def _track_documents_block(
     }
     if track_entries is None:
         return block
-    staged = _read_lake(spark, fs, staging, S.DIM_TRACK, days)
+    staged = read_partitions(spark, fs, staging, S.DIM_TRACK, days)
     if staged is None:
         staged = spark.createDataFrame([], S.TABLE_SCHEMAS[S.DIM_TRACK])
     won = staged.select(

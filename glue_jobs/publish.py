@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pyspark.sql import DataFrame, SparkSession
+
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import FileInfo, LakeFS, join
 from glue_jobs.quality import partition_of as partition_column
@@ -90,6 +92,22 @@ def partition_dates(fs: LakeFS, root: str, table: str) -> list[date]:
         date.fromisoformat(name.removeprefix(prefix))
         for name, is_dir in fs.list_dir(join(root, table))
         if is_dir and name.startswith(prefix)
+    )
+
+
+def read_partitions(
+    spark: SparkSession, fs: LakeFS, root: str, table: str, days: Iterable[date | str]
+) -> DataFrame | None:
+    """The partitions of ``days`` (dates or ISO strings) of one table under ``root`` (the
+    lake, or a staging), only those that exist; None when none does."""
+    paths = [partition_dir(root, table, str(d)) for d in days]
+    paths = [p for p in paths if fs.exists(p)]
+    if not paths:
+        return None
+    return (
+        spark.read.schema(S.TABLE_SCHEMAS[table])
+        .option("basePath", join(root, table))
+        .parquet(*paths)
     )
 
 
