@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tools.jvm import LOCAL_JVM_OPTIONS
+from tools.jvm import LOCAL_JVM_OPTIONS, local_session_builder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPOTIFY = PROJECT_ROOT.parent / "shared" / "spotify"
@@ -56,19 +55,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def spark() -> Iterator:
     """The one SparkSession of the test run (local[2], UTC, no UI, few shuffle partitions,
     C1-only JIT)."""
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
     session = (
-        SparkSession.builder.master("local[2]")
-        .appName("tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "2g")
-        .config("spark.driver.extraJavaOptions", JVM_OPTIONS)
+        local_session_builder("tests", "2g")
         # The workers already keep both cores busy: a run's actions one at a time
         # (glue_jobs.pipeline.CONCURRENT_ACTIONS_CONF; tests/unit/glue_jobs/
         # test_run_concurrently.py runs them concurrently).

@@ -1,5 +1,6 @@
 """JVM options for the short local Spark runs: the tests, the demo, and `make glue-local` /
-`make charts-local` (which read them with ``python -m tools.jvm``).
+`make charts-local` (which read them with ``python -m tools.jvm``); and the SparkSession
+settings the tests and the demo share (:func:`local_session_builder`).
 
 - ``-XX:TieredStopAtLevel=1``: C1 only. These runs are short, so C2's optimising compiles
   cost more CPU than they pay back (docs/benchmarks.md).
@@ -15,10 +16,36 @@ too: ``make glue-local JVM_OPTIONS=`` (docs/glue-job.md).
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Sequence
+
 LOCAL_JVM_OPTIONS: tuple[str, ...] = (
     "-XX:TieredStopAtLevel=1",
     "-XX:ReservedCodeCacheSize=240m",
 )
+
+
+def local_session_builder(
+    app_name: str, driver_memory: str, java_options: Sequence[str] = LOCAL_JVM_OPTIONS
+):
+    """A SparkSession builder for a short run on this machine (the tests, the demo):
+    local[2], UTC, no UI or progress bars, two shuffle partitions, the Python workers on this
+    interpreter, the driver JVM with `java_options`. The caller adds its own settings."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master("local[2]")
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.driver.extraJavaOptions", " ".join(java_options))
+    )
 
 
 if __name__ == "__main__":

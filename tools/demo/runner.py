@@ -50,7 +50,7 @@ from typing import Any, TextIO
 
 from glue_jobs.tables import PLAYLIST_TABLES
 from tools.demo.progress import Progress, format_duration
-from tools.jvm import LOCAL_JVM_OPTIONS
+from tools.jvm import LOCAL_JVM_OPTIONS, local_session_builder
 
 MARKER = ".spotify-demo-lake"
 RAW_DIR = "raw/playlist_snapshots"
@@ -251,32 +251,16 @@ def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
     if spark is not None:
         yield spark
         return
-    import sys
-
-    from pyspark.sql import SparkSession
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # Everything is on this machine; binding to loopback also avoids Spark's warning about
     # a hostname that resolves to it.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    builder = (
-        SparkSession.builder.master("local[2]")
-        .appName("spotify-demo")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "3g")
-    )
     # C1 only, with the code cache of a tiered JVM: tools/jvm.py says why.
     java_options = list(LOCAL_JVM_OPTIONS)
     if workdir is not None:
         log4j = workdir / ".spark-log4j2.properties"
         log4j.write_text(_LOG4J2)
         java_options.append(f"-Dlog4j2.configurationFile={log4j.resolve().as_uri()}")
-    builder = builder.config("spark.driver.extraJavaOptions", " ".join(java_options))
-    session = builder.getOrCreate()
+    session = local_session_builder("spotify-demo", "3g", java_options).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     note_interrupts()  # after Spark installed its own SIGINT handler, which it chains to
     try:
