@@ -571,6 +571,17 @@ def _reads(requests, playlist_id):
     )
 
 
+def _one_playlist_fails(catalogue, tmp_path, faults, playlist_id, reason, max_concurrency):
+    """Extract ``playlist_id`` alone under ``faults``: it fails with ``reason`` and nothing
+    lands. The summary, the failure's message and the playlist's metadata and page reads."""
+    summary, requests = _extract_under(
+        catalogue, tmp_path, faults, [playlist_id], FakeClock(), max_concurrency=max_concurrency
+    )
+    assert _failures(summary) == {playlist_id: reason}
+    assert landed_files(tmp_path) == []
+    return summary, summary["playlists_failed"][0]["message"], *_reads(requests, playlist_id)
+
+
 def test_fewer_entries_than_total_is_incomplete_and_nothing_lands(catalogue, tmp_path):
     """A last page (no next) after 50 entries of a playlist that reports 80: incomplete.
 
@@ -580,14 +591,12 @@ def test_fewer_entries_than_total_is_incomplete_and_nothing_lands(catalogue, tmp
     playlist_id = catalogue.user_playlist_ids[1]
     short = _page_body(items=[{}] * 50, limit=50, offset=0, next=None, total=80)
     fault = Fault(200, path=f"{playlist_id}/items", times=None, body=short)
-    summary, requests = _extract_under(
-        catalogue, tmp_path, fault, [playlist_id], FakeClock(), max_concurrency=1
+    summary, message, metadata_reads, page_reads = _one_playlist_fails(
+        catalogue, tmp_path, fault, playlist_id, "incomplete", max_concurrency=1
     )
-    metadata_reads, page_reads = _reads(requests, playlist_id)
-    assert _failures(summary) == {playlist_id: "incomplete"}
-    assert "read 50 entries but the API reports 80" in summary["playlists_failed"][0]["message"]
+    assert "read 50 entries but the API reports 80" in message
     assert len(metadata_reads) == 2 and len(page_reads) == 2
-    assert landed_files(tmp_path) == [] and summary["keys"] == []
+    assert summary["keys"] == []
 
 
 def test_a_page_without_next_before_the_last_is_incomplete(catalogue, tmp_path):
@@ -607,15 +616,11 @@ def test_a_page_without_next_before_the_last_is_incomplete(catalogue, tmp_path):
         Fault(200, path=path, after=1, times=2, body=no_next),
         Fault(200, path=path, after=2, times=2, body=no_next),
     ]
-    summary, requests = _extract_under(
-        catalogue, tmp_path, faults, [playlist_id], FakeClock(), max_concurrency=4
+    _, message, metadata_reads, page_reads = _one_playlist_fails(
+        catalogue, tmp_path, faults, playlist_id, "incomplete", max_concurrency=4
     )
-    metadata_reads, page_reads = _reads(requests, playlist_id)
-    assert _failures(summary) == {playlist_id: "incomplete"}
-    message = summary["playlists_failed"][0]["message"]
     assert f"page at offset 50 of {playlist_id} has no next" in message
     assert len(metadata_reads) == 2 and len(page_reads) == 6
-    assert landed_files(tmp_path) == []
 
 
 def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_path):
@@ -637,16 +642,12 @@ def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_p
         )
         return Fault(200, path=f"{playlist_id}/items", after=1, times=1, body=wrong)
 
-    summary, requests = _extract_under(
-        catalogue, tmp_path, wrong_page, [playlist_id], FakeClock(), max_concurrency=1
+    _, message, metadata_reads, page_reads = _one_playlist_fails(
+        catalogue, tmp_path, wrong_page, playlist_id, "bad_response", max_concurrency=1
     )
-    metadata_reads, page_reads = _reads(requests, playlist_id)
-    assert _failures(summary) == {playlist_id: "bad_response"}
-    message = summary["playlists_failed"][0]["message"]
     assert f"asked {playlist_id} for offset 50, got 0" in message
     assert [r.query["offset"] for r in page_reads] == ["0", "50"]
     assert len(metadata_reads) == 1
-    assert landed_files(tmp_path) == []
 
 
 def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
