@@ -138,20 +138,20 @@ PLAIN = next(
 )
 
 
-def serve(catalogue: Catalogue, mode: str, grant: str) -> Iterator[tuple[FakeSpotifyServer, str]]:
-    """For a module fixture: the fake in `mode` and a token got with `grant`."""
-    with FakeSpotifyServer(catalogue, mode=mode) as server:
-        yield server, _token(server, grant)
+def serving(catalogue: Catalogue, mode: str, grant: str):
+    """A module fixture named `mode`: the fake of `catalogue` in that mode and a token got
+    with `grant`."""
+
+    @pytest.fixture(scope="module", name=mode)
+    def fixture() -> Iterator[tuple[FakeSpotifyServer, str]]:
+        with FakeSpotifyServer(catalogue, mode=mode) as server:
+            yield server, _token(server, grant)
+
+    return fixture
 
 
-@pytest.fixture(scope="module")
-def development():
-    yield from serve(CATALOGUE, "development", "refresh_token")
-
-
-@pytest.fixture(scope="module")
-def extended():
-    yield from serve(CATALOGUE, "extended", "client_credentials")
+development = serving(CATALOGUE, "development", "refresh_token")
+extended = serving(CATALOGUE, "extended", "client_credentials")
 
 
 def _token(server: FakeSpotifyServer, grant: str) -> str:
@@ -222,6 +222,19 @@ def assert_valid(
     return len(entries) - len(allowed)
 
 
+def assert_response(
+    spec: Spec,
+    path: str,
+    response: requests.Response,
+    status: int = 200,
+    real_local: set | None = None,
+) -> int:
+    """`response` has `status` and its body is what `spec` gives for ``GET <path>`` and that
+    status (:func:`assert_valid`, whose count it returns)."""
+    assert response.status_code == status, response.text[:500]
+    return assert_valid(spec, spec.response_schema(path, status), response.json(), real_local)
+
+
 # -- development mode: the 2026 API ---------------------------------------------------------
 
 
@@ -269,19 +282,10 @@ def test_owned_playlist_object_validates_with_its_items(
 def test_other_users_playlist_has_metadata_without_items_and_items_403(specs, development):
     (other,) = CATALOGUE.not_owned_ids
     metadata = _get(development, f"/playlists/{other}", market="US")
-    assert metadata.status_code == 200 and "items" not in metadata.json()
-    assert_valid(
-        specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}", 200),
-        metadata.json(),
-    )
+    assert_response(specs["2026"], "/playlists/{playlist_id}", metadata)
+    assert "items" not in metadata.json()
     forbidden = _get(development, f"/playlists/{other}/items", market="US")
-    assert forbidden.status_code == 403
-    assert_valid(
-        specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}/items", 403),
-        forbidden.json(),
-    )
+    assert_response(specs["2026"], "/playlists/{playlist_id}/items", forbidden, 403)
 
 
 def test_editorial_is_404_and_legacy_tracks_is_403(specs, development):
@@ -291,33 +295,19 @@ def test_editorial_is_404_and_legacy_tracks_is_403(specs, development):
     # The spec lists no 404 for these paths; its NotFound response is the shape to match.
     assert_valid(specs["2026"], specs["2026"].component("responses", "NotFound"), missing.json())
     legacy = _get(development, f"/playlists/{PLAIN}/tracks", market="US")
-    assert legacy.status_code == 403
-    assert_valid(
-        specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}/tracks", 403),
-        legacy.json(),
-    )
+    assert_response(specs["2026"], "/playlists/{playlist_id}/tracks", legacy, 403)
 
 
 def test_401_429_and_400(specs, development):
     server, _ = development
     unauthorised = _get((server, None), f"/playlists/{PLAIN}/items")
-    assert unauthorised.status_code == 401
-    assert_valid(
-        specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}/items", 401),
-        unauthorised.json(),
-    )
+    assert_response(specs["2026"], "/playlists/{playlist_id}/items", unauthorised, 401)
     fault = server.add_fault(Fault(429, path="/items", retry_after=3, reason="QUOTA_EXCEEDED"))
     limited = _get(development, f"/playlists/{PLAIN}/items")
-    assert fault.hits == 1 and limited.status_code == 429
+    assert fault.hits == 1
+    assert_response(specs["2026"], "/playlists/{playlist_id}/items", limited, 429)
     assert limited.headers["Retry-After"] == "3"
     assert limited.json()["error"]["reason"] == "QUOTA_EXCEEDED"
-    assert_valid(
-        specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}/items", 429),
-        limited.json(),
-    )
     too_many = _get(development, f"/playlists/{PLAIN}/items", limit=51)
     assert too_many.status_code == 400
     assert_valid(specs["2026"], specs["2026"].component("responses", "BadRequest"), too_many.json())
@@ -385,23 +375,20 @@ def test_legacy_tracks_pages_validate_against_the_2025_spec(
 def test_legacy_playlist_object_validates_against_the_2025_spec(
     specs, extended, real_local_file_deviations
 ):
-    body = _get(extended, f"/playlists/{KITCHEN_SINK}", market="US").json()
-    assert_valid(
-        specs["2025"],
-        specs["2025"].response_schema("/playlists/{playlist_id}", 200),
-        body,
-        real_local_file_deviations,
+    response = _get(extended, f"/playlists/{KITCHEN_SINK}", market="US")
+    assert_response(
+        specs["2025"], "/playlists/{playlist_id}", response, real_local=real_local_file_deviations
     )
-    assert "tracks" in body and "items" not in body
+    assert "tracks" in response.json() and "items" not in response.json()
 
 
 def test_extended_items_validate_against_the_2026_spec(specs, extended, real_local_file_deviations):
-    body = _get(extended, f"/playlists/{KITCHEN_SINK}/items", limit=50, market="US").json()
-    assert_valid(
+    response = _get(extended, f"/playlists/{KITCHEN_SINK}/items", limit=50, market="US")
+    assert_response(
         specs["2026"],
-        specs["2026"].response_schema("/playlists/{playlist_id}/items", 200),
-        body,
-        real_local_file_deviations,
+        "/playlists/{playlist_id}/items",
+        response,
+        real_local=real_local_file_deviations,
     )
     assert _get(extended, f"/playlists/{KITCHEN_SINK}/tracks", limit=101).status_code == 400
 

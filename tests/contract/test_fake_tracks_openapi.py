@@ -16,7 +16,7 @@ from tests.contract.test_fake_spotify_openapi import (
     Spec,
     _get,
     _load,
-    serve,
+    serving,
 )
 from tools.fake_spotify import Catalogue, Fault
 
@@ -49,14 +49,8 @@ def specs(shared_spotify) -> dict[str, Spec]:
     }
 
 
-@pytest.fixture(scope="module")
-def development():
-    yield from serve(CATALOGUE, "development", "client_credentials")
-
-
-@pytest.fixture(scope="module")
-def extended():
-    yield from serve(CATALOGUE, "extended", "client_credentials")
+development = serving(CATALOGUE, "development", "client_credentials")
+extended = serving(CATALOGUE, "extended", "client_credentials")
 
 
 def _valid(spec: Spec, schema, body) -> None:
