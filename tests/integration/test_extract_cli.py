@@ -40,24 +40,25 @@ def _clean_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def test_command_line_writes_the_local_layout_and_prints_the_summary(catalogue, tmp_path):
-    out = tmp_path / "raw" / "playlist_snapshots"
+def _run_against_fake(catalogue, command: list[str]) -> subprocess.CompletedProcess:
+    """Run `command` in the project with the fake's settings in an otherwise clean env."""
     with fake_server(catalogue) as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "extract_lambda",
-                "--out",
-                str(out),
-                *catalogue.user_playlist_ids,
-            ],
+        return subprocess.run(
+            command,
             env=_clean_env(server.env()),
             capture_output=True,
             text=True,
             timeout=120,
             cwd=PROJECT_ROOT,
         )
+
+
+def test_command_line_writes_the_local_layout_and_prints_the_summary(catalogue, tmp_path):
+    out = tmp_path / "raw" / "playlist_snapshots"
+    result = _run_against_fake(
+        catalogue,
+        [sys.executable, "-m", "extract_lambda", "--out", str(out), *catalogue.user_playlist_ids],
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["playlists_ok"] == catalogue.user_playlist_ids
@@ -71,23 +72,18 @@ def test_make_extract_local(catalogue, tmp_path):
     if not (PROJECT_ROOT / ".venv" / ".installed").exists():
         pytest.skip("make extract-local needs the project's .venv")
     out = tmp_path / "out"
-    with fake_server(catalogue) as server:
-        result = subprocess.run(
-            [
-                "make",
-                "--no-print-directory",
-                # Never let the test rebuild the virtual environment it runs in.
-                "--old-file=.venv/.installed",
-                "extract-local",
-                f"OUT={out}",
-                f"PLAYLISTS={' '.join(catalogue.user_playlist_ids)}",
-            ],
-            env=_clean_env(server.env()),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=PROJECT_ROOT,
-        )
+    result = _run_against_fake(
+        catalogue,
+        [
+            "make",
+            "--no-print-directory",
+            # Never let the test rebuild the virtual environment it runs in.
+            "--old-file=.venv/.installed",
+            "extract-local",
+            f"OUT={out}",
+            f"PLAYLISTS={' '.join(catalogue.user_playlist_ids)}",
+        ],
+    )
     assert result.returncode == 0, result.stderr
     assert len(landed_files(out)) == 2
 
