@@ -42,23 +42,12 @@ terraform {
 }
 """
 
-VERSIONS_MODULE = """
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.0"
-    }
-  }
-}
-"""
-
 
 @pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[dict[str, str]], Tree]:
     """Write ``{relative path: HCL}`` under tmp_path/terraform and parse it. Every module
-    directory gets the four standard files unless the test provides (or omits) them."""
+    directory gets the standard files (a root also versions.tf, with the pins) unless the
+    test provides (or omits) them."""
 
     def write(files: dict[str, str], *, standard_files: bool = True) -> Tree:
         base = tmp_path / "terraform"
@@ -69,12 +58,9 @@ def write_config(tmp_path: Path) -> Callable[[dict[str, str]], Tree]:
         if standard_files:
             for directory in {(base / r).parent for r in files}:
                 is_root = directory == base or directory.parent != base / "modules"
-                defaults = {
-                    "main.tf": "",
-                    "variables.tf": "",
-                    "outputs.tf": "",
-                    "versions.tf": VERSIONS_ROOT if is_root else VERSIONS_MODULE,
-                }
+                defaults = {"main.tf": "", "variables.tf": "", "outputs.tf": ""}
+                if is_root:
+                    defaults["versions.tf"] = VERSIONS_ROOT
                 for name, text in defaults.items():
                     if not (directory / name).exists():
                         (directory / name).write_text(text, encoding="utf-8")

@@ -233,13 +233,18 @@ def test_missing_standard_file_is_reported(write_config) -> None:
         {
             "main.tf": 'module "child" {\n  source = "./modules/child"\n}\n',
             "modules/child/main.tf": "",
-            "modules/child/versions.tf": 'terraform {\n  required_version = ">= 1.6"\n}\n',
         },
         standard_files=False,
     )
     missing = {(Path(p.where).name, p.message) for p in checks.check_layout(tree)}
-    assert ("child", "missing outputs.tf") in missing
-    assert ("child", "missing variables.tf") in missing
+    assert missing == {
+        ("child", "missing outputs.tf"),
+        ("child", "missing variables.tf"),
+        ("terraform", "missing outputs.tf"),
+        ("terraform", "missing variables.tf"),
+        # Only a root needs versions.tf.
+        ("terraform", "missing versions.tf"),
+    }
 
 
 def test_unpinned_or_wrong_major_providers_are_reported(write_config) -> None:
@@ -251,30 +256,82 @@ def test_unpinned_or_wrong_major_providers_are_reported(write_config) -> None:
               required_providers {
                 aws = {
                   source  = "hashicorp/aws"
-                  version = "~> 5.0"
+                  version = ">= 6.0"
+                }
+                snowflake = {
+                  source  = "snowflakedb/snowflake"
+                  version = "~> 1.0"
                 }
               }
             }
             """,
             "main.tf": 'module "child" {\n  source = "./modules/child"\n}\n',
+            "modules/child/main.tf": 'resource "random_id" "this" {\n  byte_length = 4\n}\n',
+        }
+    )
+    messages = _messages(checks.check_versions(tree), "versions")
+    assert sorted(messages) == sorted(
+        [
+            "root module pins aws with '>= 6.0'; use ~> (pessimistic pin)",
+            "aws is pinned to '>= 6.0', not the 6.x major",
+            "snowflake is pinned to '~> 1.0', not the 2.x major",
+            "provider 'random' is used (by modules/child/) but not in the root's required_providers",
+        ]
+    )
+
+
+def test_a_module_setting_versions_or_missing_a_source_is_reported(write_config) -> None:
+    root_versions = """
+    terraform {
+      required_version = "~> 1.15"
+      required_providers {
+        aws = {
+          source  = "hashicorp/aws"
+          version = "~> 6.0"
+        }
+        snowflake = {
+          source  = "snowflakedb/snowflake"
+          version = "~> 2.21"
+        }
+      }
+    }
+    """
+    child = 'module "child" {\n  source = "./modules/child"\n}\n'
+    uses_snowflake = 'resource "snowflake_database" "this" {\n  name = "D"\n}\n'
+    tree = write_config(
+        {
+            "versions.tf": root_versions,
+            "main.tf": child,
+            "modules/child/main.tf": uses_snowflake,
             "modules/child/versions.tf": """
             terraform {
               required_version = ">= 1.6"
               required_providers {
                 aws = {
                   source  = "hashicorp/aws"
-                  version = "~> 6.0"
+                  version = ">= 6.0"
                 }
               }
             }
             """,
-            "modules/child/main.tf": 'resource "random_id" "this" {\n  byte_length = 4\n}\n',
         }
     )
-    messages = _messages(checks.check_versions(tree), "versions")
-    assert "aws is pinned to '~> 5.0', not the 6.x major" in messages
-    assert "module sets aws to '~> 6.0'; modules set floors (>=)" in messages
-    assert "provider 'random' is used but not in required_providers" in messages
+    assert _messages(checks.check_versions(tree), "versions") == [
+        "a called module sets no required_version (the root's versions.tf does)",
+        "module sets a version for aws; versions are pinned in the root only",
+        "snowflake has no declared source (so hashicorp/snowflake) here but from "
+        "'snowflakedb/snowflake' in the root terraform/",
+    ]
+    (tree.base / "modules/child/versions.tf").write_text(
+        'terraform {\n  required_providers {\n    snowflake = {\n      source = "someone/snowflake"\n    }\n  }\n}\n'
+    )
+    assert _messages(checks.check_versions(load_tree(tree.base)), "versions") == [
+        "snowflake comes from 'someone/snowflake' here but from 'snowflakedb/snowflake' in the root terraform/"
+    ]
+    (tree.base / "modules/child/versions.tf").write_text(
+        'terraform {\n  required_providers {\n    snowflake = {\n      source = "snowflakedb/snowflake"\n    }\n  }\n}\n'
+    )
+    assert _messages(checks.check_versions(load_tree(tree.base))) == []
 
 
 def test_checkov_skip_without_reason_is_reported(write_config) -> None:

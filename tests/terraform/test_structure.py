@@ -59,11 +59,24 @@ def test_layout_is_root_plus_one_module_per_concern(tree: Tree) -> None:
     for name in MODULES:
         for required in checks.REQUIRED_FILES:
             assert (tree.base / "modules" / name / required).is_file(), f"modules/{name}/{required}"
+    assert (tree.base / "versions.tf").is_file()
 
 
-def test_roots_pin_aws_6_and_snowflake_2_and_modules_set_floors(tree: Tree) -> None:
+def test_the_root_pins_aws_6_and_snowflake_2_and_modules_set_no_version(tree: Tree) -> None:
     problems = checks.check_versions(tree)
     assert problems == [], _report(problems)
+    # One place for versions: no called module sets required_version or a provider version;
+    # the only declaration left in a module is the Snowflake provider's source.
+    declared = {}
+    for module, block in tree.all_blocks("terraform"):
+        if module.path == tree.base:
+            continue
+        assert "required_version" not in block.body, module.path
+        for required in nested_blocks(block.body, "required_providers"):
+            for name, spec in attributes(required).items():
+                assert "version" not in spec, (module.path, name)
+                declared[(module.path.name, name)] = literal_string(spec["source"])
+    assert declared == {("snowflake", "snowflake"): "snowflakedb/snowflake"}
     pins = {}
     for module in tree.roots:
         for block in module.of_kind("terraform"):

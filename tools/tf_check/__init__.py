@@ -8,9 +8,10 @@ No provider plugin can be installed here, so `terraform validate` cannot run. In
   declared to a declared one, with one of its for_each keys); module arguments are the child's variables (a source
   chosen by a bool const variable is checked both ways, and its alternatives must have the
   same interface); variables
-  are typed and described, outputs described; each module has main.tf, variables.tf,
-  outputs.tf and versions.tf; roots pin providers with ~> (AWS 6.x, Snowflake 2.x),
-  modules set >= floors; house style (``this``, count/for_each first, tags last); every
+  are typed and described, outputs described; each module has main.tf, variables.tf and
+  outputs.tf, a root also versions.tf; versions live in the root only: it pins with ~>
+  (AWS 6.x, Snowflake 2.x) every provider any of its modules uses, and a called module sets
+  no version, declaring only the source of a provider outside the hashicorp namespace; house style (``this``, count/for_each first, tags last); every
   checkov skip carries a reason; no secret can reach variables, outputs, tfvars or state;
 - properties (:mod:`.properties`): bucket protection, the Lambda's safety nets and least
   privilege, the Glue job's settings and trigger chain, the S3 grants of the Lambda and of

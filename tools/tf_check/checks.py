@@ -28,7 +28,9 @@ from .hcl import (
     parse_text,
 )
 
-REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
+REQUIRED_FILES = ("main.tf", "variables.tf", "outputs.tf")
+# A root also has versions.tf (required_version and the provider pins).
+ROOT_FILES = (*REQUIRED_FILES, "versions.tf")
 MODULE_META_ARGUMENTS = {"source", "version", "count", "for_each", "providers", "depends_on"}
 # Meta-arguments that may follow `tags` (house style: count/for_each first, tags last).
 TRAILING_META = {"depends_on", "lifecycle", "provider", "provisioner", "connection"}
@@ -395,12 +397,13 @@ def _alternatives_differ(children: list[Module], where: str) -> list[Problem]:
 
 
 def check_layout(tree: Tree) -> list[Problem]:
-    """Each module has the four standard files; modules configure no providers."""
+    """Each module has main.tf, variables.tf and outputs.tf, a root also versions.tf;
+    modules configure no providers."""
     problems: list[Problem] = []
     roots = {m.path for m in tree.roots}
     modules_dir = tree.base / "modules"
     for path, module in sorted(tree.modules.items()):
-        for required in REQUIRED_FILES:
+        for required in ROOT_FILES if path in roots else REQUIRED_FILES:
             if not (path / required).is_file():
                 problems.append(Problem("layout", str(path), f"missing {required}"))
         if path not in roots:
@@ -432,76 +435,144 @@ def _required_providers(module: Module) -> tuple[dict[str, dict], list[Block]]:
     return providers, terraform_blocks
 
 
+def _reached(tree: Tree, root: Module) -> list[Module]:
+    """``root`` and every module it calls, directly or not (both sides of a switched source)."""
+    seen: dict[Path, Module] = {}
+    pending = [root]
+    while pending:
+        module = pending.pop()
+        if module.path in seen:
+            continue
+        seen[module.path] = module
+        for call in module.module_calls.values():
+            pending += [
+                tree.modules[d] for d in module_source_dirs(tree, module, call) if d in tree.modules
+            ]
+    return list(seen.values())
+
+
+def _providers_used(module: Module) -> set[str]:
+    used = {b.labels[0].split("_")[0] for b in module.of_kind("resource") + module.of_kind("data")}
+    return used | {b.labels[0] for b in module.of_kind("provider")}
+
+
 def check_versions(tree: Tree) -> list[Problem]:
-    """Roots pin (~>) the providers they use, modules set floors (>=); AWS 6.x, Snowflake 2.x."""
+    """One place for versions: a root sets required_version and pins (~>) every provider that
+    it or any module it calls uses (AWS 6.x, Snowflake 2.x). A called module sets no version
+    and declares only what Terraform cannot infer: the source of a provider that the root
+    takes from outside the hashicorp namespace (undeclared, a name means hashicorp/<name>)."""
     problems: list[Problem] = []
     roots = {m.path for m in tree.roots}
     for path, module in sorted(tree.modules.items()):
         providers, terraform_blocks = _required_providers(module)
         where = str(path / "versions.tf")
-        if not any("required_version" in b.body for b in terraform_blocks):
-            problems.append(Problem("versions", where, "no required_version"))
-        used = {
-            b.labels[0].split("_")[0] for b in module.of_kind("resource") + module.of_kind("data")
-        }
-        used |= {b.labels[0] for b in module.of_kind("provider")}
-        for provider in sorted(used - set(providers)):
+        if path in roots:
+            problems += _root_pins(tree, module, providers, terraform_blocks, where)
+        else:
+            problems += _module_declarations(module, providers, terraform_blocks, where)
+            for root in tree.roots:
+                if module in _reached(tree, root):
+                    problems += _sources_differ(module, providers, root, where)
+        problems += _const_needs_1_15(tree, module, terraform_blocks, where)
+    return problems
+
+
+def _sources_differ(
+    module: Module, providers: dict[str, dict], root: Module, where: str
+) -> list[Problem]:
+    """Each provider ``module`` uses or declares resolves to the root's provider of that name."""
+    root_providers, _ = _required_providers(root)
+    problems = []
+    for name in sorted(_providers_used(module) | set(providers)):
+        theirs = (root_providers.get(name) or {}).get("source")
+        ours = (providers.get(name) or {}).get("source")
+        if theirs is None or (ours or f"hashicorp/{name}") == theirs:
+            continue
+        said = f"comes from {ours!r}" if ours else f"has no declared source (so hashicorp/{name})"
+        problems.append(
+            Problem(
+                "versions",
+                where,
+                f"{name} {said} here but from {theirs!r} in the root {root.path.name}/",
+            )
+        )
+    return problems
+
+
+def _root_pins(
+    tree: Tree, root: Module, providers: dict[str, dict], blocks: list[Block], where: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if not any("required_version" in b.body for b in blocks):
+        problems.append(Problem("versions", where, "no required_version"))
+    for module in _reached(tree, root):
+        for provider in sorted(_providers_used(module) - set(providers)):
+            user = "" if module is root else f" (by {module.path.relative_to(tree.base)}/)"
             problems.append(
                 Problem(
                     "versions",
                     where,
-                    f"provider {provider!r} is used but not in required_providers",
+                    f"provider {provider!r} is used{user} but not in the root's required_providers",
                 )
             )
-        is_root = path in roots
-        for name, spec in sorted(providers.items()):
-            version = spec.get("version") or ""
-            if is_root and not version.startswith("~>"):
+    for name, spec in sorted(providers.items()):
+        version = spec.get("version") or ""
+        if not version.startswith("~>"):
+            problems.append(
+                Problem(
+                    "versions",
+                    where,
+                    f"root module pins {name} with {version!r}; use ~> (pessimistic pin)",
+                )
+            )
+        majors = {"aws": ("hashicorp/aws", "6"), "snowflake": ("snowflakedb/snowflake", "2")}
+        if name in majors:
+            source, major = majors[name]
+            if spec.get("source") != source:
+                problems.append(Problem("versions", where, f"{name} must come from {source}"))
+            if not re.match(rf"~>\s*{major}\.", version):
                 problems.append(
                     Problem(
                         "versions",
                         where,
-                        f"root module pins {name} with {version!r}; use ~> (pessimistic pin)",
+                        f"{name} is pinned to {version!r}, not the {major}.x major",
                     )
                 )
-            if not is_root and not version.startswith(">="):
-                problems.append(
-                    Problem(
-                        "versions",
-                        where,
-                        f"module sets {name} to {version!r}; modules set floors (>=)",
-                    )
-                )
-            if name == "aws":
-                if spec.get("source") != "hashicorp/aws":
-                    problems.append(Problem("versions", where, "aws must come from hashicorp/aws"))
-                if is_root and not re.match(r"~>\s*6\.", version):
-                    problems.append(
-                        Problem(
-                            "versions", where, f"aws is pinned to {version!r}, not the 6.x major"
-                        )
-                    )
-            if name == "snowflake":
-                if spec.get("source") != "snowflakedb/snowflake":
-                    problems.append(
-                        Problem("versions", where, "snowflake must come from snowflakedb/snowflake")
-                    )
-                if is_root and not re.match(r"~>\s*2\.", version):
-                    problems.append(
-                        Problem(
-                            "versions",
-                            where,
-                            f"snowflake is pinned to {version!r}, not the 2.x major",
-                        )
-                    )
-        problems += _const_needs_1_15(module, terraform_blocks, where)
     return problems
 
 
-def _const_needs_1_15(module: Module, terraform_blocks: list[Block], where: str) -> list[Problem]:
+def _module_declarations(
+    module: Module, providers: dict[str, dict], blocks: list[Block], where: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if any("required_version" in b.body for b in blocks):
+        problems.append(
+            Problem(
+                "versions",
+                where,
+                "a called module sets no required_version (the root's versions.tf does)",
+            )
+        )
+    for name, spec in sorted(providers.items()):
+        if spec.get("version") is not None:
+            problems.append(
+                Problem(
+                    "versions",
+                    where,
+                    f"module sets a version for {name}; versions are pinned in the root only",
+                )
+            )
+        if not spec.get("source"):
+            problems.append(Problem("versions", where, f"{name} is declared without a source"))
+    return problems
+
+
+def _const_needs_1_15(
+    tree: Tree, module: Module, terraform_blocks: list[Block], where: str
+) -> list[Problem]:
     """``const = true`` variables and computed module sources exist from Terraform 1.15: a
-    module using either must not admit an older Terraform (some part of its
-    ``required_version`` must set a floor of 1.15 or later)."""
+    module using either must not admit an older Terraform (some part of its own or its
+    roots' ``required_version`` must set a floor of 1.15 or later)."""
     computed = [
         call
         for call in module.module_calls.values()
@@ -509,6 +580,9 @@ def _const_needs_1_15(module: Module, terraform_blocks: list[Block], where: str)
     ]
     if not const_variables(module) and not computed:
         return []
+    for root in tree.roots:
+        if root is not module and module in _reached(tree, root):
+            terraform_blocks = terraform_blocks + root.of_kind("terraform")
     for block in terraform_blocks:
         version = literal_string(block.body.get("required_version")) or ""
         for constraint in version.split(","):

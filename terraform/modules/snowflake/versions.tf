@@ -1,14 +1,10 @@
+# Versions are pinned once, in the root (terraform/versions.tf). A called module declares
+# only what Terraform cannot infer: the source of a provider outside the hashicorp
+# namespace (undeclared, snowflake_* resources would ask for hashicorp/snowflake).
 terraform {
-  required_version = ">= 1.6"
-
   required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.0"
-    }
     snowflake = {
-      source  = "snowflakedb/snowflake"
-      version = ">= 2.21"
+      source = "snowflakedb/snowflake"
     }
   }
 }
