@@ -85,9 +85,8 @@ def write_chart_tables(history, curated: Path) -> Path:
 
 @pytest.fixture
 def con(chart_lake):
-    connection = connect(chart_lake)
-    yield connection
-    connection.close()
+    with connect(chart_lake) as connection:
+        yield connection
 
 
 def _charted(history) -> list[int]:
@@ -210,9 +209,8 @@ def enriched_lake(history, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def enriched(enriched_lake):
-    connection = connect(enriched_lake)
-    yield connection
-    connection.close()
+    with connect(enriched_lake) as connection:
+        yield connection
 
 
 def _global(history):
