@@ -128,8 +128,12 @@ def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
     ] == []
     # The provider block is the root's, so switching off can still destroy what was created.
     assert [b.labels for b in root.of_kind("provider")] == [("aws",), ("snowflake",)]
-    # The interface check (same variables and outputs on both sides) holds.
+    # The interface check (same variables and outputs on both sides) holds; the variables
+    # are declared once (the stand-in's file is a link to the real module's).
     assert checks.check_module_calls(tree) == []
+    assert (modules / "snowflake_disabled" / "variables.tf").resolve() == (
+        modules / "snowflake" / "variables.tf"
+    )
 
 
 def test_house_style(tree: Tree) -> None:
