@@ -128,12 +128,24 @@ def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
     ] == []
     # The provider block is the root's, so switching off can still destroy what was created.
     assert [b.labels for b in root.of_kind("provider")] == [("aws",), ("snowflake",)]
-    # The interface check (same variables and outputs on both sides) holds; the variables
-    # are declared once (the stand-in's file is a link to the real module's).
+    # The interface check (same variables and outputs on both sides) holds.
     assert checks.check_module_calls(tree) == []
-    assert (modules / "snowflake_disabled" / "variables.tf").resolve() == (
-        modules / "snowflake" / "variables.tf"
-    )
+
+
+# Files two modules need word for word are written once, in the first, and linked from the
+# second: the stand-in's variables (its interface is the real module's) and the trust
+# policies (each module sets local.trusted_services).
+LINKED = {
+    "modules/snowflake_disabled/variables.tf": "modules/snowflake/variables.tf",
+    "modules/glue/assume_role.tf": "modules/extract/assume_role.tf",
+}
+
+
+def test_shared_files_are_written_once(tree: Tree) -> None:
+    for link, target in LINKED.items():
+        assert (tree.base / link).is_symlink(), link
+        assert (tree.base / link).resolve() == tree.base / target, link
+    assert not any((tree.base / target).is_symlink() for target in LINKED.values())
 
 
 def test_house_style(tree: Tree) -> None:

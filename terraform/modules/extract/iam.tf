@@ -4,33 +4,13 @@
 # grants are exactly the requests extract_lambda makes (tools/tf_check compares them with
 # the function's environment and extract_lambda.enrich.EnrichSettings).
 
-# Who assumes this module's roles: the function, and EventBridge Scheduler, which sends
-# aws:SourceAccount when it assumes a role (Lambda does not), so its trust is limited to
-# this account.
-data "aws_iam_policy_document" "assume_role" {
-  for_each = {
+# Who assumes this module's roles (assume_role.tf): the function, and EventBridge
+# Scheduler, which sends aws:SourceAccount when it assumes a role (Lambda does not), so its
+# trust is limited to this account.
+locals {
+  trusted_services = {
     lambda    = { service = "lambda.amazonaws.com", source_account = false }
     scheduler = { service = "scheduler.amazonaws.com", source_account = true }
-  }
-
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = [each.value.service]
-    }
-
-    # The confused-deputy guard, for the services that send the key when they assume a role.
-    dynamic "condition" {
-      for_each = each.value.source_account ? [local.account_id] : []
-
-      content {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [condition.value]
-      }
-    }
   }
 }
 

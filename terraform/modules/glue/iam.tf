@@ -4,38 +4,18 @@
 # prefixes they read are raw_read_prefixes, and the one raw folder written is the chart
 # job's enrichment work lists.
 
-# Who assumes this module's roles: Glue (the jobs and the crawlers), EventBridge Scheduler
-# and EventBridge (the chart rules, charts.tf). The aws:SourceAccount condition only where
-# the service documents that it sends the key when it assumes a role: Scheduler does, and
-# EventBridge sends aws:SourceAccount (the rule's account) and aws:SourceArn (the rule) for
-# the requests it makes for a rule; Glue does not, and a condition on a key that is absent
-# denies the role to the jobs and the crawlers. A role cannot be passed to another
-# account's Glue anyway (iam:PassRole is same-account).
-data "aws_iam_policy_document" "assume_role" {
-  for_each = {
+# Who assumes this module's roles (assume_role.tf): Glue (the jobs and the crawlers),
+# EventBridge Scheduler and EventBridge (the chart rules, charts.tf). The aws:SourceAccount
+# condition only where the service documents that it sends the key when it assumes a role:
+# Scheduler does, and EventBridge sends aws:SourceAccount (the rule's account) and
+# aws:SourceArn (the rule) for the requests it makes for a rule; Glue does not, and a
+# condition on a key that is absent denies the role to the jobs and the crawlers. A role
+# cannot be passed to another account's Glue anyway (iam:PassRole is same-account).
+locals {
+  trusted_services = {
     glue      = { service = "glue.amazonaws.com", source_account = false }
     scheduler = { service = "scheduler.amazonaws.com", source_account = true }
     events    = { service = "events.amazonaws.com", source_account = true }
-  }
-
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = [each.value.service]
-    }
-
-    # The confused-deputy guard, for the services that send the key when they assume a role.
-    dynamic "condition" {
-      for_each = each.value.source_account ? [local.account_id] : []
-
-      content {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [condition.value]
-      }
-    }
   }
 }
 

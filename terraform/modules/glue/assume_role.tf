@@ -1,0 +1,1 @@
+../extract/assume_role.tf
