@@ -22,6 +22,7 @@ import pytest
 from glue_jobs.pipeline import InjectedFailure, run_job
 from glue_jobs.schemas import TABLES
 from tests.unit.glue_jobs import builders as B
+from tests.unit.glue_jobs.builders import track_document
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -85,29 +86,6 @@ ORPHAN = B.track(
     isrc=None,
     popularity=None,
 )
-
-
-def track_document(
-    payload: dict[str, Any], extracted_at: str, /, *, track_id: str | None = None, **overrides: Any
-) -> dict[str, Any]:
-    """A track document as extract_lambda/enrich.py lands it."""
-    moment = datetime.strptime(extracted_at, "%Y-%m-%dT%H:%M:%S.%fZ")
-    doc = {
-        "contract_version": 1,
-        "track_id": track_id or payload["id"],
-        "extracted_at": extracted_at,
-        "fetched_date": f"{moment:%Y-%m-%d}",
-        "request": {
-            "api_url": "https://api.spotify.com/v1",
-            "endpoint": "/tracks/{id}",
-            "market": "US",
-            "auth_mode": "client_credentials",
-            "run_id": "r1",
-        },
-        "track": payload,
-    }
-    doc.update(overrides)
-    return doc
 
 
 def land(tracks_root: Path, doc: dict[str, Any] | bytes, name: str | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""Builders of raw snapshot documents (docs/data-contract.md section 2) for the Glue tests.
+"""Builders of raw snapshot documents (docs/data-contract.md section 2) and track documents
+(docs/track-documents.md) for the Glue tests.
 
 Tiny, explicit, and shaped like the real API: the fields Spotify sends, with the same
 nesting, in either API shape (``items``/``item`` of 2026, legacy ``tracks``/``track``).
@@ -183,6 +184,29 @@ def document(
         },
         "playlist": playlist,
     }
+
+
+def track_document(
+    payload: dict[str, Any], extracted_at: str, /, *, track_id: str | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """A track document as extract_lambda/enrich.py lands it."""
+    moment = datetime.strptime(extracted_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+    doc = {
+        "contract_version": 1,
+        "track_id": track_id or payload["id"],
+        "extracted_at": extracted_at,
+        "fetched_date": f"{moment:%Y-%m-%d}",
+        "request": {
+            "api_url": "https://api.spotify.com/v1",
+            "endpoint": "/tracks/{id}",
+            "market": "US",
+            "auth_mode": "client_credentials",
+            "run_id": "r1",
+        },
+        "track": payload,
+    }
+    doc.update(overrides)
+    return doc
 
 
 def raw_key(doc: dict[str, Any], suffix: str = ".json.gz") -> str:

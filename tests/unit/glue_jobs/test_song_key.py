@@ -72,6 +72,17 @@ def _lines(spark, docs, source):
     )
 
 
+def _playlist_entries(spark, playlist, source):
+    """The entries of a playlist document, as the job classifies them."""
+    return (
+        _lines(spark, [playlist], source)
+        .transform(X.parse_documents)
+        .withColumn("_is_new", F.lit(True))
+        .transform(X.explode_entries)
+        .transform(X.classify_entries)
+    )
+
+
 def test_two_ids_of_one_recording_are_one_song_whichever_source_saw_them(spark):
     weeknd = B.artist("arW", "The Weeknd")
     album_track = B.track(
@@ -86,21 +97,9 @@ def test_two_ids_of_one_recording_are_one_song_whichever_source_saw_them(spark):
     playlist = B.document(
         "p1", "2026-01-05T06:00:00.000001Z", [B.entry(album_track), B.entry(no_isrc)]
     )
-    entries = (
-        _lines(spark, [playlist], "file:/raw/p1.json")
-        .transform(X.parse_documents)
-        .withColumn("_is_new", F.lit(True))
-        .transform(X.explode_entries)
-        .transform(X.classify_entries)
-    )
+    entries = _playlist_entries(spark, playlist, "file:/raw/p1.json")
     documents = [
-        {
-            "contract_version": 1,
-            "track_id": track_id,
-            "extracted_at": "2026-01-05T07:00:00.000001Z",
-            "fetched_date": "2026-01-05",
-            "track": payload,
-        }
+        B.track_document(payload, "2026-01-05T07:00:00.000001Z", track_id=track_id)
         for track_id, payload in (("2EFvr7E9ACJSzUPBLdjlBT", single), ("tAsked", relinked))
     ]
     docs = (
@@ -137,19 +136,8 @@ def test_a_track_entry_and_a_track_document_give_the_same_columns(spark):
         linked_from="tOld",
     )
     playlist = B.document("p1", "2026-01-05T06:00:00.000001Z", [B.entry(track)])
-    entry = (
-        _lines(spark, [playlist], "file:/raw/same.json")
-        .transform(X.parse_documents)
-        .withColumn("_is_new", F.lit(True))
-        .transform(X.explode_entries)
-        .transform(X.classify_entries)
-    )
-    document = {
-        "contract_version": 1,
-        "track_id": "tSame",
-        "extracted_at": "2026-01-05T06:00:00.000001Z",
-        "track": track,
-    }
+    entry = _playlist_entries(spark, playlist, "file:/raw/same.json")
+    document = B.track_document(track, "2026-01-05T06:00:00.000001Z")
     from_doc = (
         _lines(spark, [document], "file:/raw/same.json")
         .transform(X.parse_track_documents)
