@@ -34,8 +34,32 @@ def catalogue():
     return Catalogue(seed=21, playlists=3, sizes=(120, 30, 20), editorial=1, not_owned=1)
 
 
-def _page_requests(server, playlist_id):
-    return [r for r in server.requests if r.path == f"/v1/playlists/{playlist_id}/items"]
+def _page_requests(requests, playlist_id):
+    return [r for r in requests if r.path == f"/v1/playlists/{playlist_id}/items"]
+
+
+def _extract_under(catalogue, tmp_path, faults, playlist_ids, clock, deadline_s=60, **config):
+    """Extract ``playlist_ids`` from the fake with ``faults`` in place (a Fault, a list, or
+    a function of the server for faults that name its address) and ``deadline_s`` seconds
+    of ``clock``: the summary and every request the fake received."""
+    rng = config.pop("rng", None)
+    with fake_server(catalogue) as server:
+        made = faults(server) if callable(faults) else faults
+        for fault in made if isinstance(made, list) else [made]:
+            server.add_fault(fault)
+        summary = extract_playlists(
+            config_for(server, **config),
+            playlist_ids,
+            LocalDirectorySink(tmp_path),
+            deadline=clock.deadline(deadline_s),
+            **({"rng": rng} if rng is not None else {}),
+        )
+        return summary, list(server.requests)
+
+
+def _page_body(**page):
+    """A page the fake sends instead of the real one (a body of JSON bytes)."""
+    return json.dumps(page).encode()
 
 
 def _failures(summary):
@@ -49,15 +73,11 @@ def test_404_and_403_are_permanent_with_one_clear_line_and_the_rest_goes_on(
     (other,) = catalogue.not_owned_ids
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        summary = extract_playlists(
-            config_for(server),
-            [editorial, first, other, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(600),
-        )
-        editorial_calls = [r for r in server.requests if editorial in r.path]
-        other_calls = _page_requests(server, other)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, [], [editorial, first, other, second], clock, deadline_s=600
+    )
+    editorial_calls = [r for r in requests if editorial in r.path]
+    other_calls = _page_requests(requests, other)
     assert summary["playlists_ok"] == [first, second]
     assert _failures(summary) == {editorial: "not_found", other: "forbidden"}
     assert len(editorial_calls) == 1 and len(other_calls) == 1, "no retry of 404/403"
@@ -73,15 +93,11 @@ def test_404_and_403_are_permanent_with_one_clear_line_and_the_rest_goes_on(
 def test_429_waits_for_retry_after_within_the_deadline(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[0]
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=7, times=2))
-        summary = extract_playlists(
-            config_for(server, max_concurrency=1),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
-        statuses = [r.status for r in _page_requests(server, playlist_id)]
+    fault = Fault(429, path=f"{playlist_id}/items", retry_after=7, times=2)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [playlist_id], clock, max_concurrency=1
+    )
+    statuses = [r.status for r in _page_requests(requests, playlist_id)]
     assert summary["playlists_ok"] == [playlist_id]
     assert statuses == [429, 429, 200, 200, 200]
     assert clock.sleeps == [7, 7]
@@ -118,7 +134,7 @@ def test_429_pauses_every_page_worker_not_just_the_one_that_got_it(catalogue):
             other.join()
         finally:
             client.close()
-        statuses = [r.status for r in _page_requests(server, playlist_id)]
+        statuses = [r.status for r in _page_requests(server.requests, playlist_id)]
     assert statuses == [429, 200, 200]
     assert sleeps == [("first-worker", 5.0), ("other-worker", 5.0)]
     assert client.stats.slept_s == 10.0
@@ -127,16 +143,12 @@ def test_429_pauses_every_page_worker_not_just_the_one_that_got_it(catalogue):
 def test_429_longer_than_the_deadline_stops_the_run_without_sleeping(catalogue, tmp_path, caplog):
     first, second, third = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path=f"{second}/items", retry_after=3600, times=None))
-        summary = extract_playlists(
-            config_for(server),
-            [first, second, third],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(120),
-        )
-        second_calls = _page_requests(server, second)
-        third_calls = [r for r in server.requests if third in r.path]
+    fault = Fault(429, path=f"{second}/items", retry_after=3600, times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [first, second, third], clock, deadline_s=120
+    )
+    second_calls = _page_requests(requests, second)
+    third_calls = [r for r in requests if third in r.path]
     assert clock.sleeps == [], "never sleeps past the deadline"
     assert summary["playlists_ok"] == [first]
     assert _failures(summary) == {second: "rate_limited", third: "not_attempted"}
@@ -149,17 +161,11 @@ def test_429_longer_than_the_deadline_stops_the_run_without_sleeping(catalogue, 
 def test_quota_exceeded_stops_the_run_at_once(catalogue, tmp_path, caplog):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(
-            Fault(429, path="/items", retry_after=10, reason="QUOTA_EXCEEDED", times=None)
-        )
-        summary = extract_playlists(
-            config_for(server),
-            [first, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(600),
-        )
-        page_calls = [r for r in server.requests if r.path.endswith("/items")]
+    fault = Fault(429, path="/items", retry_after=10, reason="QUOTA_EXCEEDED", times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [first, second], clock, deadline_s=600
+    )
+    page_calls = [r for r in requests if r.path.endswith("/items")]
     assert len(page_calls) == 1 and clock.sleeps == []
     assert _failures(summary) == {first: "quota_exceeded", second: "not_attempted"}
     assert summary["stopped"]["reason"] == "quota_exceeded"
@@ -169,16 +175,18 @@ def test_quota_exceeded_stops_the_run_at_once(catalogue, tmp_path, caplog):
 def test_5xx_gets_jittered_exponential_backoff_then_succeeds(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[1]
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(503, path=f"{playlist_id}/items", times=3))
-        summary = extract_playlists(
-            config_for(server, backoff_base_s=1.0, backoff_max_s=3.0),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(300),
-            rng=random.Random(4),
-        )
-        statuses = [r.status for r in _page_requests(server, playlist_id)]
+    summary, requests = _extract_under(
+        catalogue,
+        tmp_path,
+        Fault(503, path=f"{playlist_id}/items", times=3),
+        [playlist_id],
+        clock,
+        deadline_s=300,
+        backoff_base_s=1.0,
+        backoff_max_s=3.0,
+        rng=random.Random(4),
+    )
+    statuses = [r.status for r in _page_requests(requests, playlist_id)]
     assert summary["playlists_ok"] == [playlist_id]
     assert statuses == [503, 503, 503, 200]
     # The documented formula, uniform(0, min(cap, base * 2**(n-1))) for retry n, drawn from
@@ -203,15 +211,11 @@ def test_error_bodies_spotipy_cannot_read_keep_their_status(
     """spotipy raises AttributeError on an error body that is not {"error": {...}}; the
     status decides what happens, as for any other error."""
     playlist_id = catalogue.user_playlist_ids[1]
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(status, path=f"{playlist_id}/items", times=1, body=body))
-        summary = extract_playlists(
-            config_for(server),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=FakeClock().deadline(300),
-        )
-        statuses = [r.status for r in _page_requests(server, playlist_id)]
+    fault = Fault(status, path=f"{playlist_id}/items", times=1, body=body)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [playlist_id], FakeClock(), deadline_s=300
+    )
+    statuses = [r.status for r in _page_requests(requests, playlist_id)]
     if outcome == "ok":
         assert summary["playlists_ok"] == [playlist_id]
         assert statuses[:2] == [status, 200]
@@ -224,15 +228,11 @@ def test_error_bodies_spotipy_cannot_read_keep_their_status(
 def test_persistent_5xx_fails_that_playlist_after_bounded_attempts(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(500, path=f"{first}/items", times=None))
-        summary = extract_playlists(
-            config_for(server, max_attempts=4),
-            [first, second],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(600),
-        )
-        first_calls = _page_requests(server, first)
+    fault = Fault(500, path=f"{first}/items", times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [first, second], clock, deadline_s=600, max_attempts=4
+    )
+    first_calls = _page_requests(requests, first)
     assert len(first_calls) == 4 and len(clock.sleeps) == 3
     assert _failures(summary) == {first: "server_error"}
     assert "gave up after 4 attempts" in summary["playlists_failed"][0]["message"]
@@ -242,15 +242,17 @@ def test_persistent_5xx_fails_that_playlist_after_bounded_attempts(catalogue, tm
 def test_backoff_never_sleeps_past_the_deadline(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[2]
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(502, path=f"{playlist_id}/items", times=None))
-        summary = extract_playlists(
-            config_for(server, backoff_base_s=8.0, backoff_max_s=8.0),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(10),
-            rng=random.Random(0),
-        )
+    summary, _ = _extract_under(
+        catalogue,
+        tmp_path,
+        Fault(502, path=f"{playlist_id}/items", times=None),
+        [playlist_id],
+        clock,
+        deadline_s=10,
+        backoff_base_s=8.0,
+        backoff_max_s=8.0,
+        rng=random.Random(0),
+    )
     # Random(0) under a ceiling of 8: the first wait, ~6.76 s, fits in the 10 s; the second
     # draw, ~6.06 s, is more than the ~3.24 s left, so the code refuses to sleep it and the
     # playlist fails with its own reason (the run's deadline is not reached).
@@ -277,14 +279,9 @@ def test_timeouts_dropped_connections_and_broken_bodies_are_retried(
     playlist_id = catalogue.user_playlist_ids[2]
     fault.path = f"{playlist_id}/items"
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(fault)
-        summary = extract_playlists(
-            config_for(server, request_timeout_s=0.3),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
+    summary, _ = _extract_under(
+        catalogue, tmp_path, fault, [playlist_id], clock, request_timeout_s=0.3
+    )
     assert summary["playlists_ok"] == [playlist_id]
     assert summary["retries"] == 1 and len(clock.sleeps) == 1
     assert logged in caplog.text
@@ -309,16 +306,17 @@ def test_timeouts_dropped_connections_and_broken_bodies_that_persist_fail_only_t
 ):
     first, second, third = catalogue.user_playlist_ids
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        persistent = server.add_fault(Fault(path=f"{second}/items", times=None, **fault))
-        summary = extract_playlists(
-            # max_attempts and backoff_base_s left at the documented 5 and 0.5 s.
-            config_for(server, request_timeout_s=0.3),
-            [first, second, third],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-            rng=random.Random(5),
-        )
+    persistent = Fault(path=f"{second}/items", times=None, **fault)
+    summary, _ = _extract_under(
+        catalogue,
+        tmp_path,
+        persistent,
+        [first, second, third],
+        clock,
+        # max_attempts and backoff_base_s left at the documented 5 and 0.5 s.
+        request_timeout_s=0.3,
+        rng=random.Random(5),
+    )
     # "at most 5 attempts": with the deadline far away, all 5 are made (counted by the fake
     # as they arrive: a timed-out request is recorded only when its delay ends).
     assert persistent.hits == 5
@@ -352,15 +350,11 @@ def test_spotipy_does_not_retry_or_sleep_on_its_own(catalogue, tmp_path, monkeyp
             sleep(seconds)
 
     monkeypatch.setattr(time, "sleep", record)
-    with fake_server(catalogue) as server:
-        server.add_fault(Fault(429, path=f"{playlist_id}/items", retry_after=2, times=None))
-        summary = extract_playlists(
-            config_for(server, max_attempts=1),
-            [playlist_id],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
-        calls = _page_requests(server, playlist_id)
+    fault = Fault(429, path=f"{playlist_id}/items", retry_after=2, times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [playlist_id], clock, max_attempts=1
+    )
+    calls = _page_requests(requests, playlist_id)
     assert len(calls) == 1
     assert real_sleeps == [], "no hidden real sleep of Retry-After"
     assert clock.sleeps == []
@@ -394,7 +388,7 @@ def test_expired_token_mid_run_is_refreshed_once(catalogue, tmp_path):
             config_for(server), [first, second], LocalDirectorySink(tmp_path)
         )
         token_calls = [r for r in server.requests if r.path == "/api/token"]
-        statuses = [r.status for r in _page_requests(server, second)]
+        statuses = [r.status for r in _page_requests(server.requests, second)]
     assert summary["playlists_ok"] == [first, second]
     assert len(token_calls) == 2 and statuses[0] == 401
 
@@ -402,14 +396,7 @@ def test_expired_token_mid_run_is_refreshed_once(catalogue, tmp_path):
 def _first_playlist_with_a_token_fault(catalogue, tmp_path, fault):
     """Extract one playlist while the token endpoint misbehaves; (summary, clock)."""
     clock = FakeClock()
-    with fake_server(catalogue) as server:
-        server.add_fault(fault)
-        summary = extract_playlists(
-            config_for(server),
-            catalogue.user_playlist_ids[:1],
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-        )
+    summary, _ = _extract_under(catalogue, tmp_path, fault, catalogue.user_playlist_ids[:1], clock)
     return summary, clock
 
 
@@ -537,30 +524,6 @@ def test_client_credentials_in_development_mode_cannot_read_items(catalogue, tmp
 
 
 # -- the rest of the failure table of docs/extractor.md --------------------------------------
-
-
-def _page_body(**page):
-    """A page the fake sends instead of the real one (a body of JSON bytes)."""
-    return json.dumps(page).encode()
-
-
-def _extract_under(catalogue, tmp_path, faults, playlist_ids, clock, **config):
-    """Extract ``playlist_ids`` from the fake with ``faults`` in place (a Fault, a list, or
-    a function of the server for faults that name its address): the summary and every
-    request the fake received."""
-    rng = config.pop("rng", None)
-    with fake_server(catalogue) as server:
-        made = faults(server) if callable(faults) else faults
-        for fault in made if isinstance(made, list) else [made]:
-            server.add_fault(fault)
-        summary = extract_playlists(
-            config_for(server, **config),
-            playlist_ids,
-            LocalDirectorySink(tmp_path),
-            deadline=clock.deadline(60),
-            **({"rng": rng} if rng is not None else {}),
-        )
-        return summary, list(server.requests)
 
 
 def _reads(requests, playlist_id):
