@@ -515,12 +515,12 @@ def test_the_script_reads_track_documents_locally(spark, tmp_path):
 
 
 def test_on_glue_the_track_documents_have_their_own_bookmarked_read(spark, tmp_path):
-    """Glue's calls stood in for as in tests/unit/glue_jobs/test_star_schema_job.py: the
-    DynamicFrame is a real DataFrame of the files "Glue's bookmark" hands over, per
-    ``transformation_ctx``; the rest runs on real Spark."""
-    from awsglue.utils import getResolvedOptions
-
+    """Glue's calls stood in for as in tests/unit/glue_jobs/test_star_schema_job.py
+    (tests/unit/glue_jobs/glue_standin.py): the DynamicFrame is a real DataFrame of the
+    files "Glue's bookmark" hands over, per ``transformation_ctx``; the rest runs on real
+    Spark."""
     from glue_jobs import star_schema_job as job
+    from tests.unit.glue_jobs.glue_standin import RecordingGlue
 
     snapshots, tracks, curated = roots(tmp_path)
     doc = _playlist(f"{DAY}T07:00:00.000001Z", [B.track("tX", "X")])
@@ -528,44 +528,23 @@ def test_on_glue_the_track_documents_have_their_own_bookmarked_read(spark, tmp_p
     delivered = land(tracks, track_document(BL_SINGLE, f"{DAY}T08:00:00.000001Z"))
     land(tracks, track_document(BL_ALBUM, f"{DAY}T08:00:00.000001Z"))  # seen before, says Glue
     by_ctx = {"raw_playlist_snapshots": [snapshot], "raw_track_documents": [delivered]}
-    calls: list[tuple] = []
-
-    class Frame:
-        def __init__(self, df):
-            self._df = df
-
-        def toDF(self):
-            return self._df
-
-    class Reader:
-        def from_options(self, **kwargs):
-            ctx = kwargs["transformation_ctx"]
-            calls.append(("from_options", kwargs["connection_options"]["paths"], ctx))
-            return Frame(spark.read.json([str(p) for p in by_ctx[ctx]]))
-
-    class Context:
-        def __init__(self, sc):
-            self.spark_session = spark
-            self.create_dynamic_frame = Reader()
-
-    class Job:
-        def __init__(self, glue_context):
-            pass
-
-        def init(self, name, args):
-            calls.append(("init",))
-
-        def commit(self):
-            calls.append(("commit", (curated / "dim_track").is_dir()))
-
-    api = job.GlueApi(GlueContext=Context, Job=Job, getResolvedOptions=getResolvedOptions)
-    s = job.main(_argv(snapshots, curated, "--tracks_path", str(tracks)), spark=spark, glue_api=api)
-    assert calls == [
-        ("init",),
-        ("from_options", [str(snapshots)], "raw_playlist_snapshots"),
-        ("from_options", [str(tracks)], "raw_track_documents"),
-        ("commit", True),  # once, after publish
+    glue = RecordingGlue(spark, by_ctx, curated, published_table="dim_track")
+    argv = _argv(snapshots, curated, "--tracks_path", str(tracks))
+    s = job.main(argv, spark=spark, glue_api=glue.api)
+    assert [c[0] for c in glue.calls] == [
+        "GlueContext",
+        "init",
+        "from_options",
+        "from_options",
+        "commit",
     ]
+    reads = [c[1] for c in glue.calls if c[0] == "from_options"]
+    assert [(r["connection_options"]["paths"], r["transformation_ctx"]) for r in reads] == [
+        ([str(snapshots)], "raw_playlist_snapshots"),
+        ([str(tracks)], "raw_track_documents"),
+    ]
+    # Once, after publish: dim_track and the run summary are in place.
+    assert glue.calls[-1] == ("commit", [f"{s['run_id']}.json"], True)
     assert (s["mode"], s["files_read"], s["track_documents"]["documents_read"]) == ("glue", 2, 1)
     assert sorted(r["track_id"] for r in rows(spark, curated, "dim_track")) == sorted(
         ["tX", BL_SINGLE["id"]]

@@ -1,10 +1,8 @@
 """The entry point: argument parsing, runtime detection, and the Glue branch.
 
 The Glue branch is driven with a *recording stand-in* for exactly the calls that need the
-Glue runtime, which exists only on AWS and in the Glue image: ``GlueContext`` (its JVM
-side), ``create_dynamic_frame.from_options`` (Glue's bookmarked S3 reader) and
-``Job.init``/``Job.commit`` (Glue's bookmark service). The stand-in's DynamicFrame is a real
-Spark DataFrame read from the files "Glue's bookmark" hands over, and everything after that
+Glue runtime (tests/unit/glue_jobs/glue_standin.py): its DynamicFrame is a real Spark
+DataFrame read from the files "Glue's bookmark" hands over, and everything after that
 (``input_file_name``, the core ``process_files``, staging, publish) runs on real Spark.
 ``getResolvedOptions`` is the real one from the awsglue sources.
 """
@@ -19,6 +17,7 @@ from awsglue.utils import getResolvedOptions
 
 from glue_jobs import star_schema_job as job
 from tests.unit.glue_jobs import builders as B
+from tests.unit.glue_jobs.glue_standin import RecordingGlue
 
 pytestmark = pytest.mark.spark
 
@@ -62,55 +61,6 @@ def test_arguments_on_glue_go_through_get_resolved_options():
     assert opts.raw_path == "s3://raw/playlist_snapshots/"
     assert opts.bookmark_store == "glue"
     assert opts.raw_args["job_bookmark_option"] == "job-bookmark-enable"
-
-
-class RecordingGlue:
-    """Stand-in for the Glue-only calls (see the module docstring)."""
-
-    def __init__(self, spark, delivered: list[Path], curated: Path):
-        self.spark = spark
-        self.delivered = [str(p) for p in delivered]
-        self.curated = curated
-        self.calls: list[tuple] = []
-        self.frame = None  # a DataFrame to hand over instead of reading ``delivered``
-        recorder = self
-
-        class Frame:
-            def __init__(self, df):
-                self._df = df
-
-            def toDF(self):
-                return self._df
-
-        class Reader:
-            def from_options(self, **kwargs):
-                recorder.calls.append(("from_options", kwargs))
-                if recorder.frame is not None:
-                    return Frame(recorder.frame)
-                if not recorder.delivered:
-                    return Frame(recorder.spark.createDataFrame([], "playlist_id string"))
-                return Frame(recorder.spark.read.json(recorder.delivered))
-
-        class Context:
-            def __init__(self, sc):
-                recorder.calls.append(("GlueContext", sc is recorder.spark.sparkContext))
-                self.spark_session = recorder.spark
-                self.create_dynamic_frame = Reader()
-
-        class Job:
-            def __init__(self, glue_context):
-                self.glue_context = glue_context
-
-            def init(self, name, args):
-                recorder.calls.append(("init", name, args["raw_path"]))
-
-            def commit(self):
-                # What is already in place when Glue's bookmark is committed.
-                runs = sorted(p.name for p in (recorder.curated / "_runs").glob("*.json"))
-                tables = (recorder.curated / "fact_playlist_item").is_dir()
-                recorder.calls.append(("commit", runs, tables))
-
-        self.api = job.GlueApi(GlueContext=Context, Job=Job, getResolvedOptions=getResolvedOptions)
 
 
 def _glue_argv(raw: Path, curated: Path) -> list[str]:
