@@ -17,11 +17,6 @@ with one fault each (every kind once) and 3 rows naming no chart (every kind onc
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shlex
-import subprocess
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -31,12 +26,11 @@ import pytest
 
 from glue_jobs.chart_files import ARCHIVE_HEADER, FORMAT_ARCHIVE, open_chart_file
 from glue_jobs.tables import CHART_TABLES
-from tests.conftest import JVM_OPTIONS
+from tests.bench.support import run_bench
 from tools.bench import baseline_duckdb_charts, charts_generate
 from tools.bench.charts_generate import BAD_CHART_KINDS, BAD_ROW_KINDS, ChartLayout
 from tools.charts_add.add import ARCHIVE_PREFIX, key_hash
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DAYS, REGIONS = 6, 3
 SIZE = {
     "days": DAYS,
@@ -259,10 +253,7 @@ def test_duckdb_table_variant_writes_the_same(backfill: dict, tmp_path: Path) ->
 @pytest.mark.slow
 def test_chart_job_and_duckdb_agree_value_for_value(tmp_path: Path) -> None:
     out = tmp_path / "bench"
-    command = [
-        sys.executable,
-        "-m",
-        "tools.bench",
+    arguments = [
         "--charts-only",
         "--chart-days",
         str(DAYS),
@@ -276,22 +267,11 @@ def test_chart_job_and_duckdb_agree_value_for_value(tmp_path: Path) -> None:
         str(SIZE["bad_charts"]),
         "--chart-bad-rows",
         str(SIZE["bad_rows"]),
-        "--out",
-        str(out),
         "--driver-memory",
         "1g",
         "--no-event-log",
     ]
-    env = {
-        **os.environ,
-        "PYSPARK_SUBMIT_ARGS": f"--driver-java-options {shlex.quote(JVM_OPTIONS)} pyspark-shell",
-    }
-    # The timeout only stops a hung run from hanging the suite; it is not a speed check.
-    completed = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1200
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    results = json.loads((out / "results.json").read_text())
+    results = run_bench(arguments, out, timeout=1200)
     rows = {row["name"]: row for row in results["rows"]}
     assert set(rows) == {"charts-job", "charts-duckdb"}
     for row in rows.values():

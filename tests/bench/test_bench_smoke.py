@@ -16,21 +16,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import shlex
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from glue_jobs.schemas import TABLES
-from tests.conftest import JVM_OPTIONS
+from tests.bench.support import run_bench
 from tests.oracle import FACT_KINDS, entry_kind
 from tools.fake_spotify import Catalogue
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ROWS = {
     "glue-full",
     "glue-incremental",
@@ -45,17 +40,11 @@ EXPECTED_ROWS = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("bench")
-    command = [
-        sys.executable,
-        "-m",
-        "tools.bench",
+    arguments = [
         "--items",
         "2000",
         "--sizes",
         "2000",
-        "--out",
-        str(out),
         "--driver-memory",
         "1g",
         "--no-event-log",
@@ -68,17 +57,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "--storm-deadline",
         "3",
     ]
-    # PySpark hands PYSPARK_SUBMIT_ARGS to spark-submit: every Glue run's JVM gets the flag.
-    env = {
-        **os.environ,
-        "PYSPARK_SUBMIT_ARGS": f"--driver-java-options {shlex.quote(JVM_OPTIONS)} pyspark-shell",
-    }
-    # The timeout only stops a hung run from hanging the suite; it is not a speed check.
-    completed = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1800
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return json.loads((out / "results.json").read_text())
+    return run_bench(arguments, tmp_path_factory.mktemp("bench"), timeout=1800)
 
 
 @pytest.mark.slow
