@@ -175,16 +175,10 @@ def test_quota_exceeded_stops_the_run_at_once(catalogue, tmp_path, caplog):
 def test_5xx_gets_jittered_exponential_backoff_then_succeeds(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[1]
     clock = FakeClock()
+    fault = Fault(503, path=f"{playlist_id}/items", times=3)
+    backoff = {"backoff_base_s": 1.0, "backoff_max_s": 3.0, "rng": random.Random(4)}
     summary, requests = _extract_under(
-        catalogue,
-        tmp_path,
-        Fault(503, path=f"{playlist_id}/items", times=3),
-        [playlist_id],
-        clock,
-        deadline_s=300,
-        backoff_base_s=1.0,
-        backoff_max_s=3.0,
-        rng=random.Random(4),
+        catalogue, tmp_path, fault, [playlist_id], clock, deadline_s=300, **backoff
     )
     statuses = [r.status for r in _page_requests(requests, playlist_id)]
     assert summary["playlists_ok"] == [playlist_id]
@@ -242,16 +236,10 @@ def test_persistent_5xx_fails_that_playlist_after_bounded_attempts(catalogue, tm
 def test_backoff_never_sleeps_past_the_deadline(catalogue, tmp_path):
     playlist_id = catalogue.user_playlist_ids[2]
     clock = FakeClock()
+    fault = Fault(502, path=f"{playlist_id}/items", times=None)
+    backoff = {"backoff_base_s": 8.0, "backoff_max_s": 8.0, "rng": random.Random(0)}
     summary, _ = _extract_under(
-        catalogue,
-        tmp_path,
-        Fault(502, path=f"{playlist_id}/items", times=None),
-        [playlist_id],
-        clock,
-        deadline_s=10,
-        backoff_base_s=8.0,
-        backoff_max_s=8.0,
-        rng=random.Random(0),
+        catalogue, tmp_path, fault, [playlist_id], clock, deadline_s=10, **backoff
     )
     # Random(0) under a ceiling of 8: the first wait, ~6.76 s, fits in the 10 s; the second
     # draw, ~6.06 s, is more than the ~3.24 s left, so the code refuses to sleep it and the
