@@ -518,7 +518,7 @@ def _reads(requests, playlist_id):
     """The metadata reads and the page reads of one playlist."""
     return (
         [r for r in requests if r.path == f"/v1/playlists/{playlist_id}"],
-        [r for r in requests if r.path == f"/v1/playlists/{playlist_id}/items"],
+        _page_requests(requests, playlist_id),
     )
 
 
@@ -606,7 +606,7 @@ def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
     clock = FakeClock()
     fault = Fault(400, path=f"{first}/items", times=None)
     summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
-    statuses = [r.status for r in requests if r.path == f"/v1/playlists/{first}/items"]
+    statuses = [r.status for r in _page_requests(requests, first)]
     assert _failures(summary) == {first: "bad_request"}
     assert summary["playlists_failed"][0]["status"] == 400
     assert "HTTP 400" in summary["playlists_failed"][0]["message"]
@@ -620,7 +620,7 @@ def test_a_401_that_persists_after_the_refresh_stops_the_run_as_auth_failed(cata
     clock = FakeClock()
     fault = Fault(401, path=f"{first}/items", times=None)
     summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
-    statuses = [r.status for r in requests if r.path == f"/v1/playlists/{first}/items"]
+    statuses = [r.status for r in _page_requests(requests, first)]
     token_calls = [r for r in requests if r.path == "/api/token"]
     second_calls = [r for r in requests if second in r.path]
     # One token at the start, one refresh after the first 401; the second 401 is final.
