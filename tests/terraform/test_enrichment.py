@@ -55,16 +55,17 @@ def test_the_enrichment_schedule_invokes_the_function_with_the_enrich_task(tree:
     assert evaluate(schedule.body["state"], scope) == "ENABLED"
     assert nested_blocks(target, "dead_letter_config")
     # The Scheduler role decrypts each schedule's payload, bound to that schedule's ARN.
-    role = module.data_sources[("aws_iam_policy_document", "scheduler")]
-    (decrypt,) = [
-        s
-        for s in nested_blocks(role.body, "statement")
-        if evaluate(s["sid"], scope) == "DecryptThisSchedulesPayload"
+    policy = module.resources[("aws_iam_role_policy", "scheduler")]
+    _document, statements = properties._document_statements(tree, module, policy.body["policy"])
+    ((decrypt, its_scope),) = [
+        (s, s_scope)
+        for s, s_scope in statements
+        if evaluate(s["sid"], s_scope) == "DecryptThisSchedulesPayload"
     ]
     (condition,) = nested_blocks(decrypt, "condition")
-    assert condition["values"] == [
-        "${aws_scheduler_schedule.this.arn}",
-        "${aws_scheduler_schedule.enrich.arn}",
+    assert [str(v) for v in evaluate(condition["values"], its_scope)] == [
+        "<aws_scheduler_schedule.this.arn>",
+        "<aws_scheduler_schedule.enrich.arn>",
     ]
     # The playlist schedule still sends the empty event.
     weekly = module.resources[("aws_scheduler_schedule", "this")]

@@ -146,7 +146,7 @@ CASES: list[tuple[str, Callable[[Tree], list[Problem]], dict[str, tuple[str, str
         "Scheduler role decrypts without the schedule's encryption context",
         properties.check_scheduler_key_grants,
         {
-            "terraform/modules/glue/iam.tf": (
+            "terraform/modules/glue/scheduler_key.tf": (
                 'variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"',
                 'variable = "aws:SourceAccount"',
             )

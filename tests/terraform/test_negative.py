@@ -1065,3 +1065,67 @@ def test_conditionals_are_evaluated_when_their_condition_is_known(write_config) 
     assert values["chained"] == "b"
     assert isinstance(values["unknown"], Unknown)
     assert values["template"] == "x-on"
+
+
+SCHEDULER_ROLE = """
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "scheduler" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+data "aws_iam_policy_document" "key" {
+  statement {
+    sid       = "Decrypt"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    %s
+  }
+}
+data "aws_iam_policy_document" "scheduler" {
+  override_policy_documents = [data.aws_iam_policy_document.key.json]
+  statement {
+    sid       = "%s"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+    %s
+  }
+}
+resource "aws_iam_role_policy" "scheduler" {
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+"""
+CONTEXT = """condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
+      values   = ["arn"]
+    }"""
+
+
+@pytest.mark.parametrize(
+    ("override", "sid", "own", "unconditioned"),
+    [
+        # An override statement is appended unless its Sid is already in the policy.
+        ("", "Own", CONTEXT, ["Decrypt"]),
+        (CONTEXT, "Own", "", ["Own"]),
+        # The same Sid: the override's statement replaces the policy's own.
+        (CONTEXT, "Decrypt", "", []),
+        ("", "Decrypt", CONTEXT, ["Decrypt"]),
+    ],
+)
+def test_scheduler_key_grants_follow_override_policy_documents(
+    write_config, override, sid, own, unconditioned
+) -> None:
+    tree = write_config({"main.tf": SCHEDULER_ROLE % (override, sid, own)})
+    assert _messages(properties.check_scheduler_key_grants(tree), "kms") == [
+        f"statement {s} of the Scheduler role uses the key without an encryption-context condition"
+        for s in unconditioned
+    ]

@@ -133,11 +133,13 @@ def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
 
 
 # Files two modules need word for word are written once, in the first, and linked from the
-# second: the stand-in's variables (its interface is the real module's) and the trust
-# policies (each module sets local.trusted_services).
+# second: the stand-in's variables (its interface is the real module's), the trust policies
+# (each module sets local.trusted_services) and the Scheduler roles' key grants (each module
+# sets local.scheduler_key).
 LINKED = {
     "modules/snowflake_disabled/variables.tf": "modules/snowflake/variables.tf",
     "modules/glue/assume_role.tf": "modules/extract/assume_role.tf",
+    "modules/glue/scheduler_key.tf": "modules/extract/scheduler_key.tf",
 }
 
 

@@ -247,7 +247,9 @@ def _document_statements(
     one instance ``<name>[key]`` of a for_each document, the key evaluated in ``where``, the
     scope of the resource using it) and every statement of the policy it renders, each with
     the scope it is evaluated in: its own statements and those of its
-    source_policy_documents (which come first in the policy)."""
+    source_policy_documents (which come first in the policy) and override_policy_documents
+    (a statement whose Sid is already in the policy replaces that one, any other is
+    appended)."""
     match = _DOCUMENT_JSON.fullmatch(expression_text(value) or "")
     document = (
         module.data_sources.get(("aws_iam_policy_document", match.group(1))) if match else None
@@ -262,13 +264,26 @@ def _document_statements(
             return None
         scope = Scope(tree, module, {"key": key, "value": expanded[key]})
     statements: list[tuple[dict, Scope]] = []
-    sources = document.body.get("source_policy_documents")
-    for source in sources if isinstance(sources, list) else []:
-        found = _document_statements(tree, module, source, depth=depth + 1)
-        if found is None:
-            return None
-        statements.extend(found[1])
-    statements.extend((s, scope) for s in _statements(document))
+    for kind in ("source_policy_documents", None, "override_policy_documents"):
+        if kind is None:
+            statements.extend((s, scope) for s in _statements(document))
+            continue
+        sources = document.body.get(kind)
+        for source in sources if isinstance(sources, list) else []:
+            found = _document_statements(tree, module, source, depth=depth + 1)
+            if found is None:
+                return None
+            for statement, its_scope in found[1]:
+                sid = literal_string(statement.get("sid"))
+                same = [
+                    i
+                    for i, (s, _) in enumerate(statements)
+                    if sid and literal_string(s.get("sid")) == sid
+                ]
+                if kind == "override_policy_documents" and same:
+                    statements[same[0]] = (statement, its_scope)
+                else:
+                    statements.append((statement, its_scope))
     return document, statements
 
 
@@ -1597,10 +1612,11 @@ def check_scheduler_key_grants(tree: Tree) -> list[Problem]:
             continue
         address = f"aws_iam_role.{role.labels[1]}"
         for policy in _companions(module, "aws_iam_role_policy", "role", address):
-            document = _policy_document(module, policy.body.get("policy"))
-            if document is None:
+            found = _document_statements(tree, module, policy.body.get("policy"))
+            if found is None:
                 continue
-            for statement in _statements(document):
+            document, statements = found
+            for statement, _scope in statements:
                 if not any(a.startswith("kms:") for a in _strings(statement.get("actions"))):
                     continue
                 if not any(v.startswith("kms:EncryptionContext:") for v in _conditions(statement)):

@@ -209,7 +209,17 @@ resource "aws_iam_role" "scheduler" {
   assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
+# The role's key grants (scheduler_key.tf): its schedules' payloads and its dead letters.
+locals {
+  scheduler_key = {
+    schedule_arns         = [aws_scheduler_schedule.this.arn, aws_scheduler_schedule.charts.arn]
+    dead_letter_queue_arn = var.dead_letter_queue_arn
+  }
+}
+
 data "aws_iam_policy_document" "scheduler" {
+  override_policy_documents = [data.aws_iam_policy_document.scheduler_key.json]
+
   statement {
     sid       = "StartWorkflow"
     actions   = ["glue:StartWorkflowRun"]
@@ -228,42 +238,6 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "SendUndeliveredStarts"
     actions   = ["sqs:SendMessage"]
     resources = [var.dead_letter_queue_arn]
-  }
-
-  # Each schedule's payload is encrypted with the lake key, bound to the encryption context
-  # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
-  # The condition keeps the role from decrypting anything else under the key (AWS's
-  # Scheduler guide, "Encryption at rest", uses the same key in its policies).
-  statement {
-    sid       = "DecryptThisSchedulesPayload"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
-      values   = [aws_scheduler_schedule.this.arn, aws_scheduler_schedule.charts.arn]
-    }
-  }
-
-  # Undelivered events go to the encrypted dead-letter queue: SQS asks KMS for a data key
-  # on the sender's behalf, with the queue's ARN as encryption context.
-  statement {
-    sid       = "EncryptDeadLettersThroughSqs"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["sqs.${local.region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:sqs:arn"
-      values   = [var.dead_letter_queue_arn]
-    }
   }
 }
 

@@ -1,0 +1,42 @@
+# The lake key's grants of a module's EventBridge Scheduler role, added after the
+# statements of its policy (data.aws_iam_policy_document.scheduler, through
+# override_policy_documents: no Sid repeats one of them, so both are appended). Written
+# once: modules/glue/scheduler_key.tf is a link to this file; each module sets
+# local.scheduler_key (its schedules' ARNs and its dead-letter queue's ARN).
+data "aws_iam_policy_document" "scheduler_key" {
+  # Each schedule's payload is encrypted with the lake key, bound to the encryption context
+  # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
+  # The condition keeps the role from decrypting anything else under the key (AWS's
+  # Scheduler guide, "Encryption at rest", uses the same key in its policies).
+  statement {
+    sid       = "DecryptThisSchedulesPayload"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
+      values   = local.scheduler_key.schedule_arns
+    }
+  }
+
+  # Undelivered events go to the encrypted dead-letter queue: SQS asks KMS for a data key
+  # on the sender's behalf, with the queue's ARN as encryption context.
+  statement {
+    sid       = "EncryptDeadLettersThroughSqs"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sqs.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "kms:EncryptionContext:aws:sqs:arn"
+      values   = [local.scheduler_key.dead_letter_queue_arn]
+    }
+  }
+}

@@ -1,0 +1,1 @@
+../extract/scheduler_key.tf
