@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.tf_check import check_examples, checks, consistency, properties
+from tools.tf_check import REPO_ROOT, check_examples, checks, consistency, properties
 from tools.tf_check.consistency import Repo
 from tools.tf_check.contract import load_contract
 from tools.tf_check.hcl import (
@@ -281,21 +281,8 @@ def test_unpinned_or_wrong_major_providers_are_reported(write_config) -> None:
 
 
 def test_a_module_setting_versions_or_missing_a_source_is_reported(write_config) -> None:
-    root_versions = """
-    terraform {
-      required_version = "~> 1.15"
-      required_providers {
-        aws = {
-          source  = "hashicorp/aws"
-          version = "~> 6.0"
-        }
-        snowflake = {
-          source  = "snowflakedb/snowflake"
-          version = "~> 2.21"
-        }
-      }
-    }
-    """
+    # The repository's own root pins (AWS and Snowflake), under a module that gets them wrong.
+    root_versions = (REPO_ROOT / "terraform" / "versions.tf").read_text(encoding="utf-8")
     child = 'module "child" {\n  source = "./modules/child"\n}\n'
     uses_snowflake = 'resource "snowflake_database" "this" {\n  name = "D"\n}\n'
     tree = write_config(
