@@ -8,7 +8,9 @@ use database spotify_lakehouse;
 -- artist_playlist_share: per playlist snapshot and artist, the entries crediting the artist
 -- (any credit position, with the artist credits of each song's latest observation) out of
 -- all entries of the snapshot (episodes and local files included). A song with two artists
--- counts for both, so the shares of one snapshot can add up to more than 1.
+-- counts for both, so the shares of one snapshot can add up to more than 1. The snapshot sizes
+-- read the fact on their own: an entries CTE read twice would be materialised (DuckDB) where
+-- two reads of the fact stream.
 create or replace view analytics.artist_playlist_share
 comment = 'Per playlist snapshot and artist, the entries crediting the artist (any credit position, with the artist credits of each song’s latest observation) out of all entries of the snapshot (episodes and local files included)'
 as
@@ -49,7 +51,7 @@ snapshot_sizes as (
         playlist_id,
         snapshot_date,
         count(*) as playlist_entry_count
-    from playlist_items
+    from core.fact_playlist_item
     group by
         playlist_id,
         snapshot_date
