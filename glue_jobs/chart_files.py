@@ -564,6 +564,11 @@ class _Rows:
                 ) from None
             except csv.Error as error:
                 raise ChartFileError("malformed_csv", f"line {self.line}: {error}") from None
+            if any("\x00" in field for field in row):
+                # The csv module reads NUL bytes; text has none (_check_head).
+                raise ChartFileError(
+                    "malformed_csv", f"line {self.line}: NUL bytes: a binary file, not CSV"
+                )
             # Blank lines (and a spreadsheet's rows of empty cells) carry nothing.
             if any(row):
                 return row

@@ -35,10 +35,13 @@ or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json`
 
 from __future__ import annotations
 
+import functools
 import io
+import operator
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -300,13 +303,20 @@ _TRACK_URL = r"(?U)^https?://open\.spotify\.com/track/([0-9A-Za-z]{22})(?:\?\S*)
 def _strip(column: Column) -> Column:
     """Python's ``str.strip()``: Unicode whitespace at both ends.
 
-    The regex runs only on a value whose first or last character may be whitespace (a code
-    point up to U+0020 or from U+0085: every Unicode White_Space character is one of them);
-    any other value has nothing to strip and is kept as it is, without a regex per row.
+    The regex runs only on a value whose first or last character may be whitespace: a code
+    point up to U+0020 or from U+0080 (every Unicode White_Space character is one of them).
+    Strings compare by their UTF-8 bytes, so ``value < '!'`` says its first character is one
+    up to U+0020 (or it is empty) and ``value >= '\u0080'`` that it is not ASCII, without a
+    copy of the value; any other value has nothing to strip and is kept as it is.
     """
-    first, last = F.ascii(column), F.ascii(F.substring(column, -1, 1))
-    maybe_space = (first <= 32) | (first >= 0x85) | (last <= 32) | (last >= 0x85)
-    return F.when(maybe_space, F.regexp_replace(column, r"(?U)^\s+|\s+\z", "")).otherwise(column)
+    last = F.substring(column, -1, 1)
+    maybe_space = (column < "!") | (column >= "\u0080") | (last < "!") | (last >= "\u0080")
+    return F.when(maybe_space, F.regexp_replace(column, _SPACE_AT_ENDS, "")).otherwise(column)
+
+
+# What str.strip() strips: Unicode White_Space (Java's \s with (?U)) and U+001C..U+001F,
+# which Python's str.isspace() counts as well.
+_SPACE_AT_ENDS = r"(?U)^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+\z"
 
 
 def _matches(column: Column, pattern: str) -> Column:
@@ -435,21 +445,40 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
         .option("encoding", "UTF-8")
         .csv(list(paths))
     )
-    filled = F.concat_ws("", *(F.col(c) for c in _RAW))
-    line = F.concat_ws("\u0001", *(F.col(c) for c in _RAW))
-    located = raw.filter(filled != "").select(
+    # A blank row: every field null or empty (greatest skips nulls; "" is the least string).
+    filled = F.greatest(*(F.col(c) for c in _RAW)) > ""
+    located = raw.filter(filled).select(
         "*",
         # The file as a URI (percent-encoded): mapped back to its listed path by the caller.
         F.col("_metadata.file_path").alias("file_uri"),
         F.col("_metadata.file_block_start").alias("block"),
         F.monotonically_increasing_id().alias("row_id"),
-        # chart_files rejects the whole file for these (not_utf8, malformed_csv).
-        F.when(F.instr(line, "\ufffd") > 0, F.lit("not_utf8"))
-        .when(F.instr(line, "\u0000") > 0, F.lit("malformed_csv"))
-        .alias("file_reason"),
     )
-    return archive_row_checks(located).drop(*_RAW, _CORRUPT)
+    checked = archive_row_checks(located)
+    # chart_files rejects the whole file for a character that is no UTF-8 (read as U+FFFD)
+    # or a NUL byte in any field. Only the free-text fields are searched in every row: a
+    # field with a rule (chart, region, date, rank, URL, streams) that holds either character
+    # breaks its rule, so the row has a key or value reason, and only such rows are searched
+    # there too.
+    broke_a_rule = F.col("key_reason").isNotNull() | F.col("value_reason").isNotNull()
 
+    def anywhere(char: str) -> Column:
+        free, ruled = (
+            [F.coalesce(F.instr(F.col(c), char) > 0, F.lit(False)) for c in names]
+            for names in (_FREE_TEXT, [c for c in _RAW if c not in _FREE_TEXT])
+        )
+        return functools.reduce(operator.or_, free) | (
+            broke_a_rule & functools.reduce(operator.or_, ruled)
+        )
+
+    file_reason = F.when(anywhere("\ufffd"), F.lit("not_utf8")).when(
+        anywhere("\u0000"), F.lit("malformed_csv")
+    )
+    return checked.select("*", file_reason.alias("file_reason")).drop(*_RAW, _CORRUPT)
+
+
+# The archive's fields that no rule checks: searched for bad characters in every row.
+_FREE_TEXT = ("raw_title", "raw_artist", "raw_trend")
 
 _FILE_DETAIL = {
     "not_utf8": "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
@@ -467,6 +496,43 @@ class ArchiveResult:
     rows_rejected: Counter
     charts_rejected: Counter
     bad_files: dict[str, tuple[str, str]]
+
+
+def _distinct_ranks() -> Column:
+    """How many distinct ranks a chart's rows hold, from bit masks of its ranks (``bit_or``
+    of one bit per rank, 64 ranks a mask) rather than a set of them per chart: plain
+    aggregation buffers, no object per chart. Only the ranks of rows without a value reason
+    count (the others are null), and those lie in 1..MAX_RANK by then."""
+    masks = []
+    for m in range(-(-max(C.MAX_RANK.values()) // 64)):
+        low = m * 64
+        bit = F.when(
+            F.col("rank").between(low + 1, low + 64),
+            F.expr(f"shiftleft(1L, rank - {low + 1})"),
+        )
+        masks.append(F.coalesce(F.bit_count(F.bit_or(bit)), F.lit(0)))
+    return functools.reduce(operator.add, masks)
+
+
+# Spark aggregates with a set per group (the charts' track ids) in a hash map only up to
+# this many groups per task, and sorts every row of the task beyond it. A task of the
+# judgement holds the charts of its slice of the archives: a few thousand.
+_OBJECT_AGG_FALLBACK = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold"
+_CHARTS_PER_TASK = 16384
+
+
+@contextmanager
+def _sql_conf(spark: SparkSession, key: str, value: str) -> Iterator[None]:
+    """``key`` set to ``value`` for the queries run inside, then set back."""
+    before = spark.conf.get(key, None)
+    spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        if before is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, before)
 
 
 def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> ArchiveResult:
@@ -528,7 +594,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         F.min("idx").alias("first_idx"),
         F.max("idx").alias("last_idx"),
         first_error["value_reason"].alias("value_reason"),
-        F.size(F.collect_set("rank")).alias("n_ranks"),
+        _distinct_ranks().alias("n_ranks"),
         F.size(F.collect_set("track_id")).alias("n_tracks"),
         F.max("rank").alias("max_rank"),
         F.sum("streams").alias("total_streams"),
@@ -563,7 +629,8 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         .select(*chart_key, "n_rows", "total_streams", "reason")
     )
     judged_path = out + "_charts"
-    judged.write.mode("overwrite").parquet(judged_path)
+    with _sql_conf(spark, _OBJECT_AGG_FALLBACK, str(_CHARTS_PER_TASK)):
+        judged.write.mode("overwrite").parquet(judged_path)
     judged = spark.read.parquet(judged_path)
     rows_rejected: Counter = Counter()
     charts_rejected: Counter = Counter()

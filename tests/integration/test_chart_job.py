@@ -352,6 +352,59 @@ def test_archive_expressions_follow_chart_files_on_tricky_values(spark, tmp_path
     )
 
 
+def test_archive_keys_padded_with_any_whitespace_python_strips(spark, tmp_path):
+    """chart_files strips values with str.strip(): every Unicode space, and the separators
+    U+001C..U+001F that Python counts as whitespace and Java's \\s does not."""
+    pads = ["\u00a0", "\u3000", "\t", "\x1c", "\x1f", "\u2003", " "]
+    lines = []
+    for rank in range(1, 8):
+        left, right = pads[rank % len(pads)], pads[(rank + 3) % len(pads)]
+        lines.append(
+            f"Song {rank},{left}{rank}{right},{right}2017-01-01{left},A,"
+            f"{left}https://open.spotify.com/track/{track_id(rank)}{right},"
+            f"{left}Argentina{right},{right}top200{left},{left}MOVE_UP{right},"
+            f"{right}{1000 - rank}.0{left}"
+        )
+    data = archive_file(lines)
+    entries, report = python_archive(data)
+    assert len(entries) == 7 and not report.rows_rejected  # Python strips every pad
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    write(drop, "a.csv", data)
+    summary = run_chart_job(spark, str(drop), str(curated))
+    fact = table(spark, curated, FACT)
+    assert sorted(tuple(r[f] for f in C.ENTRY_FIELDS) for r in fact) == sorted(entries)
+    assert summary["rejections"]["archive_rows"] == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "reason"),
+    [
+        ("region", "Per\xfa", "not_utf8"),  # Latin-1 "Perú": no UTF-8
+        ("url", "\x00", "malformed_csv"),
+        ("title", "Caf\xe9", "not_utf8"),
+        ("artist", "A\x00", "malformed_csv"),
+    ],
+)
+def test_a_bad_character_in_any_field_rejects_the_whole_archive(
+    spark, tmp_path, field, bad, reason
+):
+    """Far after a head that reads well, in a field with a rule (region, URL: the row breaks
+    the rule too) or in free text: the whole archive is rejected, as chart_files rejects it."""
+    good = [archive_line(r, date=f"2016-{m:02d}-01") for m in range(1, 13) for r in (1, 2)]
+    fields = [f.encode("utf-8") for f in archive_line(2).split(",")]
+    position = {"title": 0, "artist": 3, "url": 4, "region": 5}[field]
+    fields[position] += bad.encode("latin-1")
+    data = archive_file(good * 20) + b",".join(fields) + b"\n"
+    with pytest.raises(C.ChartFileError, match=reason):
+        python_archive(data)
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    write(drop, "archive/20260101T000000000000Z_" + SHA + "a.csv", data)
+    summary = run_chart_job(spark, str(drop), str(curated))
+    assert summary["rejections"]["files"][reason] == 1
+    assert summary["files_quarantined"] == 1
+    assert summary["rows_written"][FACT] == 0
+
+
 def test_an_archive_too_large_to_read_whole_gives_the_same_rows(spark, tmp_path, monkeypatch):
     """Above WHOLE_FILE_LIMIT only the head is read on the driver (LakeFS.read_head) to
     recognise the archive; its rows come from Spark's CSV reader as for a small one."""
