@@ -462,14 +462,11 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     # there too.
     broke_a_rule = F.col("key_reason").isNotNull() | F.col("value_reason").isNotNull()
 
+    free = F.concat_ws("", *(F.col(c) for c in _FREE_TEXT))
+    ruled = F.concat_ws("", *(F.col(c) for c in _RAW if c not in _FREE_TEXT))
+
     def anywhere(char: str) -> Column:
-        free, ruled = (
-            [F.coalesce(F.instr(F.col(c), char) > 0, F.lit(False)) for c in names]
-            for names in (_FREE_TEXT, [c for c in _RAW if c not in _FREE_TEXT])
-        )
-        return functools.reduce(operator.or_, free) | (
-            broke_a_rule & functools.reduce(operator.or_, ruled)
-        )
+        return (F.instr(free, char) > 0) | (broke_a_rule & (F.instr(ruled, char) > 0))
 
     file_reason = F.when(anywhere("\ufffd"), F.lit("not_utf8")).when(
         anywhere("\u0000"), F.lit("malformed_csv")
