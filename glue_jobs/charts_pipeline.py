@@ -35,13 +35,10 @@ or changed files with a local bookmark (``<curated>/_state/charts_bookmark.json`
 
 from __future__ import annotations
 
-import functools
 import io
-import operator
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -495,43 +492,6 @@ class ArchiveResult:
     bad_files: dict[str, tuple[str, str]]
 
 
-def _distinct_ranks() -> Column:
-    """How many distinct ranks a chart's rows hold, from bit masks of its ranks (``bit_or``
-    of one bit per rank, 64 ranks a mask) rather than a set of them per chart: plain
-    aggregation buffers, no object per chart. Only the ranks of rows without a value reason
-    count (the others are null), and those lie in 1..MAX_RANK by then."""
-    masks = []
-    for m in range(-(-max(C.MAX_RANK.values()) // 64)):
-        low = m * 64
-        bit = F.when(
-            F.col("rank").between(low + 1, low + 64),
-            F.expr(f"shiftleft(1L, rank - {low + 1})"),
-        )
-        masks.append(F.coalesce(F.bit_count(F.bit_or(bit)), F.lit(0)))
-    return functools.reduce(operator.add, masks)
-
-
-# Spark aggregates with a set per group (the charts' track ids) in a hash map only up to
-# this many groups per task, and sorts every row of the task beyond it. A task of the
-# judgement holds the charts of its slice of the archives: a few thousand.
-_OBJECT_AGG_FALLBACK = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold"
-_CHARTS_PER_TASK = 16384
-
-
-@contextmanager
-def _sql_conf(spark: SparkSession, key: str, value: str) -> Iterator[None]:
-    """``key`` set to ``value`` for the queries run inside, then set back."""
-    before = spark.conf.get(key, None)
-    spark.conf.set(key, value)
-    try:
-        yield
-    finally:
-        if before is None:
-            spark.conf.unset(key)
-        else:
-            spark.conf.set(key, before)
-
-
 def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> ArchiveResult:
     """Stage the archives' rows once, then judge each chart as chart_files does:
     ``chart_not_contiguous`` first, then the first bad value in file order, then the ranks
@@ -591,7 +551,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         F.min("idx").alias("first_idx"),
         F.max("idx").alias("last_idx"),
         first_error["value_reason"].alias("value_reason"),
-        _distinct_ranks().alias("n_ranks"),
+        Q.distinct_small_ints("rank", max(C.MAX_RANK.values())).alias("n_ranks"),
         F.size(F.collect_set("track_id")).alias("n_tracks"),
         F.max("rank").alias("max_rank"),
         F.sum("streams").alias("total_streams"),
@@ -626,8 +586,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         .select(*chart_key, "n_rows", "total_streams", "reason")
     )
     judged_path = out + "_charts"
-    with _sql_conf(spark, _OBJECT_AGG_FALLBACK, str(_CHARTS_PER_TASK)):
-        judged.write.mode("overwrite").parquet(judged_path)
+    judged.write.mode("overwrite").parquet(judged_path)
     judged = spark.read.parquet(judged_path)
     rows_rejected: Counter = Counter()
     charts_rejected: Counter = Counter()

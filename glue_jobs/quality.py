@@ -273,6 +273,59 @@ def evaluate(
     return reduce(lambda a, b: a.unionByName(b), [results, *drops])
 
 
+# A key whose last column is an integer (a chart's rank) is grouped by the rest of it, and
+# its values 1..SMALL_KEY_VALUES counted by bit masks; only other values are grouped whole.
+SMALL_KEY_VALUES = 256
+
+
+def distinct_small_ints(column: str, top: int = SMALL_KEY_VALUES):
+    """An aggregate: how many distinct values in 1..``top`` ``column`` takes in a group.
+
+    One bit per value in ``bit_or`` masks of 64 values each, so that the aggregation keeps
+    a few longs per group rather than a set of values; values outside 1..``top`` and nulls
+    are not counted."""
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+
+    counts = []
+    for low in range(0, top, 64):
+        bit = F.when(
+            F.col(column).between(low + 1, min(low + 64, top)),
+            F.expr(f"shiftleft(1L, cast(`{column}` - {low + 1} as int))"),
+        )
+        counts.append(F.coalesce(F.bit_count(F.bit_or(bit)), F.lit(0)))
+    return reduce(lambda a, b: a + b, counts)
+
+
+def _unique_per_key(df, day, columns: Sequence[str]):
+    """Per group of a ``unique`` rule: ``n`` rows and ``failing``, the rows beyond the first
+    of each key, exactly as grouping by (date, key) gives them.
+
+    When the key's last column is an integer, a table with millions of keys (a chart fact:
+    chart and rank) is grouped by date and the rest of the key only, with the values
+    1..SMALL_KEY_VALUES of each group counted by ``distinct_small_ints``; a value outside
+    that range (or null) forms a group of its own, as it would by the whole key. Grouping
+    by the whole key would shuffle one group per row."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import ByteType, IntegerType, LongType, ShortType
+
+    *prefix, last = columns
+    n = F.count(F.lit(1)).alias("n")
+    if not prefix or not isinstance(
+        df.schema[last].dataType, (ByteType, ShortType, IntegerType, LongType)
+    ):
+        return df.groupBy(day, *columns).agg(n).withColumn("failing", F.col("n") - 1)
+    small = F.coalesce(F.col(last).between(1, SMALL_KEY_VALUES), F.lit(False))
+    grouped = df.groupBy(
+        day, *prefix, small.alias("_small"), F.when(~small, F.col(last)).alias("_value")
+    ).agg(n, distinct_small_ints(last).alias("_distinct"))
+    return grouped.withColumn(
+        "failing",
+        F.when(F.col("_small"), F.col("n") - F.col("_distinct")).otherwise(F.col("n") - 1),
+    )
+
+
 def _evaluate_per_table(
     tables: Mapping[str, Any], history: Mapping[str, Any], rules: Sequence[Rule]
 ):
@@ -337,13 +390,11 @@ def _evaluate_per_table(
             )
         for rule in mine:
             if rule.kind == UNIQUE:
-                per_key = df.groupBy(day, *rule.columns).agg(F.count(F.lit(1)).alias("n"))
+                per_key = _unique_per_key(df, day, rule.columns)
                 parts.append(
                     measured(
                         rule,
-                        per_key.agg(
-                            F.sum(F.col("n") - 1).alias("failing"), F.sum("n").alias("checked")
-                        ),
+                        per_key.agg(F.sum("failing").alias("failing"), F.sum("n").alias("checked")),
                     )
                 )
             elif rule.kind == REFERENCES:

@@ -89,3 +89,29 @@ def test_the_chart_dqdl_sql_measures_what_the_chart_job_measures(spark):
         assert float(value) == pytest.approx(float(job[rule.name]["observed"])), rule.name
         checked += 1
     assert checked == 2
+
+
+def test_unique_on_an_integer_key_counts_what_grouping_by_the_whole_key_counts(spark):
+    """The fact's (chart, rank) rule is grouped by chart with ranks 1..SMALL_KEY_VALUES as
+    bit masks; ranks outside that range (0, negative, beyond it, null) and repeats of each
+    kind must give the rows beyond the first of each key, as a plain group by does."""
+    from pyspark.sql import functions as F
+
+    top = Q.SMALL_KEY_VALUES
+    ranks = {
+        "a": [1, 2, 3, 64, 65, 128, 129, 192, 193, top],  # every mask's edges, no repeat
+        "b": [1, 1, 1, 64, 64, 65, top, top],  # repeats in and across masks: 4 beyond
+        "c": [0, 0, -1, top + 1, top + 1, None, None, None, 5],  # outside: 1 + 1 + 2 beyond
+        "d": [7],
+    }
+    rows = [(D1, chart, rank) for chart, values in ranks.items() for rank in values]
+    rows += [(D2, "b", 1)]  # the same key on another date is no repeat
+    df = spark.createDataFrame(rows, "chart_date date, chart_id string, rank int")
+    day = F.col("chart_date")
+    got = Q._unique_per_key(df, day, ("chart_id", "rank")).agg(F.sum("failing"), F.sum("n")).first()
+    assert tuple(got) == (8, len(rows))  # 0 + 4 + 4 + 0, worked out above
+    plain = df.groupBy(day, "chart_id", "rank").count()
+    assert plain.agg(F.sum(F.col("count") - 1)).first()[0] == 8
+    # A string key is grouped whole, as before.
+    by_name = Q._unique_per_key(df, day, ("rank", "chart_id")).agg(F.sum("failing")).first()
+    assert by_name[0] == 8
