@@ -322,16 +322,12 @@ def summarize_event_log(folder: Path, top: int = 10) -> dict:
 
 # --------------------------------------------------------------------------- cross-check
 
-# The contract's columns (glue_jobs/tables.py) that every engine must agree
-# on, value for value; `source_file` differs by design (Spark writes `file:` URIs).
-CONTRACT_COLUMNS = {
-    t.name: " ".join(c.name for c in (*t.columns, *t.lineage) if c.name != "source_file")
-    for t in TABLE_DEFINITIONS
-}
 
-
-def contract_columns(tables) -> dict[str, str]:
-    """`CONTRACT_COLUMNS` of other tables (the chart job's: ``glue_jobs.tables.CHART_TABLES``)."""
+def contract_columns(tables=TABLE_DEFINITIONS) -> dict[str, str]:
+    """Per table of ``tables`` (the playlist job's by default; the chart job's are
+    ``glue_jobs.tables.CHART_TABLES``): the contract's columns (glue_jobs/tables.py) that every
+    engine must agree on, value for value; ``source_file`` differs by design (Spark writes
+    ``file:`` URIs)."""
     return {
         t.name: " ".join(c.name for c in (*t.columns, *t.lineage) if c.name != "source_file")
         for t in tables
