@@ -79,6 +79,7 @@ from glue_jobs.publish import (
     Bookkeeping,
     check_fail_point,
     maybe_fail,
+    part_files,
     read_manifest,
     read_partitions,
     recover_staging,
@@ -667,7 +668,7 @@ def _stage_work_list(fact: DataFrame, out: str) -> None:
 def _staged_work_list(fs: LakeFS, staging: str) -> str | None:
     """The one part file of a staged work list, None when it is not (or no longer) there."""
     folder = join(staging, WORK_LIST_DIR)
-    parts = [n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-")]
+    parts = part_files(fs, folder)
     return join(folder, parts[0]) if len(parts) == 1 else None
 
 

@@ -32,7 +32,7 @@ from pyspark.sql import functions as F
 
 from glue_jobs import schemas as S
 from glue_jobs.lakefs import LakeFS, join
-from glue_jobs.publish import partition_dates, read_partitions
+from glue_jobs.publish import part_files, partition_dates, read_partitions
 from glue_jobs.tables import Table
 
 INCREMENTAL = "incremental"
@@ -53,17 +53,13 @@ def current_rows(table: Table) -> Callable[[DataFrame], DataFrame]:
     return _latest
 
 
-def _part_files(fs: LakeFS, folder: str) -> list[str]:
-    return sorted(n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-"))
-
-
 def plan(
     fs: LakeFS, curated: str, table: Table, write_days: Sequence[str], lake_days: Iterable[str]
 ) -> str:
     """:data:`INCREMENTAL` or :data:`REBUILT` for one table (see the module docstring)."""
     if set(write_days) & set(lake_days):
         return REBUILT
-    return INCREMENTAL if _part_files(fs, join(curated, table.current)) else REBUILT
+    return INCREMENTAL if part_files(fs, join(curated, table.current)) else REBUILT
 
 
 def stage_current(
@@ -100,7 +96,7 @@ def stage_current(
             .write.mode("overwrite")
             .parquet(out)
         )
-    return (_part_files(fs, out) if rows else []), how
+    return (part_files(fs, out) if rows else []), how
 
 
 def stage_all(

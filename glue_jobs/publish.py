@@ -111,17 +111,14 @@ def read_partitions(
     )
 
 
+def part_files(fs: LakeFS, folder: str) -> list[str]:
+    """The names of the data files Spark wrote into ``folder`` (``part-*``), sorted."""
+    return sorted(n for n, is_dir in fs.list_dir(folder) if not is_dir and n.startswith("part-"))
+
+
 def staged_files(fs: LakeFS, staging: str, table: str, days: Iterable[str]) -> dict[str, list]:
     """The data files Spark wrote for each date of a staged table (empty list: no rows)."""
-    out = {}
-    for day in days:
-        names = [
-            name
-            for name, is_dir in fs.list_dir(partition_dir(staging, table, day))
-            if not is_dir and name.startswith("part-")
-        ]
-        out[day] = sorted(names)
-    return out
+    return {day: part_files(fs, partition_dir(staging, table, day)) for day in days}
 
 
 def write_manifest(fs: LakeFS, staging: str, manifest: dict[str, Any]) -> None:
