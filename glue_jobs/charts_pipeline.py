@@ -968,24 +968,10 @@ def process_chart_files(
         new_entries = new_entries.unionByName(
             lake_fact.drop("added_at").withColumn("is_new", F.lit(0))
         )
+    fact = new_entries.join(win_keys, keys)
     rows_new = sum(o["n_rows"] for o in singles) + archives.rows_read
     tasks = max(1, min(len(touched), _tasks(spark, rows_new)))
-    # The rows go through the shuffle by date with a number for their file instead of its
-    # path (a long string in every row: most of a backfill's shuffled bytes), and get the
-    # path back from the winning files, a few, after it.
-    numbered = (
-        winners.select("source_file")
-        .distinct()
-        .withColumn("_file", F.row_number().over(Window.orderBy("source_file")))
-    )
-    fact = (
-        new_entries.join(win_keys, keys)
-        .join(F.broadcast(numbered), "source_file")
-        .drop("source_file")
-        .repartition(tasks, PARTITION)
-        .join(F.broadcast(numbered), "_file")
-        .drop("_file")
-    )
+    fact = fact.repartition(tasks, PARTITION)
     dim = winners.select(
         PARTITION,
         "chart_id",
