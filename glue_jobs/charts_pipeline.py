@@ -294,6 +294,8 @@ def _parse_files(
 _CORRUPT = "_corrupt_record"
 # The archive's columns as read, prefixed: the checks' outputs reuse some of the names.
 _RAW = tuple(f"raw_{c}" for c in C.ARCHIVE_HEADER)
+# The archive's fields that no rule checks: searched for bad characters in every row.
+_FREE_TEXT = ("raw_title", "raw_artist", "raw_trend")
 _ARCHIVE_READ_SCHEMA = StructType([StructField(c, StringType()) for c in (*_RAW, _CORRUPT)])
 _TRACK_URL = r"(?U)^https?://open\.spotify\.com/track/([0-9A-Za-z]{22})(?:\?\S*)?\z"
 
@@ -459,7 +461,6 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     # breaks its rule, so the row has a key or value reason, and only such rows are searched
     # there too.
     broke_a_rule = F.col("key_reason").isNotNull() | F.col("value_reason").isNotNull()
-
     free = F.concat_ws("", *(F.col(c) for c in _FREE_TEXT))
     ruled = F.concat_ws("", *(F.col(c) for c in _RAW if c not in _FREE_TEXT))
 
@@ -471,9 +472,6 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     )
     return checked.select("*", file_reason.alias("file_reason")).drop(*_RAW, _CORRUPT)
 
-
-# The archive's fields that no rule checks: searched for bad characters in every row.
-_FREE_TEXT = ("raw_title", "raw_artist", "raw_trend")
 
 _FILE_DETAIL = {
     "not_utf8": "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
