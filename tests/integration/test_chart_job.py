@@ -376,33 +376,44 @@ def test_archive_keys_padded_with_any_whitespace_python_strips(spark, tmp_path):
     assert summary["rejections"]["archive_rows"] == {}
 
 
-@pytest.mark.parametrize(
-    ("field", "bad", "reason"),
-    [
-        ("region", "Per\xfa", "not_utf8"),  # Latin-1 "Perú": no UTF-8
-        ("url", "\x00", "malformed_csv"),
-        ("title", "Caf\xe9", "not_utf8"),
-        ("artist", "A\x00", "malformed_csv"),
-    ],
-)
-def test_a_bad_character_in_any_field_rejects_the_whole_archive(
-    spark, tmp_path, field, bad, reason
-):
-    """Far after a head that reads well, in a field with a rule (region, URL: the row breaks
-    the rule too) or in free text: the whole archive is rejected, as chart_files rejects it."""
+# One bad character per archive: in a field with a rule (region, URL: the row breaks the
+# rule too) or in free text (title, artist).
+BAD_CHARACTERS = {
+    "b": ("region", "Per\xfa", "not_utf8"),  # Latin-1 "Perú": no UTF-8
+    "c": ("url", "\x00", "malformed_csv"),
+    "d": ("title", "Caf\xe9", "not_utf8"),
+    "e": ("artist", "A\x00", "malformed_csv"),
+}
+
+
+def test_a_bad_character_in_any_field_rejects_its_whole_archive_alone(spark, tmp_path):
+    """Far after a head that reads well, in any field: the whole archive is rejected, as
+    chart_files rejects it, and only that archive (a good one in the same run is written)."""
     good = [archive_line(r, date=f"2016-{m:02d}-01") for m in range(1, 13) for r in (1, 2)]
-    fields = [f.encode("utf-8") for f in archive_line(2).split(",")]
-    position = {"title": 0, "artist": 3, "url": 4, "region": 5}[field]
-    fields[position] += bad.encode("latin-1")
-    data = archive_file(good * 20) + b",".join(fields) + b"\n"
-    with pytest.raises(C.ChartFileError, match=reason):
-        python_archive(data)
     drop, curated = tmp_path / "drop", tmp_path / "curated"
-    write(drop, "archive/20260101T000000000000Z_" + SHA + "a.csv", data)
-    summary = run_chart_job(spark, str(drop), str(curated))
-    assert summary["rejections"]["files"][reason] == 1
-    assert summary["files_quarantined"] == 1
-    assert summary["rows_written"][FACT] == 0
+    name = "archive/20260101T000000000000Z_" + SHA + "{}.csv"
+    for suffix, (field, bad, reason) in BAD_CHARACTERS.items():
+        fields = [f.encode("utf-8") for f in archive_line(2).split(",")]
+        fields[{"title": 0, "artist": 3, "url": 4, "region": 5}[field]] += bad.encode("latin-1")
+        data = archive_file(good * 20) + b",".join(fields) + b"\n"
+        with pytest.raises(C.ChartFileError, match=reason):
+            python_archive(data)
+        write(drop, name.format(suffix), data)
+    write(drop, name.format("a"), archive_file(good))
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="bad")
+    assert summary["rejections"]["files"] == {
+        r: sum(reason == r for _f, _b, reason in BAD_CHARACTERS.values())
+        for r in C.REJECTION_REASONS
+    }
+    records = (curated / CHART_BOOKS.quarantine / "run_id=bad" / "part-00000.json").read_text()
+    reasons = {
+        json.loads(line)["path"]: json.loads(line)["reason"] for line in records.splitlines()
+    }
+    assert reasons == {
+        f"file:{drop / name.format(suffix)}": reason
+        for suffix, (_f, _b, reason) in BAD_CHARACTERS.items()
+    }
+    assert summary["rows_written"][FACT] == len(good)  # the good archive, whole
 
 
 def test_an_archive_too_large_to_read_whole_gives_the_same_rows(spark, tmp_path, monkeypatch):
@@ -512,17 +523,38 @@ def test_latest_wins_reruns_and_reset(spark, tmp_path):
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
-def test_a_crash_at_any_point_converges(spark, tmp_path, point):
-    drop = tmp_path / "drop"
+def crash_drop(drop: Path) -> Path:
+    """The crash tests' drop zone: a weekly chart and an archive."""
     write_first_week(drop)
     write(
         drop,
         "archive/20260101T000000000001Z_" + SHA + "2.csv",
         archive_file([archive_line(r) for r in (1, 2)]),
     )
-    clean = tmp_path / "clean"
-    run_chart_job(spark, str(drop), str(clean), run_id="clean")
+    return drop
+
+
+def tables_below(spark, curated: Path, drop: Path) -> dict[str, list[dict]]:
+    """:func:`tables` with each ``source_file`` relative to ``drop``."""
+    prefix = f"file:{drop}/"
+    return {
+        name: [{**r, "source_file": r["source_file"].removeprefix(prefix)} for r in rows]
+        for name, rows in tables(spark, curated).items()
+    }
+
+
+@pytest.fixture(scope="module")
+def clean_crash_tables(spark, tmp_path_factory) -> dict[str, list[dict]]:
+    """The tables of one clean run over :func:`crash_drop`: what every crash converges to."""
+    root = tmp_path_factory.mktemp("clean")
+    drop = crash_drop(root / "drop")
+    run_chart_job(spark, str(drop), str(root / "curated"), run_id="clean")
+    return tables_below(spark, root / "curated", drop)
+
+
+@pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
+def test_a_crash_at_any_point_converges(spark, clean_crash_tables, tmp_path, point):
+    drop = crash_drop(tmp_path / "drop")
     crashed = tmp_path / "crashed"
     with pytest.raises(InjectedFailure):
         run_chart_job(spark, str(drop), str(crashed), run_id="crash", fail_after=point)
@@ -532,7 +564,8 @@ def test_a_crash_at_any_point_converges(spark, tmp_path, point):
     else:  # a manifest: rolled forward, its files committed
         assert summary["status"] == "no_new_files"
         assert summary["rolled_forward_runs"] == ["crash"]
-    assert tables(spark, crashed) == tables(spark, clean)
+    assert tables_below(spark, crashed, drop) == clean_crash_tables
+    assert clean_crash_tables[FACT]  # the comparison is over rows
     assert not any((crashed / CHART_BOOKS.staging).iterdir())
 
 

@@ -418,23 +418,35 @@ def test_bad_track_documents_are_quarantined_with_their_reason(spark, tmp_path):
     assert run(spark, snapshots, tracks, curated, run_id="bad2")["status"] == "no_new_files"
 
 
-@pytest.mark.parametrize("point", ["stage", "publish_partial"])
-def test_a_crash_with_track_documents_commits_nothing_and_the_next_run_repairs(
-    spark, tmp_path, point
-):
+def crash_inputs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The crash tests' raw files: a snapshot and two track documents. Their roots."""
     snapshots, tracks, curated = roots(tmp_path)
-    raw = tmp_path / "raw"
     doc = _playlist(f"{DAY}T07:00:00.000001Z", [B.track("tX", "X"), BL_ALBUM])
     B.write_raw(snapshots, B.raw_key(doc), [doc])
     land(tracks, track_document(BL_SINGLE, f"{DAY}T08:00:00.000001Z"))
     land(tracks, track_document(B.track("tX", "X later"), f"{DAY}T08:00:00.000001Z"))
+    return snapshots, tracks, curated
+
+
+@pytest.fixture(scope="module")
+def clean_crash_tables(spark, tmp_path_factory) -> dict[str, list[tuple]]:
+    """The tables of one clean run over :func:`crash_inputs`: what every crash converges to."""
+    root = tmp_path_factory.mktemp("clean")
+    snapshots, tracks, curated = crash_inputs(root)
+    run(spark, snapshots, tracks, curated, run_id="clean")
+    return all_tables(spark, curated, root / "raw")
+
+
+@pytest.mark.parametrize("point", ["stage", "publish_partial"])
+def test_a_crash_with_track_documents_commits_nothing_and_the_next_run_repairs(
+    spark, clean_crash_tables, tmp_path, point
+):
+    snapshots, tracks, curated = crash_inputs(tmp_path)
     with pytest.raises(InjectedFailure):
         run(spark, snapshots, tracks, curated, run_id="crash", fail_after=point)
     assert not (curated / "_state" / "bookmark.json").exists()
     repaired = run(spark, snapshots, tracks, curated, run_id="repair")
-    clean_curated = tmp_path / "clean"
-    run(spark, snapshots, tracks, clean_curated, run_id="clean")
-    assert all_tables(spark, curated, raw) == all_tables(spark, clean_curated, raw)
+    assert all_tables(spark, curated, tmp_path / "raw") == clean_crash_tables
     names = {r["track_id"]: r["track_name"] for r in rows(spark, curated, "dim_track")}
     assert names == {
         "tX": "X later",
