@@ -467,8 +467,10 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     def anywhere(char: str) -> Column:
         return (F.instr(free, char) > 0) | (broke_a_rule & (F.instr(ruled, char) > 0))
 
-    file_reason = F.when(anywhere("\ufffd"), F.lit("not_utf8")).when(
-        anywhere("\u0000"), F.lit("malformed_csv")
+    # As its number in _FILE_REASONS: an integer keeps the per-block aggregation on Spark's
+    # hash aggregate (a string minimum sorts every row).
+    file_reason = F.when(anywhere("\ufffd"), F.lit(_FILE_REASONS.index("not_utf8"))).when(
+        anywhere("\u0000"), F.lit(_FILE_REASONS.index("malformed_csv"))
     )
     return checked.select("*", file_reason.alias("file_reason")).drop(*_RAW, _CORRUPT)
 
@@ -477,6 +479,8 @@ _FILE_DETAIL = {
     "not_utf8": "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
     "malformed_csv": "NUL bytes in rows: a binary file, not CSV",
 }
+# A block's reason is the least of its rows' (by name, so the lower number).
+_FILE_REASONS = tuple(sorted(_FILE_DETAIL))
 
 
 @dataclass
@@ -525,7 +529,8 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
     for b in sorted(blocks, key=lambda b: (b["file_uri"], b["block"])):
         path = uris[b["file_uri"]]
         if b["file_reason"] is not None:
-            bad_files[path] = (b["file_reason"], _FILE_DETAIL[b["file_reason"]])
+            reason = _FILE_REASONS[b["file_reason"]]
+            bad_files[path] = (reason, _FILE_DETAIL[reason])
         offsets.append((b["file_uri"], b["block"], position[path] - b["first_id"]))
         position[path] += b["n"]
         rows_read[path] += b["n"]
@@ -551,7 +556,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         F.max("idx").alias("last_idx"),
         first_error["value_reason"].alias("value_reason"),
         Q.distinct_small_ints("rank", max(C.MAX_RANK.values())).alias("n_ranks"),
-        F.size(F.collect_set("track_id")).alias("n_tracks"),
+        F.size(F.collect_set(track_hash(F.col("track_id")))).alias("n_track_hashes"),
         F.max("rank").alias("max_rank"),
         F.sum("streams").alias("total_streams"),
     )
@@ -580,13 +585,13 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
             .when(F.col("value_reason").isNotNull(), F.col("value_reason"))
             .when(F.col("n_ranks") < F.col("n_rows"), F.lit("repeated_rank"))
             .when(F.col("max_rank") > F.col("n_rows"), F.lit("missing_rank"))
-            .when(F.col("n_tracks") < F.col("n_rows"), F.lit("repeated_track")),
+            .when(F.col("n_track_hashes") < F.col("n_rows"), F.lit(_MAYBE_REPEATED)),
         )
         .select(*chart_key, "n_rows", "total_streams", "reason")
     )
     judged_path = out + "_charts"
     judged.write.mode("overwrite").parquet(judged_path)
-    judged = spark.read.parquet(judged_path)
+    judged = _confirm_repeated_tracks(spark, spark.read.parquet(judged_path), keyed, chart_key)
     rows_rejected: Counter = Counter()
     charts_rejected: Counter = Counter()
     for r in (
@@ -611,6 +616,41 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         rows_rejected,
         charts_rejected,
         bad_files,
+    )
+
+
+def track_hash(track_id: Column) -> Column:
+    """A track id's 64-bit hash (null for no id): a chart's set of these stays a set of
+    longs, not of strings. Equal ids have equal hashes, so a repeated id always shows."""
+    return F.when(track_id.isNotNull(), F.xxhash64(track_id))
+
+
+# A chart whose track hashes repeat: its ids may (or, two ids sharing a hash, may not).
+_MAYBE_REPEATED = "maybe_repeated_track"
+
+
+def _confirm_repeated_tracks(
+    spark: SparkSession, judged: DataFrame, keyed: DataFrame, chart_key: Sequence[str]
+) -> DataFrame:
+    """``judged`` with each ``maybe_repeated_track`` settled by the track ids themselves:
+    ``repeated_track`` when an id repeats, else accepted. Only those few charts' rows are
+    read again, and only when there are any."""
+    maybe = judged.filter(F.col("reason") == _MAYBE_REPEATED).select(*chart_key).collect()
+    if not maybe:
+        return judged
+    keys = spark.createDataFrame(maybe, judged.select(*chart_key).schema)
+    exact = (
+        keyed.join(F.broadcast(keys), list(chart_key))
+        .groupBy(*chart_key)
+        .agg((F.size(F.collect_set("track_id")) < F.count(F.lit(1))).alias("_repeated"))
+    )
+    reason = F.when(F.col("reason") != _MAYBE_REPEATED, F.col("reason")).when(
+        F.col("_repeated"), F.lit("repeated_track")
+    )
+    return (
+        judged.join(F.broadcast(exact), list(chart_key), "left")
+        .withColumn("reason", reason)
+        .drop("_repeated")
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from pyspark.sql import functions as F
 
 from extract_lambda.enrich_state import LocalRawStore, parse_track_reference, read_work_list
 from glue_jobs import chart_files as C
@@ -414,6 +415,31 @@ def test_a_bad_character_in_any_field_rejects_its_whole_archive_alone(spark, tmp
         for suffix, (_f, _b, reason) in BAD_CHARACTERS.items()
     }
     assert summary["rows_written"][FACT] == len(good)  # the good archive, whole
+
+
+def test_repeated_tracks_are_settled_by_the_ids_when_their_hashes_collide(
+    spark, tmp_path, monkeypatch
+):
+    """A chart's tracks are compared by 64-bit hashes first; a chart whose hashes repeat is
+    judged again by its ids. With every id given the same hash (every chart with two rows
+    looks repeated), only the chart that really repeats a track is rejected."""
+    import glue_jobs.charts_pipeline as P
+
+    monkeypatch.setattr(P, "track_hash", lambda track_id: F.when(track_id.isNotNull(), F.lit(7)))
+    lines = [archive_line(r, date="2017-01-01") for r in (1, 2, 3)]
+    repeat = [archive_line(r, date="2017-01-02") for r in (1, 2, 3)]
+    repeat[2] = repeat[2].replace(track_id(3), track_id(1))
+    data = archive_file(lines + repeat)
+    entries, report = python_archive(data)
+    assert dict(report.charts_rejected) == {"repeated_track": 1}  # chart_files agrees
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    write(drop, "archive/20260101T000000000000Z_" + SHA + "a.csv", data)
+    summary = run_chart_job(spark, str(drop), str(curated))
+    assert summary["rejections"]["archive_charts"] == {"repeated_track": 1}
+    assert summary["rejections"]["archive_rows"] == {"repeated_track": 3}
+    fact = table(spark, curated, FACT)
+    assert sorted(tuple(r[f] for f in C.ENTRY_FIELDS) for r in fact) == sorted(entries)
+    assert [r["chart_date"] for r in fact] == [date(2017, 1, 1)] * 3
 
 
 def test_an_archive_too_large_to_read_whole_gives_the_same_rows(spark, tmp_path, monkeypatch):
