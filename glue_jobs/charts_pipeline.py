@@ -538,8 +538,14 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
     if not good:
         return ArchiveResult(None, None, 0, Counter(), Counter(), bad_files)
     shift = spark.createDataFrame(offsets, "file_uri string, block long, shift long")
+    # The good files by number: the charts' aggregation sorts its rows by their chart, and a
+    # number sorts and spills far less than a path repeated in every row.
+    numbers = {p: n for n, p in enumerate(sorted(good))}
     good_df = spark.createDataFrame(
-        [(u, p) for u, p in uris.items() if p in good], "file_uri string, source_file string"
+        [(u, numbers[p]) for u, p in uris.items() if p in numbers], "file_uri string, file int"
+    )
+    paths = F.broadcast(
+        spark.createDataFrame(list(numbers.items()), "source_file string, file int")
     )
     ordered = (
         rows.join(F.broadcast(good_df), "file_uri")
@@ -548,7 +554,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
         .drop("file_uri", "row_id", "shift", "block", "file_reason")
     )
     keyed = ordered.filter(F.col("key_reason").isNull())
-    chart_key = ["source_file", "chart_type", "region", PARTITION]
+    chart_key = ["file", "chart_type", "region", PARTITION]
     first_error = F.min(F.when(F.col("value_reason").isNotNull(), F.struct("idx", "value_reason")))
     charts = keyed.groupBy(*chart_key).agg(
         F.count(F.lit(1)).alias("n_rows"),
@@ -565,13 +571,13 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
     # their span (rare) are compared with those rows.
     gap = F.col("last_idx") - F.col("first_idx") + 1 - F.col("n_rows")
     unkeyed = ordered.filter(F.col("key_reason").isNotNull()).select(
-        F.col("source_file").alias("_file"), F.col("idx").alias("_idx")
+        F.col("file").alias("_file"), F.col("idx").alias("_idx")
     )
     gapped = charts.filter(gap > 0)
     explained = (
         gapped.join(
             unkeyed,
-            (F.col("_file") == F.col("source_file"))
+            (F.col("_file") == F.col("file"))
             & F.col("_idx").between(F.col("first_idx"), F.col("last_idx")),
         )
         .groupBy(*chart_key)
@@ -587,7 +593,8 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
             .when(F.col("max_rank") > F.col("n_rows"), F.lit("missing_rank"))
             .when(F.col("n_track_hashes") < F.col("n_rows"), F.lit(_MAYBE_REPEATED)),
         )
-        .select(*chart_key, "n_rows", "total_streams", "reason")
+        .join(paths, "file")
+        .select(*chart_key, "source_file", "n_rows", "total_streams", "reason")
     )
     judged_path = out + "_charts"
     judged.write.mode("overwrite").parquet(judged_path)
@@ -607,8 +614,12 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
             for i, reason in enumerate(_KEY_REASONS):
                 if b[f"_key_{i}"]:
                     rows_rejected[reason] += b[f"_key_{i}"]
-    accepted = judged.filter("reason is null").drop("reason")
-    entries = keyed.select(*chart_key, *(f for f in _ENTRY_VALUE_FIELDS if f not in _ARCHIVE_NULLS))
+    accepted = judged.filter("reason is null").drop("reason", "file")
+    entries = keyed.join(paths, "file").select(
+        "source_file",
+        *chart_key[1:],
+        *(f for f in _ENTRY_VALUE_FIELDS if f not in _ARCHIVE_NULLS),
+    )
     return ArchiveResult(
         accepted,
         entries,
