@@ -645,16 +645,21 @@ def _confirm_repeated_tracks(
 ) -> DataFrame:
     """``judged`` with each ``maybe_repeated_track`` settled by the track ids themselves:
     ``repeated_track`` when an id repeats, else accepted. Only those few charts' rows are
-    read again, and only when there are any."""
+    read again, once, and only when there are any (the charts that repeat are collected,
+    so the returned frame does not read them again each time it is used)."""
     maybe = judged.filter(F.col("reason") == _MAYBE_REPEATED).select(*chart_key).collect()
     if not maybe:
         return judged
-    keys = spark.createDataFrame(maybe, judged.select(*chart_key).schema)
-    exact = (
-        keyed.join(F.broadcast(keys), list(chart_key))
+    schema = judged.select(*chart_key).schema
+    repeated = (
+        keyed.join(F.broadcast(spark.createDataFrame(maybe, schema)), list(chart_key))
         .groupBy(*chart_key)
-        .agg((F.size(F.collect_set("track_id")) < F.count(F.lit(1))).alias("_repeated"))
+        .agg(F.size(F.collect_set("track_id")).alias("_ids"), F.count(F.lit(1)).alias("_rows"))
+        .filter(F.col("_ids") < F.col("_rows"))
+        .select(*chart_key)
+        .collect()
     )
+    exact = spark.createDataFrame(repeated, schema).withColumn("_repeated", F.lit(True))
     reason = F.when(F.col("reason") != _MAYBE_REPEATED, F.col("reason")).when(
         F.col("_repeated"), F.lit("repeated_track")
     )
