@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import sqlglot
 
 from glue_jobs.tables import BY_NAME, CURRENT_TABLES, TABLE_NAMES
 
@@ -84,6 +83,10 @@ class QueryResult:
 
 def athena_to_duckdb(sql: str) -> str:
     """One Athena (Trino) statement, translated to DuckDB SQL by sqlglot."""
+    # Imported here: the DuckDB chart baseline imports this module for DUCKDB_TYPES only, and
+    # is timed and measured as a yardstick.
+    import sqlglot
+
     statements = sqlglot.transpile(sql, read="athena", write="duckdb")
     if len(statements) != 1:
         raise ValueError(f"expected one statement, got {len(statements)}")

@@ -102,6 +102,15 @@ def _columns_literal(variant: str = "struct") -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
 
 
+def _struct_pack(fields: dict) -> str:
+    """DuckDB's ``struct_pack`` of ``fields``: name -> SQL, or name -> fields of a nested struct."""
+    packed = (
+        f"{name} := {_struct_pack(value) if isinstance(value, dict) else value}"
+        for name, value in fields.items()
+    )
+    return f"struct_pack({', '.join(packed)})"
+
+
 def _entries_by_paths(lineage: str) -> str:
     """The `entries` table of the struct variant, built from JSON text with one parse."""
     paths = list(ENTRY_PATHS)
@@ -116,32 +125,16 @@ def _entries_by_paths(lineage: str) -> str:
         return value if sql_type in ("VARCHAR", "JSON") else f"cast({value} as {sql_type})"
 
     field_sql = {name: picked(i, sql_type) for i, (name, _, sql_type) in enumerate(PAYLOAD_FIELDS)}
-    payload = f"""
-            struct_pack(
-                type := {field_sql["type"]},
-                id := {field_sql["id"]},
-                name := {field_sql["name"]},
-                uri := {field_sql["uri"]},
-                duration_ms := {field_sql["duration_ms"]},
-                explicit := {field_sql["explicit"]},
-                disc_number := {field_sql["disc_number"]},
-                track_number := {field_sql["track_number"]},
-                popularity := {field_sql["popularity"]},
-                is_local := {field_sql["is_local"]},
-                external_ids := struct_pack(isrc := {field_sql["isrc"]}),
-                linked_from := struct_pack(id := {field_sql["linked_from_id"]}),
-                album := struct_pack(
-                    id := {field_sql["album_id"]},
-                    name := {field_sql["album_name"]},
-                    uri := {field_sql["album_uri"]},
-                    album_type := {field_sql["album_type"]},
-                    release_date := {field_sql["release_date"]},
-                    release_date_precision := {field_sql["release_date_precision"]},
-                    total_tracks := {field_sql["total_tracks"]},
-                    artists := json_transform({field_sql["album_artists"]}, {ARTISTS_SHAPE})
-                ),
-                artists := json_transform({field_sql["artists"]}, {ARTISTS_SHAPE})
-            )"""
+    # The payload struct, nested as the JSON paths are (`album.id` is `album := struct_pack(
+    # id := ...)`), in PAYLOAD_FIELDS' order; the JSON fields are the artist arrays.
+    payload_fields: dict = {}
+    for name, path, sql_type in PAYLOAD_FIELDS:
+        *parents, leaf = path.split(".")
+        node = payload_fields
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        value = field_sql[name]
+        node[leaf] = f"json_transform({value}, {ARTISTS_SHAPE})" if sql_type == "JSON" else value
     path_list = "[" + ", ".join(f"'{p}'" for p in paths) + "]"
     return f"""
         create temp table entries as
@@ -171,7 +164,7 @@ def _entries_by_paths(lineage: str) -> str:
             snapshot_id,
             position,
             case when v[{type_at} + shift] is not null or v[{uri_at} + shift] is not null
-                then {payload.strip()}
+                then {_struct_pack(payload_fields)}
             end as payload,
             v[1] as added_at,
             nullif(v[2], '') as added_by_id,

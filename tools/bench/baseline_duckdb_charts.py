@@ -38,16 +38,11 @@ import duckdb
 
 from glue_jobs.chart_files import ARCHIVE_CHARTS, ARCHIVE_HEADER, ARCHIVE_REGION_CODES, MAX_RANK
 from glue_jobs.tables import CHART_TABLES, Table
+from tools import query
 from tools.bench.baseline_duckdb import baseline_main
 
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "int": "INTEGER",
-    "bigint": "BIGINT",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",  # naive UTC, as the lake's instants
-}
+# tools.query's types, but for the timestamps: naive UTC, as the lake's instants.
+DUCKDB_TYPES = {**query.DUCKDB_TYPES, "timestamp": "TIMESTAMP"}
 TABLES = tuple(t.name for t in CHART_TABLES)
 PERIOD = "daily"  # archives hold daily charts
 
