@@ -390,12 +390,11 @@ def enrich_tracks(
     batch = ledger.state.pending[: settings.max_tracks]
     client: TrackClient | None = None
     if batch:
-        client = TrackClient(config, deadline, rng=rng)
-        try:
-            _fetch_all(config, client, batch, sink, clock, ledger)
-        finally:
-            client.close()
-            ledger.save()
+        with TrackClient(config, deadline, rng=rng) as client:
+            try:
+                _fetch_all(config, client, batch, sink, clock, ledger)
+            finally:
+                ledger.save()
     run.pending_after = len(ledger.state.pending)
     summary = run.as_dict(client, config.auth_mode)
     log.info(

@@ -180,11 +180,8 @@ def extract_playlists(
     ids = _unique_ids(playlist_ids, summary)
     client: SpotifyClient | None = None
     if ids:
-        client = SpotifyClient(config, deadline, rng=rng)
-        try:
+        with SpotifyClient(config, deadline, rng=rng) as client:
             _run(config, client, ids, sink, clock, summary)
-        finally:
-            client.close()
     result = summary.as_dict(client, iso_timestamp(utc_now()))
     log.info(
         "extraction finished",

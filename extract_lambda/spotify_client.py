@@ -22,7 +22,7 @@ import os
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -249,6 +249,12 @@ class SpotifyClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- the calls the extractor makes -------------------------------------------------------
 
