@@ -57,6 +57,17 @@ def _extract_under(catalogue, tmp_path, faults, playlist_ids, clock, deadline_s=
         return summary, list(server.requests)
 
 
+def _first_of_two_answers(status, catalogue, tmp_path, clock, **extract):
+    """Extract the first two user playlists while every page request of the first answers
+    ``status``: the summary, every request, and the statuses the first's page requests got."""
+    first, second, _ = catalogue.user_playlist_ids
+    fault = Fault(status, path=f"{first}/items", times=None)
+    summary, requests = _extract_under(
+        catalogue, tmp_path, fault, [first, second], clock, **extract
+    )
+    return summary, requests, [r.status for r in _page_requests(requests, first)]
+
+
 def _page_body(**page):
     """A page the fake sends instead of the real one (a body of JSON bytes)."""
     return json.dumps(page).encode()
@@ -222,12 +233,10 @@ def test_error_bodies_spotipy_cannot_read_keep_their_status(
 def test_persistent_5xx_fails_that_playlist_after_bounded_attempts(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    fault = Fault(500, path=f"{first}/items", times=None)
-    summary, requests = _extract_under(
-        catalogue, tmp_path, fault, [first, second], clock, deadline_s=600, max_attempts=4
+    summary, _, statuses = _first_of_two_answers(
+        500, catalogue, tmp_path, clock, deadline_s=600, max_attempts=4
     )
-    first_calls = _page_requests(requests, first)
-    assert len(first_calls) == 4 and len(clock.sleeps) == 3
+    assert len(statuses) == 4 and len(clock.sleeps) == 3
     assert _failures(summary) == {first: "server_error"}
     assert "gave up after 4 attempts" in summary["playlists_failed"][0]["message"]
     assert summary["playlists_ok"] == [second]
@@ -604,9 +613,7 @@ def test_a_page_that_is_not_the_one_asked_for_is_a_bad_response(catalogue, tmp_p
 def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    fault = Fault(400, path=f"{first}/items", times=None)
-    summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
-    statuses = [r.status for r in _page_requests(requests, first)]
+    summary, _, statuses = _first_of_two_answers(400, catalogue, tmp_path, clock)
     assert _failures(summary) == {first: "bad_request"}
     assert summary["playlists_failed"][0]["status"] == 400
     assert "HTTP 400" in summary["playlists_failed"][0]["message"]
@@ -618,9 +625,7 @@ def test_other_4xx_is_bad_request_and_not_retried(catalogue, tmp_path):
 def test_a_401_that_persists_after_the_refresh_stops_the_run_as_auth_failed(catalogue, tmp_path):
     first, second, _ = catalogue.user_playlist_ids
     clock = FakeClock()
-    fault = Fault(401, path=f"{first}/items", times=None)
-    summary, requests = _extract_under(catalogue, tmp_path, fault, [first, second], clock)
-    statuses = [r.status for r in _page_requests(requests, first)]
+    summary, requests, statuses = _first_of_two_answers(401, catalogue, tmp_path, clock)
     token_calls = [r for r in requests if r.path == "/api/token"]
     second_calls = [r for r in requests if second in r.path]
     # One token at the start, one refresh after the first 401; the second 401 is final.
