@@ -320,18 +320,7 @@ def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
     assert_core_holds_the_lake(loaded, curated, CURATED_TABLES)
     # The current views: one row per track (9), album (5), artist (7), playlist (4); the
     # credits of the 9 tracks (1+2+1+2+1+1+2+1+1 = 12) and of the 5 albums.
-    counts = {
-        view: loaded.execute(f"select count(*) from core.{view}_current")[0][0]
-        for view in (
-            "dim_track",
-            "dim_album",
-            "dim_artist",
-            "dim_playlist",
-            "bridge_track_artist",
-            "bridge_album_artist",
-        )
-    }
-    assert counts == {
+    expected = {
         "dim_track": 9,
         "dim_album": 5,
         "dim_artist": 7,
@@ -339,6 +328,10 @@ def test_first_merge_makes_core_hold_exactly_the_lakes_rows(loaded, curated):
         "bridge_track_artist": 12,
         "bridge_album_artist": 5,
     }
+    counts = {
+        view: loaded.execute(f"select count(*) from core.{view}_current")[0][0] for view in expected
+    }
+    assert counts == expected
 
 
 def test_pipe_expression_takes_snapshot_date_from_the_path(loaded):
