@@ -9,18 +9,11 @@ the tests skip and say so.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from glue_jobs.chart_files import ChartEntry, ChartFileError, parse_chart_bytes
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "spotify-charts"
-CURRENT = SAMPLES / "jmtellez__run-jam__regional-global-weekly-2022-01-13.csv"
-OLDER = (
-    SAMPLES
-    / "anastasiya-c__Assignment-1---Top-Streaming-Artists__regional-global-weekly-latest.csv"
-)
+from tests.unit.charts.support import CURRENT_SAMPLE, LATEST_SAMPLE, SAMPLES
 
 pytestmark = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason=f"the real chart samples are not here: {SAMPLES} is absent"
@@ -32,7 +25,7 @@ WEEK_2020_02_13 = ("regional", "global", "weekly", date(2020, 2, 13))
 
 
 def test_current_format_file():
-    chart = parse_chart_bytes(CURRENT.name, CURRENT.read_bytes())
+    chart = parse_chart_bytes(CURRENT_SAMPLE.name, CURRENT_SAMPLE.read_bytes())
     assert chart.source_format == "current"
     assert (chart.identity.chart_type, chart.identity.region, chart.identity.period,
             chart.identity.chart_date) == WEEK_2022_01_13  # fmt: skip
@@ -59,12 +52,14 @@ def test_current_format_file():
 
 def test_older_format_latest_file_needs_its_chart_date():
     with pytest.raises(ChartFileError) as caught:
-        parse_chart_bytes(OLDER.name, OLDER.read_bytes())
+        parse_chart_bytes(LATEST_SAMPLE.name, LATEST_SAMPLE.read_bytes())
     assert caught.value.reason == "chart_date_required"
 
 
 def test_older_format_latest_file():
-    chart = parse_chart_bytes(OLDER.name, OLDER.read_bytes(), chart_date=date(2020, 2, 13))
+    chart = parse_chart_bytes(
+        LATEST_SAMPLE.name, LATEST_SAMPLE.read_bytes(), chart_date=date(2020, 2, 13)
+    )
     assert chart.source_format == "older"
     assert len(chart.entries) == 200
     by_rank = {entry.rank: entry for entry in chart.entries}

@@ -1,6 +1,18 @@
-"""Hand-made chart files for the tests: bytes built line by line, as the sites write them."""
+"""Chart files for the tests: hand-made bytes built line by line, as the sites write them, and
+where the real samples are."""
 
 from __future__ import annotations
+
+from tests.conftest import PROJECT_ROOT
+
+# Two real chart files beside the project (docs/charts.md), read by path: they are
+# third-party and stay outside the repository, so the tests that read them skip without them.
+SAMPLES = PROJECT_ROOT.parent / "shared" / "spotify-charts"
+CURRENT_SAMPLE = SAMPLES / "jmtellez__run-jam__regional-global-weekly-2022-01-13.csv"
+LATEST_SAMPLE = (
+    SAMPLES
+    / "anastasiya-c__Assignment-1---Top-Streaming-Artists__regional-global-weekly-latest.csv"
+)
 
 BOM = b"\xef\xbb\xbf"
 CURRENT_WEEKLY_HEADER = (

@@ -14,8 +14,10 @@ from datetime import date
 import pytest
 
 from glue_jobs.chart_files import REJECTION_REASONS, ChartFileError, open_chart_file
-from tests.conftest import PROJECT_ROOT
 from tests.unit.charts.support import (
+    CURRENT_SAMPLE,
+    LATEST_SAMPLE,
+    SAMPLES,
     archive_file,
     archive_line,
     current_file,
@@ -25,7 +27,6 @@ from tests.unit.charts.support import (
     track_id,
 )
 
-SAMPLES = PROJECT_ROOT.parent / "shared" / "spotify-charts"
 WEEKLY = "regional-global-weekly-2022-01-13.csv"
 OLDER = "regional-global-weekly-2020-02-07--2020-02-14.csv"
 
@@ -105,10 +106,7 @@ def test_the_same_track_on_two_charts_or_two_dates_is_fine():
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "jmtellez__run-jam__regional-global-weekly-2022-01-13.csv",
-        "anastasiya-c__Assignment-1---Top-Streaming-Artists__regional-global-weekly-latest.csv",
-    ],
+    [CURRENT_SAMPLE.name, LATEST_SAMPLE.name],
 )
 def test_real_charts_never_repeat_a_track(name):
     """The evidence: each real chart has 200 rows and 200 distinct track ids."""
