@@ -42,16 +42,7 @@ TABLES = tuple(t.name for t in CHART_TABLES)
 
 
 def layout_of(options: Options) -> charts_generate.ChartLayout:
-    return charts_generate.plan_chart_layout(
-        years=options.chart_years,
-        days=options.chart_days,
-        regions=options.chart_regions,
-        files=options.chart_files,
-        correction_days=options.chart_correction_days,
-        bad_charts=options.chart_bad_charts,
-        bad_rows=options.chart_bad_rows,
-        seed=options.seed,
-    )
+    return charts_generate.layout_from_args(options, options.seed)
 
 
 def data_dir(options: Options, layout: charts_generate.ChartLayout) -> Path:

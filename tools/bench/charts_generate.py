@@ -53,6 +53,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from glue_jobs.chart_files import ARCHIVE_HEADER, ARCHIVE_REGION_CODES, MAX_RANK
 from tools.charts_add.add import ARCHIVE_PREFIX, AddedClock, key_hash
@@ -536,7 +537,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chart-bad-rows", type=int, help="rows naming no chart (default 30)")
 
 
-def layout_from_args(args: argparse.Namespace, seed: int) -> ChartLayout:
+def layout_from_args(args: Any, seed: int) -> ChartLayout:
+    """The layout the ``chart_*`` attributes of ``args`` ask for: the command line's
+    (:func:`add_arguments`), or the fields of ``tools.bench``'s Options, named alike."""
     return plan_chart_layout(
         years=args.chart_years,
         days=args.chart_days,
