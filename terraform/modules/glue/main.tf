@@ -8,17 +8,7 @@
 # (docs/charts.md). Both run with one role (raw_read_prefixes lists what it may read) and one
 # security configuration.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
-  partition  = data.aws_partition.current.partition
-
   job_name       = "${var.name_prefix}-star-schema"
   chart_job_name = "${var.name_prefix}-charts"
   # Glue and Athena database names allow lower-case letters, digits and underscores.

@@ -4,17 +4,7 @@
 # policy) are one resource each, with for_each over local.buckets, so that a rule is
 # written once and a new bucket gets it by being added to the map.
 
-data "aws_caller_identity" "current" {}
-
-data "aws_region" "current" {}
-
-data "aws_partition" "current" {}
-
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
-  partition  = data.aws_partition.current.partition
-
   # The alarm topic (created by the monitoring module, which needs this key first): its
   # ARN is the encryption context SNS uses with the key.
   alarm_topic_arn = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.alarm_topic_name}"
