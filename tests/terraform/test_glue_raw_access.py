@@ -22,6 +22,32 @@ EXTRA = (
     "which no Glue job of the role needs (they read their raw roots and write only the "
     "chart job's enrichment work lists)"
 )
+FOLDER_FORMS = ("/*", "", "_$folder$")  # a folder's keys, its own key and its EMRFS marker
+WORK_LIST_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")
+
+
+def _work_list_grants_beyond_use(folder: str) -> list[str]:
+    """The report of WriteEnrichmentWorkLists granting its actions on ``folder`` in every
+    folder form, which no job uses."""
+    return [
+        f"statement WriteEnrichmentWorkLists grants {action} on {RAW_ARN}/{folder}{suffix}, {EXTRA}"
+        for suffix in FOLDER_FORMS
+        for action in WORK_LIST_ACTIONS
+    ]
+
+
+def _work_list_grants_missing(folder: str) -> list[str]:
+    """The report of the role not letting the chart job probe and write its work lists in
+    ``folder``."""
+    return [
+        f"the role lacks {action} on {RAW}/{key}, which its Glue jobs use"
+        for action, key in (
+            ("s3:GetObject", folder),
+            ("s3:GetObject", f"{folder}/*"),
+            ("s3:GetObject", f"{folder}_$folder$"),
+            ("s3:PutObject", f"{folder}/*"),
+        )
+    ]
 
 
 def _glue(tree: Tree):
@@ -92,7 +118,7 @@ def test_the_role_reads_its_raw_roots_and_writes_only_the_work_lists(tree: Tree)
             [
                 f"{RAW_ARN}/{prefix}{suffix}"
                 for prefix in ("playlist_snapshots", "charts", "tracks")
-                for suffix in ("/*", "", "_$folder$")
+                for suffix in FOLDER_FORMS
             ],
         ),
         "WriteEnrichmentWorkLists": (
@@ -250,7 +276,7 @@ CASES = [
         },
         [
             f"statement ReadRawSnapshots grants s3:GetObject on {RAW_ARN}/tracks{suffix}, {EXTRA}"
-            for suffix in ("/*", "", "_$folder$")
+            for suffix in FOLDER_FORMS
         ],
         id="tracks-read-by-no-job",
     ),
@@ -299,7 +325,7 @@ CASES = [
         [
             f"statement WriteEnrichmentWorkLists grants s3:DeleteObject on "
             f"{RAW_ARN}/enrichment/todo{suffix}, {EXTRA}"
-            for suffix in ("/*", "", "_$folder$")
+            for suffix in FOLDER_FORMS
         ],
         id="work-lists-deletable",
     ),
@@ -313,7 +339,7 @@ CASES = [
         [
             f"statement ReadRawSnapshots grants s3:PutObject on {RAW_ARN}/{prefix}{suffix}, {EXTRA}"
             for prefix in ("playlist_snapshots", "charts", "tracks")
-            for suffix in ("/*", "", "_$folder$")
+            for suffix in FOLDER_FORMS
         ],
         id="raw-roots-writable",
     ),
@@ -325,21 +351,8 @@ CASES = [
             )
         },
         [
-            *(
-                f"statement WriteEnrichmentWorkLists grants {action} on {RAW_ARN}/enrichment"
-                f"{suffix}, {EXTRA}"
-                for suffix in ("/*", "", "_$folder$")
-                for action in ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")
-            ),
-            *(
-                f"the role lacks {action} on {RAW}/{key}, which its Glue jobs use"
-                for action, key in (
-                    ("s3:GetObject", "enrichment/todo"),
-                    ("s3:GetObject", "enrichment/todo/*"),
-                    ("s3:GetObject", "enrichment/todo_$folder$"),
-                    ("s3:PutObject", "enrichment/todo/*"),
-                )
-            ),
+            *_work_list_grants_beyond_use("enrichment"),
+            *_work_list_grants_missing("enrichment/todo"),
         ],
         id="work-list-grant-wider-than-the-folder",
     ),
@@ -355,21 +368,8 @@ CASES = [
             ),
         },
         [
-            *(
-                f"statement WriteEnrichmentWorkLists grants {action} on "
-                f"{RAW_ARN}/enrichment/todo{suffix}, {EXTRA}"
-                for suffix in ("/*", "", "_$folder$")
-                for action in ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload")
-            ),
-            *(
-                f"the role lacks {action} on {RAW}/drops/{key}, which its Glue jobs use"
-                for action, key in (
-                    ("s3:GetObject", "enrichment/todo"),
-                    ("s3:GetObject", "enrichment/todo/*"),
-                    ("s3:GetObject", "enrichment/todo_$folder$"),
-                    ("s3:PutObject", "enrichment/todo/*"),
-                )
-            ),
+            *_work_list_grants_beyond_use("enrichment/todo"),
+            *_work_list_grants_missing("drops/enrichment/todo"),
             f"the job writes enrichment work lists to {RAW}/drops/enrichment/todo/, the "
             f"extract Lambda reads them from {RAW}/enrichment/todo/ (ENRICH_PREFIX)",
         ],
@@ -407,7 +407,7 @@ def test_a_tracks_path_outside_the_track_documents_is_reported(
     assert _raw_messages(drifted) == [
         *(
             f"statement ReadRawSnapshots grants s3:GetObject on {RAW_ARN}/tracks{suffix}, {EXTRA}"
-            for suffix in ("/*", "", "_$folder$")
+            for suffix in FOLDER_FORMS
         ),
         *(
             f"the role lacks s3:GetObject on <aws_s3_bucket.curated>/{key}, which its Glue jobs use"

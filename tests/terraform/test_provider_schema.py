@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tools.tf_check import REPO_ROOT, check_repository, provider_schema
-from tools.tf_check.hcl import Problem, Tree
+from tools.tf_check.hcl import Problem
 from tools.tf_check.provider_schema import Schema, check, load_schema, load_schemas
 
 SCHEMAS_DIR = REPO_ROOT / ".cache" / "provider-schemas"
@@ -31,6 +32,16 @@ def schemas() -> dict[str, Schema]:
 
 def _messages(problems: list[Problem]) -> list[str]:
     return [p.message for p in problems if p.check == "schema"]
+
+
+@pytest.fixture
+def schema_messages(write_config, schemas) -> Callable[[str], list[str]]:
+    """The schema problems found in a configuration whose main.tf is the given HCL."""
+
+    def messages(main_tf: str) -> list[str]:
+        return _messages(check(write_config({"main.tf": main_tf}), schemas)[0])
+
+    return messages
 
 
 def test_the_bindings_are_the_pinned_provider_versions(schemas) -> None:
@@ -65,37 +76,34 @@ def test_repository_matches_the_provider_schemas(schemas) -> None:
     assert unchecked.rsplit(": ", 1)[1].split(", ") == sorted(provider_schema.NEWER_THAN_SCHEMA)
 
 
-def test_unknown_types_arguments_and_blocks_are_reported(write_config, schemas) -> None:
-    tree: Tree = write_config(
-        {
-            "main.tf": """
-            provider "aws" {
-              regionx = "eu-west-1"
-              default_tags {
-                tagz = {}
-              }
-            }
-            resource "aws_s3_bucket" "this" {
-              bucket       = "b"
-              acceleration = true
-            }
-            resource "aws_s3_bucket_lifecycle_configuration" "this" {
-              bucket = aws_s3_bucket.this.id
-              rule {
-                id     = "archive"
-                status = "Enabled"
-                filter {}
-                transitionz {
-                  days = 30
-                }
-              }
-            }
-            resource "aws_nonexistent_thing" "this" {}
-            data "aws_regionz" "this" {}
-            """
+def test_unknown_types_arguments_and_blocks_are_reported(schema_messages) -> None:
+    messages = schema_messages(
+        """
+        provider "aws" {
+          regionx = "eu-west-1"
+          default_tags {
+            tagz = {}
+          }
         }
+        resource "aws_s3_bucket" "this" {
+          bucket       = "b"
+          acceleration = true
+        }
+        resource "aws_s3_bucket_lifecycle_configuration" "this" {
+          bucket = aws_s3_bucket.this.id
+          rule {
+            id     = "archive"
+            status = "Enabled"
+            filter {}
+            transitionz {
+              days = 30
+            }
+          }
+        }
+        resource "aws_nonexistent_thing" "this" {}
+        data "aws_regionz" "this" {}
+        """
     )
-    messages = _messages(check(tree, schemas)[0])
     assert messages == [
         "provider.aws: unsupported argument or block 'regionx' (hashicorp/aws 6.25.0)",
         "provider.aws.default_tags: unsupported argument or block 'tagz' (hashicorp/aws 6.25.0)",
@@ -107,57 +115,53 @@ def test_unknown_types_arguments_and_blocks_are_reported(write_config, schemas) 
     ]
 
 
-def test_missing_required_arguments_are_reported_at_every_depth(write_config, schemas) -> None:
-    tree = write_config(
-        {
-            "main.tf": """
-            resource "aws_iam_role" "this" {
-              name = "r"
-            }
-            data "aws_iam_policy_document" "this" {
-              statement {
-                actions   = ["s3:GetObject"]
-                resources = ["*"]
-                principals {
-                  type = "AWS"
-                }
-              }
-            }
-            """
+def test_missing_required_arguments_are_reported_at_every_depth(schema_messages) -> None:
+    messages = schema_messages(
+        """
+        resource "aws_iam_role" "this" {
+          name = "r"
         }
+        data "aws_iam_policy_document" "this" {
+          statement {
+            actions   = ["s3:GetObject"]
+            resources = ["*"]
+            principals {
+              type = "AWS"
+            }
+          }
+        }
+        """
     )
-    assert _messages(check(tree, schemas)[0]) == [
+    assert messages == [
         "aws_iam_role.this: required argument 'assume_role_policy' is not set (hashicorp/aws 6.25.0)",
         "data.aws_iam_policy_document.this.statement.principals: required argument "
         "'identifiers' is not set (hashicorp/aws 6.25.0)",
     ]
 
 
-def test_dynamic_blocks_are_checked_as_the_block_they_generate(write_config, schemas) -> None:
-    tree = write_config(
-        {
-            "main.tf": """
-            resource "aws_s3_bucket_lifecycle_configuration" "this" {
-              bucket = "b"
-              dynamic "rule" {
-                for_each = toset(["a"])
-                content {
-                  id     = rule.value
-                  status = "Enabled"
-                  expirationz {
-                    days = 1
-                  }
-                }
-              }
-              dynamic "rules" {
-                for_each = []
-                content {}
+def test_dynamic_blocks_are_checked_as_the_block_they_generate(schema_messages) -> None:
+    messages = schema_messages(
+        """
+        resource "aws_s3_bucket_lifecycle_configuration" "this" {
+          bucket = "b"
+          dynamic "rule" {
+            for_each = toset(["a"])
+            content {
+              id     = rule.value
+              status = "Enabled"
+              expirationz {
+                days = 1
               }
             }
-            """
+          }
+          dynamic "rules" {
+            for_each = []
+            content {}
+          }
         }
+        """
     )
-    assert _messages(check(tree, schemas)[0]) == [
+    assert messages == [
         "aws_s3_bucket_lifecycle_configuration.this.rule: unsupported argument or block "
         "'expirationz' (hashicorp/aws 6.25.0)",
         "aws_s3_bucket_lifecycle_configuration.this: 'rules' is not a nested block "
@@ -165,24 +169,22 @@ def test_dynamic_blocks_are_checked_as_the_block_they_generate(write_config, sch
     ]
 
 
-def test_references_to_missing_attributes_are_reported(write_config, schemas) -> None:
-    tree = write_config(
-        {
-            "main.tf": """
-            resource "aws_sqs_queue" "this" {}
-            data "aws_caller_identity" "this" {}
-            output "ok" {
-              value       = "${aws_sqs_queue.this.arn} ${data.aws_caller_identity.this.account_id}"
-              description = "d"
-            }
-            output "bad" {
-              value       = [aws_sqs_queue.this.queue_arn, data.aws_caller_identity.this.account]
-              description = "d"
-            }
-            """
+def test_references_to_missing_attributes_are_reported(schema_messages) -> None:
+    messages = schema_messages(
+        """
+        resource "aws_sqs_queue" "this" {}
+        data "aws_caller_identity" "this" {}
+        output "ok" {
+          value       = "${aws_sqs_queue.this.arn} ${data.aws_caller_identity.this.account_id}"
+          description = "d"
         }
+        output "bad" {
+          value       = [aws_sqs_queue.this.queue_arn, data.aws_caller_identity.this.account]
+          description = "d"
+        }
+        """
     )
-    assert _messages(check(tree, schemas)[0]) == [
+    assert messages == [
         "aws_sqs_queue.this.queue_arn: aws_sqs_queue has no attribute 'queue_arn' "
         "(hashicorp/aws 6.25.0)",
         "data.aws_caller_identity.this.account: aws_caller_identity has no attribute "
@@ -190,33 +192,30 @@ def test_references_to_missing_attributes_are_reported(write_config, schemas) ->
     ]
 
 
-def test_meta_arguments_are_not_arguments(write_config, schemas) -> None:
-    tree = write_config(
-        {
-            "main.tf": """
-            resource "aws_sqs_queue" "this" {
-              count      = 1
-              provider   = aws
-              depends_on = []
-              lifecycle {
-                prevent_destroy = true
-              }
-            }
-            data "aws_region" "this" {
-              for_each = toset([])
-            }
-            """
+def test_meta_arguments_are_not_arguments(schema_messages) -> None:
+    messages = schema_messages(
+        """
+        resource "aws_sqs_queue" "this" {
+          count      = 1
+          provider   = aws
+          depends_on = []
+          lifecycle {
+            prevent_destroy = true
+          }
         }
+        data "aws_region" "this" {
+          for_each = toset([])
+        }
+        """
     )
-    assert _messages(check(tree, schemas)[0]) == []
+    assert messages == []
 
 
 def test_a_type_the_binding_has_caught_up_with_must_leave_the_unchecked_list(
-    write_config, schemas, monkeypatch
+    schema_messages, monkeypatch
 ) -> None:
     monkeypatch.setitem(provider_schema.NEWER_THAN_SCHEMA, "snowflake_warehouse", "x")
-    tree = write_config({"main.tf": 'resource "snowflake_warehouse" "this" {\n  name = "W"\n}\n'})
-    assert _messages(check(tree, schemas)[0]) == [
+    assert schema_messages('resource "snowflake_warehouse" "this" {\n  name = "W"\n}\n') == [
         "snowflake_warehouse is in the snowflakedb/snowflake 2.11.0 schema now: remove it "
         "from NEWER_THAN_SCHEMA in tools/tf_check/provider_schema.py"
     ]
