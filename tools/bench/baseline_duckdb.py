@@ -102,6 +102,26 @@ def _columns_literal(variant: str = "struct") -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
 
 
+def _entries_select(columns: str, lineage: str) -> str:
+    """A select of every entry of the winning documents: the entry ``e.entry`` at
+    ``e.position`` (from 1), with ``columns`` of its own between its document's keys and
+    lineage (the document is ``d``)."""
+    return f"""
+        select
+            d.playlist_id,
+            d.playlist.snapshot_id as snapshot_id,
+            cast(e.position as integer) as position,
+            {columns},
+            d.{lineage.replace(", ", ", d.")},
+            d.snapshot_date
+        from won as d,
+            lateral (
+                select unnest(d.container.items) as entry,
+                    generate_subscripts(d.container.items, 1) as position
+            ) as e
+        """
+
+
 def _struct_pack(fields: dict) -> str:
     """DuckDB's ``struct_pack`` of ``fields``: name -> SQL, or name -> fields of a nested struct."""
     packed = (
@@ -139,18 +159,7 @@ def _entries_by_paths(lineage: str) -> str:
     return f"""
         create temp table entries as
         with extracted as (
-            select
-                d.playlist_id,
-                d.playlist.snapshot_id as snapshot_id,
-                cast(e.position as integer) as position,
-                json_extract_string(e.entry, {path_list}) as v,
-                d.{lineage.replace(", ", ", d.")},
-                d.snapshot_date
-            from won as d,
-                lateral (
-                    select unnest(d.container.items) as entry,
-                        generate_subscripts(d.container.items, 1) as position
-                ) as e
+            {_entries_select(f"json_extract_string(e.entry, {path_list}) as v", lineage)}
         ),
         shifted as (
             -- `item` when it is there and not null, else `track` (the contract's rule).
@@ -181,6 +190,31 @@ CONTAINER_SQL = (
     "coalesce(case when api_shape = 'items' then playlist.items end, "
     "playlist.tracks, playlist.items)"
 )
+
+
+def _artist_bridge(table: str, id_column: str, credited: str, lineage: str) -> str:
+    """``out_<table>``: the artist credits of ``credited`` (the track ``payload`` or its
+    album), one row per id, position and snapshot_date (the latest extraction), credits
+    without an artist id left out."""
+    return f"""
+        create temp table out_{table} as
+        select
+            {credited}.id as {id_column},
+            x.artist.id as artist_id,
+            cast(x.artist_position as integer) as artist_position,
+            {lineage},
+            snapshot_date
+        from tracks,
+            lateral (
+                select unnest({credited}.artists) as artist,
+                    generate_subscripts({credited}.artists, 1) as artist_position
+            ) as x
+        where {credited}.id is not null and x.artist.id is not null
+        qualify row_number() over (
+            partition by {credited}.id, x.artist_position, snapshot_date
+            order by extracted_at desc
+        ) = 1
+        """
 
 
 def _statements(raw: Path, variant: str = "paths") -> list[str]:
@@ -230,25 +264,16 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
         from docs
         semi join winners using (source_file)
         """,
-        f"""
-        create temp table entries as
-        select
-            d.playlist_id,
-            d.playlist.snapshot_id as snapshot_id,
-            cast(e.position as integer) as position,
+        "create temp table entries as "
+        + _entries_select(
+            """
             coalesce(e.entry.item, e.entry.track) as payload,
             e.entry.added_at as added_at,
             nullif(e.entry.added_by.id, '') as added_by_id,
             coalesce(e.entry.is_local, false)
-                or coalesce(coalesce(e.entry.item, e.entry.track).is_local, false) as is_local,
-            d.{lineage.replace(", ", ", d.")},
-            d.snapshot_date
-        from won as d,
-            lateral (
-                select unnest(d.container.items) as entry,
-                    generate_subscripts(d.container.items, 1) as position
-            ) as e
-        """,
+                or coalesce(coalesce(e.entry.item, e.entry.track).is_local, false) as is_local""",
+            lineage,
+        ),
         """
         create temp table facts as
         select
@@ -357,43 +382,8 @@ def _statements(raw: Path, variant: str = "paths") -> list[str]:
             snapshot_date
         from dated
         """,
-        f"""
-        create temp table out_bridge_track_artist as
-        select
-            payload.id as track_id,
-            x.artist.id as artist_id,
-            cast(x.artist_position as integer) as artist_position,
-            {lineage},
-            snapshot_date
-        from tracks,
-            lateral (
-                select unnest(payload.artists) as artist,
-                    generate_subscripts(payload.artists, 1) as artist_position
-            ) as x
-        where x.artist.id is not null
-        qualify row_number() over (
-            partition by payload.id, x.artist_position, snapshot_date order by extracted_at desc
-        ) = 1
-        """,
-        f"""
-        create temp table out_bridge_album_artist as
-        select
-            payload.album.id as album_id,
-            x.artist.id as artist_id,
-            cast(x.artist_position as integer) as artist_position,
-            {lineage},
-            snapshot_date
-        from tracks,
-            lateral (
-                select unnest(payload.album.artists) as artist,
-                    generate_subscripts(payload.album.artists, 1) as artist_position
-            ) as x
-        where payload.album.id is not null and x.artist.id is not null
-        qualify row_number() over (
-            partition by payload.album.id, x.artist_position, snapshot_date
-            order by extracted_at desc
-        ) = 1
-        """,
+        _artist_bridge("bridge_track_artist", "track_id", "payload", lineage),
+        _artist_bridge("bridge_album_artist", "album_id", "payload.album", lineage),
         f"""
         create temp table out_dim_artist as
         with every_artist as (
