@@ -398,6 +398,17 @@ def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> Non
     )
 
 
+def _rewrite_keeping(wh, table: str, day: str, condition: str) -> None:
+    """A :func:`_rewrite` of ``table``'s ``day`` that keeps the landed rows of that day for
+    which ``condition`` holds: the others are gone from the new write."""
+    _rewrite(
+        wh,
+        table,
+        day,
+        f"select * from landing.{table} where {partition_of(table)} = '{day}' and {condition}",
+    )
+
+
 def _columns(wh, table: str) -> list[str]:
     return wh.query(f"select * from landing.{table} limit 0")[0]
 
@@ -486,13 +497,7 @@ def test_a_re_extraction_with_no_rows_removes_the_superseded_ones(warehouse):
     """legacyMix extracted again on 2026-11-16 and found empty: the rewritten date has no
     row of it, so the older extraction's rows go (review finding: they used to stay)."""
     wh = warehouse
-    _rewrite(
-        wh,
-        "fact_playlist_item",
-        "2026-11-16",
-        "select * from landing.fact_playlist_item "
-        "where snapshot_date = '2026-11-16' and playlist_id != 'legacyMix'",
-    )
+    _rewrite_keeping(wh, "fact_playlist_item", "2026-11-16", "playlist_id != 'legacyMix'")
     # The other playlists' 5 rows come again; legacyMix's 6 go.
     assert wh.merge("fact_playlist_item") == (0, 5, 6)
     assert wh.execute(
@@ -607,20 +612,13 @@ def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
         where snapshot_date = '2026-11-16'
         """,
     )
-    _rewrite(
+    _rewrite_keeping(
         wh,
         "bridge_track_artist",
         "2026-11-16",
-        "select * from landing.bridge_track_artist where snapshot_date = '2026-11-16' "
-        "and not (track_id = 'trkTogether' and artist_id <> 'artAlpha')",
+        "not (track_id = 'trkTogether' and artist_id <> 'artAlpha')",
     )
-    _rewrite(
-        wh,
-        "dim_artist",
-        "2026-11-16",
-        "select * from landing.dim_artist "
-        "where snapshot_date = '2026-11-16' and artist_id <> 'artBravo'",
-    )
+    _rewrite_keeping(wh, "dim_artist", "2026-11-16", "artist_id <> 'artBravo'")
     wh.merge_all()
     assert wh.execute(
         "select popularity from core.dim_track_current where track_id = 'trkTogether'"
@@ -811,12 +809,11 @@ def test_a_rewritten_chart_date_replaces_that_date_as_a_whole(warehouse, chart_c
     # A corrected file for the viral chart of 2026-01-22 arrives later: its second entry
     # (Cascade) is gone. The chart job rewrites the date: the other 13 entries of that date
     # (global weekly 6, US weekly 4, global daily 3) come again in the same write.
-    _rewrite(
+    _rewrite_keeping(
         wh,
         "fact_chart_entry",
         "2026-01-22",
-        "select * from landing.fact_chart_entry where chart_date = '2026-01-22' "
-        "and not (chart_id = 'viral-global-weekly' and rank = 2)",
+        "not (chart_id = 'viral-global-weekly' and rank = 2)",
     )
     # The 14 rows of the new write replace the 15 of the old one.
     assert wh.merge("fact_chart_entry") == (0, 14, 1)
