@@ -13,7 +13,7 @@ from glue_jobs import metric_names
 from tools.tf_check import consistency, properties
 from tools.tf_check.consistency import Repo
 from tools.tf_check.contract import Contract, load_task_settings
-from tools.tf_check.hcl import Scope, Tree, evaluate, load_tree, nested_blocks
+from tools.tf_check.hcl import Scope, Tree, evaluate, generated_blocks, load_tree, nested_blocks
 
 RAW = "<aws_s3_bucket.raw.arn>"
 
@@ -253,7 +253,8 @@ def test_track_documents_and_old_states_have_lifecycle_rules(tree: Tree) -> None
     scope = Scope(tree, module)
     lifecycle = module.resources[("aws_s3_bucket_lifecycle_configuration", "raw")]
     rules = {
-        evaluate(r["id"], scope): evaluate(r, scope) for r in nested_blocks(lifecycle.body, "rule")
+        evaluate(r["id"], s): evaluate(r, s)
+        for r, s in generated_blocks(lifecycle.body, "rule", scope)
     }
     assert rules["age-track-documents"]["filter"] == [{"prefix": "tracks/"}]
     assert rules["expire-old-enrichment-states"]["filter"] == [{"prefix": "enrichment/"}]

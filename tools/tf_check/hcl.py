@@ -1019,3 +1019,26 @@ def for_each_keys(block: Block, scope: Scope) -> list[str] | None:
     if isinstance(value, dict):
         return list(value)
     return None
+
+
+def generated_blocks(body: dict[str, Any], name: str, scope: Scope) -> list[tuple[dict, Scope]]:
+    """Every block ``name`` that ``body`` generates, with the scope its arguments are
+    evaluated in: each nested block, in ``scope``; and the content of each dynamic block once
+    per element of its for_each, with its iterator (``iterator``, else the block's name)
+    bound to the element's key and value. A dynamic block whose for_each is not known here
+    gives its content once, the iterator unbound."""
+    found = [(block, scope) for block in nested_blocks(body, name)]
+    for dynamic in dynamic_blocks(body, name):
+        iterator = expression_text(dynamic.get("iterator")) or name
+        elements = evaluate(dynamic.get("for_each"), scope)
+        if isinstance(elements, list):
+            elements = dict(enumerate(elements))
+        for content in nested_blocks(dynamic, "content"):
+            if not isinstance(elements, dict):
+                found.append((content, scope))
+                continue
+            found.extend(
+                (content, scope.deeper(bindings={iterator: {"key": key, "value": value}}))
+                for key, value in elements.items()
+            )
+    return found

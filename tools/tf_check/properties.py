@@ -24,6 +24,7 @@ from .hcl import (
     expression_text,
     expressions_in,
     for_each_keys,
+    generated_blocks,
     literal_string,
     nested_blocks,
 )
@@ -107,6 +108,14 @@ def _first(body: dict, *path: str) -> dict | None:
 
 def _all(body: dict, name: str) -> list[dict]:
     return nested_blocks(body, name)
+
+
+def _rules(tree: Tree, module: Module, lifecycle: list[Block]) -> list[dict]:
+    """The rules of the first lifecycle configuration in ``lifecycle``, dynamic ones
+    included (one body per rule generated)."""
+    if not lifecycle:
+        return []
+    return [r for r, _scope in generated_blocks(lifecycle[0].body, "rule", Scope(tree, module))]
 
 
 def _policy_document(module: Module, value: object) -> Block | None:
@@ -229,7 +238,7 @@ def check_buckets(tree: Tree) -> list[Problem]:
                 tree, module, "aws_s3_bucket_lifecycle_configuration", address
             )
         ]
-        rules = _all(lifecycle[0].body, "rule") if lifecycle else []
+        rules = _rules(tree, module, lifecycle)
         if not any(_first(r, "abort_incomplete_multipart_upload") for r in rules):
             problems.append(
                 Problem("s3", where, "no lifecycle rule aborting incomplete multipart uploads")
@@ -340,11 +349,7 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
                 tree, module, "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket.raw"
             )
         ]
-        transitions = [
-            t
-            for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
-            for t in _all(r, "transition")
-        ]
+        transitions = [t for r in _rules(tree, module, lifecycle) for t in _all(r, "transition")]
         if not any((expression_text(t.get("days")) or "").startswith("var.") for t in transitions):
             problems.append(
                 Problem(
@@ -365,9 +370,7 @@ def check_raw_bucket(tree: Tree) -> list[Problem]:
                 "aws_s3_bucket.athena_results",
             )
         ]
-        if not any(
-            _first(r, "expiration") for r in (_all(lifecycle[0].body, "rule") if lifecycle else [])
-        ):
+        if not any(_first(r, "expiration") for r in _rules(tree, module, lifecycle)):
             problems.append(Problem("s3", _where(bucket), "Athena results never expire"))
     return problems
 

@@ -1,68 +1,59 @@
 # Every bucket aborts failed multipart uploads: their parts are billed like objects but
 # are invisible in listings, so without the rule they would cost money forever.
 
+locals {
+  # The raw bucket's immutable data, by the id of its rule: it ages into
+  # raw_transition_storage_class, and a replaced or deleted object keeps its old version for
+  # as many days as an overwritten snapshot. The playlist snapshots; the chart files of the
+  # drop zone (people add them once, the chart job reads each once; a re-read after a
+  # bookmark reset is rare); the track documents (the enrichment's, docs/track-documents.md).
+  aging_raw_prefixes = {
+    "age-raw-snapshots"   = var.raw_prefix
+    "age-chart-files"     = var.charts_prefix
+    "age-track-documents" = var.tracks_prefix
+  }
+
+  # The buckets whose objects all expire after a number of days: their rule's id and days.
+  expiring_buckets = {
+    athena_results = {
+      bucket = aws_s3_bucket.athena_results
+      rule   = "expire-query-results"
+      days   = var.athena_results_expiration_days
+    }
+    access_logs = {
+      bucket = aws_s3_bucket.access_logs
+      rule   = "expire-access-logs"
+      days   = var.access_log_expiration_days
+    }
+  }
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "raw" {
   bucket = aws_s3_bucket.raw.id
 
   # Transitions skip objects under 128 KB (S3's default minimum since 2024): small
-  # snapshots would cost more in a cheaper class, which bills at least 128 KB each.
-  rule {
-    id     = "age-raw-snapshots"
-    status = "Enabled"
+  # snapshots would cost more in a cheaper class, which bills at least 128 KB each (most
+  # track documents are far under 128 KB, so S3 leaves them in STANDARD: the rule costs
+  # nothing for them).
+  dynamic "rule" {
+    for_each = local.aging_raw_prefixes
 
-    filter {
-      prefix = "${var.raw_prefix}/"
-    }
+    content {
+      id     = rule.key
+      status = "Enabled"
 
-    transition {
-      days          = var.raw_transition_days
-      storage_class = var.raw_transition_storage_class
-    }
+      filter {
+        prefix = "${rule.value}/"
+      }
 
-    noncurrent_version_expiration {
-      noncurrent_days = var.raw_noncurrent_version_expiration_days
-    }
-  }
+      transition {
+        days          = var.raw_transition_days
+        storage_class = var.raw_transition_storage_class
+      }
 
-  # Chart files of the drop zone age the same way: people add them once, the chart job
-  # reads each once (a re-read after a bookmark reset is rare), and a replaced or deleted
-  # file keeps its old version as long as a raw snapshot does.
-  rule {
-    id     = "age-chart-files"
-    status = "Enabled"
-
-    filter {
-      prefix = "${var.charts_prefix}/"
-    }
-
-    transition {
-      days          = var.raw_transition_days
-      storage_class = var.raw_transition_storage_class
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.raw_noncurrent_version_expiration_days
-    }
-  }
-
-  # Track documents (the enrichment's, docs/track-documents.md) are raw and immutable like
-  # the snapshots, and age the same way (most are far under 128 KB, so S3 leaves them in
-  # STANDARD: the rule costs nothing for them).
-  rule {
-    id     = "age-track-documents"
-    status = "Enabled"
-
-    filter {
-      prefix = "${var.tracks_prefix}/"
-    }
-
-    transition {
-      days          = var.raw_transition_days
-      storage_class = var.raw_transition_storage_class
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.raw_noncurrent_version_expiration_days
+      noncurrent_version_expiration {
+        noncurrent_days = var.raw_noncurrent_version_expiration_days
+      }
     }
   }
 
@@ -129,25 +120,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "curated" {
   }
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "athena_results" {
-  bucket = aws_s3_bucket.athena_results.id
-
-  rule {
-    id     = "expire-query-results"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.athena_results_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-}
-
 resource "aws_s3_bucket_lifecycle_configuration" "glue_assets" {
   bucket = aws_s3_bucket.glue_assets.id
 
@@ -182,17 +154,20 @@ resource "aws_s3_bucket_lifecycle_configuration" "glue_assets" {
   depends_on = [aws_s3_bucket_versioning.glue_assets]
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
+# The Athena query results and the access logs: everything expires after its days.
+resource "aws_s3_bucket_lifecycle_configuration" "expiring" {
+  for_each = local.expiring_buckets
+
+  bucket = each.value.bucket.id
 
   rule {
-    id     = "expire-access-logs"
+    id     = each.value.rule
     status = "Enabled"
 
     filter {}
 
     expiration {
-      days = var.access_log_expiration_days
+      days = each.value.days
     }
 
     abort_incomplete_multipart_upload {

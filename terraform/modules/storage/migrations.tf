@@ -111,3 +111,13 @@ moved {
   from = aws_s3_bucket_policy.glue_assets
   to   = aws_s3_bucket_policy.this["glue_assets"]
 }
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.athena_results
+  to   = aws_s3_bucket_lifecycle_configuration.expiring["athena_results"]
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.access_logs
+  to   = aws_s3_bucket_lifecycle_configuration.expiring["access_logs"]
+}
