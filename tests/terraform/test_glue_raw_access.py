@@ -385,26 +385,54 @@ def test_each_raw_access_defect_is_reported(
     assert _raw_messages(_edited(tmp_path, edits)) == expected
 
 
-def test_a_tracks_path_outside_the_track_documents_is_reported(
-    tmp_path: Path, contract: Contract, repo: Repo
-) -> None:
-    drifted = _edited(
-        tmp_path,
-        {
-            "modules/glue/main.tf": (
-                'tracks_path  = "s3://${var.raw_bucket_name}/${var.tracks_prefix}/"',
-                'tracks_path  = "s3://${var.curated_bucket_name}/${var.tracks_prefix}/"',
-            )
-        },
+# The star-schema job reading its track documents from the curated bucket, and the chart job
+# given --tracks_path: chart_job.py parses its arguments with star_schema_job.parse_options
+# (which reads --tracks_path) but never uses the track documents, so passing it would be a
+# dead setting.
+TRACKS_PATH_IN_CURATED = {
+    "modules/glue/main.tf": (
+        'tracks_path  = "s3://${var.raw_bucket_name}/${var.tracks_prefix}/"',
+        'tracks_path  = "s3://${var.curated_bucket_name}/${var.tracks_prefix}/"',
     )
-    assert [p.message for p in consistency.check_glue(drifted, contract, repo)] == [
-        "--tracks_path is 's3://<aws_s3_bucket.curated.id>/tracks/', the contract's root is "
-        "s3://<raw-bucket>/tracks/"
-    ]
-    # The role check sees it too: tracks/ in the raw bucket is read by no job any more, the
-    # role may not read what the job would (only the raw bucket's grants are judged), and the
-    # job no longer reads where the Lambda writes.
-    assert _raw_messages(drifted) == [
+}
+CHART_JOB_GIVEN_TRACKS_PATH = {
+    "modules/glue/main.tf": (
+        '    "--drop_path" = local.drop_path\n',
+        '    "--drop_path" = local.drop_path\n    "--tracks_path" = local.tracks_path\n',
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("check", "edits", "expected"),
+    [
+        pytest.param(
+            consistency.check_glue,
+            TRACKS_PATH_IN_CURATED,
+            "--tracks_path is 's3://<aws_s3_bucket.curated.id>/tracks/', the contract's root is "
+            "s3://<raw-bucket>/tracks/",
+            id="tracks-path-outside-the-track-documents",
+        ),
+        pytest.param(
+            consistency.check_chart_job,
+            CHART_JOB_GIVEN_TRACKS_PATH,
+            "never reads --tracks_path, which Terraform passes",
+            id="chart-job-given-tracks-path",
+        ),
+    ],
+)
+def test_a_job_argument_drift_is_reported(
+    tmp_path: Path, contract: Contract, repo: Repo, check, edits, expected: str
+) -> None:
+    drifted = _edited(tmp_path, edits)
+    assert [p.message for p in check(drifted, contract, repo)] == [expected]
+
+
+def test_the_role_check_sees_a_tracks_path_outside_the_track_documents(tmp_path: Path) -> None:
+    # tracks/ in the raw bucket is read by no job any more, the role may not read what the
+    # job would (only the raw bucket's grants are judged), and the job no longer reads where
+    # the Lambda writes.
+    assert _raw_messages(_edited(tmp_path, TRACKS_PATH_IN_CURATED)) == [
         *(
             f"statement ReadRawSnapshots grants s3:GetObject on {RAW_ARN}/tracks{suffix}, {EXTRA}"
             for suffix in FOLDER_FORMS
@@ -415,23 +443,4 @@ def test_a_tracks_path_outside_the_track_documents_is_reported(
         ),
         "the job reads track documents from <aws_s3_bucket.curated>/tracks/, the extract "
         f"Lambda writes them to {RAW}/tracks/ (TRACKS_PREFIX)",
-    ]
-
-
-def test_the_chart_job_given_tracks_path_is_reported(
-    tmp_path: Path, contract: Contract, repo: Repo
-) -> None:
-    # chart_job.py parses its arguments with star_schema_job.parse_options (which reads
-    # --tracks_path) but never uses the track documents: passing it would be a dead setting.
-    drifted = _edited(
-        tmp_path,
-        {
-            "modules/glue/main.tf": (
-                '    "--drop_path" = local.drop_path\n',
-                '    "--drop_path" = local.drop_path\n    "--tracks_path" = local.tracks_path\n',
-            )
-        },
-    )
-    assert [p.message for p in consistency.check_chart_job(drifted, contract, repo)] == [
-        "never reads --tracks_path, which Terraform passes"
     ]

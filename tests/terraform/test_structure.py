@@ -133,23 +133,29 @@ def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
     assert checks.check_module_calls(tree) == []
 
 
-# Files two modules need word for word are written once, in the first, and linked from the
-# second: the stand-in's variables (its interface is the real module's), the trust policies
-# (each module sets local.trusted_services) and the Scheduler roles' key grants (each module
-# sets local.scheduler_key), and the account, region and partition of storage and glue.
+# Files two modules need word for word are written once, in the first module, and linked
+# (under the same name) from the second: the stand-in's variables (its interface is the
+# real module's), the trust policies (each module sets local.trusted_services), the
+# Scheduler roles' key grants (each module sets local.scheduler_key), and the account,
+# region and partition of storage and glue.
 LINKED = {
-    "modules/snowflake_disabled/variables.tf": "modules/snowflake/variables.tf",
-    "modules/glue/assume_role.tf": "modules/extract/assume_role.tf",
-    "modules/glue/scheduler_key.tf": "modules/extract/scheduler_key.tf",
-    "modules/glue/account.tf": "modules/storage/account.tf",
+    "variables.tf": ("snowflake", "snowflake_disabled"),
+    "assume_role.tf": ("extract", "glue"),
+    "scheduler_key.tf": ("extract", "glue"),
+    "account.tf": ("storage", "glue"),
 }
 
 
 def test_shared_files_are_written_once(tree: Tree) -> None:
-    for link, target in LINKED.items():
-        assert (tree.base / link).is_symlink(), link
-        assert (tree.base / link).resolve() == tree.base / target, link
-    assert not any((tree.base / target).is_symlink() for target in LINKED.values())
+    modules = tree.base / "modules"
+    for name, (written_in, linked_from) in LINKED.items():
+        link, target = modules / linked_from / name, modules / written_in / name
+        assert link.is_symlink(), link
+        assert link.resolve() == target, link
+        assert not target.is_symlink(), target
+    # And no other file is a link.
+    links = {p.relative_to(modules).as_posix() for p in tree.base.rglob("*.tf") if p.is_symlink()}
+    assert links == {f"{linked_from}/{name}" for name, (_, linked_from) in LINKED.items()}
 
 
 def test_every_checkov_skip_says_why(tree: Tree) -> None:
