@@ -793,7 +793,7 @@ def check_glue(tree: Tree) -> list[Problem]:
                 Problem("glue", _where(crawler), "crawler has no security_configuration")
             )
         else:
-            problems.extend(_check_crawler_log_group(module, crawler))
+            problems.extend(_check_crawler_log_group(tree, module, crawler))
     for _module, obj in tree.all_resources("aws_s3_object"):
         source = expression_text(obj.body.get("source"))
         if expression_text(obj.body.get("source_hash")) != f"filemd5({source})":
@@ -815,7 +815,7 @@ def check_glue(tree: Tree) -> list[Problem]:
     return problems
 
 
-def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
+def _check_crawler_log_group(tree: Tree, module: Module, crawler: Block) -> list[Problem]:
     """The log group Glue logs an encrypted crawler's runs to, declared with a retention.
 
     With a security configuration, Glue logs crawls to
@@ -858,12 +858,8 @@ def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
         f'"/aws-glue/crawlers-role/${{aws_iam_role.{role.group(1)}.name}}-'
         f'${{aws_glue_security_configuration.{config.group(1)}.name}}"'
     )
-    groups = [
-        g
-        for g in module.resources_of_type("aws_cloudwatch_log_group")
-        if g.body.get("name") == name
-    ]
-    if not groups:
+    group = _log_groups_by_name(tree, module).get(evaluate(name, Scope(tree, module)))
+    if group is None:
         return [
             Problem(
                 "glue",
@@ -871,9 +867,18 @@ def _check_crawler_log_group(module: Module, crawler: Block) -> list[Problem]:
                 f"no aws_cloudwatch_log_group named {name}: Glue would create the crawler's encrypted log group itself, with no retention",
             )
         ]
-    if "retention_in_days" not in groups[0].body:
-        return [Problem("glue", _where(groups[0]), "crawler log group has no retention_in_days")]
+    if "retention_in_days" not in group.body:
+        return [Problem("glue", _where(group), "crawler log group has no retention_in_days")]
     return []
+
+
+def _log_groups_by_name(tree: Tree, module: Module) -> dict[object, Block]:
+    """The module's log groups by their evaluated name, one entry per for_each instance."""
+    return {
+        evaluate(group.body.get("name"), scope): group
+        for group in module.resources_of_type("aws_cloudwatch_log_group")
+        for scope in _instances(tree, module, group)
+    }
 
 
 def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
@@ -1179,10 +1184,7 @@ def check_glue_job_log_groups(tree: Tree) -> list[Problem]:
         config_value = evaluate(config.body.get("name"), scope)
         role_value = evaluate(role.body.get("name"), scope) if role is not None else None
         prefix = f"/aws-glue/jobs/{config_value}-role/{role_value}"
-        groups = {
-            evaluate(g.body.get("name"), scope): g
-            for g in module.resources_of_type("aws_cloudwatch_log_group")
-        }
+        groups = _log_groups_by_name(tree, module)
         for stream in ("output", "error"):
             group = groups.get(f"{prefix}/{stream}")
             if group is None:

@@ -5,11 +5,10 @@
 # With a security configuration that encrypts CloudWatch Logs, Glue does not log crawls to
 # /aws-glue/crawlers but to /aws-glue/crawlers-role/<role path without the leading
 # slash><role name>-<security configuration name>, and creates that group itself, with no
-# retention and beyond `terraform destroy`. Declared here so that it has both.
-resource "aws_cloudwatch_log_group" "crawlers" {
-  name              = "/aws-glue/crawlers-role/${aws_iam_role.crawler.name}-${aws_glue_security_configuration.this.name}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+# retention and beyond `terraform destroy`. Declared (aws_cloudwatch_log_group.this in
+# main.tf, with the jobs' groups) so that it has both.
+locals {
+  crawler_log_group = "/aws-glue/crawlers-role/${aws_iam_role.crawler.name}-${aws_glue_security_configuration.this.name}"
 }
 
 resource "aws_glue_crawler" "this" {
@@ -47,5 +46,5 @@ resource "aws_glue_crawler" "this" {
     }
   })
 
-  depends_on = [aws_iam_role_policy.crawler, aws_cloudwatch_log_group.crawlers]
+  depends_on = [aws_iam_role_policy.crawler, aws_cloudwatch_log_group.this]
 }

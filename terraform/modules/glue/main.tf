@@ -103,14 +103,16 @@ resource "aws_s3_object" "library" {
   kms_key_id  = var.kms_key_arn
 }
 
-resource "aws_cloudwatch_log_group" "job_error" {
-  name              = "${local.job_log_group_prefix}/error"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
+# The groups Glue logs the jobs and the crawlers to (local.job_log_group_prefix above,
+# local.crawler_log_group in crawlers.tf), each with the retention and the key.
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = {
+    job_error  = "${local.job_log_group_prefix}/error"
+    job_output = "${local.job_log_group_prefix}/output"
+    crawlers   = local.crawler_log_group
+  }
 
-resource "aws_cloudwatch_log_group" "job_output" {
-  name              = "${local.job_log_group_prefix}/output"
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
@@ -152,11 +154,7 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = 1
   }
 
-  depends_on = [
-    aws_iam_role_policy.job,
-    aws_cloudwatch_log_group.job_error,
-    aws_cloudwatch_log_group.job_output,
-  ]
+  depends_on = [aws_iam_role_policy.job, aws_cloudwatch_log_group.this]
 }
 
 # The chart job: chart CSVs of the drop zone -> fact_chart_entry and dim_chart. Same
@@ -193,9 +191,5 @@ resource "aws_glue_job" "charts" {
     max_concurrent_runs = 1
   }
 
-  depends_on = [
-    aws_iam_role_policy.job,
-    aws_cloudwatch_log_group.job_error,
-    aws_cloudwatch_log_group.job_output,
-  ]
+  depends_on = [aws_iam_role_policy.job, aws_cloudwatch_log_group.this]
 }
