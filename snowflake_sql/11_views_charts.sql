@@ -63,157 +63,6 @@ final as (
 
 select * from final;
 
--- chart_songs: every song of every chart (weekly and daily, global and per country, one
--- chart per chart_id) with how long it has been on the chart, its peak rank, its debut date
--- and rank, its last date and its streams, over the charts the lake holds. A song is a
--- song_key (chart_entry_songs), not a track id: the entries of every id it charted under
--- count together (a date with two of its ids counts once, at the better rank; streams are
--- summed over every entry), track_id_count says how many ids, and track_id, track_name and
--- artist_names are those of its best entry on its last date (the names as the chart file
--- gives them). longevity_rank ranks a chart's songs by weeks (or days) on the chart, ties
--- sharing a rank, so `longevity_rank <= 10` gives the longest-running songs.
--- chart_song_ids is built on it: the file is named 50_1_ so that it is created first.
-create or replace view analytics.chart_songs
-comment = 'Every song of every chart (weekly and daily, global and per country, one chart per chart_id) with how long it has been on the chart, its peak rank, its debut date and rank, its last date and its streams, over the charts the lake holds'
-as
-
-with
-
-chart_entries as (
-
-    select
-        chart_id,
-        period,
-        chart_date,
-        rank,
-        streams,
-        track_name,
-        artist_names,
-        song_key,
-        track_id
-    from analytics.chart_entry_songs
-
-),
-
-song_dates as (
-
-    select
-        chart_id,
-        period,
-        chart_date,
-        song_key,
-        min(rank) as best_rank
-    from chart_entries
-    group by
-        chart_id,
-        period,
-        chart_date,
-        song_key
-
-),
-
-song_history as (
-
-    select
-        chart_id,
-        period,
-        song_key,
-        count(*) as chart_count,
-        min(best_rank) as peak_rank,
-        min(chart_date) as debut_date,
-        min_by(best_rank, chart_date) as debut_rank,
-        max(chart_date) as last_chart_date
-    from song_dates
-    group by
-        chart_id,
-        period,
-        song_key
-
-),
-
-song_totals as (
-
-    select
-        chart_id,
-        song_key,
-        sum(streams) as total_streams,
-        count(distinct track_id) as track_id_count
-    from chart_entries
-    group by
-        chart_id,
-        song_key
-
-),
-
-latest_entries as (
-
-    select
-        chart_id,
-        song_key,
-        track_name,
-        artist_names,
-        track_id,
-        row_number() over (
-            partition by chart_id, song_key
-            order by chart_date desc nulls last, rank asc, track_id asc
-        ) as entry_order
-    from chart_entries
-
-),
-
-ranked as (
-
-    select
-        chart_id,
-        period,
-        song_key,
-        chart_count,
-        peak_rank,
-        debut_date,
-        debut_rank,
-        last_chart_date,
-        rank() over (
-            partition by chart_id
-            order by chart_count desc nulls last
-        ) as longevity_rank,
-        max(last_chart_date) over (partition by chart_id) as latest_chart_date
-    from song_history
-
-),
-
-final as (
-
-    select
-        ranked.chart_id,
-        ranked.longevity_rank,
-        latest_entries.track_name,
-        latest_entries.artist_names,
-        case when ranked.period = 'weekly' then ranked.chart_count end as weeks_on_chart,
-        case when ranked.period = 'daily' then ranked.chart_count end as days_on_chart,
-        ranked.peak_rank,
-        ranked.debut_date,
-        ranked.debut_rank,
-        ranked.last_chart_date,
-        ranked.last_chart_date = ranked.latest_chart_date as is_on_latest_chart,
-        song_totals.total_streams,
-        song_totals.track_id_count,
-        ranked.song_key,
-        latest_entries.track_id
-    from ranked
-    inner join song_totals
-        on
-            ranked.chart_id = song_totals.chart_id
-            and ranked.song_key = song_totals.song_key
-    inner join latest_entries
-        on
-            ranked.chart_id = latest_entries.chart_id
-            and ranked.song_key = latest_entries.song_key
-            and latest_entries.entry_order = 1
-
-)
-
-select * from final;
-
 -- chart_artist_credits: every artist credit of every chart entry, one row per entry and
 -- artist. Where the lake describes the track with its artists (bridge_track_artist_current
 -- and dim_artist_current: a playlist or a track document of the enrichment), the credits are
@@ -649,29 +498,27 @@ select * from final;
 -- all of them, and the name and artists of its best entry on its last date. A charted track
 -- the lake does not describe yet (no dim_track row: not enriched) is a song of its own,
 -- `track:<track_id>` (chart_entry_songs, the one definition of a chart entry's song);
--- described_track_id_count says how many of a song's ids are described. Built on
--- chart_songs, which counts a song's history over all its ids; this view adds the ids.
+-- described_track_id_count says how many of a song's ids are described.
 create or replace view analytics.chart_song_ids
 comment = 'Every song of every chart followed as a song, not as a track id: the entries of all the track ids one song charted under (a re-release, a single and its album, a relinked id) are counted together, by dim_track.song_key (the ISRC where there is one)'
 as
 
 with
 
-songs as (
+song_entries as (
 
     select
         chart_id,
-        song_key,
+        period,
+        track_id,
+        rank,
+        streams,
         track_name,
         artist_names,
-        weeks_on_chart,
-        days_on_chart,
-        peak_rank,
-        debut_date,
-        last_chart_date,
-        total_streams,
-        track_id_count
-    from analytics.chart_songs
+        chart_date,
+        is_described,
+        song_key
+    from analytics.chart_entry_songs
 
 ),
 
@@ -683,7 +530,7 @@ song_track_ids as (
         track_id,
         is_described,
         min(chart_date) as first_chart_date
-    from analytics.chart_entry_songs
+    from song_entries
     group by
         chart_id,
         song_key,
@@ -697,6 +544,7 @@ id_lists as (
     select
         chart_id,
         song_key,
+        count(*) as track_id_count,
         sum(case when is_described then 1 else 0 end) as described_track_id_count,
         listagg(track_id, ', ') within group (order by first_chart_date, track_id) as track_ids
     from song_track_ids
@@ -706,26 +554,221 @@ id_lists as (
 
 ),
 
+song_history as (
+
+    select
+        chart_id,
+        period,
+        song_key,
+        count(distinct chart_date) as chart_count,
+        min(rank) as peak_rank,
+        min(chart_date) as debut_date,
+        max(chart_date) as last_chart_date,
+        sum(streams) as total_streams
+    from song_entries
+    group by
+        chart_id,
+        period,
+        song_key
+
+),
+
+latest_entries as (
+
+    select
+        chart_id,
+        song_key,
+        track_name,
+        artist_names,
+        row_number() over (
+            partition by chart_id, song_key
+            order by chart_date desc nulls last, rank asc
+        ) as entry_rank
+    from song_entries
+
+),
+
 final as (
 
     select
-        songs.chart_id,
-        songs.song_key,
-        songs.track_name,
-        songs.artist_names,
-        songs.weeks_on_chart,
-        songs.days_on_chart,
-        songs.peak_rank,
-        songs.debut_date,
-        songs.last_chart_date,
-        songs.total_streams,
-        songs.track_id_count,
-        songs.track_id_count > 1 as has_several_track_ids,
+        song_history.chart_id,
+        song_history.song_key,
+        latest_entries.track_name,
+        latest_entries.artist_names,
+        case
+            when song_history.period = 'weekly' then song_history.chart_count
+        end as weeks_on_chart,
+        case
+            when song_history.period = 'daily' then song_history.chart_count
+        end as days_on_chart,
+        song_history.peak_rank,
+        song_history.debut_date,
+        song_history.last_chart_date,
+        song_history.total_streams,
+        id_lists.track_id_count,
+        id_lists.track_id_count > 1 as has_several_track_ids,
         id_lists.described_track_id_count,
         id_lists.track_ids
-    from songs
+    from song_history
     inner join id_lists
-        on songs.chart_id = id_lists.chart_id and songs.song_key = id_lists.song_key
+        on
+            song_history.chart_id = id_lists.chart_id
+            and song_history.song_key = id_lists.song_key
+    inner join latest_entries
+        on
+            song_history.chart_id = latest_entries.chart_id
+            and song_history.song_key = latest_entries.song_key
+            and latest_entries.entry_rank = 1
+
+)
+
+select * from final;
+
+-- chart_songs: every song of every chart (weekly and daily, global and per country, one
+-- chart per chart_id) with how long it has been on the chart, its peak rank, its debut date
+-- and rank, its last date and its streams, over the charts the lake holds. A song is a
+-- song_key (chart_entry_songs), not a track id: the entries of every id it charted under
+-- count together (a date with two of its ids counts once, at the better rank; streams are
+-- summed over every entry), track_id_count says how many ids, and track_id, track_name and
+-- artist_names are those of its best entry on its last date (the names as the chart file
+-- gives them). longevity_rank ranks a chart's songs by weeks (or days) on the chart, ties
+-- sharing a rank, so `longevity_rank <= 10` gives the longest-running songs.
+create or replace view analytics.chart_songs
+comment = 'Every song of every chart (weekly and daily, global and per country, one chart per chart_id) with how long it has been on the chart, its peak rank, its debut date and rank, its last date and its streams, over the charts the lake holds'
+as
+
+with
+
+chart_entries as (
+
+    select
+        chart_id,
+        period,
+        chart_date,
+        rank,
+        streams,
+        track_name,
+        artist_names,
+        song_key,
+        track_id
+    from analytics.chart_entry_songs
+
+),
+
+song_dates as (
+
+    select
+        chart_id,
+        period,
+        chart_date,
+        song_key,
+        min(rank) as best_rank
+    from chart_entries
+    group by
+        chart_id,
+        period,
+        chart_date,
+        song_key
+
+),
+
+song_history as (
+
+    select
+        chart_id,
+        period,
+        song_key,
+        count(*) as chart_count,
+        min(best_rank) as peak_rank,
+        min(chart_date) as debut_date,
+        min_by(best_rank, chart_date) as debut_rank,
+        max(chart_date) as last_chart_date
+    from song_dates
+    group by
+        chart_id,
+        period,
+        song_key
+
+),
+
+song_totals as (
+
+    select
+        chart_id,
+        song_key,
+        sum(streams) as total_streams,
+        count(distinct track_id) as track_id_count
+    from chart_entries
+    group by
+        chart_id,
+        song_key
+
+),
+
+latest_entries as (
+
+    select
+        chart_id,
+        song_key,
+        track_name,
+        artist_names,
+        track_id,
+        row_number() over (
+            partition by chart_id, song_key
+            order by chart_date desc nulls last, rank asc, track_id asc
+        ) as entry_order
+    from chart_entries
+
+),
+
+ranked as (
+
+    select
+        chart_id,
+        period,
+        song_key,
+        chart_count,
+        peak_rank,
+        debut_date,
+        debut_rank,
+        last_chart_date,
+        rank() over (
+            partition by chart_id
+            order by chart_count desc nulls last
+        ) as longevity_rank,
+        max(last_chart_date) over (partition by chart_id) as latest_chart_date
+    from song_history
+
+),
+
+final as (
+
+    select
+        ranked.chart_id,
+        ranked.longevity_rank,
+        latest_entries.track_name,
+        latest_entries.artist_names,
+        case when ranked.period = 'weekly' then ranked.chart_count end as weeks_on_chart,
+        case when ranked.period = 'daily' then ranked.chart_count end as days_on_chart,
+        ranked.peak_rank,
+        ranked.debut_date,
+        ranked.debut_rank,
+        ranked.last_chart_date,
+        ranked.last_chart_date = ranked.latest_chart_date as is_on_latest_chart,
+        song_totals.total_streams,
+        song_totals.track_id_count,
+        ranked.song_key,
+        latest_entries.track_id
+    from ranked
+    inner join song_totals
+        on
+            ranked.chart_id = song_totals.chart_id
+            and ranked.song_key = song_totals.song_key
+    inner join latest_entries
+        on
+            ranked.chart_id = latest_entries.chart_id
+            and ranked.song_key = latest_entries.song_key
+            and latest_entries.entry_order = 1
 
 )
 

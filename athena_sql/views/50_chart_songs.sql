@@ -7,7 +7,6 @@
 -- artist_names are those of its best entry on its last date (the names as the chart file
 -- gives them). longevity_rank ranks a chart's songs by weeks (or days) on the chart, ties
 -- sharing a rank, so `longevity_rank <= 10` gives the longest-running songs.
--- chart_song_ids is built on it: the file is named 50_1_ so that it is created first.
 create or replace view chart_songs as
 
 with
