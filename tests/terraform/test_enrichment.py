@@ -46,8 +46,11 @@ def _lambda_s3_statements(tree: Tree) -> dict[str, tuple[list[str], list[str], l
 
 def test_the_enrichment_schedule_invokes_the_function_with_the_enrich_task(tree: Tree) -> None:
     module = _module(tree, "extract")
-    scope = Scope(tree, module)
-    schedule = module.resources[("aws_scheduler_schedule", "enrich")]
+    # The function's schedules are one for_each resource: its instances by key.
+    schedule = module.resources[("aws_scheduler_schedule", "this")]
+    scopes = {s.each["key"]: s for s in properties._instances(tree, module, schedule)}
+    assert sorted(scopes) == ["enrich", "weekly"]
+    scope = scopes["enrich"]
     target = nested_blocks(schedule.body, "target")[0]
     assert json.loads(evaluate(target["input"], scope)) == {"task": "enrich"}
     assert target["arn"] == "${aws_lambda_function.this.arn}"
@@ -64,12 +67,12 @@ def test_the_enrichment_schedule_invokes_the_function_with_the_enrich_task(tree:
     ]
     (condition,) = nested_blocks(decrypt, "condition")
     assert [str(v) for v in evaluate(condition["values"], its_scope)] == [
-        "<aws_scheduler_schedule.this.arn>",
-        "<aws_scheduler_schedule.enrich.arn>",
+        '<aws_scheduler_schedule.this["weekly"].arn>',
+        '<aws_scheduler_schedule.this["enrich"].arn>',
     ]
-    # The playlist schedule still sends the empty event.
-    weekly = module.resources[("aws_scheduler_schedule", "this")]
-    assert evaluate(nested_blocks(weekly.body, "target")[0]["input"], scope) == "{}"
+    # The playlist schedule still sends the empty event, on its own expression.
+    assert evaluate(target["input"], scopes["weekly"]) == "{}"
+    assert evaluate(schedule.body["schedule_expression"], scopes["weekly"]) == "cron(0 6 ? * MON *)"
 
 
 def test_the_functions_enrichment_settings_are_the_codes_defaults(tree: Tree, repo: Repo) -> None:

@@ -168,8 +168,9 @@ MOVED_ADDRESS = re.compile(r'([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(?:\["([^"]*)"\
 
 def check_moved(tree: Tree) -> list[Problem]:
     """Each ``moved`` block (a resource renamed without destroying it): ``from`` is a
-    resource address no longer declared (Terraform refuses to move a live one), ``to`` one
-    that is, and a key of ``to`` is one of its for_each keys."""
+    resource address no longer declared (Terraform refuses to move a live one) unless ``to``
+    is one instance of it (a resource given for_each keeps its state under a key), ``to`` one
+    that is declared, and a key of ``to`` is one of its for_each keys."""
     problems: list[Problem] = []
     for module in tree.modules.values():
         for block in module.of_kind("moved"):
@@ -184,7 +185,12 @@ def check_moved(tree: Tree) -> list[Problem]:
             if len(ends) < 2:
                 continue
             source, target = ends["from"], ends["to"]
-            if (source.group(1), source.group(2)) in module.resources:
+            becomes_an_instance = (
+                source.group(1, 2) == target.group(1, 2)
+                and source.group(3) is None
+                and target.group(3) is not None
+            )
+            if source.group(1, 2) in module.resources and not becomes_an_instance:
                 problems.append(Problem("moved", where, f"{source.group(0)} is still declared"))
             resource = module.resources.get((target.group(1), target.group(2)))
             if resource is None:

@@ -704,6 +704,10 @@ def evaluate_expression(expression: str, scope: Scope) -> Any:
     if head_indexes or len(parts) < 2:
         return Unknown(expr)
     name, indexes = _split_part(parts[1])
+    if len(parts) == 2 and not indexes:
+        instances = _resource_instances(head, name, scope)
+        if instances is not None:
+            return instances
     if head == "each" and name in scope.each:
         return _walk(_index(scope.each[name], indexes, nested), parts[2:], expr, nested)
     if head == "local":
@@ -921,7 +925,9 @@ def _resource_attribute(
         key = evaluate_expression(indexes[0], scope.deeper())
         if not isinstance(key, str):
             return Unknown(expr)
-        each = {"key": key, "value": key}
+        # each.value: the for_each map's value for the key (a set's value is its key).
+        expanded = evaluate(block.body.get("for_each"), scope.deeper())
+        each = {"key": key, "value": expanded.get(key, key) if isinstance(expanded, dict) else key}
     attribute, attribute_indexes = _split_part(rest[0])
     if attribute == "fully_qualified_name" and resource_type.startswith("snowflake_"):
         # How the Snowflake provider renders it: quoted database, schema and name.
@@ -969,9 +975,21 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-# A whole resource of this module as a value (``aws_s3_bucket.raw``, e.g. in a for_each map):
+# A whole resource of this module as a value (``aws_s3_bucket.raw``, e.g. in a for_each map),
+# or one instance of a for_each resource (``aws_scheduler_schedule.this["weekly"]``):
 # evaluated, it is an Unknown whose expression is the reference itself.
-_RESOURCE_OBJECT = re.compile(rf"([a-z][a-z0-9]*_[\w-]+)\.({_NAME})")
+_RESOURCE_OBJECT = re.compile(rf'([a-z][a-z0-9]*_[\w-]+)\.({_NAME})(?:\["([^"]*)"\])?')
+
+
+def _resource_instances(resource_type: str, name: str, scope: Scope) -> dict[str, Any] | None:
+    """A for_each resource of this module as a value (``for s in aws_scheduler_schedule.this``):
+    its instances by key, each the reference to it; None for another reference, or when the
+    keys are not known."""
+    block = scope.module.resources.get((resource_type, name))
+    keys = for_each_keys(block, scope) if block is not None else None
+    if keys is None:
+        return None
+    return {key: Unknown(f'{resource_type}.{name}["{key}"]') for key in keys}
 
 
 def _walk(value: Any, rest: list[str], expr: str, scope: Scope) -> Any:
@@ -987,8 +1005,14 @@ def _walk(value: Any, rest: list[str], expr: str, scope: Scope) -> Any:
             # An attribute of a resource reached through a value (each.value.id with
             # for_each = { raw = aws_s3_bucket.raw }): what the direct reference gives.
             reference = ".".join((value.expression, *rest[i:]))
+            key = resource.group(3)
             return _resource_attribute(
-                resource.group(1), resource.group(2), [], rest[i:], reference, scope
+                resource.group(1),
+                resource.group(2),
+                [] if key is None else [f'"{key}"'],
+                rest[i:],
+                reference,
+                scope,
             )
         return value if isinstance(value, Unknown) else Unknown(expr)
     return value

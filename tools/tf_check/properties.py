@@ -981,15 +981,31 @@ def check_schedules(tree: Tree) -> list[Problem]:
     schedules = tree.all_resources("aws_scheduler_schedule")
     if not schedules:
         return [Problem("schedule", str(tree.base), "no aws_scheduler_schedule")]
-    for _m, schedule in schedules:
+    for module, schedule in schedules:
         where = _where(schedule)
         for attribute in ("schedule_expression", "schedule_expression_timezone"):
-            if not (expression_text(schedule.body.get(attribute)) or "").startswith("var."):
+            texts = _source_texts(module, schedule, schedule.body.get(attribute))
+            if not all(text.startswith("var.") for text in texts):
                 problems.append(Problem("schedule", where, f"{attribute} is not a variable"))
         target = _first(schedule.body, "target") or {}
         if _first(target, "dead_letter_config") is None:
             problems.append(Problem("schedule", where, "target has no dead_letter_config"))
     return problems
+
+
+def _source_texts(module: Module, block: Block, value: object) -> list[str]:
+    """The expression text of an argument's ``value``, or, for ``each.value.<field>`` of a
+    block whose for_each is a map in a local, the text of that field in each entry."""
+    text = expression_text(value) or ""
+    field = re.fullmatch(r"each\.value\.(\w+)", text)
+    source = re.fullmatch(r"local\.(\w+)", expression_text(block.body.get("for_each")) or "")
+    entries = module.locals.get(source.group(1)) if field and source else None
+    if not isinstance(entries, dict):
+        return [text]
+    return [
+        expression_text(entry.get(field.group(1))) or "" if isinstance(entry, dict) else ""
+        for entry in entries.values()
+    ]
 
 
 def check_athena(tree: Tree) -> list[Problem]:

@@ -127,7 +127,7 @@ resource "aws_iam_role" "scheduler" {
 # The role's key grants (scheduler_key.tf): its schedules' payloads and its dead letters.
 locals {
   scheduler_key = {
-    schedule_arns         = [aws_scheduler_schedule.this.arn, aws_scheduler_schedule.enrich.arn]
+    schedule_arns         = [for schedule in aws_scheduler_schedule.this : schedule.arn]
     dead_letter_queue_arn = aws_sqs_queue.this.arn
   }
 }

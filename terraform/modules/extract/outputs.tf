@@ -30,7 +30,7 @@ output "dead_letter_queue_name" {
 
 output "schedule_name" {
   description = "Name of the weekly EventBridge Scheduler schedule (the playlist extraction)."
-  value       = aws_scheduler_schedule.this.name
+  value       = aws_scheduler_schedule.this["weekly"].name
 }
 
 output "log_group_name" {
@@ -45,5 +45,5 @@ output "metrics_service_name" {
 
 output "enrich_schedule_name" {
   description = "Name of the EventBridge Scheduler schedule of the enrichment ({\"task\": \"enrich\"})."
-  value       = aws_scheduler_schedule.enrich.name
+  value       = aws_scheduler_schedule.this["enrich"].name
 }
