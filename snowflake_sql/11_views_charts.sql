@@ -274,9 +274,10 @@ select * from final;
 -- previous_rank - rank, so a positive number is a climb. Where the lake does not hold the
 -- previous chart, previous_chart_date and movement are null: nothing to compare with. A
 -- song listed twice in one chart (under one id or two) takes its best entry: its rank,
--- streams, names and track_id. Each chart date is joined to the date one period before, not
--- compared by a window over the whole history; telling 'new' from 're-entry' reads the
--- songs of every earlier chart.
+-- streams, names and track_id. Each chart date's songs are paired with those of the date one
+-- period before in one full outer join (on both charts, on this one only, or on the previous
+-- one only: an exit), not compared by a window over the whole history; telling 'new' from
+-- 're-entry' reads the songs of every earlier chart.
 create or replace view analytics.chart_movements
 comment = 'Every song of every chart date next to the chart one period earlier (a week for weekly charts, a day for daily ones): rank and streams then and now, and the movement'
 as
@@ -305,7 +306,17 @@ listings as (
 
 songs as (
 
-    select *
+    select
+        chart_id,
+        chart_date,
+        cast(dateadd(day, case when period = 'daily' then 1 else 7 end, chart_date) as date)
+            as next_chart_date,
+        song_key,
+        track_id,
+        rank,
+        streams,
+        track_name,
+        artist_names
     from listings
     where listing_order = 1
 
@@ -316,8 +327,7 @@ charts as (
     select distinct
         chart_id,
         chart_date,
-        cast(dateadd(day, case when period = 'daily' then 1 else 7 end, chart_date) as date)
-            as next_chart_date
+        next_chart_date
     from songs
 
 ),
@@ -349,104 +359,60 @@ debuts as (
 
 ),
 
-on_chart as (
+paired as (
 
     select
-        chart_sequence.chart_id,
-        chart_sequence.chart_date,
-        chart_sequence.previous_chart_date,
+        coalesce(current_songs.chart_id, previous_songs.chart_id) as chart_id,
+        coalesce(current_songs.chart_date, previous_songs.next_chart_date) as chart_date,
         current_songs.rank,
         previous_songs.rank as previous_rank,
-        case
-            when previous_songs.rank > current_songs.rank then 'climbed'
-            when previous_songs.rank < current_songs.rank then 'fell'
-            when previous_songs.rank = current_songs.rank then 'unchanged'
-            when chart_sequence.previous_chart_date is null then null
-            when debuts.debut_date = current_songs.chart_date then 'new'
-            else 're-entry'
-        end as movement,
         current_songs.streams,
         previous_songs.streams as previous_streams,
-        current_songs.track_name,
-        current_songs.artist_names,
-        current_songs.song_key,
-        current_songs.track_id
+        coalesce(current_songs.track_name, previous_songs.track_name) as track_name,
+        coalesce(current_songs.artist_names, previous_songs.artist_names) as artist_names,
+        coalesce(current_songs.song_key, previous_songs.song_key) as song_key,
+        coalesce(current_songs.track_id, previous_songs.track_id) as track_id
     from songs as current_songs
-    inner join chart_sequence
-        on
-            current_songs.chart_id = chart_sequence.chart_id
-            and current_songs.chart_date = chart_sequence.chart_date
-    inner join debuts
-        on
-            current_songs.chart_id = debuts.chart_id
-            and current_songs.song_key = debuts.song_key
-    left join songs as previous_songs
+    full outer join songs as previous_songs
         on
             current_songs.chart_id = previous_songs.chart_id
             and current_songs.song_key = previous_songs.song_key
-            and chart_sequence.previous_chart_date = previous_songs.chart_date
-
-),
-
-exits as (
-
-    select
-        chart_sequence.chart_id,
-        chart_sequence.chart_date,
-        chart_sequence.previous_chart_date,
-        current_songs.rank,
-        previous_songs.rank as previous_rank,
-        'exit' as movement,
-        current_songs.streams,
-        previous_songs.streams as previous_streams,
-        previous_songs.track_name,
-        previous_songs.artist_names,
-        previous_songs.song_key,
-        previous_songs.track_id
-    from chart_sequence
-    inner join songs as previous_songs
-        on
-            chart_sequence.chart_id = previous_songs.chart_id
-            and chart_sequence.previous_chart_date = previous_songs.chart_date
-    left join songs as current_songs
-        on
-            chart_sequence.chart_id = current_songs.chart_id
-            and chart_sequence.chart_date = current_songs.chart_date
-            and previous_songs.song_key = current_songs.song_key
-    where current_songs.song_key is null
-
-),
-
-movements as (
-
-    select *
-    from on_chart
-
-    union all
-
-    select *
-    from exits
+            and current_songs.chart_date = previous_songs.next_chart_date
 
 ),
 
 final as (
 
     select
-        chart_id,
-        chart_date,
-        previous_chart_date,
-        rank,
-        previous_rank,
-        previous_rank - rank as rank_change,
-        movement,
-        streams,
-        previous_streams,
-        streams - previous_streams as streams_change,
-        track_name,
-        artist_names,
-        song_key,
-        track_id
-    from movements
+        paired.chart_id,
+        paired.chart_date,
+        chart_sequence.previous_chart_date,
+        paired.rank,
+        paired.previous_rank,
+        paired.previous_rank - paired.rank as rank_change,
+        case
+            when paired.rank is null then 'exit'
+            when paired.previous_rank > paired.rank then 'climbed'
+            when paired.previous_rank < paired.rank then 'fell'
+            when paired.previous_rank = paired.rank then 'unchanged'
+            when chart_sequence.previous_chart_date is null then null
+            when debuts.debut_date = paired.chart_date then 'new'
+            else 're-entry'
+        end as movement,
+        paired.streams,
+        paired.previous_streams,
+        paired.streams - paired.previous_streams as streams_change,
+        paired.track_name,
+        paired.artist_names,
+        paired.song_key,
+        paired.track_id
+    from paired
+    inner join chart_sequence
+        on
+            paired.chart_id = chart_sequence.chart_id
+            and paired.chart_date = chart_sequence.chart_date
+    inner join debuts
+        on paired.chart_id = debuts.chart_id and paired.song_key = debuts.song_key
 
 )
 
