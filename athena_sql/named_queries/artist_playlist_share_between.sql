@@ -1,20 +1,6 @@
 -- artist_playlist_share_between: the artist_playlist_share view for the snapshots of a date range.
 -- Parameters, in order: first snapshot_date, last snapshot_date, e.g. '2026-11-01',
 -- '2026-11-30'.
-with
-
-selected_snapshots as (
-
-    select *
-    from artist_playlist_share
-    where snapshot_date between cast(? as date) and cast(? as date)
-
-),
-
-final as (
-
-    select * from selected_snapshots
-
-)
-
-select * from final
+select *
+from artist_playlist_share
+where snapshot_date between cast(? as date) and cast(? as date)

@@ -2,20 +2,6 @@
 -- date range.
 -- Parameters, in order: first snapshot_date, last snapshot_date, e.g. '2026-11-01',
 -- '2026-11-30'.
-with
-
-selected_snapshots as (
-
-    select *
-    from snapshot_entries_exits
-    where snapshot_date between cast(? as date) and cast(? as date)
-
-),
-
-final as (
-
-    select * from selected_snapshots
-
-)
-
-select * from final
+select *
+from snapshot_entries_exits
+where snapshot_date between cast(? as date) and cast(? as date)
