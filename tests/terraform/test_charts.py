@@ -51,11 +51,13 @@ def test_each_jobs_crawlers_follow_that_job(tree: Tree) -> None:
     module = _glue(tree)
     started = {}
     for trigger in module.resources_of_type("aws_glue_trigger"):
-        for dynamic in dynamic_blocks(trigger.body, "actions"):
-            started[trigger.labels[1]] = sorted(evaluate(dynamic["for_each"], Scope(tree, module)))
+        # One conditional trigger per job: the instances of one for_each trigger, by source.
+        for scope in properties._instances(tree, module, trigger):
+            for dynamic in dynamic_blocks(trigger.body, "actions"):
+                started[scope.each["key"]] = sorted(evaluate(dynamic["for_each"], scope))
     assert started == {
-        "start_crawlers": _crawled(PLAYLIST_TABLES),
-        "crawl_charts": _crawled(CHART_TABLES),
+        "playlists": _crawled(PLAYLIST_TABLES),
+        "charts": _crawled(CHART_TABLES),
     }
 
 
@@ -81,11 +83,12 @@ def test_chart_crawlers_started_after_the_wrong_job_are_reported(
     tree: Tree, contract: Contract, repo: Repo, tmp_path: Path
 ) -> None:
     assert consistency.check_glue(tree, contract, repo) == []
+    # The playlist tables' crawl trigger waiting for the chart job.
     drifted = _edited_tree(
         tmp_path,
-        "modules/glue/charts.tf",
-        'if settings.source == "charts"',
-        'if settings.source == "playlists"',
+        "modules/glue/crawlers.tf",
+        "      job         = aws_glue_job.this.name",
+        "      job         = aws_glue_job.charts.name",
     )
     playlists, charts = _crawled(PLAYLIST_TABLES), _crawled(CHART_TABLES)
     assert _messages(consistency.check_glue(drifted, contract, repo)) == [

@@ -23,10 +23,11 @@ from .hcl import (
     Problem,
     Scope,
     Tree,
+    argument_text,
     dynamic_blocks,
     evaluate,
-    expression_text,
     for_each_keys,
+    instance_scopes,
     nested_blocks,
 )
 from .snowflake_sql import load_objects
@@ -562,47 +563,63 @@ def _check_crawl_triggers(tree: Tree, module: Module, contract: Contract) -> lis
     sources = _sources_by_job(tree, module, contract)
     problems = []
     for trigger in module.resources_of_type("aws_glue_trigger"):
-        jobs = {
-            re.sub(r"\.name$", "", expression_text(c.get("job_name")) or "")
+        conditions = [
+            c
             for p in nested_blocks(trigger.body, "predicate")
             for c in nested_blocks(p, "conditions")
-        }
-        known = sorted(j for j in jobs if j in sources)
-        for dynamic in dynamic_blocks(trigger.body, "actions"):
-            if not any("crawler_name" in c for c in nested_blocks(dynamic, "content")):
-                continue
-            if len(known) != 1:
-                problems.append(
-                    Problem(
-                        "contract",
-                        _where(trigger),
-                        f"crawlers started after {sorted(jobs)}: not exactly one job of a known source",
-                    )
+        ]
+        # One trigger per job, or one instance each of a for_each trigger.
+        for scope in instance_scopes(tree, module, trigger):
+            problems.extend(_check_crawl_trigger(trigger, conditions, scope, sources))
+    return problems
+
+
+def _check_crawl_trigger(
+    trigger: Block, conditions: list[dict], scope: Scope, sources: dict[str, str]
+) -> list[Problem]:
+    """One conditional trigger (or one instance of a for_each trigger, ``scope``)."""
+    problems = []
+    key = scope.each.get("key")
+    jobs = set()
+    for condition in conditions:
+        text = argument_text(scope.module, trigger, condition.get("job_name"), key)
+        jobs.add(re.sub(r"\.name$", "", text))
+    known = sorted(j for j in jobs if j in sources)
+    for dynamic in dynamic_blocks(trigger.body, "actions"):
+        if not any("crawler_name" in c for c in nested_blocks(dynamic, "content")):
+            continue
+        if len(known) != 1:
+            problems.append(
+                Problem(
+                    "contract",
+                    _where(trigger),
+                    f"crawlers started after {sorted(jobs)}: not exactly one job of a known source",
                 )
-                continue
-            source = sources[known[0]]
-            started = evaluate(dynamic.get("for_each"), Scope(tree, module))
-            expected = sorted(
-                [t.name for t in TABLE_DEFINITIONS if t.source == source]
-                + [name for name, t in CURRENT_TABLES.items() if t.source == source]
             )
-            if not isinstance(started, dict | list):
-                problems.append(
-                    Problem(
-                        "contract",
-                        _where(trigger),
-                        "the crawlers it starts cannot be evaluated",
-                    )
+            continue
+        source = sources[known[0]]
+        started = evaluate(dynamic.get("for_each"), scope)
+        expected = sorted(
+            [t.name for t in TABLE_DEFINITIONS if t.source == source]
+            + [name for name, t in CURRENT_TABLES.items() if t.source == source]
+        )
+        if not isinstance(started, dict | list):
+            problems.append(
+                Problem(
+                    "contract",
+                    _where(trigger),
+                    "the crawlers it starts cannot be evaluated",
                 )
-            elif sorted(started) != expected:
-                problems.append(
-                    Problem(
-                        "contract",
-                        _where(trigger),
-                        f"starts the crawlers of {sorted(started)} after {known[0]}, which "
-                        f"writes {expected} (source {source!r})",
-                    )
+            )
+        elif sorted(started) != expected:
+            problems.append(
+                Problem(
+                    "contract",
+                    _where(trigger),
+                    f"starts the crawlers of {sorted(started)} after {known[0]}, which "
+                    f"writes {expected} (source {source!r})",
                 )
+            )
     return problems
 
 

@@ -1066,3 +1066,41 @@ def generated_blocks(body: dict[str, Any], name: str, scope: Scope) -> list[tupl
                 for key, value in elements.items()
             )
     return found
+
+
+def instance_scopes(tree: Tree, module: Module, block: Block) -> list[Scope]:
+    """The scope of every instance of ``block``: one per for_each key (each.key and
+    each.value bound; a set's value is its key), or the block's own without for_each (or
+    when its keys are not known)."""
+    scope = Scope(tree, module)
+    keys = for_each_keys(block, scope)
+    if keys is None:
+        return [scope]
+    expanded = evaluate(block.body["for_each"], scope)
+    return [
+        Scope(tree, module, {"key": k, "value": expanded[k] if isinstance(expanded, dict) else k})
+        for k in keys
+    ]
+
+
+def argument_texts(module: Module, block: Block, value: Any) -> dict[str | None, str]:
+    """The expression text of an argument's ``value``, under the key None; or, for
+    ``each.value.<field>`` of a block whose for_each is a map in a local, the text of that
+    field in each entry, by the entry's key."""
+    text = expression_text(value) or ""
+    field = re.fullmatch(r"each\.value\.(\w+)", text)
+    source = re.fullmatch(r"local\.(\w+)", expression_text(block.body.get("for_each")) or "")
+    entries = module.locals.get(source.group(1)) if field and source else None
+    if not isinstance(entries, dict):
+        return {None: text}
+    return {
+        key: expression_text(entry.get(field.group(1))) or "" if isinstance(entry, dict) else ""
+        for key, entry in entries.items()
+    }
+
+
+def argument_text(module: Module, block: Block, value: Any, key: str | None) -> str:
+    """The expression text of an argument's ``value`` for the instance ``key`` of ``block``
+    (see :func:`argument_texts`)."""
+    texts = argument_texts(module, block, value)
+    return texts.get(key, texts.get(None, ""))

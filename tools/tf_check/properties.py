@@ -19,12 +19,14 @@ from .hcl import (
     Scope,
     Tree,
     Unknown,
+    argument_text,
+    argument_texts,
     dynamic_blocks,
     evaluate,
     expression_text,
     expressions_in,
-    for_each_keys,
     generated_blocks,
+    instance_scopes,
     literal_string,
     nested_blocks,
 )
@@ -903,28 +905,27 @@ def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
             expression_text(a.get("job_name")) == job_ref for a in nested_blocks(t.body, "actions")
         )
     ]
-    conditional = []
+    # The conditional triggers (or instances of a for_each one, by key) that start crawlers
+    # when the job SUCCEEDED.
+    conditional: list[tuple[Block, str | None]] = []
     for trigger in triggers:
         if literal_string(trigger.body.get("type")) != "CONDITIONAL":
             continue
-        conditions = [
-            c
-            for p in nested_blocks(trigger.body, "predicate")
-            for c in nested_blocks(p, "conditions")
-        ]
-        on_success = any(
-            expression_text(c.get("job_name")) == job_ref
-            and literal_string(c.get("state")) == "SUCCEEDED"
-            for c in conditions
-        )
         actions = nested_blocks(trigger.body, "actions") + [
             content
             for d in dynamic_blocks(trigger.body, "actions")
             for content in nested_blocks(d, "content")
         ]
-        starts_crawlers = any("crawler_name" in a for a in actions)
-        if on_success and starts_crawlers:
-            conditional.append(trigger)
+        if not any("crawler_name" in a for a in actions):
+            continue
+        conditional.extend(
+            (trigger, key)
+            for p in nested_blocks(trigger.body, "predicate")
+            for c in nested_blocks(p, "conditions")
+            if literal_string(c.get("state")) == "SUCCEEDED"
+            for key, text in argument_texts(module, trigger, c.get("job_name")).items()
+            if text == job_ref
+        )
     if not starts:
         problems.append(Problem("glue", where, "no workflow trigger starts the job"))
     if not conditional:
@@ -933,7 +934,9 @@ def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
                 "glue", where, "no CONDITIONAL trigger starts the crawlers when the job SUCCEEDED"
             )
         )
-    workflows = {expression_text(t.body.get("workflow_name")) for t in starts + conditional}
+    workflows = {expression_text(t.body.get("workflow_name")) for t in starts} | {
+        argument_text(module, t, t.body.get("workflow_name"), key) for t, key in conditional
+    }
     if starts and conditional and len(workflows) != 1:
         problems.append(
             Problem(
@@ -994,18 +997,9 @@ def check_schedules(tree: Tree) -> list[Problem]:
 
 
 def _source_texts(module: Module, block: Block, value: object) -> list[str]:
-    """The expression text of an argument's ``value``, or, for ``each.value.<field>`` of a
-    block whose for_each is a map in a local, the text of that field in each entry."""
-    text = expression_text(value) or ""
-    field = re.fullmatch(r"each\.value\.(\w+)", text)
-    source = re.fullmatch(r"local\.(\w+)", expression_text(block.body.get("for_each")) or "")
-    entries = module.locals.get(source.group(1)) if field and source else None
-    if not isinstance(entries, dict):
-        return [text]
-    return [
-        expression_text(entry.get(field.group(1))) or "" if isinstance(entry, dict) else ""
-        for entry in entries.values()
-    ]
+    """The expression text of an argument, or of each entry it takes from a local map (see
+    :func:`hcl.argument_texts`)."""
+    return list(argument_texts(module, block, value).values())
 
 
 def check_athena(tree: Tree) -> list[Problem]:
@@ -1517,18 +1511,8 @@ def _service_principals(statement: dict, scope: Scope | None = None) -> list[str
 
 
 def _instances(tree: Tree, module: Module, block: Block) -> list[Scope]:
-    """The scope of every instance of ``block``: one per for_each key (each.key and
-    each.value bound; a set's value is its key), or the block's own without for_each (or
-    when its keys are not known)."""
-    scope = Scope(tree, module)
-    keys = for_each_keys(block, scope)
-    if keys is None:
-        return [scope]
-    expanded = evaluate(block.body["for_each"], scope)
-    return [
-        Scope(tree, module, {"key": k, "value": expanded[k] if isinstance(expanded, dict) else k})
-        for k in keys
-    ]
+    """The scope of every instance of ``block`` (see :func:`hcl.instance_scopes`)."""
+    return instance_scopes(tree, module, block)
 
 
 def _names(tree: Tree, module: Module, block: Block, attribute: str = "alarm_name") -> list[object]:

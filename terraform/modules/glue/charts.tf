@@ -1,7 +1,7 @@
 # The chart job's own workflow, started by EventBridge events (a Glue EVENT trigger): new
 # chart files in the drop zone, and a weekly event. Inside it, as in the playlist workflow,
-# a conditional trigger starts the crawlers of the chart tables (source "charts") when the
-# job SUCCEEDED.
+# a conditional trigger (crawlers.tf) starts the crawlers of the chart tables (source
+# "charts") when the job SUCCEEDED.
 #
 #   s3://<raw>/charts/... Object Created ──(bucket's EventBridge notifications)──▶ rule chart_files ─┐
 #   EventBridge Scheduler (weekly) ──PutEvents──▶ default bus ──▶ rule chart_weekly ─────────────────┤
@@ -50,33 +50,6 @@ resource "aws_glue_trigger" "start_chart_job" {
 
   actions {
     job_name = aws_glue_job.charts.name
-  }
-}
-
-resource "aws_glue_trigger" "crawl_charts" {
-  name              = "${var.name_prefix}-crawl-after-charts"
-  description       = "Starts the chart tables' crawlers when the chart job succeeded"
-  type              = "CONDITIONAL"
-  workflow_name     = aws_glue_workflow.charts.name
-  start_on_creation = true
-
-  predicate {
-    conditions {
-      job_name         = aws_glue_job.charts.name
-      state            = "SUCCEEDED"
-      logical_operator = "EQUALS"
-    }
-  }
-
-  dynamic "actions" {
-    for_each = {
-      for table, settings in var.tables : table => aws_glue_crawler.this[table].name
-      if settings.source == "charts"
-    }
-
-    content {
-      crawler_name = actions.value
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 # One crawler per curated table prefix, so each table's name is its folder's name and
 # nothing under the bookkeeping prefixes (_runs, _quarantine, _staging) becomes a table.
-# Each table's crawler runs after the job that writes it (workflow.tf, charts.tf).
+# Each table's crawler runs after the job that writes it (crawl_after_job below).
 
 # With a security configuration that encrypts CloudWatch Logs, Glue does not log crawls to
 # /aws-glue/crawlers but to /aws-glue/crawlers-role/<role path without the leading
@@ -47,4 +47,52 @@ resource "aws_glue_crawler" "this" {
   })
 
   depends_on = [aws_iam_role_policy.crawler, aws_cloudwatch_log_group.this]
+}
+
+# In each job's workflow (workflow.tf, charts.tf), a conditional trigger starts the crawlers
+# of the tables the job writes (var.tables' source) when the job SUCCEEDED.
+locals {
+  crawl_after_job = {
+    playlists = {
+      name        = "crawl-after-star-schema"
+      description = "Starts the crawlers when the star-schema job succeeded"
+      workflow    = aws_glue_workflow.this.name
+      job         = aws_glue_job.this.name
+    }
+    charts = {
+      name        = "crawl-after-charts"
+      description = "Starts the chart tables' crawlers when the chart job succeeded"
+      workflow    = aws_glue_workflow.charts.name
+      job         = aws_glue_job.charts.name
+    }
+  }
+}
+
+resource "aws_glue_trigger" "crawl_after_job" {
+  for_each = local.crawl_after_job
+
+  name              = "${var.name_prefix}-${each.value.name}"
+  description       = each.value.description
+  type              = "CONDITIONAL"
+  workflow_name     = each.value.workflow
+  start_on_creation = true
+
+  predicate {
+    conditions {
+      job_name         = each.value.job
+      state            = "SUCCEEDED"
+      logical_operator = "EQUALS"
+    }
+  }
+
+  dynamic "actions" {
+    for_each = {
+      for table, settings in var.tables : table => aws_glue_crawler.this[table].name
+      if settings.source == each.key
+    }
+
+    content {
+      crawler_name = actions.value
+    }
+  }
 }

@@ -1,6 +1,7 @@
-# The log groups were one resource each (job_error, job_output, crawlers) before they became
-# one for_each resource (issue 21): these blocks move their state, so an existing deployment
-# keeps them (and their logs) instead of destroying and recreating them.
+# The log groups (job_error, job_output, crawlers) and the crawl triggers (start_crawlers,
+# crawl_charts) were one resource each before they became one for_each resource each (issue
+# 21): these blocks move their state, so an existing deployment keeps them (and the groups'
+# logs) instead of destroying and recreating them.
 
 moved {
   from = aws_cloudwatch_log_group.job_error
@@ -15,4 +16,14 @@ moved {
 moved {
   from = aws_cloudwatch_log_group.crawlers
   to   = aws_cloudwatch_log_group.this["crawlers"]
+}
+
+moved {
+  from = aws_glue_trigger.start_crawlers
+  to   = aws_glue_trigger.crawl_after_job["playlists"]
+}
+
+moved {
+  from = aws_glue_trigger.crawl_charts
+  to   = aws_glue_trigger.crawl_after_job["charts"]
 }

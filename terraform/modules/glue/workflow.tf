@@ -1,8 +1,8 @@
 # Sequencing: EventBridge Scheduler starts the workflow a few hours after the weekly
 # extraction (both schedules are variables, evaluated in the same time zone); inside the
-# workflow an on-demand trigger starts the job and a conditional trigger starts the
-# crawler of every table the job writes (source "playlists") when the job SUCCEEDED. The
-# chart job has its own workflow (charts.tf).
+# workflow an on-demand trigger starts the job and a conditional trigger (crawlers.tf)
+# starts the crawler of every table the job writes (source "playlists") when the job
+# SUCCEEDED. The chart job has its own workflow (charts.tf).
 #
 # Glue fires a conditional trigger only for runs started by a trigger of the same
 # workflow, so the job must be started through the workflow
@@ -29,33 +29,6 @@ resource "aws_glue_trigger" "start_job" {
 
   actions {
     job_name = aws_glue_job.this.name
-  }
-}
-
-resource "aws_glue_trigger" "start_crawlers" {
-  name              = "${var.name_prefix}-crawl-after-star-schema"
-  description       = "Starts the crawlers when the star-schema job succeeded"
-  type              = "CONDITIONAL"
-  workflow_name     = aws_glue_workflow.this.name
-  start_on_creation = true
-
-  predicate {
-    conditions {
-      job_name         = aws_glue_job.this.name
-      state            = "SUCCEEDED"
-      logical_operator = "EQUALS"
-    }
-  }
-
-  dynamic "actions" {
-    for_each = {
-      for table, settings in var.tables : table => aws_glue_crawler.this[table].name
-      if settings.source == "playlists"
-    }
-
-    content {
-      crawler_name = actions.value
-    }
   }
 }
 
