@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from py4j.java_gateway import JavaClass
 from pyspark.sql import SparkSession
 
 
@@ -59,18 +60,24 @@ class LakeFS:
 
     def __init__(self, spark: SparkSession, root: str) -> None:
         self.root = qualify(root)
-        self._jvm: Any = spark._jvm
+        # The classes by their full names: ``spark._jvm.org.apache.hadoop.fs.Path`` would
+        # ask the JVM about ``org``, ``org.apache``, ... in turn, and each name that is not a
+        # class costs a search of the whole class path (a run makes hundreds of paths).
+        client = spark._jvm._gateway_client
+        self._hadoop_path: Any = JavaClass("org.apache.hadoop.fs.Path", client)
+        self._io_utils: Any = JavaClass("org.apache.commons.io.IOUtils", client)
         conf = spark._jsc.hadoopConfiguration()
         fs = self._path(self.root).getFileSystem(conf)
         # The checksummed local FS writes .crc siblings and refuses some renames; the raw
         # one behaves like an object store for our purposes.
-        checksummed = self._jvm.java.lang.Class.forName("org.apache.hadoop.fs.ChecksumFileSystem")
+        java_class = JavaClass("java.lang.Class", client)
+        checksummed = java_class.forName("org.apache.hadoop.fs.ChecksumFileSystem")
         if checksummed.isInstance(fs):
             fs = fs.getRawFileSystem()
         self._fs = fs
 
     def _path(self, path: str) -> Any:
-        return self._jvm.org.apache.hadoop.fs.Path(path)
+        return self._hadoop_path(path)
 
     def exists(self, path: str) -> bool:
         return bool(self._fs.exists(self._path(path)))
@@ -154,7 +161,7 @@ class LakeFS:
             return None
         stream = self._fs.open(p)
         try:
-            return str(self._jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+            return str(self._io_utils.toString(stream, "UTF-8"))
         finally:
             stream.close()
 
