@@ -21,6 +21,7 @@ from tools.tf_check.hcl import (
     dynamic_blocks,
     evaluate,
     evaluate_expression,
+    generated_blocks,
     load_tree,
     nested_blocks,
 )
@@ -231,9 +232,13 @@ def test_new_chart_files_and_the_weekly_event_reach_the_chart_workflow(tree: Tre
         },
     }
     weekly = json.loads(evaluate(rules["chart_weekly"].body["event_pattern"], scope))
-    schedule = module.resources[("aws_scheduler_schedule", "charts")]
+    schedule = module.resources[("aws_scheduler_schedule", "this")]
+    (weekly_scope,) = [
+        s for s in properties._instances(tree, module, schedule) if s.each["key"] == "charts-weekly"
+    ]
     target = nested_blocks(schedule.body, "target")[0]
-    sent = evaluate(nested_blocks(target, "eventbridge_parameters")[0], scope)
+    ((parameters, its_scope),) = generated_blocks(target, "eventbridge_parameters", weekly_scope)
+    sent = evaluate(parameters, its_scope)
     assert weekly == {"source": [sent["source"]], "detail-type": [sent["detail_type"]]}
     for target in module.resources_of_type("aws_cloudwatch_event_target"):
         assert (

@@ -13,7 +13,15 @@ from glue_jobs import metric_names
 from tools.tf_check import consistency, properties
 from tools.tf_check.consistency import Repo
 from tools.tf_check.contract import Contract, load_task_settings
-from tools.tf_check.hcl import Scope, Tree, evaluate, generated_blocks, load_tree, nested_blocks
+from tools.tf_check.hcl import (
+    Scope,
+    Tree,
+    argument_text,
+    evaluate,
+    generated_blocks,
+    load_tree,
+    nested_blocks,
+)
 
 RAW = "<aws_s3_bucket.raw.arn>"
 
@@ -53,7 +61,9 @@ def test_the_enrichment_schedule_invokes_the_function_with_the_enrich_task(tree:
     scope = scopes["enrich"]
     target = nested_blocks(schedule.body, "target")[0]
     assert json.loads(evaluate(target["input"], scope)) == {"task": "enrich"}
-    assert target["arn"] == "${aws_lambda_function.this.arn}"
+    assert (
+        argument_text(module, schedule, target["arn"], "enrich") == "aws_lambda_function.this.arn"
+    )
     assert evaluate(schedule.body["schedule_expression"], scope) == "cron(30 * * * ? *)"
     assert evaluate(schedule.body["state"], scope) == "ENABLED"
     assert nested_blocks(target, "dead_letter_config")

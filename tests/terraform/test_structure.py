@@ -136,12 +136,14 @@ def test_one_const_variable_switches_snowflake_on(tree: Tree) -> None:
 # Files two modules need word for word are written once, in the first module, and linked
 # (under the same name) from the second: the stand-in's variables (its interface is the
 # real module's), the trust policies (each module sets local.trusted_services), the
-# Scheduler roles' key grants (each module sets local.scheduler_key), and the account,
-# region and partition of storage and glue.
+# Scheduler roles' key grants (each module sets local.scheduler_dead_letter_queue_arn) and
+# the schedules (each module sets local.schedules), and the account, region and partition of
+# storage and glue.
 LINKED = {
     "variables.tf": ("snowflake", "snowflake_disabled"),
     "assume_role.tf": ("extract", "glue"),
     "scheduler_key.tf": ("extract", "glue"),
+    "schedule.tf": ("extract", "glue"),
     "account.tf": ("storage", "glue"),
 }
 

@@ -124,12 +124,10 @@ resource "aws_iam_role" "scheduler" {
   assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
-# The role's key grants (scheduler_key.tf): its schedules' payloads and its dead letters.
+# Where the schedules (schedule.tf) send what they cannot deliver; the role's key grants
+# (scheduler_key.tf) let it encrypt for that queue.
 locals {
-  scheduler_key = {
-    schedule_arns         = [for schedule in aws_scheduler_schedule.this : schedule.arn]
-    dead_letter_queue_arn = aws_sqs_queue.this.arn
-  }
+  scheduler_dead_letter_queue_arn = aws_sqs_queue.this.arn
 }
 
 data "aws_iam_policy_document" "scheduler" {

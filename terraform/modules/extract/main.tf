@@ -21,6 +21,35 @@ locals {
   enrich_todo_prefix = "${var.enrich_prefix}/todo/"
 }
 
+# Two schedules (schedule.tf) invoke the function (asynchronously), each with its own event:
+# - weekly: an empty event, so the function extracts the playlists in PLAYLIST_IDS;
+# - enrich (docs/track-documents.md): the event {"task": "enrich"}. Each run takes at most
+#   ENRICH_MAX_TRACKS ids from the queue in s3://<raw>/enrichment/state.json.gz and saves
+#   where it stopped, so a backfill of tens of thousands of tracks spreads over as many runs
+#   as it needs and never overruns the Lambda's timeout. A run with nothing pending reads
+#   the state and the work lists and makes no Spotify request.
+# The function's reserved concurrency (1) keeps an enrichment run and the weekly extraction
+# from overlapping: whichever comes second waits in Lambda's asynchronous queue (throttled
+# events are retried within the event age).
+locals {
+  schedule_name_prefix = local.function_name
+  schedules = {
+    weekly = {
+      description = "Invokes the extract Lambda (asynchronously) on the extraction schedule"
+      expression  = var.schedule_expression
+      target_arn  = aws_lambda_function.this.arn
+      input       = jsonencode({})
+    }
+    enrich = {
+      description = "Invokes the extract Lambda (asynchronously) with {\"task\": \"enrich\"}: charted tracks looked up through GET /tracks/{id}"
+      expression  = var.enrich_schedule_expression
+      enabled     = var.enrich_schedule_enabled
+      target_arn  = aws_lambda_function.this.arn
+      input       = jsonencode({ task = "enrich" })
+    }
+  }
+}
+
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${local.function_name}"
   retention_in_days = var.log_retention_days

@@ -2,7 +2,7 @@
 # statements of its policy (data.aws_iam_policy_document.scheduler, through
 # override_policy_documents: no Sid repeats one of them, so both are appended). Written
 # once: modules/glue/scheduler_key.tf is a link to this file; each module sets
-# local.scheduler_key (its schedules' ARNs and its dead-letter queue's ARN).
+# local.scheduler_dead_letter_queue_arn.
 data "aws_iam_policy_document" "scheduler_key" {
   # Each schedule's payload is encrypted with the lake key, bound to the encryption context
   # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
@@ -16,7 +16,7 @@ data "aws_iam_policy_document" "scheduler_key" {
     condition {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:scheduler:schedule:arn"
-      values   = local.scheduler_key.schedule_arns
+      values   = [for schedule in aws_scheduler_schedule.this : schedule.arn]
     }
   }
 
@@ -36,7 +36,7 @@ data "aws_iam_policy_document" "scheduler_key" {
     condition {
       test     = "ArnEquals"
       variable = "kms:EncryptionContext:aws:sqs:arn"
-      values   = [local.scheduler_key.dead_letter_queue_arn]
+      values   = [local.scheduler_dead_letter_queue_arn]
     }
   }
 }

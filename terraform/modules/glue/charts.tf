@@ -113,38 +113,3 @@ resource "aws_iam_role_policy" "chart_events" {
   role   = aws_iam_role.chart_events.id
   policy = data.aws_iam_policy_document.chart_events.json
 }
-
-# The weekly run: EventBridge Scheduler (in schedule_timezone, with retries and the
-# pipeline's dead-letter queue, like the other schedules) puts the chart-run event on the
-# default bus.
-resource "aws_scheduler_schedule" "charts" {
-  name                         = "${var.name_prefix}-charts-weekly"
-  description                  = "Sends the weekly chart-run event (the chart workflow also starts on new files)"
-  schedule_expression          = var.chart_schedule_expression
-  schedule_expression_timezone = var.schedule_timezone
-  kms_key_arn                  = var.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = local.default_event_bus_arn
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ reason = "weekly" })
-
-    eventbridge_parameters {
-      source      = local.chart_run_event.source
-      detail_type = local.chart_run_event.detail_type
-    }
-
-    retry_policy {
-      maximum_retry_attempts       = 3
-      maximum_event_age_in_seconds = 3600
-    }
-
-    dead_letter_config {
-      arn = var.dead_letter_queue_arn
-    }
-  }
-}

@@ -1,6 +1,6 @@
-# The log groups (job_error, job_output, crawlers) and the crawl triggers (start_crawlers,
-# crawl_charts) were one resource each before they became one for_each resource each (issue
-# 21): these blocks move their state, so an existing deployment keeps them (and the groups'
+# The log groups (job_error, job_output, crawlers), the crawl triggers (start_crawlers,
+# crawl_charts) and the schedules (this, charts) were one resource each before they became
+# one for_each resource each (issue 21): these blocks move their state, so an existing deployment keeps them (and the groups'
 # logs) instead of destroying and recreating them.
 
 moved {
@@ -26,4 +26,14 @@ moved {
 moved {
   from = aws_glue_trigger.crawl_charts
   to   = aws_glue_trigger.crawl_after_job["charts"]
+}
+
+moved {
+  from = aws_scheduler_schedule.this
+  to   = aws_scheduler_schedule.this["glue-weekly"]
+}
+
+moved {
+  from = aws_scheduler_schedule.charts
+  to   = aws_scheduler_schedule.this["charts-weekly"]
 }

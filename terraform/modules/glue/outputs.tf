@@ -40,12 +40,12 @@ output "crawler_names" {
 
 output "schedule_name" {
   description = "EventBridge Scheduler schedule that starts the workflow."
-  value       = aws_scheduler_schedule.this.name
+  value       = aws_scheduler_schedule.this["glue-weekly"].name
 }
 
 output "chart_schedule_name" {
   description = "EventBridge Scheduler schedule that sends the weekly chart-run event."
-  value       = aws_scheduler_schedule.charts.name
+  value       = aws_scheduler_schedule.this["charts-weekly"].name
 }
 
 output "script_s3_uri" {

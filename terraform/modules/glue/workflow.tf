@@ -32,34 +32,25 @@ resource "aws_glue_trigger" "start_job" {
   }
 }
 
-# A universal target (the Glue StartWorkflowRun API) instead of a SCHEDULED Glue
-# trigger: Glue triggers evaluate cron in UTC only, EventBridge Scheduler in the same
-# time zone as the extraction schedule.
-resource "aws_scheduler_schedule" "this" {
-  name                         = "${var.name_prefix}-glue-weekly"
-  description                  = "Starts the Glue workflow (star-schema job, then crawlers)"
-  schedule_expression          = var.schedule_expression
-  schedule_expression_timezone = var.schedule_timezone
-  kms_key_arn                  = var.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = "arn:${local.partition}:scheduler:::aws-sdk:glue:startWorkflowRun"
-    role_arn = aws_iam_role.scheduler.arn
-    input    = jsonencode({ Name = aws_glue_workflow.this.name })
-
-    retry_policy {
-      maximum_retry_attempts       = 3
-      maximum_event_age_in_seconds = 3600
+# The module's schedules (schedule.tf): the weekly start of this workflow, through a
+# universal target (the Glue StartWorkflowRun API) instead of a SCHEDULED Glue trigger,
+# which evaluates cron in UTC only; and the chart workflow's weekly run, an event on the
+# account's default bus that the chart workflow's rule passes on (charts.tf).
+locals {
+  schedule_name_prefix = var.name_prefix
+  schedules = {
+    "glue-weekly" = {
+      description = "Starts the Glue workflow (star-schema job, then crawlers)"
+      expression  = var.schedule_expression
+      target_arn  = "arn:${local.partition}:scheduler:::aws-sdk:glue:startWorkflowRun"
+      input       = jsonencode({ Name = aws_glue_workflow.this.name })
     }
-
-    # A start that never reaches Glue lands in the pipeline's dead-letter queue, which
-    # the monitoring module alarms on.
-    dead_letter_config {
-      arn = var.dead_letter_queue_arn
+    "charts-weekly" = {
+      description = "Sends the weekly chart-run event (the chart workflow also starts on new files)"
+      expression  = var.chart_schedule_expression
+      target_arn  = local.default_event_bus_arn
+      input       = jsonencode({ reason = "weekly" })
+      event       = local.chart_run_event
     }
   }
 }
