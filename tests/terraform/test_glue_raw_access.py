@@ -36,6 +36,20 @@ def _work_list_grants_beyond_use(folder: str) -> list[str]:
     ]
 
 
+def _work_list_actions(*actions: str) -> dict[str, tuple[str, str]]:
+    """The edit of terraform/ that makes WriteEnrichmentWorkLists grant ``actions``."""
+
+    def statement(granted: tuple[str, ...]) -> str:
+        listed = ", ".join(f'"{action}"' for action in granted)
+        return (
+            f"actions = [{listed}]\n"
+            "    resources = [\n"
+            '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",'
+        )
+
+    return {"modules/glue/iam.tf": (statement(WORK_LIST_ACTIONS), statement(actions))}
+
+
 def _work_list_grants_missing(folder: str) -> list[str]:
     """The report of the role not letting the chart job probe and write its work lists in
     ``folder``."""
@@ -281,30 +295,12 @@ CASES = [
         id="tracks-read-by-no-job",
     ),
     pytest.param(
-        {
-            "modules/glue/iam.tf": (
-                'actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-                'actions = ["s3:GetObject", "s3:AbortMultipartUpload"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-            )
-        },
+        _work_list_actions("s3:GetObject", "s3:AbortMultipartUpload"),
         [f"the role lacks s3:PutObject on {RAW}/enrichment/todo/*, which its Glue jobs use"],
         id="work-list-not-writable",
     ),
     pytest.param(
-        {
-            "modules/glue/iam.tf": (
-                'actions = ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-                'actions = ["s3:PutObject", "s3:AbortMultipartUpload"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-            )
-        },
+        _work_list_actions("s3:PutObject", "s3:AbortMultipartUpload"),
         [
             f"the role lacks s3:GetObject on {RAW}/{key}, which its Glue jobs use"
             for key in ("enrichment/todo", "enrichment/todo/*", "enrichment/todo_$folder$")
@@ -312,16 +308,7 @@ CASES = [
         id="work-list-probe-denied",
     ),
     pytest.param(
-        {
-            "modules/glue/iam.tf": (
-                '"s3:PutObject", "s3:AbortMultipartUpload"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-                '"s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"]\n'
-                "    resources = [\n"
-                '      "${var.raw_bucket_arn}/${local.work_list_prefix}/*",',
-            )
-        },
+        _work_list_actions(*WORK_LIST_ACTIONS, "s3:DeleteObject"),
         [
             f"statement WriteEnrichmentWorkLists grants s3:DeleteObject on "
             f"{RAW_ARN}/enrichment/todo{suffix}, {EXTRA}"
