@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from glue_jobs.pipeline import run_job
+from tests.lake import read_table
 from tests.oracle import entry_kind
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -84,7 +85,7 @@ def run(spark, captured):
     summary = run_job(spark, str(raw), str(curated), run_id="captured")
 
     def table(name):
-        return spark.read.parquet(str(curated / name)).collect()
+        return read_table(spark, curated, name).collect()
 
     return pages, summary, table
 

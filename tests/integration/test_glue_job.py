@@ -32,6 +32,7 @@ import pytest
 from glue_jobs.pipeline import InjectedFailure, run_job
 from glue_jobs.publish import FAIL_POINTS
 from glue_jobs.schemas import TABLES
+from tests.lake import read_table, table_rows
 from tests.unit.glue_jobs import builders as B
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -129,21 +130,6 @@ def write_run1_input(raw: Path) -> None:
     B.write_raw(raw, B.raw_key(DOC_C), [DOC_C, DOC_D])
     for rel, data in BAD_FILES.items():
         B.write_raw(raw, rel, data)
-
-
-def table_rows(spark, curated: Path, raw: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted (the partition column read back from the path), with
-    ``source_file`` relative to the raw root so that lakes fed from copies compare equal."""
-    prefix = f"file:{raw}/"
-    out = {}
-    for table in TABLES:
-        path = curated / table
-        rows = spark.read.parquet(str(path)).collect() if path.is_dir() else []
-        out[table] = sorted(
-            (tuple(v.removeprefix(prefix) if isinstance(v, str) else v for v in r) for r in rows),
-            key=repr,
-        )
-    return out
 
 
 def files_under(path: Path) -> dict[str, float]:
@@ -266,7 +252,7 @@ def test_first_run_tables_hold_the_messy_cases(spark, lake):
     cur = lake["curated"]
     fact = {
         (r["playlist_id"], r["position"]): r
-        for r in spark.read.parquet(str(cur / "fact_playlist_item")).collect()
+        for r in read_table(spark, cur, "fact_playlist_item").collect()
     }
     # pA: position 2 (null item) is a gap; pB: 3 (no id) and 4 (no payload) are left out.
     assert sorted(fact) == [
@@ -293,12 +279,12 @@ def test_first_run_tables_hold_the_messy_cases(spark, lake):
     )
     assert all(str(r["snapshot_date"]) == D1 for r in fact.values())
 
-    tracks = {r["track_id"]: r for r in spark.read.parquet(str(cur / "dim_track")).collect()}
+    tracks = {r["track_id"]: r for r in read_table(spark, cur, "dim_track").collect()}
     assert tracks["tA1"]["popularity"] == 60  # B (07:00) is the latest observation of tA1
     assert tracks["tA1"]["source_file"].endswith(".json")
     assert (tracks["tA2"]["linked_from_track_id"], tracks["tA2"]["popularity"]) == ("tA0", None)
 
-    albums = {r["album_id"]: r for r in spark.read.parquet(str(cur / "dim_album")).collect()}
+    albums = {r["album_id"]: r for r in read_table(spark, cur, "dim_album").collect()}
     assert (albums["alA"]["release_date"], albums["alA"]["release_date_precision"]) == (
         date(1998, 1, 1),
         "year",
@@ -311,17 +297,14 @@ def test_first_run_tables_hold_the_messy_cases(spark, lake):
 
     bridge = sorted(
         (r["track_id"], r["artist_position"], r["artist_id"])
-        for r in spark.read.parquet(str(cur / "bridge_track_artist")).collect()
+        for r in read_table(spark, cur, "bridge_track_artist").collect()
     )
     assert bridge[:2] == [("tA1", 1, "ar1"), ("tA1", 2, "ar2")]
     artists = {
-        r["artist_id"]: r["artist_name"]
-        for r in spark.read.parquet(str(cur / "dim_artist")).collect()
+        r["artist_id"]: r["artist_name"] for r in read_table(spark, cur, "dim_artist").collect()
     }
     assert (artists["ar2"], artists["ar5"]) == ('Feat "The" Guest', "Björk")
-    playlists = {
-        r["playlist_id"]: r for r in spark.read.parquet(str(cur / "dim_playlist")).collect()
-    }
+    playlists = {r["playlist_id"]: r for r in read_table(spark, cur, "dim_playlist").collect()}
     assert (playlists["pB"]["api_shape"], playlists["pD"]["total_items"]) == ("tracks", 0)
 
     # The descriptive columns, against the builders' inputs (a playlist that is public and
@@ -344,8 +327,7 @@ def test_first_run_tables_hold_the_messy_cases(spark, lake):
         "album",
     )
     artist_uris = {
-        r["artist_id"]: r["artist_uri"]
-        for r in spark.read.parquet(str(cur / "dim_artist")).collect()
+        r["artist_id"]: r["artist_uri"] for r in read_table(spark, cur, "dim_artist").collect()
     }
     assert artist_uris["ar5"] == "spotify:artist:ar5"
 
@@ -393,16 +375,14 @@ def test_later_extraction_replaces_and_older_one_is_superseded(spark, lake):
             assert _no_zero(reasons) == {"superseded_snapshot": 1}, level
     assert s["rows_written"]["fact_playlist_item"] == 2
     assert s["rows_written"]["dim_track"] == 2  # tA2 and tE1 observed latest in E
-    fact = spark.read.parquet(str(cur / "fact_playlist_item")).filter(f"snapshot_date = '{D1}'")
+    fact = read_table(spark, cur, "fact_playlist_item").filter(f"snapshot_date = '{D1}'")
     per_playlist = {
         r["playlist_id"]: r["count"] for r in fact.groupBy("playlist_id").count().collect()
     }
     assert per_playlist == {"pA": 2, "pB": 2, "pC": 1}  # A's 5 rows are gone, E's 2 are in
     tracks = {
         r["track_id"]: r
-        for r in spark.read.parquet(str(cur / "dim_track"))
-        .filter(f"snapshot_date = '{D1}'")
-        .collect()
+        for r in read_table(spark, cur, "dim_track").filter(f"snapshot_date = '{D1}'").collect()
     }
     assert sorted(tracks) == ["tA1", "tA2", "tB1", "tC1", "tE1"]
     assert tracks["tA1"]["popularity"] == 60  # still B's observation

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from glue_jobs.pipeline import InjectedFailure, run_job
-from glue_jobs.schemas import TABLES
+from tests.lake import rows, table_rows
 from tests.unit.glue_jobs import builders as B
 from tests.unit.glue_jobs.builders import track_document
 
@@ -111,28 +111,6 @@ def roots(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def run(spark, snapshots: Path, tracks: Path, curated: Path, **kwargs: Any) -> dict[str, Any]:
     return run_job(spark, str(snapshots), str(curated), tracks_path=str(tracks), **kwargs)
-
-
-def rows(spark, curated: Path, table: str) -> list[dict[str, Any]]:
-    path = curated / table
-    if not path.is_dir():
-        return []
-    return sorted((r.asDict() for r in spark.read.parquet(str(path)).collect()), key=repr)
-
-
-def all_tables(spark, curated: Path, raw: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted, ``source_file`` relative to the raw root."""
-    prefix = f"file:{raw}/"
-    return {
-        table: sorted(
-            (
-                tuple(v.removeprefix(prefix) if isinstance(v, str) else v for v in r.values())
-                for r in rows(spark, curated, table)
-            ),
-            key=repr,
-        )
-        for table in TABLES
-    }
 
 
 def rel(row: dict[str, Any], raw: Path) -> str:
@@ -303,15 +281,15 @@ def test_latest_extracted_at_wins_between_a_playlist_and_a_track_document(spark,
     assert sorted(r["artist_id"] for r in rows(spark, curated, "dim_artist")) == ["a1", "a2", "a3"]
 
     # Order does not matter: one run over everything gives the same tables.
-    merged = all_tables(spark, curated, raw)
+    merged = table_rows(spark, curated, raw)
     again = run(spark, snapshots, tracks, curated, run_id="mix3", reset_bookmark=True)
     assert again["track_documents"]["documents_read"] == 2
-    assert all_tables(spark, curated, raw) == merged
+    assert table_rows(spark, curated, raw) == merged
     # And nothing new is nothing done.
     idle = run(spark, snapshots, tracks, curated, run_id="mix4")
     assert idle["status"] == "no_new_files"
     assert idle["track_documents"] == dict.fromkeys(idle["track_documents"], 0)
-    assert all_tables(spark, curated, raw) == merged
+    assert table_rows(spark, curated, raw) == merged
 
 
 def test_a_rebuilt_date_reads_its_track_documents_again(spark, tmp_path):
@@ -338,9 +316,9 @@ def test_a_rebuilt_date_reads_its_track_documents_again(spark, tmp_path):
     assert by_id["tZ"]["track_name"] == "Z (document)"
     assert rel(by_id["tZ"], raw) == f"tracks/fetched_date={DAY}/tZ.json.gz"
     # The same as one run over the raw files that still count.
-    rebuilt = all_tables(spark, curated, raw)
+    rebuilt = table_rows(spark, curated, raw)
     run(spark, snapshots, tracks, curated, run_id="rb3", reset_bookmark=True)
-    assert all_tables(spark, curated, raw) == rebuilt
+    assert table_rows(spark, curated, raw) == rebuilt
 
 
 def test_bad_track_documents_are_quarantined_with_their_reason(spark, tmp_path):
@@ -434,7 +412,7 @@ def clean_crash_tables(spark, tmp_path_factory) -> dict[str, list[tuple]]:
     root = tmp_path_factory.mktemp("clean")
     snapshots, tracks, curated = crash_inputs(root)
     run(spark, snapshots, tracks, curated, run_id="clean")
-    return all_tables(spark, curated, root / "raw")
+    return table_rows(spark, curated, root / "raw")
 
 
 @pytest.mark.parametrize("point", ["stage", "publish_partial"])
@@ -446,7 +424,7 @@ def test_a_crash_with_track_documents_commits_nothing_and_the_next_run_repairs(
         run(spark, snapshots, tracks, curated, run_id="crash", fail_after=point)
     assert not (curated / "_state" / "bookmark.json").exists()
     repaired = run(spark, snapshots, tracks, curated, run_id="repair")
-    assert all_tables(spark, curated, tmp_path / "raw") == clean_crash_tables
+    assert table_rows(spark, curated, tmp_path / "raw") == clean_crash_tables
     names = {r["track_id"]: r["track_name"] for r in rows(spark, curated, "dim_track")}
     assert names == {
         "tX": "X later",

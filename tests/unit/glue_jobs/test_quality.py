@@ -16,6 +16,7 @@ import pytest
 
 from glue_jobs import quality as Q
 from glue_jobs import schemas as S
+from tests.lake import read_table
 from tests.unit.glue_jobs.quality_support import dqdl_rules, table_row
 
 D1, D2, D3 = date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)
@@ -325,7 +326,7 @@ def test_every_run_reports_the_rules_on_what_it_published_and_a_drop_does_not_bl
     assert quality["failed_rules"] == ["dim_playlist.total_items_drop"]
     # Not blocking: the run is ok and the shrunken snapshot is published.
     assert second["status"] == "ok" and quality["blocks_publishing"] is False
-    published = spark.read.parquet(str(curated / "fact_playlist_item"))
+    published = read_table(spark, curated, "fact_playlist_item")
     assert published.filter("snapshot_date = '2026-11-16' and playlist_id = 'pa'").count() == 2
 
     nothing = run_job(spark, str(raw), str(curated))

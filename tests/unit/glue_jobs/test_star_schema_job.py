@@ -16,6 +16,7 @@ import pytest
 from awsglue.utils import getResolvedOptions
 
 from glue_jobs import star_schema_job as job
+from tests.lake import read_table
 from tests.unit.glue_jobs import builders as B
 from tests.unit.glue_jobs.glue_standin import RecordingGlue
 
@@ -106,9 +107,7 @@ def test_glue_branch_processes_what_the_bookmark_hands_over_and_commits_last(spa
     assert summary["mode"] == "glue"
     assert summary["files_read"] == 1
     assert summary["rows_written"]["fact_playlist_item"] == 1
-    playlists = {
-        r["playlist_id"] for r in spark.read.parquet(str(curated / "dim_playlist")).collect()
-    }
+    playlists = {r["playlist_id"] for r in read_table(spark, curated, "dim_playlist").collect()}
     assert playlists == {"p1"}  # p2's file was not handed over, so it was not read
     assert not (curated / "_state" / "bookmark.json").exists()  # Glue's bookmark, not ours
     assert not any((curated / "_staging").iterdir())
