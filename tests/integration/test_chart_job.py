@@ -19,10 +19,12 @@ from glue_jobs import chart_files as C
 from glue_jobs.charts_pipeline import CHART_BOOKS, enrichment_todo_dir, run_chart_job
 from glue_jobs.publish import InjectedFailure
 from glue_jobs.schemas import TABLE_SCHEMAS
-from tests.conftest import PROJECT_ROOT
 from tests.unit.charts.support import (
     CURRENT_DAILY_HEADER,
+    CURRENT_SAMPLE,
     CURRENT_WEEKLY_HEADER,
+    LATEST_SAMPLE,
+    SAMPLES,
     archive_file,
     archive_line,
     current_chart,
@@ -33,12 +35,6 @@ from tests.unit.charts.support import (
     track_id,
 )
 
-SAMPLES = PROJECT_ROOT.parent / "shared" / "spotify-charts"
-CURRENT_SAMPLE = SAMPLES / "jmtellez__run-jam__regional-global-weekly-2022-01-13.csv"
-LATEST_SAMPLE = (
-    SAMPLES
-    / "anastasiya-c__Assignment-1---Top-Streaming-Artists__regional-global-weekly-latest.csv"
-)
 FACT, DIM = "fact_chart_entry", "dim_chart"
 SHA = "0" * 63
 
