@@ -294,8 +294,10 @@ def test_each_pipe_reads_its_tables_partition_and_path(tree: Tree, table) -> Non
 
 def test_the_chart_job_is_monitored(tree: Tree) -> None:
     module = next(m for m in tree.modules.values() if m.path.name == "monitoring")
-    scope = Scope(tree, module)
-    rule = module.resources[("aws_cloudwatch_event_rule", "glue_job_failed")]
+    rule = module.resources[("aws_cloudwatch_event_rule", "this")]
+    (scope,) = [
+        s for s in properties._instances(tree, module, rule) if s.each["key"] == "glue-job-failed"
+    ]
     pattern = json.loads(evaluate(rule.body["event_pattern"], scope))
     assert pattern["detail"]["jobName"] == [
         "spotify-lakehouse-dev-star-schema",

@@ -1072,24 +1072,29 @@ def check_monitoring(tree: Tree) -> list[Problem]:
                 '{ $.level = "ERROR" } on its log group): failed playlists would go unnoticed',
             )
         )
-    rules = {b.labels[1]: b for _m, b in tree.all_resources("aws_cloudwatch_event_rule")}
     targets = [b for _m, b in tree.all_resources("aws_cloudwatch_event_target")]
     glue_failures = [
-        name
-        for name, rule in rules.items()
-        if "Glue Job State Change" in str(rule.body.get("event_pattern"))
-        and "FAILED" in str(rule.body.get("event_pattern"))
+        (rule, scope.each.get("key"))
+        for module, rule in tree.all_resources("aws_cloudwatch_event_rule")
+        for scope in _instances(tree, module, rule)
+        for pattern in [str(evaluate(rule.body.get("event_pattern"), scope))]
+        if "Glue Job State Change" in pattern and "FAILED" in pattern
     ]
     if not glue_failures:
         problems.append(
             Problem("monitoring", str(tree.base), "no EventBridge rule on failed Glue job runs")
         )
-    for name in glue_failures:
+    for rule, key in glue_failures:
+        # A target names the rule, or has one instance per rule (for_each = the rules).
+        address = f"aws_cloudwatch_event_rule.{rule.labels[1]}"
         if not any(
-            _refers_to(t.body.get("rule"), f"aws_cloudwatch_event_rule.{name}") for t in targets
+            _refers_to(t.body.get("rule"), address) or _refers_to(t.body.get("for_each"), address)
+            for t in targets
         ):
             problems.append(
-                Problem("monitoring", _where(rules[name]), "the Glue failure rule has no target")
+                Problem(
+                    "monitoring", _where_instance(rule, key), "the Glue failure rule has no target"
+                )
             )
     return problems
 
