@@ -339,3 +339,45 @@ def test_an_unknown_filter_makes_the_whole_for_unknown(tree: Tree) -> None:
         "[for t in [1, 2] : t if var.nothing == 1]", Scope(tree, tree.modules[tree.base])
     )
     assert not isinstance(value, list)
+
+
+def test_the_evaluator_expands_for_each_resources_and_dynamic_blocks(write_config) -> None:
+    tree = write_config(
+        {
+            "main.tf": """
+            locals {
+              things = { a = "x", b = "y" }
+            }
+            resource "aws_sqs_queue" "this" {
+              for_each = local.things
+              name     = "q-${each.value}"
+            }
+            resource "aws_s3_bucket_lifecycle_configuration" "this" {
+              bucket = "b"
+              rule {
+                id     = "static"
+                status = "Enabled"
+              }
+              dynamic "rule" {
+                for_each = local.things
+                content {
+                  id     = rule.key
+                  status = rule.value
+                }
+              }
+            }
+            """
+        }
+    )
+    module = tree.modules[tree.base]
+    scope = Scope(tree, module)
+    # A for_each resource is a map of its instances; an instance's each.value is its entry.
+    assert evaluate_expression("[for q in aws_sqs_queue.this : q.name]", scope) == ["q-x", "q-y"]
+    assert evaluate_expression('aws_sqs_queue.this["b"].name', scope) == "q-y"
+    # A dynamic block generates one block per element, its iterator bound.
+    lifecycle = module.resources[("aws_s3_bucket_lifecycle_configuration", "this")]
+    assert [evaluate(r, s) for r, s in generated_blocks(lifecycle.body, "rule", scope)] == [
+        {"id": "static", "status": "Enabled"},
+        {"id": "a", "status": "x"},
+        {"id": "b", "status": "y"},
+    ]
