@@ -25,7 +25,25 @@ resource "aws_iam_role" "job" {
   assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
 }
 
+# Both roles log through Glue, to the groups under /aws-glue/ (main.tf). AssociateKmsKey:
+# with an encrypting security configuration Glue creates or associates its log groups with
+# the key on the role's behalf.
+data "aws_iam_policy_document" "glue_logs" {
+  statement {
+    sid = "WriteGlueLogs"
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey",
+    ]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
+  }
+}
+
 data "aws_iam_policy_document" "job" {
+  source_policy_documents = [data.aws_iam_policy_document.glue_logs.json]
+
   statement {
     sid       = "ListLakeBuckets"
     actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
@@ -103,19 +121,6 @@ data "aws_iam_policy_document" "job" {
     resources = [var.kms_key_arn]
   }
 
-  # AssociateKmsKey: with an encrypting security configuration Glue creates or
-  # associates its log groups with the key on the role's behalf.
-  statement {
-    sid = "WriteJobLogs"
-    actions = [
-      "logs:CreateLogGroup",
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-      "logs:AssociateKmsKey",
-    ]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
-  }
-
   # PutMetricData supports no resource-level permissions; the namespace condition
   # limits it to Glue's own job metrics and this deployment's run metrics.
   statement {
@@ -144,6 +149,8 @@ resource "aws_iam_role" "crawler" {
 }
 
 data "aws_iam_policy_document" "crawler" {
+  source_policy_documents = [data.aws_iam_policy_document.glue_logs.json]
+
   statement {
     sid       = "ListCuratedBucket"
     actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
@@ -183,17 +190,6 @@ data "aws_iam_policy_document" "crawler" {
       aws_glue_catalog_database.this.arn,
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${aws_glue_catalog_database.this.name}/*",
     ]
-  }
-
-  statement {
-    sid = "WriteCrawlerLogs"
-    actions = [
-      "logs:CreateLogGroup",
-      "logs:CreateLogStream",
-      "logs:PutLogEvents",
-      "logs:AssociateKmsKey",
-    ]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/*"]
   }
 }
 
