@@ -124,8 +124,8 @@ resource "aws_iam_role" "scheduler" {
   assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
-# Where the schedules (schedule.tf) send what they cannot deliver; the role's key grants
-# (scheduler_key.tf) let it encrypt for that queue.
+# Where the schedules (schedule.tf) send what they cannot deliver; the role's dead-letter
+# grants (scheduler_key.tf) let it send to that queue and encrypt for it.
 locals {
   scheduler_dead_letter_queue_arn = aws_sqs_queue.this.arn
 }
@@ -137,12 +137,6 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "InvokeExtract"
     actions   = ["lambda:InvokeFunction"]
     resources = [aws_lambda_function.this.arn, "${aws_lambda_function.this.arn}:*"]
-  }
-
-  statement {
-    sid       = "SendUndeliveredEvents"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
   }
 }
 

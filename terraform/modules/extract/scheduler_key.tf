@@ -1,8 +1,9 @@
-# The lake key's grants of a module's EventBridge Scheduler role, added after the
-# statements of its policy (data.aws_iam_policy_document.scheduler, through
-# override_policy_documents: no Sid repeats one of them, so both are appended). Written
-# once: modules/glue/scheduler_key.tf is a link to this file; each module sets
-# local.scheduler_dead_letter_queue_arn.
+# The grants every module's EventBridge Scheduler role needs besides its targets: the lake
+# key for its schedules' payloads, and its dead letters (sent to the pipeline's queue,
+# encrypted with the lake key). Added after the statements of its policy
+# (data.aws_iam_policy_document.scheduler, through override_policy_documents: no Sid repeats
+# one of them, so both are appended). Written once: modules/glue/scheduler_key.tf is a link
+# to this file; each module sets local.scheduler_dead_letter_queue_arn.
 data "aws_iam_policy_document" "scheduler_key" {
   # Each schedule's payload is encrypted with the lake key, bound to the encryption context
   # aws:scheduler:schedule:arn = the schedule's ARN; Scheduler decrypts it with this role.
@@ -20,8 +21,15 @@ data "aws_iam_policy_document" "scheduler_key" {
     }
   }
 
-  # Undelivered events go to the encrypted dead-letter queue: SQS asks KMS for a data key
-  # on the sender's behalf, with the queue's ARN as encryption context.
+  # What a schedule cannot deliver goes to the dead-letter queue, which is encrypted: SQS
+  # asks KMS for a data key on the sender's behalf, with the queue's ARN as encryption
+  # context.
+  statement {
+    sid       = "SendUndeliveredToDeadLetterQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [local.scheduler_dead_letter_queue_arn]
+  }
+
   statement {
     sid       = "EncryptDeadLettersThroughSqs"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]

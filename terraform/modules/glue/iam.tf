@@ -205,8 +205,8 @@ resource "aws_iam_role" "scheduler" {
   assume_role_policy = data.aws_iam_policy_document.assume_role["scheduler"].json
 }
 
-# Where the schedules (schedule.tf) send what they cannot deliver; the role's key grants
-# (scheduler_key.tf) let it encrypt for that queue.
+# Where the schedules (schedule.tf) send what they cannot deliver; the role's dead-letter
+# grants (scheduler_key.tf) let it send to that queue and encrypt for it.
 locals {
   scheduler_dead_letter_queue_arn = var.dead_letter_queue_arn
 }
@@ -226,12 +226,6 @@ data "aws_iam_policy_document" "scheduler" {
     sid       = "SendWeeklyChartRunEvent"
     actions   = ["events:PutEvents"]
     resources = [local.default_event_bus_arn]
-  }
-
-  statement {
-    sid       = "SendUndeliveredStarts"
-    actions   = ["sqs:SendMessage"]
-    resources = [var.dead_letter_queue_arn]
   }
 }
 
