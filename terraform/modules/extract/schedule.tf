@@ -27,7 +27,7 @@ resource "aws_scheduler_schedule" "this" {
     input    = each.value.input
 
     dynamic "eventbridge_parameters" {
-      for_each = lookup(each.value, "event", null) == null ? [] : [each.value.event]
+      for_each = [for event in [lookup(each.value, "event", null)] : event if event != null]
 
       content {
         source      = eventbridge_parameters.value.source
