@@ -381,19 +381,34 @@ def test_loading_the_same_files_again_changes_nothing(warehouse, curated):
     assert warehouse.core_contents() == before
 
 
-def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> None:
+def _rewrite(
+    wh,
+    table: str,
+    day: str,
+    where: str,
+    changes: dict[str, str] | None = None,
+    hours_later: int = 1,
+) -> None:
     """What the pipes land when a Glue job rewrites ``table``'s partition ``day`` in a new
-    write: every row ``select`` makes of the landed rows of that day (``landed`` aliases
-    LANDING.<table>), as one new file loaded ``hours_later`` after the fixture."""
+    write: the landed rows of LANDING.<table> for which ``where`` holds, each column of
+    ``changes`` replaced by its expression (the other columns as landed, so a test names
+    only what it changes), as one new file loaded ``hours_later`` after the fixture."""
     file_name = (
         f"{table}/{partition_of(table)}={day}/part-00000-rewrite-{hours_later}-c000.snappy.parquet"
     )
     columns = [c for c in _columns(wh, table) if c not in ("source_file_name", "loaded_at")]
+    replaced = ", ".join(
+        f"{expression} as {column}" for column, expression in (changes or {}).items()
+    )
     wh.execute(
         f"""
         insert into landing.{table}
         select {", ".join(columns)}, '{file_name}', dateadd(hour, {hours_later}, loaded_at)
-        from ({select}) as rewritten
+        from (
+            select *{f" replace ({replaced})" if replaced else ""}
+            from landing.{table}
+            where {where}
+        ) as rewritten
         """
     )
 
@@ -401,12 +416,7 @@ def _rewrite(wh, table: str, day: str, select: str, hours_later: int = 1) -> Non
 def _rewrite_keeping(wh, table: str, day: str, condition: str) -> None:
     """A :func:`_rewrite` of ``table``'s ``day`` that keeps the landed rows of that day for
     which ``condition`` holds: the others are gone from the new write."""
-    _rewrite(
-        wh,
-        table,
-        day,
-        f"select * from landing.{table} where {partition_of(table)} = '{day}' and {condition}",
-    )
+    _rewrite(wh, table, day, f"{partition_of(table)} = '{day}' and {condition}")
 
 
 def _columns(wh, table: str) -> list[str]:
@@ -422,21 +432,14 @@ def test_a_rewritten_date_replaces_that_date_as_a_whole(warehouse):
         wh,
         "fact_playlist_item",
         "2026-11-16",
-        """
-        select
-            playlist_id, snapshot_id, position, item_type, track_id, episode_id, album_id,
-            item_uri, item_name, added_at, added_by_id,
-            iff(track_id = 'trkClimber', 65, popularity) as popularity, duration_ms,
-            is_local,
-            iff(playlist_id = 'legacyMix', dateadd(hour, 1, extracted_at), extracted_at)
-                as extracted_at,
-            iff(playlist_id = 'legacyMix', 'later.json.gz', source_file) as source_file,
-            snapshot_date, source_file_name, loaded_at
-        from landing.fact_playlist_item
-        where
-            snapshot_date = '2026-11-16'
-            and not (playlist_id = 'legacyMix' and position = 6)
-        """,
+        "snapshot_date = '2026-11-16' and not (playlist_id = 'legacyMix' and position = 6)",
+        {
+            "popularity": "iff(track_id = 'trkClimber', 65, popularity)",
+            "extracted_at": (
+                "iff(playlist_id = 'legacyMix', dateadd(hour, 1, extracted_at), extracted_at)"
+            ),
+            "source_file": "iff(playlist_id = 'legacyMix', 'later.json.gz', source_file)",
+        },
     )
     # The 10 rows of the new write replace the 11 of the old one.
     assert wh.merge("fact_playlist_item") == (0, 10, 1)
@@ -478,15 +481,12 @@ def test_a_write_loaded_before_the_held_one_changes_nothing(warehouse):
         wh,
         "fact_playlist_item",
         "2026-11-09",
-        """
-        select
-            playlist_id, snapshot_id, position + 1 as position, item_type, track_id,
-            episode_id, album_id, item_uri, item_name, added_at, added_by_id, popularity,
-            duration_ms, is_local, dateadd(hour, -1, extracted_at) as extracted_at,
-            'earlier.json.gz' as source_file, snapshot_date, source_file_name, loaded_at
-        from landing.fact_playlist_item
-        where snapshot_date = '2026-11-09'
-        """,
+        "snapshot_date = '2026-11-09'",
+        {
+            "position": "position + 1",
+            "extracted_at": "dateadd(hour, -1, extracted_at)",
+            "source_file": "'earlier.json.gz'",
+        },
         hours_later=-1,
     )
     assert wh.merge("fact_playlist_item") == (0, 0, 0)
@@ -517,16 +517,13 @@ def test_a_date_re_extracted_empty_writes_no_fact_file_and_still_loses_its_facts
         wh,
         "dim_playlist",
         "2026-11-02",
-        """
-        select
-            playlist_id, playlist_name, description, owner_id, owner_display_name,
-            is_public, is_collaborative, snapshot_id || '-again' as snapshot_id,
-            followers_total, 0 as total_items, api_shape,
-            dateadd(hour, 1, extracted_at) as extracted_at, 'again.json.gz' as source_file,
-            snapshot_date, source_file_name, loaded_at
-        from landing.dim_playlist
-        where snapshot_date = '2026-11-02'
-        """,
+        "snapshot_date = '2026-11-02'",
+        {
+            "snapshot_id": "snapshot_id || '-again'",
+            "total_items": "0",
+            "extracted_at": "dateadd(hour, 1, extracted_at)",
+            "source_file": "'again.json.gz'",
+        },
     )
     facts_per_date = (
         "select snapshot_date, count(*) from core.fact_playlist_item group by 1 order by 1"
@@ -555,15 +552,8 @@ def test_the_sweep_never_deletes_facts_newer_than_the_held_playlist_row(warehous
         wh,
         "fact_playlist_item",
         "2026-11-09",
-        """
-        select
-            playlist_id, snapshot_id, position, item_type, track_id, episode_id, album_id,
-            item_uri, item_name, added_at, added_by_id, popularity, duration_ms, is_local,
-            dateadd(hour, 1, extracted_at) as extracted_at, 'later.json.gz' as source_file,
-            snapshot_date, source_file_name, loaded_at
-        from landing.fact_playlist_item
-        where snapshot_date = '2026-11-09'
-        """,
+        "snapshot_date = '2026-11-09'",
+        {"extracted_at": "dateadd(hour, 1, extracted_at)", "source_file": "'later.json.gz'"},
     )
     assert wh.merge("fact_playlist_item") == (0, 10, 0)
     assert wh.merge("dim_playlist") == (0, 0, 0)
@@ -599,18 +589,13 @@ def test_a_rewritten_date_can_make_an_observation_older_or_drop_it(warehouse):
         wh,
         "dim_track",
         "2026-11-16",
-        """
-        select
-            track_id, track_name, track_uri, album_id, duration_ms, explicit, disc_number,
-            track_number, isrc,
-            iff(track_id = 'trkTogether', 11, popularity) as popularity,
-            linked_from_track_id, song_key,
-            iff(track_id = 'trkTogether', dateadd(hour, -2, extracted_at), extracted_at)
-                as extracted_at,
-            source_file, snapshot_date, source_file_name, loaded_at
-        from landing.dim_track
-        where snapshot_date = '2026-11-16'
-        """,
+        "snapshot_date = '2026-11-16'",
+        {
+            "popularity": "iff(track_id = 'trkTogether', 11, popularity)",
+            "extracted_at": (
+                "iff(track_id = 'trkTogether', dateadd(hour, -2, extracted_at), extracted_at)"
+            ),
+        },
     )
     _rewrite_keeping(
         wh,
@@ -644,14 +629,11 @@ def test_a_newer_credit_list_replaces_the_old_one(warehouse):
         wh,
         "bridge_track_artist",
         "2026-11-23",
-        """
-        select
-            track_id, artist_id, artist_position,
-            dateadd(day, 7, extracted_at) as extracted_at, source_file,
-            '2026-11-23'::date as snapshot_date, source_file_name, loaded_at
-        from landing.bridge_track_artist
-        where track_id = 'trkTogether' and artist_id = 'artAlpha' and snapshot_date = '2026-11-16'
-        """,
+        "track_id = 'trkTogether' and artist_id = 'artAlpha' and snapshot_date = '2026-11-16'",
+        {
+            "extracted_at": "dateadd(day, 7, extracted_at)",
+            "snapshot_date": "'2026-11-23'::date",
+        },
     )
     assert wh.merge("bridge_track_artist") == (1, 0, 0)
     assert wh.execute(
@@ -672,17 +654,12 @@ def test_a_dimension_is_read_at_its_latest_observation(warehouse):
             wh,
             "dim_track",
             snapshot_date,
-            f"""
-            select
-                track_id, track_name, track_uri, album_id, duration_ms, explicit,
-                disc_number, track_number, isrc, {popularity} as popularity,
-                linked_from_track_id, song_key,
-                dateadd(day, {days}, extracted_at) as extracted_at,
-                source_file, '{snapshot_date}'::date as snapshot_date, source_file_name,
-                loaded_at
-            from landing.dim_track
-            where track_id = 'trkSunrise' and snapshot_date = '2026-11-16'
-            """,
+            "track_id = 'trkSunrise' and snapshot_date = '2026-11-16'",
+            {
+                "popularity": str(popularity),
+                "extracted_at": f"dateadd(day, {days}, extracted_at)",
+                "snapshot_date": f"'{snapshot_date}'::date",
+            },
         )
 
     land_sunrise("2026-11-01", -15, 10)  # an earlier date: kept, but not the latest
