@@ -298,34 +298,6 @@ playlist_items as (
 
 ),
 
-playlists as (
-
-    select
-        playlist_id,
-        playlist_name
-    from core.dim_playlist_current
-
-),
-
-track_artists as (
-
-    select
-        track_id,
-        artist_id,
-        artist_position
-    from core.bridge_track_artist_current
-
-),
-
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from core.dim_artist_current
-
-),
-
 latest_snapshots as (
 
     select
@@ -375,8 +347,8 @@ artist_names as (
         track_artists.track_id,
         listagg(artists.artist_name, ', ') within group (order by track_artists.artist_position)
             as artist_names
-    from track_artists
-    inner join artists
+    from core.bridge_track_artist_current as track_artists
+    inner join core.dim_artist_current as artists
         on track_artists.artist_id = artists.artist_id
     group by track_artists.track_id
 
@@ -427,7 +399,7 @@ final as (
             else 'available'
         end as popularity_status
     from ranked
-    left join playlists
+    left join core.dim_playlist_current as playlists
         on ranked.playlist_id = playlists.playlist_id
     left join artist_names
         on ranked.track_id = artist_names.track_id
@@ -575,15 +547,6 @@ playlist_items as (
 
 ),
 
-playlists as (
-
-    select
-        playlist_id,
-        playlist_name
-    from core.dim_playlist_current
-
-),
-
 additions as (
 
     select distinct
@@ -603,7 +566,7 @@ final as (
         additions.added_month_date,
         count(*) as added_item_count
     from additions
-    left join playlists
+    left join core.dim_playlist_current as playlists
         on additions.playlist_id = playlists.playlist_id
     group by
         additions.playlist_id,

@@ -27,24 +27,6 @@ playlist_items as (
 
 ),
 
-track_artists as (
-
-    select
-        track_id,
-        artist_id
-    from core.bridge_track_artist_current
-
-),
-
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from core.dim_artist_current
-
-),
-
 snapshot_sizes as (
 
     select
@@ -66,7 +48,7 @@ artist_entries as (
         track_artists.artist_id,
         count(*) as artist_entry_count
     from playlist_items
-    inner join track_artists
+    inner join core.bridge_track_artist_current as track_artists
         on playlist_items.track_id = track_artists.track_id
     group by
         playlist_items.playlist_id,
@@ -93,7 +75,7 @@ final as (
         on
             artist_entries.playlist_id = snapshot_sizes.playlist_id
             and artist_entries.snapshot_date = snapshot_sizes.snapshot_date
-    left join artists
+    left join core.dim_artist_current as artists
         on artist_entries.artist_id = artists.artist_id
 
 )

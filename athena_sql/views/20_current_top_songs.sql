@@ -19,34 +19,6 @@ playlist_items as (
 
 ),
 
-playlists as (
-
-    select
-        playlist_id,
-        playlist_name
-    from dim_playlist_current
-
-),
-
-track_artists as (
-
-    select
-        track_id,
-        artist_id,
-        artist_position
-    from bridge_track_artist_current
-
-),
-
-artists as (
-
-    select
-        artist_id,
-        artist_name
-    from dim_artist_current
-
-),
-
 latest_snapshots as (
 
     select
@@ -93,8 +65,8 @@ artist_names as (
         track_artists.track_id,
         listagg(artists.artist_name, ', ') within group (order by track_artists.artist_position)
             as artist_names
-    from track_artists
-    inner join artists
+    from bridge_track_artist_current as track_artists
+    inner join dim_artist_current as artists
         on track_artists.artist_id = artists.artist_id
     group by track_artists.track_id
 
@@ -143,7 +115,7 @@ final as (
             else 'available'
         end as popularity_status
     from ranked
-    left join playlists
+    left join dim_playlist_current as playlists
         on ranked.playlist_id = playlists.playlist_id
     left join artist_names
         on ranked.track_id = artist_names.track_id

@@ -16,15 +16,6 @@ playlist_items as (
 
 ),
 
-playlists as (
-
-    select
-        playlist_id,
-        playlist_name
-    from dim_playlist_current
-
-),
-
 additions as (
 
     select distinct
@@ -44,7 +35,7 @@ final as (
         additions.added_month_date,
         count(*) as added_item_count
     from additions
-    left join playlists
+    left join dim_playlist_current as playlists
         on additions.playlist_id = playlists.playlist_id
     group by
         additions.playlist_id,
