@@ -88,12 +88,13 @@ def test_chart_crawlers_started_after_the_wrong_job_are_reported(
     drifted = _edited_tree(
         tmp_path,
         "modules/glue/crawlers.tf",
-        "      job         = aws_glue_job.this.name",
-        "      job         = aws_glue_job.charts.name",
+        '      job         = aws_glue_job.this["playlists"].name',
+        '      job         = aws_glue_job.this["charts"].name',
     )
     playlists, charts = _crawled(PLAYLIST_TABLES), _crawled(CHART_TABLES)
     assert _messages(consistency.check_glue(drifted, contract, repo)) == [
-        f"starts the crawlers of {playlists} after aws_glue_job.charts, which writes {charts} "
+        f'starts the crawlers of {playlists} after aws_glue_job.this["charts"], which writes '
+        f"{charts} "
         "(source 'charts')"
     ]
 

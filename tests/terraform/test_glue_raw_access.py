@@ -14,7 +14,7 @@ import pytest
 from tools.tf_check import REPO_ROOT, consistency, properties
 from tools.tf_check.consistency import Repo
 from tools.tf_check.contract import Contract
-from tools.tf_check.hcl import Scope, Tree, evaluate, load_tree, nested_blocks
+from tools.tf_check.hcl import Scope, Tree, evaluate, load_tree, nested_blocks, resource_instances
 
 RAW_ARN = "<aws_s3_bucket.raw.arn>"
 RAW = "<aws_s3_bucket.raw>"  # the raw bucket, whichever attribute names it
@@ -69,10 +69,9 @@ def _glue(tree: Tree):
 
 
 def _arguments(tree: Tree, job: str) -> dict:
-    module = _glue(tree)
-    return evaluate(
-        module.resources[("aws_glue_job", job)].body["default_arguments"], Scope(tree, module)
-    )
+    """The evaluated default_arguments of the Glue job ``job`` (its key in local.jobs)."""
+    instance = next(j for j in resource_instances(tree, "aws_glue_job") if j.key == job)
+    return instance.evaluate("default_arguments")
 
 
 def _raw_statements(tree: Tree) -> dict[str, tuple[list[str], list[str]]]:
@@ -116,7 +115,7 @@ def _raw_messages(tree: Tree) -> list[str]:
 
 
 def test_the_playlist_job_reads_the_track_documents(tree: Tree) -> None:
-    arguments = _arguments(tree, "this")
+    arguments = _arguments(tree, "playlists")
     assert arguments["--tracks_path"] == "s3://<aws_s3_bucket.raw.id>/tracks/"
     assert arguments["--raw_path"] == "s3://<aws_s3_bucket.raw.id>/playlist_snapshots/"
     # The chart job reads its drop zone only; the script would never read --tracks_path.
@@ -235,7 +234,7 @@ def test_the_tracks_prefix_is_one_local(tmp_path: Path) -> None:
         tmp_path,
         {"main.tf": ('tracks_prefix = "tracks"', 'tracks_prefix = "track_documents"')},
     )
-    assert _arguments(renamed, "this")["--tracks_path"] == (
+    assert _arguments(renamed, "playlists")["--tracks_path"] == (
         "s3://<aws_s3_bucket.raw.id>/track_documents/"
     )
     assert f"{RAW_ARN}/track_documents/*" in _raw_statements(renamed)["ReadRawSnapshots"][1]

@@ -19,6 +19,7 @@ from tools.tf_check.hcl import (
     evaluate,
     load_tree,
     module_source_dirs,
+    resource_instances,
 )
 
 
@@ -799,9 +800,8 @@ def test_an_argument_terraform_passes_must_be_read_by_the_script(
 def test_the_real_playlist_job_reads_the_track_documents_terraform_passes(
     tree: Tree, contract, repo: Repo
 ) -> None:
-    module = next(m for m in tree.modules.values() if m.path.name == "glue")
-    job = module.resources[("aws_glue_job", "this")]
-    arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+    job = next(j for j in resource_instances(tree, "aws_glue_job") if j.key == "playlists")
+    arguments = job.evaluate("default_arguments")
     assert arguments["--tracks_path"] == "s3://<aws_s3_bucket.raw.id>/tracks/"
     text = (repo.root / contract.glue_script).read_text(encoding="utf-8")
     assert {"tracks_path", "bookmark_store", "metrics_namespace"} <= consistency.optional_args(text)

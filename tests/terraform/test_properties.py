@@ -7,7 +7,15 @@ import re
 import pytest
 
 from tools.tf_check import consistency, properties
-from tools.tf_check.hcl import Scope, Tree, evaluate, expression_text, literal_string, nested_blocks
+from tools.tf_check.hcl import (
+    Scope,
+    Tree,
+    evaluate,
+    expression_text,
+    literal_string,
+    nested_blocks,
+    resource_instances,
+)
 
 
 def _report(problems) -> str:
@@ -37,27 +45,26 @@ def test_five_buckets_all_protected(tree: Tree) -> None:
 
 
 def test_glue_job_settings(tree: Tree) -> None:
-    jobs = {job.labels[1]: (module, job) for module, job in tree.all_resources("aws_glue_job")}
-    assert sorted(jobs) == ["charts", "this"]  # the chart job, the star-schema job
-    for module, job in jobs.values():
-        assert literal_string(job.body["glue_version"]) == "5.0"
-        assert nested_blocks(job.body, "execution_property")[0]["max_concurrent_runs"] == 1
-        arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+    jobs = {job.key: job for job in resource_instances(tree, "aws_glue_job")}
+    assert sorted(jobs) == ["charts", "playlists"]  # the chart job, the star-schema job
+    for job in jobs.values():
+        body = job.block.body
+        assert literal_string(body["glue_version"]) == "5.0"
+        assert nested_blocks(body, "execution_property")[0]["max_concurrent_runs"] == 1
+        arguments = job.evaluate("default_arguments")
         assert arguments["--job-bookmark-option"] == "job-bookmark-enable"
         assert arguments["--extra-py-files"].endswith("/glue/libs/glue_jobs.zip")
         for setting in ("worker_type", "number_of_workers", "execution_class", "timeout"):
-            assert expression_text(job.body[setting]).startswith("var."), setting
+            assert expression_text(body[setting]).startswith("var."), setting
         assert (
-            expression_text(job.body["security_configuration"])
+            expression_text(body["security_configuration"])
             == "aws_glue_security_configuration.this.name"
         )
 
 
 def test_the_chart_job_gets_exactly_its_arguments(tree: Tree) -> None:
-    module, job = next(
-        (m, j) for m, j in tree.all_resources("aws_glue_job") if j.labels[1] == "charts"
-    )
-    arguments = evaluate(job.body["default_arguments"], Scope(tree, module))
+    job = next(j for j in resource_instances(tree, "aws_glue_job") if j.key == "charts")
+    arguments = job.evaluate("default_arguments")
     # --JOB_NAME is Glue's own; the rest of these are Glue's special parameters.
     script_arguments = {
         name: value

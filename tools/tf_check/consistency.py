@@ -19,6 +19,7 @@ from glue_jobs.tables import TABLES as TABLE_DEFINITIONS
 from .contract import Contract, load_task_settings
 from .hcl import (
     Block,
+    Instance,
     Module,
     Problem,
     Scope,
@@ -29,6 +30,7 @@ from .hcl import (
     for_each_keys,
     instance_scopes,
     nested_blocks,
+    resource_instances,
 )
 from .snowflake_sql import load_objects
 
@@ -320,8 +322,8 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
     """Script and library paths, job arguments, bookmark context and table list as in the
     contract and the glue_jobs code; crawlers over exactly the curated table prefixes."""
     jobs = _jobs_running(tree, contract.glue_script)
-    if not jobs and len(tree.all_resources("aws_glue_job")) == 1:
-        jobs = tree.all_resources("aws_glue_job")  # reported below: runs another script
+    if not jobs and len(resource_instances(tree, "aws_glue_job")) == 1:
+        jobs = resource_instances(tree, "aws_glue_job")  # reported below: runs another script
     if len(jobs) != 1:
         return [
             Problem(
@@ -330,45 +332,17 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                 f"expected exactly one aws_glue_job running {contract.glue_script}, found {len(jobs)}",
             )
         ]
-    module, job = jobs[0]
+    job = jobs[0]
+    module, where = job.module, job.where
     scope = Scope(tree, module)
-    where = _where(job)
-    problems = []
-
-    objects = {b.labels[1]: b for b in module.resources_of_type("aws_s3_object")}
-    sources = {name: evaluate(b.body.get("source"), scope) for name, b in objects.items()}
-    keys = {name: evaluate(b.body.get("key"), scope) for name, b in objects.items()}
-    script = [
-        n
-        for n, s in sources.items()
-        if isinstance(s, str) and s.endswith("/" + contract.glue_script)
-    ]
-    library = [
-        n
-        for n, s in sources.items()
-        if isinstance(s, str) and s.endswith("/" + contract.glue_library)
-    ]
-    if not script:
-        problems.append(
-            Problem("contract", where, f"no aws_s3_object uploads {contract.glue_script}")
-        )
+    problems = _script_problems(tree, job, contract.glue_script)
+    library = _uploaded_keys(tree, module, contract.glue_library)
     if not library:
         problems.append(
             Problem("contract", where, f"no aws_s3_object uploads {contract.glue_library}")
         )
 
-    command = nested_blocks(job.body, "command")
-    location = evaluate(command[0].get("script_location"), scope) if command else None
-    if script and not (isinstance(location, str) and location.endswith("/" + str(keys[script[0]]))):
-        problems.append(
-            Problem(
-                "contract",
-                where,
-                f"script_location {location!r} is not the uploaded {contract.glue_script}",
-            )
-        )
-
-    arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+    arguments = job.evaluate("default_arguments", {})
     arguments = arguments if isinstance(arguments, dict) else {}
     for name, value in contract.job_arguments.items():
         if name not in arguments:
@@ -391,9 +365,7 @@ def check_glue(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]:
                     f"{name} is {arguments[name]!r}, the contract's root is {root}",
                 )
             )
-    if library and not str(arguments.get("--extra-py-files", "")).endswith(
-        "/" + str(keys[library[0]])
-    ):
+    if library and not str(arguments.get("--extra-py-files", "")).endswith("/" + str(library[0])):
         problems.append(
             Problem("contract", where, "--extra-py-files is not the uploaded library zip")
         )
@@ -530,29 +502,58 @@ GLUE_SPECIAL_ARGUMENTS = frozenset(
 )
 
 
-def _script_location(tree: Tree, module: Module, job: Block) -> Any:
-    command = nested_blocks(job.body, "command")
-    return evaluate(command[0].get("script_location"), Scope(tree, module)) if command else None
+def _script_location(job: Instance) -> Any:
+    command = nested_blocks(job.block.body, "command")
+    return evaluate(command[0].get("script_location"), job.scope) if command else None
 
 
-def _jobs_running(tree: Tree, script: str) -> list[tuple[Module, Block]]:
-    """The aws_glue_job blocks whose script_location is a file named like ``script``."""
+def _jobs_running(tree: Tree, script: str) -> list[Instance]:
+    """The aws_glue_job instances whose script_location is a file named like ``script``."""
     name = "/" + Path(script).name
     return [
-        (m, j)
-        for m, j in tree.all_resources("aws_glue_job")
-        if str(_script_location(tree, m, j)).endswith(name)
+        job
+        for job in resource_instances(tree, "aws_glue_job")
+        if str(_script_location(job)).endswith(name)
     ]
 
 
+def _uploaded_keys(tree: Tree, module: Module, path: str) -> list[Any]:
+    """The keys of the aws_s3_object instances of ``module`` that upload the file ``path``
+    (their source ends with it)."""
+    return [
+        upload.evaluate("key")
+        for upload in resource_instances(tree, "aws_s3_object", module)
+        if str(upload.evaluate("source")).endswith("/" + path)
+    ]
+
+
+def _script_problems(tree: Tree, job: Instance, script: str) -> list[Problem]:
+    """The job runs the uploaded ``script``: an aws_s3_object of its module uploads it, and
+    the job's script_location is that object's key."""
+    keys = _uploaded_keys(tree, job.module, script)
+    if not keys:
+        return [Problem("contract", job.where, f"no aws_s3_object uploads {script}")]
+    location = _script_location(job)
+    if not str(location).endswith("/" + str(keys[0])):
+        return [
+            Problem(
+                "contract",
+                job.where,
+                f"script_location {location!r} is not the uploaded {script}",
+            )
+        ]
+    return []
+
+
 def _sources_by_job(tree: Tree, module: Module, contract: Contract) -> dict[str, str]:
-    """``aws_glue_job.<name>`` -> the source whose tables it writes."""
+    """The address of each job of ``module`` (``aws_glue_job.<name>``, or an instance's
+    ``aws_glue_job.<name>["<key>"]``) -> the source whose tables it writes."""
     scripts = {"playlists": contract.glue_script, "charts": CHART_SCRIPT}
     return {
-        f"aws_glue_job.{job.labels[1]}": source
+        job.address: source
         for source, script in scripts.items()
-        for m, job in _jobs_running(tree, script)
-        if m is module
+        for job in _jobs_running(tree, script)
+        if job.module is module
     }
 
 
@@ -640,28 +641,10 @@ def check_chart_job(tree: Tree, contract: Contract, repo: Repo) -> list[Problem]
                 f"{chart_tables}), found {len(jobs)}",
             )
         ]
-    module, job = jobs[0]
-    where = _where(job)
-    scope = Scope(tree, module)
-    problems = []
-    location = str(_script_location(tree, module, job))
-    uploads = [
-        b
-        for b in module.resources_of_type("aws_s3_object")
-        if str(evaluate(b.body.get("source"), scope)).endswith("/" + CHART_SCRIPT)
-    ]
-    if not uploads:
-        problems.append(Problem("contract", where, f"no aws_s3_object uploads {CHART_SCRIPT}"))
-    elif not location.endswith("/" + str(evaluate(uploads[0].body.get("key"), scope))):
-        problems.append(
-            Problem(
-                "contract",
-                where,
-                f"script_location {location!r} is not the uploaded {CHART_SCRIPT}",
-            )
-        )
-
-    arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+    job = jobs[0]
+    where = job.where
+    problems = _script_problems(tree, job, CHART_SCRIPT)
+    arguments = job.evaluate("default_arguments", {})
     arguments = arguments if isinstance(arguments, dict) else {}
     drop_zone = contract.raw_root.replace(f"/{contract.raw_prefix}/", "/charts/")
     for name, root in {"--drop_path": drop_zone, "--curated_path": contract.curated_root}.items():

@@ -1104,3 +1104,43 @@ def argument_text(module: Module, block: Block, value: Any, key: str | None) -> 
     (see :func:`argument_texts`)."""
     texts = argument_texts(module, block, value)
     return texts.get(key, texts.get(None, ""))
+
+
+@dataclass
+class Instance:
+    """One instance of a resource: the block itself, or one key of its for_each, with the
+    scope its arguments are evaluated in (each.key and each.value bound)."""
+
+    module: Module
+    block: Block
+    scope: Scope
+
+    @property
+    def key(self) -> str | None:
+        return self.scope.each.get("key")
+
+    @property
+    def address(self) -> str:
+        """``aws_glue_job.this``, or ``aws_glue_job.this["charts"]`` for an instance."""
+        suffix = "" if self.key is None else f'["{self.key}"]'
+        return self.block.address + suffix
+
+    @property
+    def where(self) -> str:
+        return f"{self.block.where} ({self.address})"
+
+    def evaluate(self, argument: str, default: Any = None) -> Any:
+        """The instance's ``argument``, evaluated (``default`` where it is not set)."""
+        return evaluate(self.block.body.get(argument, default), self.scope)
+
+
+def resource_instances(
+    tree: Tree, resource_type: str, module: Module | None = None
+) -> list[Instance]:
+    """Every instance of every ``resource_type`` resource (of ``module`` only, if given)."""
+    return [
+        Instance(m, block, scope)
+        for m, block in tree.all_resources(resource_type)
+        if module is None or m is module
+        for scope in instance_scopes(tree, m, block)
+    ]

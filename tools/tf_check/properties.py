@@ -14,6 +14,7 @@ from pathlib import Path
 from .checks import skip_comments
 from .hcl import (
     Block,
+    Instance,
     Module,
     Problem,
     Scope,
@@ -29,6 +30,7 @@ from .hcl import (
     instance_scopes,
     literal_string,
     nested_blocks,
+    resource_instances,
 )
 
 
@@ -748,16 +750,15 @@ def check_glue(tree: Tree) -> list[Problem]:
     """Glue 5.0, bookmarks on, one run at a time, encrypted, sized by variables, assets
     uploaded with content hashes, crawlers chained behind the job inside one workflow."""
     problems: list[Problem] = []
-    jobs = tree.all_resources("aws_glue_job")
+    jobs = resource_instances(tree, "aws_glue_job")
     if not jobs:
         problems.append(Problem("glue", str(tree.base), "no aws_glue_job"))
-    for module, job in jobs:
-        where = _where(job)
-        body = job.body
-        scope = Scope(tree, module)
+    for job in jobs:
+        where = job.where
+        body = job.block.body
         if literal_string(body.get("glue_version")) != "5.0":
             problems.append(Problem("glue", where, 'glue_version is not "5.0"'))
-        arguments = evaluate(body.get("default_arguments") or {}, scope)
+        arguments = job.evaluate("default_arguments", {})
         if (
             not isinstance(arguments, dict)
             or arguments.get("--job-bookmark-option") != "job-bookmark-enable"
@@ -777,7 +778,7 @@ def check_glue(tree: Tree) -> list[Problem]:
         for argument in ("worker_type", "number_of_workers", "execution_class"):
             if not (expression_text(body.get(argument)) or "").startswith("var."):
                 problems.append(Problem("glue", where, f"{argument} is not set from a variable"))
-        problems.extend(_check_trigger_chain(module, job))
+        problems.extend(_check_trigger_chain(job))
     for _module, config in tree.all_resources("aws_glue_security_configuration"):
         encryption = _first(config.body, "encryption_configuration") or {}
         expected = {
@@ -883,10 +884,14 @@ def _log_groups_by_name(tree: Tree, module: Module) -> dict[object, Block]:
     }
 
 
-def _check_trigger_chain(module: Module, job: Block) -> list[Problem]:
-    job_ref = f"aws_glue_job.{job.labels[1]}.name"
+def _check_trigger_chain(job: Instance) -> list[Problem]:
+    """The job (one instance of a for_each job: ``job_name = aws_glue_job.this["key"].name``)
+    is started by a trigger of a workflow, and a conditional trigger of the same workflow
+    starts crawlers when it SUCCEEDED."""
+    module = job.module
+    job_ref = f"{job.address}.name"
     triggers = module.resources_of_type("aws_glue_trigger")
-    where = _where(job)
+    where = job.where
     problems = []
     for trigger in triggers:
         if "workflow_name" not in trigger.body:
@@ -1155,12 +1160,12 @@ def check_glue_job_log_groups(tree: Tree) -> list[Problem]:
     Both must be declared, with a retention and the key; ``--custom-logGroup-prefix`` would
     name a third pair, so it is refused."""
     problems: list[Problem] = []
-    for module, job in tree.all_resources("aws_glue_job"):
-        where = _where(job)
+    for job in resource_instances(tree, "aws_glue_job"):
+        module, where, scope = job.module, job.where, job.scope
         config_name = _referenced(
-            job.body.get("security_configuration"), "aws_glue_security_configuration", "name"
+            job.block.body.get("security_configuration"), "aws_glue_security_configuration", "name"
         )
-        role_name = _referenced(job.body.get("role_arn"), "aws_iam_role", "arn")
+        role_name = _referenced(job.block.body.get("role_arn"), "aws_iam_role", "arn")
         if config_name is None or role_name is None:
             problems.append(
                 Problem(
@@ -1178,8 +1183,7 @@ def check_glue_job_log_groups(tree: Tree) -> list[Problem]:
             "DISABLED",
         ):
             continue
-        scope = Scope(tree, module)
-        arguments = evaluate(job.body.get("default_arguments") or {}, scope)
+        arguments = job.evaluate("default_arguments", {})
         if isinstance(arguments, dict) and "--custom-logGroup-prefix" in arguments:
             problems.append(
                 Problem(
@@ -1392,7 +1396,7 @@ def _role_raw_grants(
     return granted, problems
 
 
-def _lambda_handoffs(tree: Tree, jobs: list[tuple[Block, dict]]) -> list[Problem]:
+def _lambda_handoffs(tree: Tree, jobs: list[tuple[Instance, dict]]) -> list[Problem]:
     """The star-schema job reads track documents where the extract Lambda writes them, the
     chart job writes work lists where the Lambda reads them (its TRACKS_PREFIX and
     ENRICH_PREFIX through extract_lambda.enrich.EnrichSettings, as :func:`lambda_s3_needs`)."""
@@ -1439,7 +1443,7 @@ def _lambda_handoffs(tree: Tree, jobs: list[tuple[Block, dict]]) -> list[Problem
             problems.append(
                 Problem(
                     "iam",
-                    _where(job),
+                    job.where,
                     f"the job {does} {located[0]}/{located[1]}/, the extract Lambda "
                     f"{lambda_does} {bucket}/{key}/ ({setting})",
                 )
@@ -1453,12 +1457,14 @@ def check_glue_raw_access(tree: Tree) -> list[Problem]:
     delete, no write outside the chart job's work-list folder); and the jobs meet the
     extract Lambda where it writes track documents and reads work lists."""
     problems: list[Problem] = []
-    by_role: dict[tuple[str, str], tuple[Module, list[tuple[Block, dict]]]] = {}
-    for module, job in tree.all_resources("aws_glue_job"):
-        role = _referenced(job.body.get("role_arn"), "aws_iam_role", "arn")
-        arguments = evaluate(job.body.get("default_arguments") or {}, Scope(tree, module))
+    by_role: dict[tuple[str, str], tuple[Module, list[tuple[Instance, dict]]]] = {}
+    for job in resource_instances(tree, "aws_glue_job"):
+        role = _referenced(job.block.body.get("role_arn"), "aws_iam_role", "arn")
+        arguments = job.evaluate("default_arguments", {})
         if role is not None and isinstance(arguments, dict):
-            by_role.setdefault((str(module.path), role), (module, []))[1].append((job, arguments))
+            by_role.setdefault((str(job.module.path), role), (job.module, []))[1].append(
+                (job, arguments)
+            )
     for (_path, role), (module, jobs) in by_role.items():
         needed: set[tuple[str, str, str]] = set()
         allowed: set[tuple[str, str, str]] = set()
@@ -1467,7 +1473,7 @@ def check_glue_raw_access(tree: Tree) -> list[Problem]:
             needed |= job_needed
             allowed |= job_allowed
             problems += [
-                Problem("iam", _where(job), f"{name} is not a folder of an S3 bucket")
+                Problem("iam", job.where, f"{name} is not a folder of an S3 bucket")
                 for name in unknown
             ]
         # Judged: the raw bucket, that of the jobs' main inputs (a --tracks_path elsewhere
@@ -1839,14 +1845,14 @@ def _check_metric_wiring(
                     f"POWERTOOLS_METRICS_NAMESPACE is not the alarms' namespace {sorted(namespaces)}",
                 )
             )
-    for module, job in tree.all_resources("aws_glue_job"):
-        arguments = evaluate(job.body.get("default_arguments") or {}, Scope(tree, module))
+    for job in resource_instances(tree, "aws_glue_job"):
+        arguments = job.evaluate("default_arguments", {})
         arguments = arguments if isinstance(arguments, dict) else {}
         if arguments.get("--metrics_namespace") not in namespaces:
             problems.append(
                 Problem(
                     "metrics",
-                    _where(job),
+                    job.where,
                     f"--metrics_namespace is not the alarms' namespace {sorted(namespaces)}",
                 )
             )

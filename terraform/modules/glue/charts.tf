@@ -49,7 +49,7 @@ resource "aws_glue_trigger" "start_chart_job" {
   }
 
   actions {
-    job_name = aws_glue_job.charts.name
+    job_name = aws_glue_job.this["charts"].name
   }
 }
 

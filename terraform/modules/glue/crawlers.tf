@@ -57,13 +57,13 @@ locals {
       name        = "crawl-after-star-schema"
       description = "Starts the crawlers when the star-schema job succeeded"
       workflow    = aws_glue_workflow.this.name
-      job         = aws_glue_job.this.name
+      job         = aws_glue_job.this["playlists"].name
     }
     charts = {
       name        = "crawl-after-charts"
       description = "Starts the chart tables' crawlers when the chart job succeeded"
       workflow    = aws_glue_workflow.charts.name
-      job         = aws_glue_job.charts.name
+      job         = aws_glue_job.this["charts"].name
     }
   }
 }

@@ -20,7 +20,7 @@ locals {
 }
 
 resource "aws_iam_role" "job" {
-  name               = "${local.job_name}-job"
+  name               = "${local.jobs.playlists.name}-job"
   description        = "Execution role of the Glue jobs (star schema, charts)"
   assume_role_policy = data.aws_iam_policy_document.assume_role["glue"].json
 }

@@ -9,8 +9,6 @@
 # security configuration.
 
 locals {
-  job_name       = "${var.name_prefix}-star-schema"
-  chart_job_name = "${var.name_prefix}-charts"
   # Glue and Athena database names allow lower-case letters, digits and underscores.
   database_name = replace(var.name_prefix, "-", "_")
   # With a security configuration that encrypts CloudWatch Logs, Glue writes the job's logs
@@ -37,7 +35,7 @@ locals {
 
   # The arguments both jobs run with: the curated root they write, Glue's job bookmark, the
   # glue_jobs library, Glue's temporary directory and metrics, and the namespace of the
-  # pipeline's own metrics. Each job adds what it reads (default_arguments below).
+  # pipeline's own metrics. Each job adds what it reads (local.jobs below).
   common_job_arguments = {
     "--curated_path"                 = local.curated_path
     "--job-bookmark-option"          = "job-bookmark-enable"
@@ -47,6 +45,42 @@ locals {
     "--enable-metrics"               = "true"
     "--enable-observability-metrics" = "true"
     "--metrics_namespace"            = var.metrics_namespace
+  }
+
+  # The two jobs, by the source whose tables each writes (glue_jobs/tables.py `source`, the
+  # keys of local.crawl_after_job in crawlers.tf): each job's name, script and the arguments
+  # it adds to local.common_job_arguments. Everything else (library, security
+  # configuration, role, log groups, sizing) they share (aws_glue_job.this below).
+  jobs = {
+    playlists = {
+      name        = "${var.name_prefix}-star-schema"
+      description = "Raw playlist snapshots and track documents -> star schema Parquet (glue_jobs/star_schema_job.py)"
+      script_key  = "glue/scripts/star_schema_job.py"
+      script_path = var.script_path
+      # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
+      # --bookmark_store glue says outright that Glue's bookmark is used: were the script
+      # ever to miss the Glue runtime, "auto" would quietly start an empty local bookmark
+      # instead. --tracks_path (optional in the script): the track documents, read under
+      # the same bookmark (transformation_ctx raw_track_documents); before the enrichment's
+      # first document the prefix does not exist and the job reads the snapshots alone.
+      arguments = {
+        "--raw_path"       = local.raw_path
+        "--tracks_path"    = local.tracks_path
+        "--bookmark_store" = "glue"
+      }
+    }
+    # Chart CSVs of the drop zone -> fact_chart_entry and dim_chart. Its arguments are
+    # exactly the entry point's REQUIRED_ARGS and the metrics namespace (tools/tf_check
+    # compares them with glue_jobs/chart_job.py).
+    charts = {
+      name        = "${var.name_prefix}-charts"
+      description = "Charts drop zone -> fact_chart_entry, dim_chart (glue_jobs/chart_job.py)"
+      script_key  = "glue/scripts/chart_job.py"
+      script_path = var.chart_script_path
+      arguments = {
+        "--drop_path" = local.drop_path
+      }
+    }
   }
 }
 
@@ -79,19 +113,14 @@ resource "aws_glue_security_configuration" "this" {
 # source_hash (not etag): the assets bucket encrypts with SSE-KMS, and the ETag of a
 # KMS-encrypted object is not the MD5 of its content, so an etag argument would show a
 # change on every plan. source_hash is compared with the local file only.
+# Each job's script.
 resource "aws_s3_object" "script" {
-  bucket      = var.assets_bucket_name
-  key         = "glue/scripts/star_schema_job.py"
-  source      = var.script_path
-  source_hash = filemd5(var.script_path)
-  kms_key_id  = var.kms_key_arn
-}
+  for_each = local.jobs
 
-resource "aws_s3_object" "chart_script" {
   bucket      = var.assets_bucket_name
-  key         = "glue/scripts/chart_job.py"
-  source      = var.chart_script_path
-  source_hash = filemd5(var.chart_script_path)
+  key         = each.value.script_key
+  source      = each.value.script_path
+  source_hash = filemd5(each.value.script_path)
   kms_key_id  = var.kms_key_arn
 }
 
@@ -118,8 +147,10 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_glue_job" "this" {
-  name              = local.job_name
-  description       = "Raw playlist snapshots and track documents -> star schema Parquet (glue_jobs/star_schema_job.py)"
+  for_each = local.jobs
+
+  name              = each.value.name
+  description       = each.value.description
   role_arn          = aws_iam_role.job.arn
   glue_version      = "5.0"
   worker_type       = var.worker_type
@@ -132,61 +163,15 @@ resource "aws_glue_job" "this" {
 
   command {
     name            = "glueetl"
-    script_location = "s3://${var.assets_bucket_name}/${aws_s3_object.script.key}"
+    script_location = "s3://${var.assets_bucket_name}/${aws_s3_object.script[each.key].key}"
     python_version  = "3"
   }
 
-  # Names fixed by the data contract (section 6); tools/tf_check holds them to it.
-  # --bookmark_store glue says outright that Glue's bookmark is used: were the script ever
-  # to miss the Glue runtime, "auto" would quietly start an empty local bookmark instead.
-  # --tracks_path (optional in the script): the track documents, read under the same
-  # bookmark (transformation_ctx raw_track_documents); before the enrichment's first
-  # document the prefix does not exist and the job reads the snapshots alone.
-  default_arguments = merge(local.common_job_arguments, {
-    "--raw_path"       = local.raw_path
-    "--tracks_path"    = local.tracks_path
-    "--bookmark_store" = "glue"
-  })
+  default_arguments = merge(local.common_job_arguments, each.value.arguments)
 
   # One run at a time: two runs would read the same bookmark and write the same
-  # partitions.
-  execution_property {
-    max_concurrent_runs = 1
-  }
-
-  depends_on = [aws_iam_role_policy.job, aws_cloudwatch_log_group.this]
-}
-
-# The chart job: chart CSVs of the drop zone -> fact_chart_entry and dim_chart. Same
-# library, security configuration, role, log groups and sizing as the star-schema job; its
-# arguments are exactly the entry point's REQUIRED_ARGS and the metrics namespace
-# (tools/tf_check compares them with glue_jobs/chart_job.py).
-resource "aws_glue_job" "charts" {
-  name              = local.chart_job_name
-  description       = "Charts drop zone -> fact_chart_entry, dim_chart (glue_jobs/chart_job.py)"
-  role_arn          = aws_iam_role.job.arn
-  glue_version      = "5.0"
-  worker_type       = var.worker_type
-  number_of_workers = var.number_of_workers
-  execution_class   = var.execution_class
-  timeout           = var.timeout_minutes
-  max_retries       = var.max_retries
-
-  security_configuration = aws_glue_security_configuration.this.name
-
-  command {
-    name            = "glueetl"
-    script_location = "s3://${var.assets_bucket_name}/${aws_s3_object.chart_script.key}"
-    python_version  = "3"
-  }
-
-  default_arguments = merge(local.common_job_arguments, {
-    "--drop_path" = local.drop_path
-  })
-
-  # One run at a time: two runs would read the same bookmark and write the same
-  # partitions (a second start fails with ConcurrentRunsExceededException; the files wait
-  # for the next run).
+  # partitions (a second start fails with ConcurrentRunsExceededException; the chart
+  # job's files wait for its next run).
   execution_property {
     max_concurrent_runs = 1
   }

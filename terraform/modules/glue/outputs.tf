@@ -5,12 +5,12 @@ output "database_name" {
 
 output "job_name" {
   description = "Name of the star-schema Glue job."
-  value       = aws_glue_job.this.name
+  value       = aws_glue_job.this["playlists"].name
 }
 
 output "chart_job_name" {
   description = "Name of the chart Glue job."
-  value       = aws_glue_job.charts.name
+  value       = aws_glue_job.this["charts"].name
 }
 
 output "chart_workflow_name" {
@@ -50,7 +50,7 @@ output "chart_schedule_name" {
 
 output "script_s3_uri" {
   description = "S3 location of the uploaded job script."
-  value       = "s3://${var.assets_bucket_name}/${aws_s3_object.script.key}"
+  value       = "s3://${var.assets_bucket_name}/${aws_s3_object.script["playlists"].key}"
 }
 
 output "library_s3_uri" {

@@ -28,7 +28,7 @@ resource "aws_glue_trigger" "start_job" {
   enabled = false
 
   actions {
-    job_name = aws_glue_job.this.name
+    job_name = aws_glue_job.this["playlists"].name
   }
 }
 
