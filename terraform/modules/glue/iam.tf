@@ -19,6 +19,7 @@ locals {
   }
 }
 
+# Named after the star-schema job, its first user (a new name would replace the role).
 resource "aws_iam_role" "job" {
   name               = "${local.jobs.playlists.name}-job"
   description        = "Execution role of the Glue jobs (star schema, charts)"
