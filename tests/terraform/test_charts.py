@@ -99,6 +99,27 @@ def test_chart_crawlers_started_after_the_wrong_job_are_reported(
     ]
 
 
+def test_each_job_instance_needs_its_own_start_trigger(tree: Tree, tmp_path: Path) -> None:
+    # The jobs are one for_each resource: a trigger names an instance, and the playlist
+    # workflow's trigger starting the chart job leaves the star-schema job unstarted.
+    assert properties.check_glue(tree) == []
+    drifted = _edited_tree(
+        tmp_path,
+        "modules/glue/workflow.tf",
+        'job_name = aws_glue_job.this["playlists"].name',
+        'job_name = aws_glue_job.this["charts"].name',
+    )
+    problems = {(p.where.split(" ")[-1], p.message) for p in properties.check_glue(drifted)}
+    assert problems == {
+        ('(aws_glue_job.this["playlists"])', "no workflow trigger starts the job"),
+        (
+            '(aws_glue_job.this["charts"])',
+            "the job's start trigger and the crawlers' conditional trigger are not in the same "
+            "workflow",
+        ),
+    }
+
+
 # ---------------------------------------------------------------------------------------
 # The chart job against its entry point (glue_jobs/chart_job.py)
 # ---------------------------------------------------------------------------------------
