@@ -40,15 +40,15 @@ from glue_jobs.charts_pipeline import (
     run_chart_job,
 )
 from glue_jobs.lakefs import FileInfo, LakeFS
-from glue_jobs.pipeline import fail_point_from_env, new_run_id
 from glue_jobs.publish import recover_staging
 from glue_jobs.star_schema_job import (
+    EntryPoint,
     GlueApi,
     GlueRun,
     Options,
     bookmarked_new_files,
     parse_options,
-    run_entry_point,
+    run_locally,
 )
 
 # A literal list, passed as is: tools/tf_check reads it to compare with Terraform's arguments.
@@ -77,55 +77,29 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
     paths = bookmarked_new_files(run.context, opts.raw_path, fmt="csv", ctx=BOOKMARK_CTX)
     drop_fs = LakeFS(run.spark, opts.raw_path)
     listed = {f.path: f for f in drop_fs.list_files(drop_fs.root)}
-    summary = process_chart_files(
-        run.spark,
+    return run.process(
+        process_chart_files,
         [listed.get(p, FileInfo(p, 0, 0)) for p in paths],
         opts.raw_path,
         opts.curated_path,
-        mode="glue",
-        commit=run.commit,
-        run_id=new_run_id(),
-        fail_after=fail_point_from_env(),
         rolled_forward=rolled,
     )
-    return run.finish(summary)
 
 
 def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
     """One run with the local bookmark; a missing drop zone stops it with one line."""
-    try:
-        return run_chart_job(
-            spark,
-            opts.raw_path,
-            opts.curated_path,
-            reset_bookmark=opts.reset_bookmark,
-            fail_after=fail_point_from_env(),
-        )
-    except (FileNotFoundError, ValueError) as error:
-        raise SystemExit(f"error: {error}") from None
+    return run_locally(run_chart_job, spark, opts, (FileNotFoundError, ValueError))
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    spark: SparkSession | None = None,
-    glue_api: GlueApi | None = None,
-) -> dict[str, Any]:
-    """Run the job; returns the run summary (also printed and written to ``_runs/charts/``).
-
-    ``--bookmark_store auto`` is the local bookmark, on Glue too (the module docstring).
-    """
-    return run_entry_point(
-        argv,
-        spark,
-        glue_api,
-        app_name="chart_job",
-        options=options,
-        run_glue=run_glue,
-        run_local=run_local,
-        auto_store="local",
-    )
-
+# ``--bookmark_store auto`` is the local bookmark, on Glue too (the module docstring).
+ENTRY_POINT = EntryPoint(
+    app_name="chart_job",
+    options=options,
+    run_glue=run_glue,
+    run_local=run_local,
+    auto_store="local",
+)
+main = ENTRY_POINT.main
 
 if __name__ == "__main__":
     main()

@@ -216,12 +216,58 @@ class GlueRun:
         """The core's ``commit``: ``Job.commit()`` moves the bookmark past what Glue read."""
         self.job.commit()
 
-    def finish(self, summary: dict[str, Any]) -> dict[str, Any]:
-        """The run's summary, once a run that found nothing new has committed the bookmark
-        too (the core commits only what it published)."""
+    def process(
+        self,
+        core: Callable[..., dict[str, Any]],
+        files: Sequence[FileInfo],
+        *roots: str,
+        rolled_forward: Sequence[str],
+        **job_args: Any,
+    ) -> dict[str, Any]:
+        """The job's core (``process_files``, ``process_chart_files``) on ``files`` and the
+        job's ``roots``, in Glue mode: this run's ``commit``, a new run id, the fail point of
+        the environment. A run that found nothing new commits the bookmark too (the core
+        commits only what it published). Returns the run's summary."""
+        summary = core(
+            self.spark,
+            files,
+            *roots,
+            mode="glue",
+            commit=self.commit,
+            run_id=new_run_id(),
+            fail_after=fail_point_from_env(),
+            rolled_forward=rolled_forward,
+            **job_args,
+        )
         if summary["status"] == "no_new_files":
             self.job.commit()
         return summary
+
+
+def run_locally(
+    run_job: Callable[..., dict[str, Any]],
+    spark: SparkSession,
+    opts: Options,
+    errors: tuple[type[Exception], ...],
+    **job_args: Any,
+) -> dict[str, Any]:
+    """One run with the local bookmark (plain PySpark): the job's ``run_job`` from
+    ``opts.raw_path`` to ``opts.curated_path``, with the fail point of the environment.
+
+    Any of the job's ``errors`` (a missing root, ...) stops it with one line, not a
+    traceback.
+    """
+    try:
+        return run_job(
+            spark,
+            opts.raw_path,
+            opts.curated_path,
+            reset_bookmark=opts.reset_bookmark,
+            fail_after=fail_point_from_env(),
+            **job_args,
+        )
+    except errors as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str, Any]:
@@ -241,94 +287,68 @@ def run_glue(spark: SparkSession, glue_api: GlueApi, opts: Options) -> dict[str,
             track_paths = bookmarked_new_files(
                 run.context, opts.tracks_path, ctx=S.TRACKS_BOOKMARK_CTX
             )
-    summary = process_files(
-        run.spark,
+    return run.process(
+        process_files,
         [FileInfo(p, -1, -1) for p in paths],
         opts.curated_path,
-        mode="glue",
-        commit=run.commit,
-        run_id=new_run_id(),
-        fail_after=fail_point_from_env(),
         rolled_forward=rolled,
         track_files=[FileInfo(p, -1, -1) for p in track_paths],
         tracks_root=tracks_root,
     )
-    return run.finish(summary)
 
 
 def run_local(spark: SparkSession, opts: Options) -> dict[str, Any]:
-    """One run with the local bookmark (plain PySpark).
-
-    A missing raw root or swapped roots stop it with one line, not a traceback.
-    """
-    try:
-        return run_job(
-            spark,
-            opts.raw_path,
-            opts.curated_path,
-            reset_bookmark=opts.reset_bookmark,
-            fail_after=fail_point_from_env(),
-            tracks_path=opts.tracks_path,
-        )
-    except (FileNotFoundError, SwappedRoots) as error:
-        raise SystemExit(f"error: {error}") from None
-
-
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    spark: SparkSession | None = None,
-    glue_api: GlueApi | None = None,
-) -> dict[str, Any]:
-    """Run the job; returns the run summary (also printed and written to ``_runs/``)."""
-    return run_entry_point(
-        argv,
-        spark,
-        glue_api,
-        app_name="star_schema_job",
-        options=parse_options,
-        run_glue=run_glue,
-        run_local=run_local,
-        auto_store="glue",
+    """One run with the local bookmark; a missing raw root or swapped roots stop it with one
+    line."""
+    return run_locally(
+        run_job, spark, opts, (FileNotFoundError, SwappedRoots), tracks_path=opts.tracks_path
     )
 
 
-def run_entry_point(
-    argv: Sequence[str] | None,
-    spark: SparkSession | None,
-    glue_api: GlueApi | None,
-    *,
-    app_name: str,
-    options: Callable[[Sequence[str], GlueApi | None], Options],
-    run_glue: Callable[[SparkSession, GlueApi, Options], dict[str, Any]],
-    run_local: Callable[[SparkSession, Options], dict[str, Any]],
-    auto_store: str,
-) -> dict[str, Any]:
-    """The ``main`` of both jobs: the session, the Glue API when the runtime is here, the
-    job's ``options``, one run with the bookmark ``--bookmark_store`` picks, its metrics.
+@dataclass(frozen=True)
+class EntryPoint:
+    """One job's entry point (this module's and ``chart_job.py``'s): its ``main`` is the
+    session, the Glue API when the runtime is here, the job's ``options``, one run with the
+    bookmark ``--bookmark_store`` picks, its metrics.
 
     ``auto_store``: the bookmark ``--bookmark_store auto`` picks when the Glue runtime is
     here (``"glue"`` or ``"local"``); without the runtime ``auto`` is always ``local``.
     """
-    argv = list(sys.argv if argv is None else argv)
-    if spark is None:
-        spark = SparkSession.builder.appName(app_name).getOrCreate()
-        # spark-submit's default INFO logging buries the run summary.
-        spark.sparkContext.setLogLevel("WARN")
-    if glue_api is None:
-        glue_api = load_glue_api(spark)
-    opts = options(argv, glue_api)
-    store = opts.bookmark_store
-    if store == "auto":
-        store = auto_store if glue_api is not None else "local"
-    if store == "glue":
+
+    app_name: str
+    options: Callable[[Sequence[str], GlueApi | None], Options]
+    run_glue: Callable[[SparkSession, GlueApi, Options], dict[str, Any]]
+    run_local: Callable[[SparkSession, Options], dict[str, Any]]
+    auto_store: str
+
+    def main(
+        self,
+        argv: Sequence[str] | None = None,
+        *,
+        spark: SparkSession | None = None,
+        glue_api: GlueApi | None = None,
+    ) -> dict[str, Any]:
+        """Run the job; returns the run summary (also printed and written to the job's
+        ``_runs/`` folder). ``argv`` is ``sys.argv`` unless given."""
+        argv = list(sys.argv if argv is None else argv)
+        if spark is None:
+            spark = SparkSession.builder.appName(self.app_name).getOrCreate()
+            # spark-submit's default INFO logging buries the run summary.
+            spark.sparkContext.setLogLevel("WARN")
         if glue_api is None:
-            raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
-        summary = run_glue(spark, glue_api, opts)
-    else:
-        summary = run_local(spark, opts)
-    send_metrics(opts, summary)
-    return summary
+            glue_api = load_glue_api(spark)
+        opts = self.options(argv, glue_api)
+        store = opts.bookmark_store
+        if store == "auto":
+            store = self.auto_store if glue_api is not None else "local"
+        if store == "glue":
+            if glue_api is None:
+                raise SystemExit("--bookmark_store glue needs the Glue runtime (Glue or its image)")
+            summary = self.run_glue(spark, glue_api, opts)
+        else:
+            summary = self.run_local(spark, opts)
+        send_metrics(opts, summary)
+        return summary
 
 
 def send_metrics(opts: Options, summary: dict[str, Any]) -> None:
@@ -342,6 +362,15 @@ def send_metrics(opts: Options, summary: dict[str, Any]) -> None:
             summary, opts.metrics_namespace, opts.job_name, boto3.client("cloudwatch")
         )
 
+
+ENTRY_POINT = EntryPoint(
+    app_name="star_schema_job",
+    options=parse_options,
+    run_glue=run_glue,
+    run_local=run_local,
+    auto_store="glue",
+)
+main = ENTRY_POINT.main
 
 if __name__ == "__main__":
     main()
