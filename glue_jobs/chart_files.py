@@ -725,27 +725,58 @@ def _rows_of_width(rows: _Rows, width: int) -> Iterator[tuple[list[str], int]]:
         yield row, line
 
 
+def _entry(
+    identity: ChartIdentity,
+    rank: int,
+    track_id: str,
+    streams: int | None,
+    *,
+    artist_names: str,
+    track_name: str,
+    peak_rank: int | None = None,
+    previous_rank: int | None = None,
+    weeks_on_chart: int | None = None,
+    days_on_chart: int | None = None,
+    label: str | None = None,
+    trend: str | None = None,
+) -> ChartEntry:
+    """A row of ``identity``'s chart; what the file's format does not give is null."""
+    return ChartEntry(
+        identity.chart_type,
+        identity.region,
+        identity.period,
+        identity.chart_date,
+        rank,
+        track_id,
+        streams,
+        peak_rank,
+        previous_rank,
+        weeks_on_chart,
+        days_on_chart,
+        label,
+        artist_names,
+        track_name,
+        trend,
+    )
+
+
 def _entries_current(rows: _Rows, identity: ChartIdentity, width: int) -> Iterator[ChartEntry]:
     weekly = identity.period == "weekly"
     regional = identity.chart_type == "regional"
     for row, line in _rows_of_width(rows, width):
         on_chart = _optional_int(row[7], "weeks/days_on_chart", line)
-        yield ChartEntry(
-            identity.chart_type,
-            identity.region,
-            identity.period,
-            identity.chart_date,
+        yield _entry(
+            identity,
             _rank(row[0], line, identity.max_rank),
             _track_id(row[1], _URI, line),
             _streams(row[8], line) if regional else None,
-            _optional_int(row[5], "peak_rank", line),
-            _optional_int(row[6], "previous_rank", line, none_for="-1"),
-            on_chart if weekly else None,
-            None if weekly else on_chart,
-            row[4] or None,
-            row[2],
-            row[3],
-            None,
+            artist_names=row[2],
+            track_name=row[3],
+            peak_rank=_optional_int(row[5], "peak_rank", line),
+            previous_rank=_optional_int(row[6], "previous_rank", line, none_for="-1"),
+            weeks_on_chart=on_chart if weekly else None,
+            days_on_chart=None if weekly else on_chart,
+            label=row[4] or None,
         )
 
 
@@ -753,22 +784,13 @@ def _entries_older(rows: _Rows, identity: ChartIdentity, width: int) -> Iterator
     regional = width == len(OLDER_REGIONAL_HEADER)
     url_at = width - 1
     for row, line in _rows_of_width(rows, width):
-        yield ChartEntry(
-            identity.chart_type,
-            identity.region,
-            identity.period,
-            identity.chart_date,
+        yield _entry(
+            identity,
             _rank(row[0], line, identity.max_rank),
             _track_id(row[url_at], _URL, line),
             _streams(row[3], line) if regional else None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            row[2],
-            row[1],
-            None,
+            artist_names=row[2],
+            track_name=row[1],
         )
 
 
@@ -859,22 +881,14 @@ def _archive_entry(row: list[str], identity: ChartIdentity, line: int) -> ChartE
         and 0 < (rank := int(rank_text)) <= identity.max_rank
     ):
         rank = _rank(rank_text, line, identity.max_rank)  # the general path, with its reasons
-    return ChartEntry(
-        identity.chart_type,
-        identity.region,
-        identity.period,
-        identity.chart_date,
+    return _entry(
+        identity,
         rank,
         _track_id(row[4], _URL, line),
         streams,
-        None,
-        None,
-        None,
-        None,
-        None,
-        row[3],
-        row[0],
-        row[7].strip() or None,
+        artist_names=row[3],
+        track_name=row[0],
+        trend=row[7].strip() or None,
     )
 
 

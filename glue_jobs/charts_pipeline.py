@@ -171,11 +171,8 @@ def chart_id(chart_type: str, region: str, period: str) -> str:
 
 KIND_CHART, KIND_ARCHIVE, KIND_BAD = "chart", "archive", "bad"
 _ENTRY_VALUE_FIELDS = C.ENTRY_FIELDS[4:]  # rank .. trend: the identity is the file's
-_SPARK_TYPES = {"int": IntegerType(), "bigint": LongType(), "string": StringType()}
-_FACT_TYPES = {c.name: c.type for c in tables.FACT_CHART_ENTRY.columns}
-ENTRY_STRUCT = StructType(
-    [StructField(f, _SPARK_TYPES[_FACT_TYPES[f]]) for f in _ENTRY_VALUE_FIELDS]
-)
+_FACT_FIELDS = {f.name: f for f in S.TABLE_SCHEMAS[FACT].fields}
+ENTRY_STRUCT = StructType([_FACT_FIELDS[f] for f in _ENTRY_VALUE_FIELDS])
 PARSED_SCHEMA = StructType(
     [
         StructField("source_file", StringType()),
@@ -495,7 +492,9 @@ class ArchiveResult:
     bad_files: dict[str, tuple[str, str]]
 
 
-def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> ArchiveResult:
+def _judge_archives(
+    spark: SparkSession, drop_fs: LakeFS, paths: Sequence[str], out: str
+) -> ArchiveResult:
     """Stage the archives' rows once, then judge each chart as chart_files does:
     ``chart_not_contiguous`` first, then the first bad value in file order, then the ranks
     (repeated, missing), then the tracks (repeated). Rows that name no chart are rejected
@@ -508,7 +507,7 @@ def _judge_archives(spark: SparkSession, paths: Sequence[str], out: str) -> Arch
     # Per block (one task's slice of a file): its rows, its first row id, whether a row
     # makes the whole file unreadable, and its rows that name no chart by reason. Few
     # rows: collected.
-    uris = {spark._jvm.org.apache.hadoop.fs.Path(p).toUri().toString(): p for p in paths}
+    uris = {drop_fs._path(p).toUri().toString(): p for p in paths}
     blocks = (
         rows.groupBy("file_uri", "block")
         .agg(
@@ -726,7 +725,7 @@ def _staged_work_list(fs: LakeFS, staging: str) -> str | None:
     return join(folder, parts[0]) if len(parts) == 1 else None
 
 
-def _put_text(spark: SparkSession, target: str, text: str) -> None:
+def _put_text(spark: SparkSession, fs: LakeFS, target: str, text: str) -> None:
     """Write a small file so that a reader of ``target`` sees it whole or not at all.
 
     Locally: ``LakeFS.write_text`` (a hidden file beside it, which the enrichment skips, then
@@ -739,7 +738,7 @@ def _put_text(spark: SparkSession, target: str, text: str) -> None:
     if local_path(target) is not None:
         LakeFS(spark, folder).write_text(target, text)
         return
-    path = spark._jvm.org.apache.hadoop.fs.Path(target)
+    path = fs._path(target)  # any LakeFS of the run makes the Hadoop Path
     out = path.getFileSystem(spark._jsc.hadoopConfiguration()).create(path, True)
     try:
         out.write(bytearray(text.encode("utf-8")))
@@ -776,7 +775,7 @@ def deliver_work_list(
         staged = _staged_work_list(fs, staging)
         if staged is None:
             return False
-    _put_text(spark, todo["path"], fs.read_text(staged) or "")
+    _put_text(spark, fs, todo["path"], fs.read_text(staged) or "")
     return True
 
 
@@ -908,7 +907,7 @@ def process_chart_files(
     parsed_path = join(staging, PARSED_DIR)
     outcomes = _parse_files(spark, drop_fs, files, parsed_path)
     archive_paths = sorted(o["source_file"] for o in outcomes if o["kind"] == KIND_ARCHIVE)
-    archives = _judge_archives(spark, archive_paths, join(staging, ARCHIVE_DIR))
+    archives = _judge_archives(spark, drop_fs, archive_paths, join(staging, ARCHIVE_DIR))
     maybe_fail("parse", fail_after)
 
     # 2. plan: per chart and date, the latest file wins ---------------------------------
