@@ -50,7 +50,13 @@ from extract_lambda.enrich_state import (
 )
 from extract_lambda.logsafe import log_to_stderr, protect_logs, redact
 from extract_lambda.retry import Deadline
-from extract_lambda.spotify_client import ExtractError, PlaylistFailed, RunStopped, SpotifyClient
+from extract_lambda.spotify_client import (
+    ExtractError,
+    PlaylistFailed,
+    RunStopped,
+    SpotifyClient,
+    Stats,
+)
 from extract_lambda.storage import (
     S3_WRITE_BOUND_S,
     LocalDirectorySink,
@@ -291,9 +297,7 @@ class _Run:
             "keys": list(self.keys),
             "keys_truncated": self.landed > len(self.keys),
             "checkpoints": self.checkpoints,
-            "requests": client.stats.requests if client else 0,
-            "retries": client.stats.retries if client else 0,
-            "waited_s": round(client.stats.slept_s, 3) if client else 0.0,
+            **(client.stats if client else Stats()).as_summary(),
             "stopped": self.stopped,
         }
 

@@ -32,6 +32,7 @@ from extract_lambda.spotify_client import (
     PlaylistFailed,
     RunStopped,
     SpotifyClient,
+    Stats,
 )
 from extract_lambda.storage import (
     Sink,
@@ -124,9 +125,7 @@ class RunSummary:
             "bytes": sum(item["bytes"] for item in self.ok),
             "keys": [item["key"] for item in self.ok],
             "snapshots": list(self.ok),
-            "requests": client.stats.requests if client else 0,
-            "retries": client.stats.retries if client else 0,
-            "waited_s": round(client.stats.slept_s, 3) if client else 0.0,
+            **(client.stats if client else Stats()).as_summary(),
             "stopped": self.stopped,
         }
 

@@ -129,6 +129,14 @@ class Stats:
             self.retries += retries
             self.slept_s += slept_s
 
+    def as_summary(self) -> dict[str, Any]:
+        """The counters as a run summary gives them (the extract's and the enrichment's)."""
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "waited_s": round(self.slept_s, 3),
+        }
+
 
 class _Session(requests.Session):
     """A session whose own ``verify`` (the CA bundle) wins over a request's ``verify=True``.
