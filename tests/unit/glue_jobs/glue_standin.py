@@ -1,11 +1,12 @@
-"""A recording stand-in for the calls of the playlist job that need the Glue runtime, which
-exists only on AWS and in the Glue image: ``GlueContext`` (its JVM side),
+"""A recording stand-in for the calls of the Glue jobs (playlists, charts) that need the
+Glue runtime, which exists only on AWS and in the Glue image: ``GlueContext`` (its JVM side),
 ``create_dynamic_frame.from_options`` (Glue's bookmarked S3 reader) and
 ``Job.init``/``Job.commit`` (Glue's bookmark service). Its DynamicFrame is a real Spark
 DataFrame read from the files "Glue's bookmark" hands over, so everything after that runs on
 real Spark; ``getResolvedOptions`` is the real one from the awsglue sources.
 
-Used by tests/unit/glue_jobs/test_star_schema_job.py and tests/integration/test_glue_tracks.py.
+Used by tests/unit/glue_jobs/test_star_schema_job.py, test_chart_job_entry.py and
+tests/integration/test_glue_tracks.py.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class RecordingGlue:
                 self.glue_context = glue_context
 
             def init(self, name, args):
-                recorder.calls.append(("init", name, args["raw_path"]))
+                # The root the job reads: --raw_path, or the chart job's --drop_path.
+                recorder.calls.append(("init", name, args.get("raw_path", args.get("drop_path"))))
 
             def commit(self):
                 # What is already in place when Glue's bookmark is committed.
