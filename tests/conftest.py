@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tools.jvm import LOCAL_JVM_OPTIONS, local_session_builder
+from tools.jvm import local_jvm_options, local_session_builder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPOTIFY = PROJECT_ROOT.parent / "shared" / "spotify"
 # Options of every test JVM (the session's, and those the benchmark smoke test starts):
 # tools/jvm.py says why. No effect on results.
-JVM_OPTIONS = " ".join(LOCAL_JVM_OPTIONS)
+JVM_OPTIONS = " ".join(local_jvm_options())
 
 
 # The files that take minutes, longest first (measured with `--durations`). `make test`

@@ -10,6 +10,9 @@ settings the tests and the demo share (:func:`local_session_builder`).
   full. Compiler has been disabled" and interprets everything from there on. 240 MiB is
   the tiered default, which Glue itself has anyway.
 
+- ``-XX:SharedArchiveFile``: the environment's class archive (:mod:`tools.class_archive`),
+  once built: the JVM maps the classes a run loads instead of loading them from the jars.
+
 Glue sets none of these: it runs the JVM's defaults. A long local backfill may prefer them
 too: ``make glue-local JVM_OPTIONS=`` (docs/glue-job.md).
 """
@@ -26,12 +29,20 @@ LOCAL_JVM_OPTIONS: tuple[str, ...] = (
 )
 
 
+def local_jvm_options() -> tuple[str, ...]:
+    """:data:`LOCAL_JVM_OPTIONS`, and the class archive's option when it has been built."""
+    from tools.class_archive import archive_options
+
+    return (*LOCAL_JVM_OPTIONS, *archive_options())
+
+
 def local_session_builder(
-    app_name: str, driver_memory: str, java_options: Sequence[str] = LOCAL_JVM_OPTIONS
+    app_name: str, driver_memory: str, java_options: Sequence[str] | None = None
 ):
     """A SparkSession builder for a short run on this machine (the tests, the demo):
     local[2], UTC, no UI or progress bars, two shuffle partitions, the Python workers on this
-    interpreter, the driver JVM with `java_options`. The caller adds its own settings."""
+    interpreter, the driver JVM with `java_options` (default :func:`local_jvm_options`). The
+    caller adds its own settings."""
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -44,9 +55,12 @@ def local_session_builder(
         .config("spark.default.parallelism", "2")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", driver_memory)
-        .config("spark.driver.extraJavaOptions", " ".join(java_options))
+        .config(
+            "spark.driver.extraJavaOptions",
+            " ".join(local_jvm_options() if java_options is None else java_options),
+        )
     )
 
 
 if __name__ == "__main__":
-    print(" ".join(LOCAL_JVM_OPTIONS))
+    print(" ".join(local_jvm_options()))

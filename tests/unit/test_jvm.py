@@ -36,11 +36,32 @@ def _make_dry_run(*args: str) -> str:
 
 
 def test_the_local_job_runs_use_the_same_options_and_can_drop_them() -> None:
-    from tools.jvm import LOCAL_JVM_OPTIONS
+    from tools.jvm import local_jvm_options
 
-    wanted = f"--driver-java-options '{' '.join(LOCAL_JVM_OPTIONS)}'"
+    wanted = f"--driver-java-options '{' '.join(local_jvm_options())}'"
     for target, paths in (("glue-local", "RAW=r"), ("charts-local", "DROP=d")):
         assert wanted in _make_dry_run(target, paths, "CURATED=c")
         assert "--driver-java-options" not in _make_dry_run(
             target, paths, "CURATED=c", "JVM_OPTIONS="
         )
+
+
+def test_the_session_jvm_maps_the_class_archive(spark) -> None:
+    # `make test` builds the archive first (tools/class_archive.py); a JVM that could not
+    # use it (another JVM, other jars) would only warn and load every class from the jars.
+    import pytest
+
+    from tools.class_archive import archive_path
+
+    path = archive_path()
+    if path is None or not path.is_file():
+        pytest.skip("no class archive in this environment (make class-archive builds it)")
+    assert f"-XX:SharedArchiveFile={path}" in _input_arguments(spark)
+    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    with open(f"/proc/{pid}/maps") as maps:
+        assert str(path) in maps.read()
+
+
+def _input_arguments(spark) -> list[str]:
+    jvm = spark.sparkContext._jvm
+    return list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())

@@ -50,7 +50,7 @@ from typing import Any, TextIO
 
 from glue_jobs.tables import PLAYLIST_TABLES
 from tools.demo.progress import Progress, format_duration
-from tools.jvm import LOCAL_JVM_OPTIONS, local_session_builder
+from tools.jvm import local_jvm_options, local_session_builder
 
 MARKER = ".spotify-demo-lake"
 RAW_DIR = "raw/playlist_snapshots"
@@ -254,8 +254,8 @@ def spark_session(spark=None, *, workdir: Path | None = None) -> Iterator[Any]:
     # Everything is on this machine; binding to loopback also avoids Spark's warning about
     # a hostname that resolves to it.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    # C1 only, with the code cache of a tiered JVM: tools/jvm.py says why.
-    java_options = list(LOCAL_JVM_OPTIONS)
+    # C1 only, with the code cache of a tiered JVM and the class archive: tools/jvm.py.
+    java_options = list(local_jvm_options())
     if workdir is not None:
         log4j = workdir / ".spark-log4j2.properties"
         log4j.write_text(_LOG4J2)
