@@ -57,7 +57,7 @@ $(STAMP): pyproject.toml requirements/dev.lock
 venv: $(STAMP) ## Create .venv with the pinned dependencies
 
 .PHONY: class-archive
-class-archive: $(STAMP) ## Build the JVM class archive that shortens every local Spark start (once per .venv)
+class-archive: $(STAMP) ## Build the JVM class archive local Spark runs then start from (once per .venv; tools/class_archive.py)
 	@$(PY) -m tools.class_archive
 
 $(CHECKOV): 
@@ -70,7 +70,7 @@ $(SCHEMAS_STAMP): requirements/provider-schemas.txt | $(STAMP)
 	@touch $@
 
 .PHONY: test
-test: $(STAMP) tf-check class-archive ## Run the whole test suite (creates .venv on a fresh clone)
+test: $(STAMP) tf-check ## Run the whole test suite (creates .venv on a fresh clone)
 	@# Three workers on the 2 cores, one SparkSession each; a file's tests stay together on
 	@# one worker. The Spark tests spend much of their time waiting (JVM round trips, tiny
 	@# stages): a third worker keeps both cores busy (measured in docs/benchmarks.md).
@@ -126,13 +126,13 @@ LOCAL_SPARK = PYSPARK_PYTHON=$(abspath $(PY)) $(SPARK_SUBMIT) --master 'local[2]
 	$(if $(strip $(JVM_OPTIONS)),--driver-java-options '$(strip $(JVM_OPTIONS))') --py-files dist/glue_jobs.zip
 
 .PHONY: glue-local
-glue-local: package-glue class-archive ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir> [TRACKS=<track documents dir>]
+glue-local: package-glue ## Run the Glue job script on plain PySpark: RAW=<dir> CURATED=<dir> [TRACKS=<track documents dir>]
 	$(LOCAL_SPARK) \
 		glue_jobs/star_schema_job.py --JOB_NAME star_schema_local \
 		--raw_path $(RAW) --curated_path $(CURATED) $(if $(TRACKS),--tracks_path $(TRACKS))
 
 .PHONY: charts-local
-charts-local: package-glue class-archive ## Run the chart job on plain PySpark: DROP=<drop zone> CURATED=<dir>
+charts-local: package-glue ## Run the chart job on plain PySpark: DROP=<drop zone> CURATED=<dir>
 	$(LOCAL_SPARK) \
 		glue_jobs/chart_job.py --JOB_NAME charts_local \
 		--drop_path $(DROP) --curated_path $(CURATED)

@@ -15,10 +15,10 @@ a key of the Java executable and of PySpark's jars (names, sizes, times), and it
 the virtual environment, next to the jars it describes: a new JVM or a new PySpark gives a
 new name, and the old file is simply not used. Glue's own JVM never sees it.
 
-``python -m tools.class_archive`` builds the archive for this environment if it is missing
-(the Makefile does so before the targets that start local JVMs): one small offline run of
-both jobs in a JVM that writes the archive at exit. A failed build is reported and leaves
-no archive; the runs then start without one, as before.
+``python -m tools.class_archive`` (``make class-archive``, opt-in) builds the archive for
+this environment if it is missing: one small offline run of both jobs in a JVM that writes
+the archive at exit. :func:`tools.jvm.local_jvm_options` uses it from then on. A failed
+build is reported and leaves no archive; the runs then start without one, as before.
 """
 
 from __future__ import annotations

@@ -47,8 +47,9 @@ def test_the_local_job_runs_use_the_same_options_and_can_drop_them() -> None:
 
 
 def test_the_session_jvm_maps_the_class_archive(spark) -> None:
-    # `make test` builds the archive first (tools/class_archive.py); a JVM that could not
-    # use it (another JVM, other jars) would only warn and load every class from the jars.
+    # Once `make class-archive` has built it (tools/class_archive.py), every local session
+    # is given it; a JVM that could not use it would only warn and load every class from
+    # the jars, so the mapping itself is what is checked.
     import pytest
 
     from tools.class_archive import archive_path
