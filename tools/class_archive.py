@@ -2,8 +2,8 @@
 loads from one file instead of reading, parsing and verifying them from Spark's jars at
 every start.
 
-A local run (a test session, the demo, `make glue-local`, a benchmark's Glue run) starts a
-new JVM, which loads tens of thousands of classes before the job's first query. The JVM can
+A local run (a test session, the demo, `make glue-local`, the benchmark smoke test's Glue
+runs) starts a new JVM, which loads tens of thousands of classes before the job's first query. The JVM can
 record the classes it loaded into an archive when it exits
 (``-XX:ArchiveClassesAtExit``, "dynamic AppCDS", JDK 13 and later) and map them from that
 archive in later JVMs (``-XX:SharedArchiveFile``). The results do not change; only the
@@ -11,9 +11,10 @@ start does (docs/benchmarks.md has the measurements).
 
 An archive is valid only for the JVM that wrote it and the exact jars it read: the JVM
 refuses it (with a warning) after any change to either. So the archive's file name carries
-a key of the Java executable and of PySpark's jars (names, sizes, times), and it lives in
-the virtual environment, next to the jars it describes: a new JVM or a new PySpark gives a
-new name, and the old file is simply not used. Glue's own JVM never sees it.
+a key of the JDK (its launcher, JVM library and base archive) and of PySpark's jars (names,
+sizes, times), and it lives in the virtual environment, next to the jars it describes: a new
+JDK or a new PySpark gives a new name, the old file is not used, and the next build deletes
+it. Glue's own JVM never sees it.
 
 ``python -m tools.class_archive`` (``make class-archive``, opt-in) builds the archive for
 this environment if it is missing: one small offline run of both jobs in a JVM that writes
