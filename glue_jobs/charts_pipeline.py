@@ -507,7 +507,7 @@ def _judge_archives(
     # Per block (one task's slice of a file): its rows, its first row id, whether a row
     # makes the whole file unreadable, and its rows that name no chart by reason. Few
     # rows: collected.
-    uris = {drop_fs._path(p).toUri().toString(): p for p in paths}
+    uris = {drop_fs.hadoop_path(p).toUri().toString(): p for p in paths}
     blocks = (
         rows.groupBy("file_uri", "block")
         .agg(
@@ -738,7 +738,7 @@ def _put_text(spark: SparkSession, fs: LakeFS, target: str, text: str) -> None:
     if local_path(target) is not None:
         LakeFS(spark, folder).write_text(target, text)
         return
-    path = fs._path(target)  # any LakeFS of the run makes the Hadoop Path
+    path = fs.hadoop_path(target)  # any LakeFS of the run makes the Hadoop Path
     out = path.getFileSystem(spark._jsc.hadoopConfiguration()).create(path, True)
     try:
         out.write(bytearray(text.encode("utf-8")))

@@ -67,7 +67,7 @@ class LakeFS:
         self._hadoop_path: Any = JavaClass("org.apache.hadoop.fs.Path", client)
         self._io_utils: Any = JavaClass("org.apache.commons.io.IOUtils", client)
         conf = spark._jsc.hadoopConfiguration()
-        fs = self._path(self.root).getFileSystem(conf)
+        fs = self.hadoop_path(self.root).getFileSystem(conf)
         # The checksummed local FS writes .crc siblings and refuses some renames; the raw
         # one behaves like an object store for our purposes.
         java_class = JavaClass("java.lang.Class", client)
@@ -76,28 +76,30 @@ class LakeFS:
             fs = fs.getRawFileSystem()
         self._fs = fs
 
-    def _path(self, path: str) -> Any:
+    def hadoop_path(self, path: str) -> Any:
+        """The Hadoop ``Path`` of ``path`` (any scheme), its class named directly (no py4j
+        package walk)."""
         return self._hadoop_path(path)
 
     def exists(self, path: str) -> bool:
-        return bool(self._fs.exists(self._path(path)))
+        return bool(self._fs.exists(self.hadoop_path(path)))
 
     def delete(self, path: str) -> None:
         """Delete a file or a directory tree; absent is fine (idempotent)."""
-        p = self._path(path)
+        p = self.hadoop_path(path)
         if self._fs.exists(p):
             self._fs.delete(p, True)
 
     def size(self, path: str) -> int:
         """Size in bytes of a file (raises when it does not exist)."""
-        return int(self._fs.getFileStatus(self._path(path)).getLen())
+        return int(self._fs.getFileStatus(self.hadoop_path(path)).getLen())
 
     def mkdirs(self, path: str) -> None:
-        self._fs.mkdirs(self._path(path))
+        self._fs.mkdirs(self.hadoop_path(path))
 
     def rename(self, src: str, dst: str) -> None:
         """Move a file; an existing ``dst`` is replaced."""
-        s, d = self._path(src), self._path(dst)
+        s, d = self.hadoop_path(src), self.hadoop_path(dst)
         self._fs.mkdirs(d.getParent())
         try:
             moved = bool(self._fs.rename(s, d))
@@ -116,7 +118,7 @@ class LakeFS:
 
     def list_dir(self, path: str) -> list[tuple[str, bool]]:
         """``(name, is_directory)`` of the children of ``path``; empty when it is absent."""
-        p = self._path(path)
+        p = self.hadoop_path(path)
         if not self._fs.exists(p):
             return []
         return [
@@ -134,7 +136,7 @@ class LakeFS:
         local = local_path(base)
         if local is not None:
             return _walk_local(local)
-        p = self._path(base)
+        p = self.hadoop_path(base)
         if not self._fs.exists(p):
             raise FileNotFoundError(f"raw path {base} does not exist")
         found = []
@@ -156,7 +158,7 @@ class LakeFS:
 
     def read_text(self, path: str) -> str | None:
         """The UTF-8 text of a small file, None when it does not exist."""
-        p = self._path(path)
+        p = self.hadoop_path(path)
         if not self._fs.exists(p):
             return None
         stream = self._fs.open(p)
@@ -167,7 +169,7 @@ class LakeFS:
 
     def read_head(self, path: str, size: int) -> bytes:
         """The first ``size`` bytes of a file (fewer when it is shorter)."""
-        stream = self._fs.open(self._path(path))
+        stream = self._fs.open(self.hadoop_path(path))
         try:
             # InputStream.readNBytes (Java 9+) returns a new byte[], which py4j hands back as
             # bytes. A Python buffer passed to read(byte[], ...) would be copied into the JVM
@@ -183,7 +185,7 @@ class LakeFS:
         is one PUT either way).
         """
         tmp = join(path.rsplit("/", 1)[0], "." + path.rsplit("/", 1)[1] + ".tmp")
-        out = self._fs.create(self._path(tmp), True)
+        out = self._fs.create(self.hadoop_path(tmp), True)
         try:
             out.write(bytearray(text.encode("utf-8")))
         finally:
