@@ -575,11 +575,17 @@ def clean_crash_tables(spark, tmp_path_factory) -> dict[str, list[dict]]:
 
 
 @pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
-def test_a_crash_at_any_point_converges(spark, clean_crash_tables, tmp_path, point):
-    drop = crash_drop(tmp_path / "drop")
-    crashed = tmp_path / "crashed"
+def test_a_crash_at_any_point_converges_and_never_loses_the_work_list(
+    spark, clean_crash_tables, tmp_path, point
+):
+    """The next run after a crash leaves the tables of one clean run, and the enrichment's
+    work list (docs/charts.md), which is written after publishing and before committing: by
+    the roll-forward of the crashed run, or by the re-read of its files."""
+    raw, crashed = tmp_path / "raw", tmp_path / "crashed"
+    drop = crash_drop(raw / "charts")
     with pytest.raises(InjectedFailure):
         run_chart_job(spark, str(drop), str(crashed), run_id="crash", fail_after=point)
+    assert work_lists(raw) == {}
     summary = run_chart_job(spark, str(drop), str(crashed), run_id="next")
     if point == "stage":  # no manifest: the staging is dropped, the files read again
         assert summary["files_read"] == 2 and summary["rolled_forward_runs"] == []
@@ -589,6 +595,10 @@ def test_a_crash_at_any_point_converges(spark, clean_crash_tables, tmp_path, poi
     assert tables_below(spark, crashed, drop) == clean_crash_tables
     assert clean_crash_tables[FACT]  # the comparison is over rows
     assert not any((crashed / CHART_BOOKS.staging).iterdir())
+    owner = "next" if point == "stage" else "crash"  # re-read, or rolled forward
+    assert work_lists(raw) == {
+        f"enrichment/todo/charts-{owner}.txt": [track_id(1), track_id(2), track_id(3)]
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -651,23 +661,6 @@ def test_each_run_that_writes_rows_leaves_the_track_ids_it_wrote_for_the_enrichm
     assert work_lists(raw) == {
         "enrichment/todo/charts-r1.txt": [track_id(1), track_id(2), track_id(3)],
         "enrichment/todo/charts-r4.txt": [track_id(1), track_id(4)],
-    }
-
-
-@pytest.mark.parametrize("point", ["stage", "publish_partial", "publish"])
-def test_a_crash_never_loses_the_work_list(spark, tmp_path, point):
-    """Written after publishing and before committing: a crash before it is finished by the
-    next run (the roll-forward of the crashed run, or the re-read of its files)."""
-    raw, curated = tmp_path / "raw", tmp_path / "curated"
-    drop = raw / "charts"
-    write_first_week(drop)
-    with pytest.raises(InjectedFailure):
-        run_chart_job(spark, str(drop), str(curated), run_id="crash", fail_after=point)
-    assert work_lists(raw) == {}
-    run_chart_job(spark, str(drop), str(curated), run_id="next")
-    owner = "next" if point == "stage" else "crash"  # re-read, or rolled forward
-    assert work_lists(raw) == {
-        f"enrichment/todo/charts-{owner}.txt": [track_id(1), track_id(2), track_id(3)]
     }
 
 
