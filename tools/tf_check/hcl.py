@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -624,6 +624,17 @@ def _evaluate_template(value: str, scope: Scope) -> Any:
 
 def _split_top_level(text: str, separator: str) -> list[str]:
     """Split on ``separator`` outside brackets and string literals."""
+    return list(_split_top_level_cached(text, separator))
+
+
+# The scans below are pure functions of an expression's text, and the evaluator meets the
+# same texts again and again (a local is evaluated at each reference, every expression is
+# tried as a conditional and as a comparison first): each text is scanned once.
+_SCAN_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_SCAN_CACHE)
+def _split_top_level_cached(text: str, separator: str) -> tuple[str, ...]:
     pieces: list[str] = []
     depth = 0
     current: list[str] = []
@@ -646,7 +657,7 @@ def _split_top_level(text: str, separator: str) -> list[str]:
             current.append(char)
         i += 1
     pieces.append("".join(current))
-    return [p.strip() for p in pieces if p.strip()]
+    return tuple(p.strip() for p in pieces if p.strip())
 
 
 def _split_part(part: str) -> tuple[str, list[str]]:
@@ -747,6 +758,7 @@ def _called_module(call: Block, scope: Scope) -> Module | None:
     return scope.tree.modules.get(dirs[0]) if len(dirs) == 1 else None
 
 
+@lru_cache(maxsize=_SCAN_CACHE)
 def _split_conditional(expr: str) -> tuple[str, str, str] | None:
     """``cond ? a : b`` as its three parts, when the ``?`` is at the top level."""
     first = _split_first(expr, "?")
@@ -754,7 +766,7 @@ def _split_conditional(expr: str) -> tuple[str, str, str] | None:
         return None
     condition, rest = first
     pending = 0  # conditionals nested in the true branch, whose ":" come first
-    for i in _top_level(rest):
+    for i in _top_level_indexes(rest):
         if rest[i] == "?":
             pending += 1
         elif rest[i] == ":":
@@ -764,6 +776,7 @@ def _split_conditional(expr: str) -> tuple[str, str, str] | None:
     return None
 
 
+@lru_cache(maxsize=_SCAN_CACHE)
 def _closes_at_end(expr: str) -> bool:
     """Whether the bracket opening ``expr`` is the one closing it (not ``[a] + [b]``)."""
     depth = 0
@@ -797,9 +810,15 @@ def _top_level(text: str) -> Iterator[int]:
         i += 1
 
 
+@lru_cache(maxsize=_SCAN_CACHE)
+def _top_level_indexes(text: str) -> tuple[int, ...]:
+    return tuple(_top_level(text))
+
+
+@lru_cache(maxsize=_SCAN_CACHE)
 def _split_first(text: str, separator: str) -> tuple[str, str] | None:
     """``text`` split at the first top-level ``separator`` (outside brackets and strings)."""
-    for i in _top_level(text):
+    for i in _top_level_indexes(text):
         if text.startswith(separator, i):
             return text[:i].strip(), text[i + len(separator) :].strip()
     return None
