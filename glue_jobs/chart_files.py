@@ -65,8 +65,8 @@ REJECTION_REASONS = (
     "repeated_rank",  # the same rank twice in one chart
     "missing_rank",  # ranks are not 1..N without gaps
     "rank_out_of_range",  # a rank beyond 200 (regional) or 50 (viral)
-    "bad_streams",  # streams not a non-negative integer, missing, or given for a viral chart
-    "bad_number",  # peak_rank, previous_rank, weeks/days_on_chart not an integer
+    "bad_streams",  # streams not an integer of 0 to 18 digits, missing, or on a viral chart
+    "bad_number",  # peak_rank, previous_rank, weeks/days_on_chart not a 32-bit integer
     "bad_track_uri",  # not spotify:track:<22 base62> / https://open.spotify.com/track/<id>
     "repeated_track",  # the same track id at two ranks of one chart
     # archive rows only
@@ -215,6 +215,15 @@ _NAME = re.compile(
 )
 _HEAD_BYTES = 4096
 _INTEGER = re.compile(r"-?[0-9]+")
+# The table's int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+# Streams (a bigint column) have at most 18 digits, every such number fits; the Spark job's
+# archive reader (charts_pipeline.archive_row_checks) has the same rule.
+STREAMS_MAX_DIGITS = 18
+# More significant digits than any column's number has (a bigint has 19).
+_MAX_DIGITS = 19
+# The most digits of a rank (the largest chart's last rank).
+_RANK_DIGITS = len(str(max(MAX_RANK.values())))
 _THURSDAY = 3
 _FRIDAY = 4
 
@@ -628,10 +637,16 @@ def _read_header(rows: _Rows) -> tuple[str, ...]:
 
 
 def _int(text: str, reason: str, what: str, line: int) -> int:
-    """A decimal integer (the csv module leaves text; quoting is already gone)."""
+    """A decimal integer (the csv module leaves text; quoting is already gone).
+
+    A number of more significant digits than a bigint has is read as -+10**19: beyond every
+    bound it is checked against, and Python's int() refuses a text of over 4300 digits.
+    """
     stripped = text.strip()
     if _INTEGER.fullmatch(stripped):
-        return int(stripped)
+        digits = stripped.lstrip("-").lstrip("0")
+        value = int(digits or "0") if len(digits) <= _MAX_DIGITS else 10**_MAX_DIGITS
+        return -value if stripped.startswith("-") else value
     if '"' in text:
         raise ChartFileError(
             "doubled_quoting", f"line {line}: {what} {text!r} carries quotes: quoted twice"
@@ -641,11 +656,12 @@ def _int(text: str, reason: str, what: str, line: int) -> int:
 
 def _rank(text: str, line: int, max_rank: int) -> int:
     rank = _int(text, "bad_rank", "rank", line)
+    shown = text.strip()  # not the value: a rank of too many digits is read as -+10**19
     if rank < 1:
-        raise ChartFileError("bad_rank", f"line {line}: rank {rank} is not positive")
+        raise ChartFileError("bad_rank", f"line {line}: rank {shown} is not positive")
     if rank > max_rank:
         raise ChartFileError(
-            "rank_out_of_range", f"line {line}: rank {rank} is beyond this chart's {max_rank}"
+            "rank_out_of_range", f"line {line}: rank {shown} is beyond this chart's {max_rank}"
         )
     return rank
 
@@ -656,6 +672,11 @@ def _streams(text: str, line: int, allow_float: bool = False) -> int:
     if allow_float and stripped.endswith(".0"):
         stripped = stripped[:-2]
     if stripped.isascii() and stripped.isdigit():
+        if len(stripped) > STREAMS_MAX_DIGITS:
+            raise ChartFileError(
+                "bad_streams",
+                f"line {line}: streams {text!r} have more than {STREAMS_MAX_DIGITS} digits",
+            )
         return int(stripped)
     if '"' in text:
         raise ChartFileError(
@@ -670,7 +691,12 @@ def _optional_int(text: str, what: str, line: int, none_for: str | None = None) 
     stripped = text.strip()
     if stripped == "" or stripped == none_for:
         return None
-    return _int(text, "bad_number", what, line)
+    value = _int(text, "bad_number", what, line)
+    if not _INT_MIN <= value <= _INT_MAX:
+        raise ChartFileError(
+            "bad_number", f"line {line}: {what} {text!r} does not fit a 32-bit integer"
+        )
+    return value
 
 
 def _track_id(text: str, pattern: re.Pattern[str], line: int) -> str:
@@ -878,6 +904,7 @@ def _archive_entry(row: list[str], identity: ChartIdentity, line: int) -> ChartE
     if not (
         rank_text.isdigit()
         and rank_text.isascii()
+        and len(rank_text) <= _RANK_DIGITS
         and 0 < (rank := int(rank_text)) <= identity.max_rank
     ):
         rank = _rank(rank_text, line, identity.max_rank)  # the general path, with its reasons
