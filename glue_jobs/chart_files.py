@@ -213,6 +213,7 @@ _NAME = re.compile(
     r"(?: ?\(\d+\))?\.csv",
     re.IGNORECASE,
 )
+_ISO_DATE = re.compile(_DATE, re.ASCII)
 _HEAD_BYTES = 4096
 _INTEGER = re.compile(r"-?[0-9]+")
 # The table's int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit.
@@ -359,9 +360,17 @@ def recognise_name(file_name: str, chart_date: date | None = None) -> NameInfo:
     return NameInfo(ChartIdentity(chart_type, region, period, day), "range")
 
 
+def iso_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` date; ValueError for any other text (``date.fromisoformat`` alone
+    also reads ``20210104`` and ISO week dates such as ``2021-W01-1``)."""
+    if _ISO_DATE.fullmatch(text) is None:
+        raise ValueError(f"not YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(text)
+
+
 def _parse_date(text: str, base: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise ChartFileError("bad_chart_date", f"{base}: {text} is not a date") from None
 
@@ -489,7 +498,7 @@ def parse_drop_key(relative: str) -> DropKey | None:
     chart = _CHART_KEY.fullmatch(relative)
     if chart is not None:
         try:
-            day = date.fromisoformat(chart["date"])
+            day = iso_date(chart["date"])
             parse_added(chart["added"])
         except ValueError:
             return None
@@ -861,9 +870,7 @@ def _archive_key(chart: str, region_name: str, day: str, line: int) -> ArchiveKe
         raise ChartFileError("unknown_region", f"line {line}: region {name!r} is not known")
     text = day.strip()
     try:
-        if len(text) != 10:
-            raise ValueError
-        return chart_type, region, date.fromisoformat(text)
+        return chart_type, region, iso_date(text)
     except ValueError:
         raise ChartFileError("bad_date", f"line {line}: date {text!r} is not YYYY-MM-DD") from None
 

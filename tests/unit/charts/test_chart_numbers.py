@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -111,3 +112,17 @@ def test_archive_streams_take_18_digits_and_ranks_any_length():
         ("fr", [(1, 299999)]),
     ]
     assert rejected == Counter({"bad_streams": 2, "rank_out_of_range": 1})
+
+
+@pytest.mark.parametrize("day", ["2021-W01-1", "2021-W011 ", "20210104", "2021-1-4"])
+def test_an_archive_date_is_yyyy_mm_dd_only(day):
+    charts, rejected = archive_outcome([archive_line(1, date=day)])
+    assert (charts, rejected) == ([], Counter({"bad_date": 1}))
+
+
+def test_an_archive_date_in_yyyy_mm_dd_is_read():
+    charts, rejected = archive_outcome([archive_line(1, date="2021-01-04")])
+    assert charts == [("ar", [(1, 299999)])] and not rejected
+    data = archive_file([archive_line(1, date="2021-01-04")])
+    source = open_chart_file("charts.csv", lambda: io.BytesIO(data))
+    assert next(source.charts()).identity.chart_date == date(2021, 1, 4)
