@@ -1,0 +1,42 @@
+"""The chart job on a number beyond its column: the file is quarantined with chart_files'
+reason, and the good file of the same run is written (the run once failed whole when it
+built the bad file's rows)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from glue_jobs.charts_pipeline import CHART_BOOKS, run_chart_job
+from tests.unit.charts.support import current_chart, current_file, current_line
+
+SHA = "0" * 63
+
+
+def write(drop: Path, day: str, n: int, data: bytes) -> Path:
+    """A global weekly chart under its canonical drop-zone key."""
+    path = drop / f"regional/global/weekly/chart_date={day}/20260101T000000000000Z_{SHA}{n}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_peak_rank_beyond_32_bits_is_quarantined_and_the_good_file_written(spark, tmp_path):
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    good = write(drop, "2022-01-13", 1, current_chart(range(1, 4)))
+    # peak_rank (the sixth field) 99999999999 does not fit the int column.
+    bad_line = current_line(1).replace(",1,-1,1,", ",99999999999,-1,1,")
+    bad = write(drop, "2022-01-20", 2, current_file([bad_line]))
+
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="numbers")
+
+    assert summary["status"] == "ok"
+    assert (summary["files_accepted"], summary["files_quarantined"]) == (1, 1)
+    records = (curated / CHART_BOOKS.quarantine / "run_id=numbers" / "part-00000.json").read_text()
+    assert [(json.loads(r)["path"], json.loads(r)["reason"]) for r in records.splitlines()] == [
+        (f"file:{bad}", "bad_number")
+    ]
+    facts = spark.read.parquet(str(curated / "fact_chart_entry")).collect()
+    assert sorted((r["source_file"], r["rank"]) for r in facts) == [
+        (f"file:{good}", rank) for rank in (1, 2, 3)
+    ]
