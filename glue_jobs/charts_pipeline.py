@@ -62,7 +62,7 @@ from glue_jobs import quality as Q
 from glue_jobs import schemas as S
 from glue_jobs import tables
 from glue_jobs.bookmarks import LocalBookmark
-from glue_jobs.lakefs import FileInfo, LakeFS, join, local_path, qualify
+from glue_jobs.lakefs import FileInfo, LakeFS, join, literal, local_path, qualify
 from glue_jobs.pipeline import (
     _check_quality,
     _now,
@@ -440,7 +440,7 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
         .option("columnNameOfCorruptRecord", _CORRUPT)
         .option("escape", '"')  # RFC 4180 doubled quotes, as the csv module reads them
         .option("encoding", "UTF-8")
-        .csv(list(paths))
+        .csv([literal(p) for p in paths])  # each file itself, not a glob pattern
     )
     # A blank row: every field null or empty (greatest skips nulls; "" is the least string).
     filled = F.greatest(*(F.col(c) for c in _RAW)) > ""

@@ -9,6 +9,7 @@ through here; table data is always read and written by Spark.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,21 @@ def qualify(path: str) -> str:
 def join(base: str, *parts: str) -> str:
     """``base/part/...`` for qualified paths."""
     return "/".join([base.rstrip("/"), *(p.strip("/") for p in parts if p)])
+
+
+# What Hadoop's glob reads as a pattern: brackets, braces, `*`, `?`, and the backslash
+# that escapes them.
+_GLOB_CHARACTERS = re.compile(r"([\\\[\]{}*?])")
+
+
+def literal(path: str) -> str:
+    """``path`` as a pattern that matches exactly that file, for Spark's readers.
+
+    Spark's file sources glob every path they are given: a raw file named
+    ``notes [draft].csv`` would be read as a pattern matching nothing, and fail the whole
+    read. Each character Hadoop's glob gives a meaning is escaped with a backslash.
+    """
+    return _GLOB_CHARACTERS.sub(r"\\\1", path)
 
 
 def local_path(path: str) -> str | None:

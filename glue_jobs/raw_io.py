@@ -20,6 +20,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
 from glue_jobs import schemas as S
+from glue_jobs.lakefs import literal
 
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -121,12 +122,14 @@ _PARALLEL_LISTING_CONF = "spark.sql.sources.parallelPartitionDiscovery.threshold
 
 
 def load_binary_files(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
+    """``binaryFile`` of exactly ``paths`` (each read as itself, never as a glob pattern)."""
     reader = spark.read.format("binaryFile")
+    patterns = [literal(p) for p in paths]
     if not all(p.startswith("file:") for p in paths):
-        return reader.load(list(paths))
+        return reader.load(patterns)
     previous = spark.conf.get(_PARALLEL_LISTING_CONF)
     spark.conf.set(_PARALLEL_LISTING_CONF, str(len(paths) + 1))
     try:
-        return reader.load(list(paths))  # the file index (and its listing) is built here
+        return reader.load(patterns)  # the file index (and its listing) is built here
     finally:
         spark.conf.set(_PARALLEL_LISTING_CONF, previous)

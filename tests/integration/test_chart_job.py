@@ -413,6 +413,30 @@ def test_a_bad_character_in_any_field_rejects_its_whole_archive_alone(spark, tmp
     assert summary["rows_written"][FACT] == len(good)  # the good archive, whole
 
 
+def test_files_whose_names_hold_glob_characters_are_read_as_themselves(spark, tmp_path):
+    """Spark globs the paths it reads: a file named ``notes [draft].csv`` once failed every
+    run, and ``a[1].csv`` would have read ``a1.csv``. Each is read as itself: the bad name is
+    quarantined with chart_files' reason, the archive and the chart beside it are written."""
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    notes = write(drop, "notes [draft].csv", current_chart(range(1, 4)))
+    with pytest.raises(C.ChartFileError) as error:
+        C.parse_chart_bytes(notes.name, notes.read_bytes())
+    archive = write(drop, "backfill {2017} [1].csv", archive_file([archive_line(1)]))
+    other_day = [archive_line(r, date="2016-02-01") for r in (1, 2)]  # another chart
+    write(drop, "backfill {2017} 1.csv", archive_file(other_day))
+    write_first_week(drop)
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="globs")
+    assert summary["status"] == "ok"
+    assert (summary["files_read"], summary["files_quarantined"]) == (4, 1)
+    records = (curated / CHART_BOOKS.quarantine / "run_id=globs" / "part-00000.json").read_text()
+    assert [(json.loads(r)["path"], json.loads(r)["reason"]) for r in records.splitlines()] == [
+        (f"file:{notes}", error.value.reason)
+    ]
+    rows = Counter(r["source_file"] for r in table(spark, curated, FACT))
+    assert rows[f"file:{archive}"] == 1  # its own row, not its neighbour's two
+    assert sum(rows.values()) == 3 + 1 + 2
+
+
 def test_repeated_tracks_are_settled_by_the_ids_when_their_hashes_collide(
     spark, tmp_path, monkeypatch
 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 
@@ -95,3 +96,25 @@ def test_spark_reader_gives_the_decoder_text_for_every_kind_of_file(spark, tmp_p
     expected = {name: decode_raw_bytes(data) for name, data in files.items()}
     assert got == expected
     assert got["plain.json"][2] == text  # and the decoder itself is right (tested above)
+
+
+def test_each_file_is_read_as_itself_whatever_its_name(spark, tmp_path):
+    """Spark globs the paths it is given: without escaping, ``a[1].json`` is a pattern that
+    matches ``a1.json`` (another file's text, silently) and ``notes [draft].json`` matches
+    nothing (the whole read fails). Every file is read as itself, named as listed."""
+    from glue_jobs.lakefs import literal, qualify
+    from glue_jobs.raw_io import read_raw_files
+
+    names = ["a[1].json", "a1.json", "notes [draft].json", "{x,y} *?.json", "back\\slash.json"]
+
+    def text(name: str) -> str:
+        return json.dumps({"name": name}) + "\n"
+
+    for name in names:
+        (tmp_path / name).write_text(text(name))
+    assert literal("file:/d/a[1].json") == "file:/d/a\\[1\\].json"
+    for chosen in (["a[1].json"], [n for n in names if n != "a1.json"]):
+        paths = [qualify(str(tmp_path / n)) for n in chosen]
+        rows = read_raw_files(spark, paths).collect()
+        got = {r["source_file"]: r["decoded"]["text"] for r in rows}
+        assert got == {qualify(str(tmp_path / n)): text(n) for n in chosen}
