@@ -65,7 +65,7 @@ REJECTION_REASONS = (
     "repeated_rank",  # the same rank twice in one chart
     "missing_rank",  # ranks are not 1..N without gaps
     "rank_out_of_range",  # a rank beyond 200 (regional) or 50 (viral)
-    "bad_streams",  # streams not an integer of 0 to 18 digits, missing, or on a viral chart
+    "bad_streams",  # streams not an integer of 0 to 16 digits, missing, or on a viral chart
     "bad_number",  # peak_rank, previous_rank, weeks/days_on_chart not a 32-bit integer
     "bad_track_uri",  # not spotify:track:<22 base62> / https://open.spotify.com/track/<id>
     "repeated_track",  # the same track id at two ranks of one chart
@@ -218,9 +218,10 @@ _HEAD_BYTES = 4096
 _INTEGER = re.compile(r"-?[0-9]+")
 # The table's int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit.
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
-# Streams (a bigint column) have at most 18 digits, every such number fits; the Spark job's
-# archive reader (charts_pipeline.archive_row_checks) has the same rule.
-STREAMS_MAX_DIGITS = 18
+# Streams have at most 16 digits: a chart's total_streams (a bigint) is the sum of at most
+# 200 of them, and 200 * (10**16 - 1) < 2**63, so no total can overflow. The Spark job's
+# archive reader (charts_pipeline.archive_row_checks) uses this constant too.
+STREAMS_MAX_DIGITS = 16
 # More significant digits than any column's number has (a bigint has 19).
 _MAX_DIGITS = 19
 # The most digits of a rank (the largest chart's last rank).

@@ -380,7 +380,9 @@ def archive_row_checks(rows: DataFrame) -> DataFrame:
         streams_stripped.endswith(".0"),
         F.expr("substring(_s_streams, 1, length(_s_streams) - 2)"),
     ).otherwise(streams_stripped)
-    streams_ok = _matches(streams_text, r"^[0-9]+\z") & (F.length(streams_text) <= 18)
+    streams_ok = _matches(streams_text, r"^[0-9]+\z") & (
+        F.length(streams_text) <= C.STREAMS_MAX_DIGITS
+    )
     streams_reason = F.when(
         chart_type == "regional",
         F.when(~F.col("_streams_ok"), _quoted_or(col["streams"], "bad_streams")),

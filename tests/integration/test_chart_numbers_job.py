@@ -8,7 +8,13 @@ import json
 from pathlib import Path
 
 from glue_jobs.charts_pipeline import CHART_BOOKS, run_chart_job
-from tests.unit.charts.support import current_chart, current_file, current_line
+from tests.unit.charts.support import (
+    archive_file,
+    archive_line,
+    current_chart,
+    current_file,
+    current_line,
+)
 
 SHA = "0" * 63
 
@@ -39,4 +45,41 @@ def test_a_peak_rank_beyond_32_bits_is_quarantined_and_the_good_file_written(spa
     facts = spark.read.parquet(str(curated / "fact_chart_entry")).collect()
     assert sorted((r["source_file"], r["rank"]) for r in facts) == [
         (f"file:{good}", rank) for rank in (1, 2, 3)
+    ]
+
+
+def test_streams_of_16_digits_are_summed_and_17_digits_rejected_in_one_run(spark, tmp_path):
+    """A full chart of 16-digit streams is written with its total (200 of them fit a bigint);
+    17 digits reject a chart file and an archive's chart as bad_streams, as chart_files has
+    it (a total of 18-digit streams once failed the whole run)."""
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    most, too_many = "9" * 16, "1" + "0" * 16
+    full = write(
+        drop, "2022-01-13", 1, current_file([current_line(r, most) for r in range(1, 201)])
+    )
+    long = write(drop, "2022-01-20", 2, current_file([current_line(r, too_many) for r in (1, 2)]))
+    archive = drop / "archive" / f"20260101T000000000000Z_{SHA}3.csv"
+    archive.parent.mkdir(parents=True)
+    archive.write_bytes(
+        archive_file(
+            [
+                archive_line(1, region="Chile", streams=most),
+                archive_line(2, region="Chile", streams=f"{most}.0"),
+                archive_line(1, region="Peru", streams=too_many),
+            ]
+        )
+    )
+
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="streams")
+
+    assert summary["status"] == "ok"
+    assert (summary["files_accepted"], summary["files_quarantined"]) == (2, 1)
+    assert summary["rejections"]["files"]["bad_streams"] == 1
+    assert summary["rejections"]["archive_charts"] == {"bad_streams": 1}
+    records = (curated / CHART_BOOKS.quarantine / "run_id=streams" / "part-00000.json").read_text()
+    assert [json.loads(r)["path"] for r in records.splitlines()] == [f"file:{long}"]
+    dim = spark.read.parquet(str(curated / "dim_chart")).collect()
+    assert sorted((r["source_file"], r["entries"], r["total_streams"]) for r in dim) == [
+        (f"file:{archive}", 2, 2 * int(most)),
+        (f"file:{full}", 200, 200 * int(most)),
     ]

@@ -1,9 +1,10 @@
 """glue_jobs.chart_files: a number is accepted only if it fits its table column, a date only
 as ``YYYY-MM-DD``.
 
-The int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit, streams a
-bigint of at most 18 digits (the Spark job's archive reader has the same rule), so a file the
-drop-zone tool accepts cannot fail the chart job when its rows are built. A number of over
+The int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit, streams of at
+most 16 digits (the Spark job's archive reader has the same rule), so that a chart's
+total_streams, a bigint summing at most 200 of them, cannot overflow: a file the drop-zone tool
+accepts cannot fail the chart job when its rows are built. A number of over
 4300 digits, which Python's int() refuses, is a rejection like any other.
 """
 
@@ -15,7 +16,13 @@ from datetime import date
 
 import pytest
 
-from glue_jobs.chart_files import ChartFileError, open_chart_file, parse_chart_bytes
+from glue_jobs.chart_files import (
+    MAX_RANK,
+    STREAMS_MAX_DIGITS,
+    ChartFileError,
+    open_chart_file,
+    parse_chart_bytes,
+)
 from tests.unit.charts.support import (
     archive_file,
     archive_line,
@@ -80,11 +87,15 @@ def test_an_int_beyond_32_bits_is_a_bad_number(field, value):
     assert rejection(current_with(field, value)) == "bad_number"
 
 
-def test_streams_take_18_digits_and_not_19():
-    most = "999999999999999999"
+def test_no_chart_total_of_streams_can_overflow_a_bigint():
+    assert max(MAX_RANK.values()) * (10**STREAMS_MAX_DIGITS - 1) < 2**63
+
+
+def test_streams_take_16_digits_and_not_17():
+    most = "9999999999999999"
     entry = parse_chart_bytes(WEEKLY, current_file([current_line(1, streams=most)])).entries[0]
-    assert entry.streams == 999999999999999999
-    for streams in ("1000000000000000000", "99999999999999999999", HUGE):
+    assert entry.streams == 9999999999999999
+    for streams in ("10000000000000000", "999999999999999999", "99999999999999999999", HUGE):
         assert rejection(current_file([current_line(1, streams=streams)])) == "bad_streams"
         older = "regional-us-weekly-2020-02-07--2020-02-14.csv"
         assert rejection(older_file([older_line(1, streams=streams)]), older) == "bad_streams"
@@ -96,22 +107,23 @@ def test_a_rank_of_any_length_is_judged(rank, reason):
     assert rejection(data) == reason
 
 
-def test_archive_streams_take_18_digits_and_ranks_any_length():
+def test_archive_streams_take_16_digits_and_ranks_any_length():
     charts, rejected = archive_outcome(
         [
-            archive_line(1, region="Chile", streams="999999999999999999"),
-            archive_line(2, region="Chile", streams="999999999999999999.0"),
-            archive_line(1, region="Peru", streams="1000000000000000000"),
+            archive_line(1, region="Chile", streams="9999999999999999"),
+            archive_line(2, region="Chile", streams="9999999999999999.0"),
+            archive_line(1, region="Peru", streams="10000000000000000"),
+            archive_line(1, region="Japan", streams="10000000000000000.0"),
             archive_line(1, region="Spain", streams=HUGE),
             archive_line(1, region="Italy").replace(",1,", f",{HUGE},", 1),
             archive_line(1, region="France").replace(",1,", f",{'0' * 5000}1,", 1),
         ]
     )
     assert charts == [
-        ("cl", [(1, 999999999999999999), (2, 999999999999999999)]),
+        ("cl", [(1, 9999999999999999), (2, 9999999999999999)]),
         ("fr", [(1, 299999)]),
     ]
-    assert rejected == Counter({"bad_streams": 2, "rank_out_of_range": 1})
+    assert rejected == Counter({"bad_streams": 3, "rank_out_of_range": 1})
 
 
 @pytest.mark.parametrize("day", ["2021-W01-1", "2021-W011 ", "20210104", "2021-1-4"])
