@@ -204,16 +204,18 @@ ARCHIVE_CHARTS = {"top200": "regional", "viral50": "viral"}
 _TRACK_ID = r"[0-9A-Za-z]{22}"
 _URI = re.compile(rf"spotify:track:({_TRACK_ID})")
 _URL = re.compile(rf"https?://open\.spotify\.com/track/({_TRACK_ID})(?:\?[^\s]*)?")
-_DATE = r"\d{4}-\d{2}-\d{2}"
+# A date's text, YYYY-MM-DD in ASCII digits: compiled with re.ASCII here, and used as it is by
+# the Spark job's archive reader (Java's \d is ASCII unless asked otherwise).
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 # A chart name anywhere at the end of the base name, after a separator, so that copies renamed
 # with a prefix (``jmtellez__run-jam__regional-...``) or a browser's " (1)" still count.
 _NAME = re.compile(
     rf"(?:^|[_\s.])(?P<type>regional|viral)-(?P<region>global|[a-z]{{2}})-(?P<period>weekly|daily)-"
-    rf"(?:(?P<start>{_DATE})--(?P<end>{_DATE})|(?P<date>{_DATE})|(?P<latest>latest))"
+    rf"(?:(?P<start>{DATE_PATTERN})--(?P<end>{DATE_PATTERN})|(?P<date>{DATE_PATTERN})|(?P<latest>latest))"
     r"(?: ?\(\d+\))?\.csv",
     re.IGNORECASE,
 )
-_ISO_DATE = re.compile(_DATE, re.ASCII)
+_ISO_DATE = re.compile(DATE_PATTERN, re.ASCII)
 _HEAD_BYTES = 4096
 _INTEGER = re.compile(r"-?[0-9]+")
 # The table's int columns (rank, peak_rank, previous_rank, weeks/days_on_chart) are 32-bit.
@@ -422,7 +424,7 @@ _ADDED = r"\d{8}T\d{12}Z"
 _KEY_FILE = rf"(?P<added>{_ADDED})_(?P<sha256>[0-9a-f]{{64}})\.csv"
 _CHART_KEY = re.compile(
     r"(?P<type>regional|viral)/(?P<region>global|[a-z]{2})/(?P<period>weekly|daily)/"
-    rf"chart_date=(?P<date>{_DATE})/{_KEY_FILE}"
+    rf"chart_date=(?P<date>{DATE_PATTERN})/{_KEY_FILE}"
 )
 _ARCHIVE_KEY = re.compile(rf"{ARCHIVE_PREFIX}{_KEY_FILE}")
 

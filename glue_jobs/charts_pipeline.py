@@ -356,7 +356,10 @@ def archive_row_checks(rows: DataFrame) -> DataFrame:
         F.when(_matches(region_name, r"^[a-z]{2}\z"), region_name),
     )
     day_text = text["date"]
-    day = F.when(_matches(day_text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\z"), F.to_date(day_text))
+    # chart_files.iso_date: DATE_PATTERN, then a date Python has (to_date also reads year 0).
+    parsed = F.to_date(day_text)
+    is_date = _matches(day_text, rf"^{C.DATE_PATTERN}\z") & (F.year(parsed) >= date.min.year)
+    day = F.when(is_date, parsed)
     keyed = texts.select(
         "*",
         chart_type.alias("chart_type"),

@@ -5,9 +5,16 @@ built the bad file's rows)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
-from glue_jobs.charts_pipeline import CHART_BOOKS, run_chart_job
+from glue_jobs.chart_files import iso_date
+from glue_jobs.charts_pipeline import (
+    _ARCHIVE_READ_SCHEMA,
+    CHART_BOOKS,
+    archive_row_checks,
+    run_chart_job,
+)
 from tests.unit.charts.support import (
     archive_file,
     archive_line,
@@ -83,3 +90,35 @@ def test_streams_of_16_digits_are_summed_and_17_digits_rejected_in_one_run(spark
         (f"file:{archive}", 2, 2 * int(most)),
         (f"file:{full}", 200, 200 * int(most)),
     ]
+
+
+DAYS = (
+    "2021-01-04",
+    " 2021-01-04 ",
+    "0001-01-01",
+    "9999-12-31",
+    "0000-01-01",
+    "2021-02-29",
+    "2021-13-01",
+    "\uff12\uff10\uff12\uff11-01-04",  # fullwidth digits: Unicode, not ASCII
+    "2021-W01-1",
+    "20210104",
+    "2021-1-4",
+)
+
+
+def test_the_archive_reader_reads_a_date_as_chart_files_does(spark):
+    """archive_row_checks' date rule is chart_files.iso_date's: the same texts are dates, as
+    the same days (a year 0, which Spark's to_date reads, is no date)."""
+    url = "https://open.spotify.com/track/" + "A" * 22
+    rows = [("t", "1", day, "a", url, "Chile", "top200", "", "5", None) for day in DAYS]
+    checked = archive_row_checks(spark.createDataFrame(rows, _ARCHIVE_READ_SCHEMA))
+    read = {r["raw_date"]: (r["key_reason"], r["chart_date"]) for r in checked.collect()}
+
+    def chart_files_reads(day: str) -> tuple[str | None, date | None]:
+        try:
+            return None, iso_date(day.strip())
+        except ValueError:
+            return "bad_date", None
+
+    assert read == {day: chart_files_reads(day) for day in DAYS}
