@@ -35,6 +35,7 @@ from glue_jobs.chart_files import (
     drop_folder,
     drop_key,
     format_added,
+    iso_date,
     open_chart_file,
     parse_drop_key,
     series_prefix,
@@ -280,7 +281,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--drop", required=True, help="a folder or s3://bucket/prefix")
     parser.add_argument(
         "--chart-date",
-        type=date.fromisoformat,
+        type=iso_date,  # YYYY-MM-DD only, as chart_files reads every date
         help="the chart date of '-latest' files (weekly: the Thursday that ends the week)",
     )
     parser.add_argument("--kms-key-id", help="KMS key for S3 server-side encryption")

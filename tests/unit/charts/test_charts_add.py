@@ -140,6 +140,17 @@ def test_main_needs_a_chart_date_for_latest_and_exits_1_after_adding_the_good_on
     assert [p.read_bytes() for p in stored] == [files["latest"].read_bytes()]
 
 
+@pytest.mark.parametrize("day", ["2020-W07-4", "20200213"])
+def test_main_takes_a_chart_date_as_yyyy_mm_dd_only(tmp_path, files, capsys, day):
+    """2020-W07-4 and 20200213 are 2020-02-13 to date.fromisoformat, not to chart_files."""
+    drop = tmp_path / "drop"
+    with pytest.raises(SystemExit) as exited:
+        main([str(files["latest"]), "--drop", str(drop), "--chart-date", day])
+    assert exited.value.code == 2
+    assert "--chart-date" in capsys.readouterr().err
+    assert not drop.exists()
+
+
 def test_main_exits_0_when_every_file_is_good_or_already_stored(tmp_path, files):
     drop = str(tmp_path / "drop")
     assert main([str(files["weekly"]), "--drop", drop]) == 0
