@@ -208,12 +208,14 @@ _URL = re.compile(rf"https?://open\.spotify\.com/track/({_TRACK_ID})(?:\?[^\s]*)
 # the Spark job's archive reader (Java's \d is ASCII unless asked otherwise).
 DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 # A chart name anywhere at the end of the base name, after a separator, so that copies renamed
-# with a prefix (``jmtellez__run-jam__regional-...``) or a browser's " (1)" still count.
+# with a prefix (``jmtellez__run-jam__regional-...``) or a browser's " (1)" still count. In
+# any case, but ASCII only: without re.ASCII, IGNORECASE lets [a-z] match U+017F (long s) and
+# U+0131 (dotless i), making a region no drop-zone key can hold.
 _NAME = re.compile(
     rf"(?:^|[_\s.])(?P<type>regional|viral)-(?P<region>global|[a-z]{{2}})-(?P<period>weekly|daily)-"
     rf"(?:(?P<start>{DATE_PATTERN})--(?P<end>{DATE_PATTERN})|(?P<date>{DATE_PATTERN})|(?P<latest>latest))"
     r"(?: ?\(\d+\))?\.csv",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _ISO_DATE = re.compile(DATE_PATTERN, re.ASCII)
 _HEAD_BYTES = 4096

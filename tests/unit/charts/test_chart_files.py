@@ -221,6 +221,11 @@ def test_viral_name_with_a_regional_header_is_wrong_columns():
         ("regional-global-monthly-2022-01-13.csv", "unknown_file_name"),
         ("regional-global-weekly-2022-01-13.csv.txt", "unknown_file_name"),
         ("citytoplist-london-weekly-2022-01-13.csv", "unknown_file_name"),
+        # Letters and digits that only Unicode case-folding or \d read as ASCII ones.
+        ("regional-\u017fe-weekly-2022-01-13.csv", "unknown_file_name"),  # long s
+        ("regional-\u0131t-weekly-2022-01-13.csv", "unknown_file_name"),  # dotless i
+        ("regional-global-wee\u212aly-2022-01-13.csv", "unknown_file_name"),  # Kelvin sign
+        ("regional-global-weekly-\uff12022-01-13.csv", "unknown_file_name"),  # fullwidth 2
         ("regional-global-weekly-2022-01-12.csv", "bad_chart_date"),  # a Wednesday
         ("regional-global-weekly-2022-02-30.csv", "bad_chart_date"),
         ("regional-global-weekly-2020-02-07--2020-02-21.csv", "bad_chart_date"),  # 14 days

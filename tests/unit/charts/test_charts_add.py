@@ -140,6 +140,19 @@ def test_main_needs_a_chart_date_for_latest_and_exits_1_after_adding_the_good_on
     assert [p.read_bytes() for p in stored] == [files["latest"].read_bytes()]
 
 
+def test_a_name_with_non_ascii_letters_is_rejected_and_the_batch_goes_on(tmp_path, files):
+    """A long s (U+017F) or a dotless i (U+0131) is no region letter: such names once matched
+    [a-z]{2} and stopped the batch with "not a canonical drop-zone key"."""
+    inbox = files["weekly"].parent
+    odd = [
+        write(inbox, f"regional-{region}-weekly-2022-01-13.csv", current_chart(range(1, 3)))
+        for region in ("\u017fe", "\u0131t")
+    ]
+    outcomes = add_files([*odd, files["weekly"]], LocalDrop(tmp_path / "drop"), clock=fixed_clock())
+    assert [o.status for o in outcomes] == ["rejected", "rejected", "added"]
+    assert all(o.message.startswith("unknown_file_name: ") for o in outcomes[:2])
+
+
 @pytest.mark.parametrize("day", ["2020-W07-4", "20200213"])
 def test_main_takes_a_chart_date_as_yyyy_mm_dd_only(tmp_path, files, capsys, day):
     """2020-W07-4 and 20200213 are 2020-02-13 to date.fromisoformat, not to chart_files."""
