@@ -234,6 +234,10 @@ _THURSDAY = 3
 _FRIDAY = 4
 
 
+# The detail of an empty_file that has its header: a chart file's or an archive's.
+NO_ROWS = "a header and no rows"
+
+
 class ChartFileError(ValueError):
     """A file (or, in an archive, a chart or a row) rejected with one of REJECTION_REASONS."""
 
@@ -849,7 +853,7 @@ def _read_single(rows: _Rows, header: tuple[str, ...], identity: ChartIdentity) 
         )
     entries = tuple(read(rows, identity, len(header)))
     if not entries:
-        raise ChartFileError("empty_file", "a header and no rows")
+        raise ChartFileError("empty_file", NO_ROWS)
     _check_ranks([entry.rank for entry in entries], "")
     _check_tracks([entry.track_id for entry in entries], "")
     return Chart(identity, source_format, entries)
@@ -989,7 +993,8 @@ def _split_chart_keys(opener: Opener) -> set[ArchiveKey]:
 
 
 def iter_archive(opener: Opener, report: ArchiveReport) -> Iterator[Chart]:
-    """The good charts of an archive, counting the rejected ones (and rows) in ``report``.
+    """The good charts of an archive, counting the rejected ones (and rows) in ``report``;
+    an archive of no rows is ``empty_file``.
 
     Two passes: the first finds the charts whose rows are not together in the file (their
     earlier rows could not be taken back once a chart was handed on), the second reads and
@@ -1018,6 +1023,8 @@ def iter_archive(opener: Opener, report: ArchiveReport) -> Iterator[Chart]:
             report.charts_accepted += 1
             report.rows_accepted += count
             yield Chart(identity, FORMAT_ARCHIVE, tuple(entries))
+    if report.rows_read == 0:
+        raise ChartFileError("empty_file", NO_ROWS)
 
 
 # ---------------------------------------------------------------------------------------------

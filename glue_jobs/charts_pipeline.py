@@ -538,6 +538,10 @@ def _judge_archives(
         offsets.append((b["file_uri"], b["block"], position[path] - b["first_id"]))
         position[path] += b["n"]
         rows_read[path] += b["n"]
+    # A file of no rows (a header, or blank lines after it) has no block.
+    for path in paths:
+        if path not in rows_read:
+            bad_files[path] = ("empty_file", C.NO_ROWS)
     good = [p for p in rows_read if p not in bad_files]
     if not good:
         return ArchiveResult(None, None, 0, Counter(), Counter(), bad_files)

@@ -34,6 +34,14 @@ def write(drop: Path, day: str, n: int, data: bytes) -> Path:
     return path
 
 
+def write_archive(drop: Path, n: int, data: bytes) -> Path:
+    """An archive under its canonical drop-zone key."""
+    path = drop / "archive" / f"20260101T000000000000Z_{SHA}{n}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
 def test_a_peak_rank_beyond_32_bits_is_quarantined_and_the_good_file_written(spark, tmp_path):
     drop, curated = tmp_path / "drop", tmp_path / "curated"
     good = write(drop, "2022-01-13", 1, current_chart(range(1, 4)))
@@ -65,17 +73,12 @@ def test_streams_of_16_digits_are_summed_and_17_digits_rejected_in_one_run(spark
         drop, "2022-01-13", 1, current_file([current_line(r, most) for r in range(1, 201)])
     )
     long = write(drop, "2022-01-20", 2, current_file([current_line(r, too_many) for r in (1, 2)]))
-    archive = drop / "archive" / f"20260101T000000000000Z_{SHA}3.csv"
-    archive.parent.mkdir(parents=True)
-    archive.write_bytes(
-        archive_file(
-            [
-                archive_line(1, region="Chile", streams=most),
-                archive_line(2, region="Chile", streams=f"{most}.0"),
-                archive_line(1, region="Peru", streams=too_many),
-            ]
-        )
-    )
+    lines = [
+        archive_line(1, region="Chile", streams=most),
+        archive_line(2, region="Chile", streams=f"{most}.0"),
+        archive_line(1, region="Peru", streams=too_many),
+    ]
+    archive = write_archive(drop, 3, archive_file(lines))
 
     summary = run_chart_job(spark, str(drop), str(curated), run_id="streams")
 
@@ -122,3 +125,28 @@ def test_the_archive_reader_reads_a_date_as_chart_files_does(spark):
             return "bad_date", None
 
     assert read == {day: chart_files_reads(day) for day in DAYS}
+
+
+def test_archives_rejected_whole_are_quarantined_in_one_run(spark, tmp_path):
+    """An archive of a header and no rows (or only blank rows after it) is an empty_file, as
+    chart_files has it, not an accepted archive; the good file of the run is written."""
+    drop, curated = tmp_path / "drop", tmp_path / "curated"
+    good = write(drop, "2022-01-13", 1, current_chart(range(1, 4)))
+    bad = {
+        write_archive(drop, 2, archive_file([])): "empty_file",
+        write_archive(drop, 3, archive_file(["", ",,,,,,,,"])): "empty_file",
+    }
+
+    summary = run_chart_job(spark, str(drop), str(curated), run_id="whole")
+
+    assert summary["status"] == "ok"
+    assert (summary["files_accepted"], summary["files_quarantined"]) == (1, len(bad))
+    assert summary["archives_accepted"] == 0
+    records = (curated / CHART_BOOKS.quarantine / "run_id=whole" / "part-00000.json").read_text()
+    assert [(json.loads(r)["path"], json.loads(r)["reason"]) for r in records.splitlines()] == [
+        (f"file:{path}", reason) for path, reason in sorted(bad.items())
+    ]
+    facts = spark.read.parquet(str(curated / "fact_chart_entry")).collect()
+    assert sorted((r["source_file"], r["rank"]) for r in facts) == [
+        (f"file:{good}", rank) for rank in (1, 2, 3)
+    ]

@@ -174,3 +174,10 @@ def test_a_file_level_problem_rejects_the_archive():
             lambda: io.BytesIO(b"title;rank;date;artist;url;region;chart;trend;streams\n"),
         )
     assert caught.value.reason == "semicolon_separated"
+
+
+@pytest.mark.parametrize("data", [archive_file([]), archive_file(["", ",,,,,,,,", ""])])
+def test_an_archive_of_no_rows_is_an_empty_file(data):
+    with pytest.raises(ChartFileError) as caught:
+        read(data)
+    assert (caught.value.reason, caught.value.detail) == ("empty_file", "a header and no rows")
