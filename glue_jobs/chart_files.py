@@ -952,6 +952,9 @@ def _archive_groups(
     for row in rows:
         line = rows.line
         report.rows_read += 1
+        if any("\n" in value or "\r" in value for value in row):
+            # Spark's CSV reader, which splits an archive by lines, cannot read it whole.
+            raise ChartFileError("malformed_csv", f"line {line}: a quoted field holds a line break")
         if len(row) != width:
             report.reject_row(
                 line,

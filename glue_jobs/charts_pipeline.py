@@ -469,20 +469,29 @@ def _read_archives(spark: SparkSession, paths: Sequence[str]) -> DataFrame:
     def anywhere(char: str) -> Column:
         return (F.instr(free, char) > 0) | (broke_a_rule & (F.instr(ruled, char) > 0))
 
-    # As its number in _FILE_REASONS: an integer keeps the per-block aggregation on Spark's
+    # A quoted field that holds a line break: read line by line, its first line is a record
+    # of too few fields (or, broken in the last field, its last line one of a single field)
+    # whose text has an odd number of double quotes; chart_files rejects the file for it.
+    corrupt = F.col(_CORRUPT)
+    quotes = F.length(corrupt) - F.length(F.regexp_replace(corrupt, '"', ""))
+    # As its number in _FILE_PROBLEMS: an integer keeps the per-block aggregation on Spark's
     # hash aggregate (a string minimum sorts every row).
-    file_reason = F.when(anywhere("\ufffd"), F.lit(_FILE_REASONS.index("not_utf8"))).when(
-        anywhere("\u0000"), F.lit(_FILE_REASONS.index("malformed_csv"))
+    file_reason = (
+        F.when(anywhere("\ufffd"), F.lit(_FILE_PROBLEMS.index(_NOT_UTF8)))
+        .when(anywhere("\u0000"), F.lit(_FILE_PROBLEMS.index(_NUL_BYTES)))
+        .when(quotes % 2 == 1, F.lit(_FILE_PROBLEMS.index(_LINE_BREAK)))
     )
     return checked.select("*", file_reason.alias("file_reason")).drop(*_RAW, _CORRUPT)
 
 
-_FILE_DETAIL = {
-    "not_utf8": "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
-    "malformed_csv": "NUL bytes in rows: a binary file, not CSV",
-}
-# A block's reason is the least of its rows' (by name, so the lower number).
-_FILE_REASONS = tuple(sorted(_FILE_DETAIL))
+_NOT_UTF8 = (
+    "not_utf8",
+    "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
+)
+_NUL_BYTES = ("malformed_csv", "NUL bytes in rows: a binary file, not CSV")
+_LINE_BREAK = ("malformed_csv", "a quoted field holds a line break")
+# What rejects a whole archive, as (reason, detail); a block's is the least of its rows'.
+_FILE_PROBLEMS = (_NUL_BYTES, _LINE_BREAK, _NOT_UTF8)
 
 
 @dataclass
@@ -533,8 +542,7 @@ def _judge_archives(
     for b in sorted(blocks, key=lambda b: (b["file_uri"], b["block"])):
         path = uris[b["file_uri"]]
         if b["file_reason"] is not None:
-            reason = _FILE_REASONS[b["file_reason"]]
-            bad_files[path] = (reason, _FILE_DETAIL[reason])
+            bad_files[path] = _FILE_PROBLEMS[b["file_reason"]]
         offsets.append((b["file_uri"], b["block"], position[path] - b["first_id"]))
         position[path] += b["n"]
         rows_read[path] += b["n"]

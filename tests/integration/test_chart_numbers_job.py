@@ -128,13 +128,20 @@ def test_the_archive_reader_reads_a_date_as_chart_files_does(spark):
 
 
 def test_archives_rejected_whole_are_quarantined_in_one_run(spark, tmp_path):
-    """An archive of a header and no rows (or only blank rows after it) is an empty_file, as
-    chart_files has it, not an accepted archive; the good file of the run is written."""
+    """An archive of a header and no rows (or only blank rows after it) is an empty_file, one
+    with a quoted field holding a line break malformed_csv, as chart_files has them (the job
+    had accepted the first and read the second's broken row in two); the good file of the
+    run is written."""
     drop, curated = tmp_path / "drop", tmp_path / "curated"
     good = write(drop, "2022-01-13", 1, current_chart(range(1, 4)))
+    title_break = archive_line(1).replace("Song 1", '"line one\nline two"', 1)
+    streams_break = archive_line(2, streams='"299\n998"')
     bad = {
         write_archive(drop, 2, archive_file([])): "empty_file",
         write_archive(drop, 3, archive_file(["", ",,,,,,,,"])): "empty_file",
+        # A quoted field holding a line break, in the first field and in the last one.
+        write_archive(drop, 4, archive_file([title_break, archive_line(2)])): "malformed_csv",
+        write_archive(drop, 5, archive_file([archive_line(1), streams_break])): "malformed_csv",
     }
 
     summary = run_chart_job(spark, str(drop), str(curated), run_id="whole")

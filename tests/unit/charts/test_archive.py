@@ -181,3 +181,13 @@ def test_an_archive_of_no_rows_is_an_empty_file(data):
     with pytest.raises(ChartFileError) as caught:
         read(data)
     assert (caught.value.reason, caught.value.detail) == ("empty_file", "a header and no rows")
+
+
+@pytest.mark.parametrize("field", ['"line one\nline two"', '"line one\r\nline two"', '"a\rb"'])
+def test_an_archive_field_holding_a_line_break_rejects_the_archive(field):
+    """The csv module reads it as one field; Spark's CSV reader, splitting the archive by
+    lines, cannot: the archive is malformed_csv for both."""
+    data = archive_file([archive_line(1).replace("Song 1", field, 1), archive_line(2)])
+    with pytest.raises(ChartFileError) as caught:
+        read(data)
+    assert caught.value.reason == "malformed_csv"
