@@ -236,6 +236,8 @@ _FRIDAY = 4
 
 # The detail of an empty_file that has its header: a chart file's or an archive's.
 NO_ROWS = "a header and no rows"
+# The detail of a malformed_csv archive whose quoted field spans lines (both readers).
+LINE_BREAK = "a quoted field holds a line break"
 
 
 class ChartFileError(ValueError):
@@ -954,7 +956,7 @@ def _archive_groups(
         report.rows_read += 1
         if any("\n" in value or "\r" in value for value in row):
             # Spark's CSV reader, which splits an archive by lines, cannot read it whole.
-            raise ChartFileError("malformed_csv", f"line {line}: a quoted field holds a line break")
+            raise ChartFileError("malformed_csv", f"line {line}: {LINE_BREAK}")
         if len(row) != width:
             report.reject_row(
                 line,

@@ -485,7 +485,7 @@ _NOT_UTF8 = (
     "rows that are not UTF-8 text (a spreadsheet saved it in another encoding)",
 )
 _NUL_BYTES = ("malformed_csv", "NUL bytes in rows: a binary file, not CSV")
-_LINE_BREAK = ("malformed_csv", "a quoted field holds a line break")
+_LINE_BREAK = ("malformed_csv", C.LINE_BREAK)
 _ODD_QUOTES = r'^[^"]*"([^"]*"[^"]*")*[^"]*\z'  # a text with an odd number of `"`
 # What rejects a whole archive, as (reason, detail); a block's is the least of its rows'.
 _FILE_PROBLEMS = (_NUL_BYTES, _LINE_BREAK, _NOT_UTF8)
